@@ -1,0 +1,20 @@
+export {
+  readString,
+  readSecret,
+  readBoolean,
+  readEnum,
+  readList,
+  readMultiline,
+  readInteger,
+  readPath,
+  checkPath,
+  maskSecret,
+} from './inputs.js';
+export type { StringOptions, PathOptions } from './inputs.js';
+export { setOutput, addPath, exportVariable } from './outputs.js';
+export type { OutputValue } from './outputs.js';
+export { actionLogger } from './logger.js';
+export type { ActionLogger } from './logger.js';
+export { Markdown, escapeCell, code, SUMMARY_LIMIT_BYTES } from './markdown.js';
+export { writeSummary } from './summary.js';
+export { runAction } from './run-action.js';

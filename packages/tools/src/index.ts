@@ -1,0 +1,7 @@
+export type { Logger } from './logger.js';
+export { silentLogger } from './logger.js';
+export { redact, REDACTED } from './redact.js';
+export { withRetry, backoffDelay, sleep } from './retry.js';
+export type { RetryPolicy, RetryHooks } from './retry.js';
+export { run, formatCommand, ToolExitError } from './run.js';
+export type { RunOptions, RunResult } from './run.js';
