@@ -5,7 +5,7 @@
 //   npm run build             every bundle
 //   npm run build -- scan     only the named bundles
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +41,13 @@ const noSideEffectsInDependencies = {
   },
 };
 
+// Our workspace packages resolve to their sources, whether or not npm has linked them yet.
+const alias = Object.fromEntries(
+  readdirSync('packages', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join('packages', d.name, 'src', 'index.ts')))
+    .map((d) => [`@release-actions/${d.name}`, `./packages/${d.name}/src/index.ts`]),
+);
+
 async function bundle({ name, entry }) {
   const outdir = path.join('dist', name);
   rmSync(outdir, { recursive: true, force: true });
@@ -61,8 +68,11 @@ async function bundle({ name, entry }) {
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
+    alias,
     plugins: [noSideEffectsInDependencies],
   });
+  // The CLI is package.json's "bin"; the runner does not need the bit, a shell user does.
+  if (name === 'cli') chmodSync(path.join(outdir, 'index.js'), 0o755);
 }
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,3 @@
+export { createProgram, main, action } from './program.js';
+export type { CommandContext, CommandBody } from './program.js';
+export { consoleLogger } from './console-logger.js';
