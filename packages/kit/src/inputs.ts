@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { InputError } from '@release-actions/errors';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -31,10 +31,12 @@ export function readString(name: string, options: StringOptions = {}): string | 
 
 /** Reads a secret and masks it in the log before anything else can print it. */
 export function readSecret(name: string): string | undefined {
-  const value = core.getInput(name, { trimWhitespace: false });
+  // Masked as returned (trimmed): a mask of a value with a trailing newline would not match the
+  // trimmed secret when it is printed.
+  const value = raw(name);
   if (value === '') return undefined;
   maskSecret(value);
-  return value.trim();
+  return value;
 }
 
 const TRUE = new Set(['true', 'yes', 'on', '1']);
@@ -74,13 +76,14 @@ export function readList(
   if (items.length === 0) return options.default ?? [];
   if (options.accepted) {
     const accepted = options.accepted;
-    const unknown = items.filter((item) => !accepted.includes(item.toLowerCase()));
+    const canonical = (item: string) => accepted.find((a) => a.toLowerCase() === item.toLowerCase());
+    const unknown = items.filter((item) => canonical(item) === undefined);
     if (unknown.length > 0) {
       throw new InputError(
         `Input '${name}': ${unknown.map((u) => `"${u}"`).join(', ')} not accepted; use any of ${accepted.join(', ')}.`,
       );
     }
-    return items.map((item) => item.toLowerCase());
+    return items.map((item) => canonical(item)!);
   }
   return items;
 }
@@ -127,12 +130,13 @@ export function checkPath(name: string, value: string, options: PathOptions = {}
   if (value.includes('\0')) throw new InputError(`Input '${name}': the path contains a NUL byte.`);
   const workspace = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd());
   const resolved = path.resolve(workspace, value);
-  const relative = path.relative(workspace, resolved);
-  const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-  if (outside && !options.allowOutsideWorkspace) {
-    throw new InputError(
-      `Input '${name}': "${value}" is outside the workspace ${workspace}; give a path inside it.`,
-    );
+  // A symbolic link inside the workspace can point out of it, so the real location counts too.
+  if (isOutside(workspace, resolved) || isOutside(realLocation(workspace), realLocation(resolved))) {
+    if (!options.allowOutsideWorkspace) {
+      throw new InputError(
+        `Input '${name}': "${value}" is outside the workspace ${workspace}; give a path inside it.`,
+      );
+    }
   }
   if (options.mustExist) {
     if (!existsSync(resolved)) throw new InputError(`Input '${name}': "${value}" does not exist.`);
@@ -145,6 +149,24 @@ export function checkPath(name: string, value: string, options: PathOptions = {}
     }
   }
   return resolved;
+}
+
+/** The path with symbolic links resolved in its longest existing prefix (it may not exist yet). */
+function realLocation(location: string): string {
+  const rest: string[] = [];
+  let existing = location;
+  while (!existsSync(existing)) {
+    const parent = path.dirname(existing);
+    if (parent === existing) return location;
+    rest.unshift(path.basename(existing));
+    existing = parent;
+  }
+  return path.join(realpathSync(existing), ...rest);
+}
+
+function isOutside(workspace: string, resolved: string): boolean {
+  const relative = path.relative(workspace, resolved);
+  return relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
 }
 
 export function maskSecret(value: string): void {
