@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { InputError, OperationalError, PolicyError } from '@release-actions/errors';
+import { action, createProgram, main, type CommandContext } from '@release-actions/cli';
+import { repoRoot } from '../../harness/run-bundle.js';
+
+const cli = path.join(repoRoot, 'dist', 'cli', 'index.js');
+
+function runCli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+}
+
+describe('the built CLI (dist/cli/index.js)', () => {
+  it('--help exits 0 and prints the usage', () => {
+    const result = runCli(['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: release-actions /);
+    expect(result.stdout).toContain('--verbose');
+  });
+
+  it('an unknown command exits 2 with a pointer to --help', () => {
+    const result = runCli(['no-such-command']);
+    expect(result.status).toBe(2);
+    // Commander words it "unknown command" once subcommands exist, "too many arguments" before.
+    expect(result.stderr).toMatch(/unknown command 'no-such-command'|too many arguments/);
+    expect(result.stderr).toContain('release-actions --help');
+  });
+
+  it('an unknown option exits 2', () => {
+    const result = runCli(['--no-such-option']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("unknown option '--no-such-option'");
+  });
+});
+
+describe('program: exit codes of a subcommand', () => {
+  let savedExitCode: typeof process.exitCode;
+  let stderr: string[];
+  let stdout: string[];
+
+  beforeEach(() => {
+    savedExitCode = process.exitCode;
+    stderr = [];
+    stdout = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.exitCode = savedExitCode;
+    delete process.env.RUNNER_DEBUG;
+  });
+
+  function programWith(body: (context: CommandContext) => Promise<number | void>): Command {
+    return createProgram([
+      (program, context) => {
+        program
+          .command('probe')
+          .description('test command')
+          .action(() => action(() => body(context)));
+      },
+    ]);
+  }
+
+  async function exitOf(
+    body: (context: CommandContext) => Promise<number | void>,
+  ): Promise<number | undefined> {
+    process.exitCode = undefined;
+    await main(programWith(body), ['node', 'release-actions', 'probe']);
+    const code = process.exitCode;
+    process.exitCode = savedExitCode;
+    return code === undefined ? undefined : Number(code);
+  }
+
+  it('0 when the body returns nothing, its code when it returns one', async () => {
+    expect(await exitOf(async () => undefined)).toBe(0);
+    expect(await exitOf(async () => 1)).toBe(1);
+  });
+
+  it('1 for a policy failure, 2 for bad input, an operational error or a bug; one line on stderr', async () => {
+    expect(await exitOf(async () => Promise.reject(new PolicyError('2 findings at or above high')))).toBe(1);
+    expect(stderr.join('')).toBe('release-actions: 2 findings at or above high\n');
+    stderr.length = 0;
+    expect(await exitOf(async () => Promise.reject(new InputError('Flag \'--fail-on\': "x"')))).toBe(2);
+    expect(await exitOf(async () => Promise.reject(new OperationalError('grype exited 1')))).toBe(2);
+    expect(await exitOf(async () => Promise.reject(new TypeError('undefined is not a function')))).toBe(2);
+    expect(stderr.join('')).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints the stack with RUNNER_DEBUG=1', async () => {
+    process.env.RUNNER_DEBUG = '1';
+    expect(await exitOf(async () => Promise.reject(new OperationalError('down')))).toBe(2);
+    expect(stderr.join('')).toMatch(/OperationalError: down\n\s+at /);
+  });
+
+  it('writes results to stdout and progress to stderr', async () => {
+    await exitOf(async (context) => {
+      context.out('result line');
+      context.out('already ended\n');
+      context.logger().info('progress');
+    });
+    expect(stdout.join('')).toBe('result line\nalready ended\n');
+    expect(stderr.join('')).toBe('progress\n');
+  });
+
+  it('--quiet hides progress, --verbose shows debug', async () => {
+    const log = (context: CommandContext) => {
+      context.logger().info('progress');
+      context.logger().debug('detail');
+      return Promise.resolve();
+    };
+    await main(programWith(log), ['node', 'release-actions', '--quiet', 'probe']);
+    expect(stderr.join('')).toBe('');
+    await main(programWith(log), ['node', 'release-actions', '--verbose', 'probe']);
+    expect(stderr.join('')).toBe('progress\ndebug: detail\n');
+  });
+});
