@@ -13,7 +13,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
 export function entries() {
-  const found = readdirSync('actions', { withFileTypes: true })
+  // A fresh clone has no actions/ until the first action is committed (git keeps no empty folders).
+  const found = (existsSync('actions') ? readdirSync('actions', { withFileTypes: true }) : [])
     .filter((d) => d.isDirectory() && existsSync(path.join('actions', d.name, 'src', 'main.ts')))
     .map((d) => ({ name: d.name, entry: path.join('actions', d.name, 'src', 'main.ts') }));
   if (existsSync('packages/cli/src/main.ts')) found.push({ name: 'cli', entry: 'packages/cli/src/main.ts' });
@@ -86,7 +87,7 @@ for (const e of all.filter((e) => wanted.length === 0 || wanted.includes(e.name)
 if (wanted.length === 0) {
   // A bundle whose source folder is gone must not linger in dist/.
   const names = new Set(all.map((e) => e.name));
-  for (const d of readdirSync('dist', { withFileTypes: true })) {
+  for (const d of existsSync('dist') ? readdirSync('dist', { withFileTypes: true }) : []) {
     if (d.isDirectory() && !names.has(d.name))
       rmSync(path.join('dist', d.name), { recursive: true, force: true });
   }
