@@ -1,0 +1,151 @@
+import { OperationalError } from '@release-actions/errors';
+import { createHash, type Hash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Logger } from './logger.js';
+import { withRetry, type RetryPolicy } from './retry.js';
+
+/**
+ * Downloads one file while hashing it, with bounded retries.
+ *
+ * Not @actions/tool-cache's downloadTool: it retries with fixed 10–20 s sleeps (a 500 burst would
+ * hold a job for most of a minute, and tests for longer), it cannot hash while streaming (we would
+ * read every archive twice), and it does not compare Content-Length with the bytes received, so a
+ * connection cut short looks like a complete file until the checksum fails.
+ */
+
+/** A failure worth another attempt: 5xx, 429, 408, timeouts, connection errors, truncation. */
+export class TransientDownloadError extends OperationalError {
+  override readonly name: string = 'TransientDownloadError';
+  constructor(
+    message: string,
+    readonly received: { bytes: number; expectedBytes?: number; sha256: string },
+  ) {
+    super(message);
+  }
+}
+
+export interface DownloadOptions {
+  logger: Logger;
+  retry: RetryPolicy;
+  /** A request that sends nothing for this long is abandoned (default 30 s). */
+  idleTimeoutMs?: number;
+  /** Prefix for retry warnings, e.g. "cosign v3.1.3 linux-x64". */
+  label?: string;
+}
+
+export interface Downloaded {
+  bytes: number;
+  sha256: string;
+  attempts: number;
+}
+
+function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
+
+async function attempt(
+  url: string,
+  dest: string,
+  idleTimeoutMs: number,
+): Promise<Omit<Downloaded, 'attempts'>> {
+  const controller = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, idleTimeoutMs);
+  };
+  const hash: Hash = createHash('sha256');
+  let bytes = 0;
+  let expectedBytes: number | undefined;
+  const partial = () => ({ bytes, expectedBytes, sha256: hash.copy().digest('hex') });
+  arm();
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        signal: controller.signal,
+        // Identity, so that the bytes we hash are the bytes the release published.
+        headers: { 'accept-encoding': 'identity', 'user-agent': 'release-actions' },
+        redirect: 'follow',
+      });
+    } catch (error) {
+      const reason = timedOut ? `no response within ${idleTimeoutMs} ms` : describeCause(error);
+      throw new TransientDownloadError(`request to ${url} failed: ${reason}`, partial());
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      throw new OperationalError(`${url} was not found (HTTP 404); check the version and the mirror.`);
+    }
+    if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      await response.body?.cancel();
+      throw new TransientDownloadError(`${url} answered HTTP ${response.status}`, partial());
+    }
+    if (!response.ok || response.body === null) {
+      await response.body?.cancel();
+      throw new OperationalError(`${url} answered HTTP ${response.status}; nothing was downloaded.`);
+    }
+    const length = response.headers.get('content-length');
+    expectedBytes = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
+    try {
+      await pipeline(
+        Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            hash.update(chunk);
+            bytes += chunk.length;
+            arm();
+            yield chunk;
+          }
+        },
+        createWriteStream(dest),
+      );
+    } catch (error) {
+      const reason = timedOut ? `stalled for ${idleTimeoutMs} ms` : describeCause(error);
+      const of = expectedBytes === undefined ? '' : ` of ${expectedBytes}`;
+      throw new TransientDownloadError(
+        `download of ${url} broke off after ${bytes}${of} bytes (${reason})`,
+        partial(),
+      );
+    }
+    if (expectedBytes !== undefined && bytes !== expectedBytes) {
+      throw new TransientDownloadError(
+        `download of ${url} was truncated: ${bytes} of ${expectedBytes} bytes`,
+        partial(),
+      );
+    }
+    return { bytes, sha256: hash.digest('hex') };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Downloads `url` to `dest` (overwritten on each attempt); returns the SHA-256 of what arrived. */
+export async function download(url: string, dest: string, options: DownloadOptions): Promise<Downloaded> {
+  const idle = options.idleTimeoutMs ?? 30_000;
+  const label = options.label ? `${options.label}: ` : '';
+  let attempts = 0;
+  const result = await withRetry(
+    async () => {
+      attempts++;
+      return attempt(url, dest, idle);
+    },
+    options.retry,
+    {
+      isTransient: (error) => error instanceof TransientDownloadError,
+      onRetry: (error, n, delayMs) =>
+        options.logger.warning(
+          `${label}${(error as Error).message}; retrying in ${delayMs} ms (attempt ${n + 1} of ${options.retry.attempts ?? 4})`,
+        ),
+    },
+  );
+  return { ...result, attempts };
+}

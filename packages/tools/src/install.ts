@@ -1,0 +1,157 @@
+import { OperationalError } from '@release-actions/errors';
+import { which } from '@actions/io';
+import path from 'node:path';
+import { findCached } from './cache.js';
+import type { Logger } from './logger.js';
+import { silentLogger } from './logger.js';
+import { resolveAsset, type Manifest, type PlatformKey } from './manifest.js';
+import type { RetryPolicy } from './retry.js';
+import { run } from './run.js';
+
+/**
+ * install(tool): the pinned (or requested) version from the tool cache when it is there — no
+ * request at all — else downloaded, verified against its SHA-256, unpacked and cached.
+ */
+
+export interface InstallOptions {
+  /** A version from the manifest, or any version when `sha256` is given too. */
+  version?: string;
+  /** Expected SHA-256 of the release asset; required for a version the manifest does not know. */
+  sha256?: string;
+  /** Base URL replacing https://github.com and https://get.helm.sh. */
+  mirror?: string;
+  manifest?: Manifest;
+  logger?: Logger;
+  /** Defaults to this machine's `${process.platform}-${process.arch}`. */
+  platform?: PlatformKey;
+  retry?: RetryPolicy;
+  /** A download that sends nothing for this long is retried (default 30 s). */
+  idleTimeoutMs?: number;
+}
+
+export interface Installed {
+  tool: string;
+  version: string;
+  platform: PlatformKey;
+  /** The executable. */
+  path: string;
+  /** Its directory (what goes on PATH). */
+  dir: string;
+  sha256: string;
+  source: 'cache' | 'download';
+}
+
+/** Knobs for runs that cannot pass options (bundles under test, slow networks), documented in setup/README.md. */
+function envNumber(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value))
+    throw new OperationalError(`${name}="${value}" is not a whole number of milliseconds.`);
+  return Number(value);
+}
+
+export function defaultRetryPolicy(): RetryPolicy {
+  return {
+    attempts: 4,
+    initialDelayMs: envNumber('RELEASE_ACTIONS_RETRY_BASE_MS') ?? 1000,
+    maxDelayMs: 15_000,
+    deadlineMs: 5 * 60_000,
+  };
+}
+
+export async function install(tool: string, options: InstallOptions = {}): Promise<Installed> {
+  const logger = options.logger ?? silentLogger;
+  const asset = resolveAsset(tool, options);
+  if (asset.differsFromManifest) {
+    logger.warning(
+      `${tool} ${asset.version} ${asset.platform}: the given sha256 ${asset.sha256} differs from the manifest's; using the given one.`,
+    );
+  }
+  const result = { tool, version: asset.version, platform: asset.platform, sha256: asset.sha256 };
+  const hit = findCached(asset);
+  if (hit) {
+    logger.info(`${tool} ${asset.version} ${asset.platform} found in the tool cache: ${hit.path}`);
+    return { ...result, ...hit, source: 'cache' };
+  }
+  const { downloadAndCache } = await import('./installer.js');
+  const cached = await downloadAndCache(asset, {
+    logger,
+    retry: options.retry ?? defaultRetryPolicy(),
+    idleTimeoutMs: options.idleTimeoutMs ?? envNumber('RELEASE_ACTIONS_DOWNLOAD_TIMEOUT_MS') ?? 30_000,
+  });
+  logger.info(`${tool} ${asset.version} ${asset.platform} installed: ${cached.path}`);
+  return { ...result, ...cached, source: 'download' };
+}
+
+export interface InstallRequest {
+  tool: string;
+  version?: string;
+  sha256?: string;
+}
+
+/**
+ * Installs several tools at once (downloads overlap). Every install runs to its end; when any
+ * fails, the first failure is thrown after the others have finished, so no half-written cache
+ * entry is left behind by an interrupted sibling.
+ */
+export async function installMany(
+  requests: readonly (string | InstallRequest)[],
+  options: Omit<InstallOptions, 'version' | 'sha256'> = {},
+): Promise<Installed[]> {
+  const seen = new Set<string>();
+  const unique = requests
+    .map((r) => (typeof r === 'string' ? { tool: r } : r))
+    .filter((r) => !seen.has(r.tool) && seen.add(r.tool));
+  const settled = await Promise.allSettled(unique.map((r) => install(r.tool, { ...options, ...r })));
+  const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failures.length > 0) {
+    const logger = options.logger ?? silentLogger;
+    for (const failure of failures.slice(1)) {
+      logger.warning(failure.reason instanceof Error ? failure.reason.message : String(failure.reason));
+    }
+    throw failures[0]!.reason;
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<Installed>).value);
+}
+
+export interface EnsuredTool {
+  tool: string;
+  path: string;
+  /** First line of the tool's version output (PATH), or the installed version. */
+  version: string;
+  source: 'path' | 'cache' | 'download';
+}
+
+export interface EnsureOptions extends InstallOptions {
+  /** Put an installed tool's directory first on this process's PATH (default true), so run(tool) finds it. */
+  addToPath?: boolean;
+}
+
+/**
+ * The binary the other actions run: a tool already on PATH (put there by the user or by the setup
+ * action) is used as it is, and its version is logged; otherwise the pinned version is installed.
+ */
+export async function ensureTool(tool: string, options: EnsureOptions = {}): Promise<EnsuredTool> {
+  const logger = options.logger ?? silentLogger;
+  const onPath = await which(tool, false);
+  if (onPath) {
+    let version = 'unknown version';
+    try {
+      const result = await run(onPath, ['version'], { timeoutMs: 30_000 });
+      version =
+        (result.stdout || result.stderr)
+          .split(/\r?\n/)
+          .find((line) => line.trim() !== '')
+          ?.trim() ?? version;
+    } catch {
+      // A tool that cannot report its version may still do its job; the run that follows decides.
+    }
+    logger.info(`Using ${tool} from PATH: ${onPath} (${version})`);
+    return { tool, path: onPath, version, source: 'path' };
+  }
+  const installed = await install(tool, options);
+  if (options.addToPath ?? true) {
+    process.env.PATH = [installed.dir, process.env.PATH ?? ''].filter((p) => p !== '').join(path.delimiter);
+  }
+  return { tool, path: installed.path, version: installed.version, source: installed.source };
+}

@@ -1,0 +1,134 @@
+import { OperationalError } from '@release-actions/errors';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { cacheDirectory, RECORD_FILE, type CacheHit, type CacheRecord } from './cache.js';
+import { download, TransientDownloadError } from './download.js';
+import type { Logger } from './logger.js';
+import type { ResolvedAsset } from './manifest.js';
+import type { RetryPolicy } from './retry.js';
+import { run, ToolExitError } from './run.js';
+
+/**
+ * The cold half of install(): download, verify, unpack, cache. Loaded with a dynamic import() so
+ * that a cache hit never loads it.
+ *
+ * Order matters: the SHA-256 is checked before anything is unpacked, and the cache is written
+ * only after the executable is in place, so a bad or partial download never leaves a cache entry.
+ */
+
+export interface FetchOptions {
+  logger: Logger;
+  retry: RetryPolicy;
+  idleTimeoutMs: number;
+}
+
+export function label(asset: ResolvedAsset): string {
+  return `${asset.tool} ${asset.version} ${asset.platform}`;
+}
+
+async function extractMember(
+  asset: ResolvedAsset,
+  archive: string,
+  into: string,
+  logger: Logger,
+): Promise<string> {
+  const member = asset.member ?? asset.binaryName;
+  // Only the executable is extracted: nothing else from the archive reaches the disk.
+  const args =
+    asset.format === 'tar.gz'
+      ? { tool: 'tar', argv: ['-xzf', archive, '-C', into, member] }
+      : process.platform === 'win32'
+        ? { tool: 'tar', argv: ['-xf', archive, '-C', into, member] } // bsdtar reads zip
+        : { tool: 'unzip', argv: ['-q', '-o', archive, member, '-d', into] };
+  try {
+    await run(args.tool, args.argv, { logger, timeoutMs: 5 * 60_000 });
+  } catch (error) {
+    const detail = error instanceof ToolExitError ? error.message : String(error);
+    throw new OperationalError(
+      `${label(asset)}: could not extract ${member} from ${asset.file} (${detail}).`,
+    );
+  }
+  const extracted = path.join(into, ...member.split('/'));
+  const found = await stat(extracted).catch(() => undefined);
+  if (!found?.isFile())
+    throw new OperationalError(`${label(asset)}: ${asset.file} does not contain ${member}.`);
+  return extracted;
+}
+
+/** Puts the staged directory into the cache: copied beside its final place, renamed, then marked complete. */
+async function store(staging: string, dir: string): Promise<void> {
+  await rm(`${dir}.complete`, { force: true });
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(path.dirname(dir), { recursive: true });
+  const beside = `${dir}.${randomUUID()}.partial`;
+  await cp(staging, beside, { recursive: true });
+  await rename(beside, dir);
+  await writeFile(`${dir}.complete`, '');
+}
+
+export async function downloadAndCache(asset: ResolvedAsset, options: FetchOptions): Promise<CacheHit> {
+  const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
+  await mkdir(tempRoot, { recursive: true });
+  const work = await mkdtemp(path.join(tempRoot, `${asset.tool}-`));
+  try {
+    const archive = path.join(work, asset.file);
+    options.logger.info(`Downloading ${label(asset)} from ${asset.url}`);
+    let got;
+    try {
+      got = await download(asset.url, archive, {
+        logger: options.logger,
+        retry: options.retry,
+        idleTimeoutMs: options.idleTimeoutMs,
+        label: label(asset),
+      });
+    } catch (error) {
+      if (error instanceof TransientDownloadError) {
+        const { bytes, expectedBytes, sha256 } = error.received;
+        const size = expectedBytes === undefined ? `${bytes} bytes` : `${bytes} of ${expectedBytes} bytes`;
+        throw new OperationalError(
+          `${label(asset)}: download failed after ${options.retry.attempts ?? 4} attempts (${error.message}); expected sha256 ${asset.sha256}, got ${sha256} over ${size}; the download was deleted and nothing was cached.`,
+        );
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      throw new OperationalError(`${label(asset)}: ${message}`);
+    }
+    if (got.sha256 !== asset.sha256) {
+      throw new OperationalError(
+        `${label(asset)}: SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${got.sha256}; the download was deleted and nothing was cached.`,
+      );
+    }
+    options.logger.info(`Verified ${asset.file}: sha256 ${got.sha256} (${got.bytes} bytes)`);
+
+    const staging = path.join(work, 'staging');
+    await mkdir(staging);
+    const binary = path.join(staging, asset.binaryName);
+    if (asset.format === 'binary') {
+      await rename(archive, binary);
+    } else {
+      const unpacked = path.join(work, 'unpacked');
+      await mkdir(unpacked);
+      await rename(await extractMember(asset, archive, unpacked, options.logger), binary);
+    }
+    await chmod(binary, 0o755);
+    const record: CacheRecord = {
+      tool: asset.tool,
+      version: asset.version,
+      platform: asset.platform,
+      file: asset.file,
+      sha256: asset.sha256,
+      binary: asset.binaryName,
+    };
+    await writeFile(path.join(staging, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    const dir = cacheDirectory(asset);
+    await store(staging, dir);
+    const installed = path.join(dir, asset.binaryName);
+    if (!existsSync(installed))
+      throw new OperationalError(`${label(asset)}: ${installed} is missing after caching.`);
+    return { dir, path: installed };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
