@@ -1,0 +1,51 @@
+import { code, Markdown } from '@release-actions/kit';
+import type { GenerateResult, SbomDiff } from '@release-actions/sbom';
+import { describeSource } from '@release-actions/sbom';
+import path from 'node:path';
+
+/** Longest lists of added, removed and changed packages shown before "and N more". */
+const LIST_LIMIT = 50;
+
+function listed<T>(items: readonly T[], render: (item: T) => string[]): string[][] {
+  const rows = items.slice(0, LIST_LIMIT).map(render);
+  if (items.length > LIST_LIMIT) rows.push([`… and ${items.length - LIST_LIMIT} more`, '', '', '']);
+  return rows;
+}
+
+/** The job summary: source, digest, files, packages by type, syft version, and the comparison if any. */
+export function sbomSummary(result: GenerateResult, diff?: SbomDiff): Markdown {
+  const md = new Markdown().heading('SBOM');
+  const facts = [`Source: ${code(describeSource(result.source))}`];
+  if (result.source.digest) facts.push(`Digest: ${code(result.source.digest)}`);
+  else if (result.source.kind === 'image') facts.push('Digest: not given (the image was named by tag)');
+  facts.push(`Packages: **${result.packages}**`, `syft: ${code(result.syftVersion)}`);
+  md.list(facts);
+  md.table(
+    ['Format', 'File', 'Version', 'Packages'],
+    result.files.map((f) => [f.format, code(path.basename(f.path)), f.specVersion, String(f.packages)]),
+  );
+  const counts = Object.entries(result.countsByType);
+  if (counts.length > 0) {
+    md.heading('Packages by type', 3).table(
+      ['Type', 'Packages'],
+      counts.map(([type, count]) => [type, String(count)]),
+    );
+  }
+  if (diff) {
+    md.heading(`Compared with ${code(path.basename(diff.old.file))}`, 3).paragraph(
+      `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged.`,
+    );
+    const rows = [
+      ...listed(diff.added, (p) => ['added', p.name, p.type, p.version]),
+      ...listed(diff.removed, (p) => ['removed', p.name, p.type, p.version]),
+      ...listed(diff.changed, (p) => [
+        'changed',
+        p.name,
+        p.type,
+        `${p.from.join(', ')} → ${p.to.join(', ')}`,
+      ]),
+    ];
+    if (rows.length > 0) md.table(['Change', 'Package', 'Type', 'Version'], rows);
+  }
+  return md;
+}

@@ -1,0 +1,123 @@
+import type { SbomDocument, SbomPackage } from './document.js';
+
+export interface PackageRef {
+  key: string;
+  name: string;
+  type: string;
+  version: string;
+}
+
+export interface ChangedPackage {
+  key: string;
+  name: string;
+  type: string;
+  /** The versions present before and after (several when a package is installed more than once). */
+  from: string[];
+  to: string[];
+}
+
+export interface SbomDiff {
+  old: { file: string; format: string; packages: number };
+  new: { file: string; format: string; packages: number };
+  added: PackageRef[];
+  removed: PackageRef[];
+  changed: ChangedPackage[];
+  unchanged: number;
+}
+
+interface Group {
+  name: string;
+  type: string;
+  versions: string[];
+}
+
+/** Packages grouped by identity; one identity may appear several times (a Go module in two binaries). */
+function group(packages: readonly SbomPackage[]): Map<string, Group> {
+  const groups = new Map<string, Group>();
+  for (const pkg of packages) {
+    const found = groups.get(pkg.key);
+    if (found) found.versions.push(pkg.version);
+    else groups.set(pkg.key, { name: pkg.name, type: pkg.type, versions: [pkg.version] });
+  }
+  for (const g of groups.values()) g.versions.sort();
+  return groups;
+}
+
+function sameVersions(a: readonly string[], b: readonly string[]): boolean {
+  const left = [...new Set(a)];
+  const right = new Set(b);
+  return left.length === right.size && left.every((v) => right.has(v));
+}
+
+function byName<T extends { name: string; key: string }>(a: T, b: T): number {
+  return a.name.localeCompare(b.name) || a.key.localeCompare(b.key);
+}
+
+/**
+ * What changed between two SBOMs, in any of our formats on either side. Packages are matched by
+ * package URL without version (else by name), so an SPDX and a CycloneDX file of the same scan
+ * compare equal.
+ */
+export function diffSboms(before: SbomDocument, after: SbomDocument): SbomDiff {
+  const oldGroups = group(before.packages);
+  const newGroups = group(after.packages);
+  const added: PackageRef[] = [];
+  const removed: PackageRef[] = [];
+  const changed: ChangedPackage[] = [];
+  let unchanged = 0;
+  for (const [key, g] of newGroups) {
+    const previous = oldGroups.get(key);
+    if (!previous) {
+      for (const version of new Set(g.versions)) added.push({ key, name: g.name, type: g.type, version });
+    } else if (sameVersions(previous.versions, g.versions)) {
+      unchanged++;
+    } else {
+      changed.push({
+        key,
+        name: g.name,
+        type: g.type,
+        from: [...new Set(previous.versions)],
+        to: [...new Set(g.versions)],
+      });
+    }
+  }
+  for (const [key, g] of oldGroups) {
+    if (newGroups.has(key)) continue;
+    for (const version of new Set(g.versions)) removed.push({ key, name: g.name, type: g.type, version });
+  }
+  return {
+    old: { file: before.file, format: before.format, packages: before.packages.length },
+    new: { file: after.file, format: after.format, packages: after.packages.length },
+    added: added.sort(byName),
+    removed: removed.sort(byName),
+    changed: changed.sort(byName),
+    unchanged,
+  };
+}
+
+export function hasChanges(diff: SbomDiff): boolean {
+  return diff.added.length + diff.removed.length + diff.changed.length > 0;
+}
+
+const show = (versions: readonly string[]) => versions.map((v) => v || '(no version)').join(', ');
+
+/** Plain text for a terminal: one line per package, grouped as added, removed, changed. */
+export function formatDiffText(diff: SbomDiff): string {
+  const lines = [
+    `old: ${diff.old.file} (${diff.old.format}, ${diff.old.packages} packages)`,
+    `new: ${diff.new.file} (${diff.new.format}, ${diff.new.packages} packages)`,
+    `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged`,
+  ];
+  if (diff.added.length > 0)
+    lines.push('', 'added:', ...diff.added.map((p) => `  + ${p.name} ${show([p.version])} (${p.type})`));
+  if (diff.removed.length > 0)
+    lines.push('', 'removed:', ...diff.removed.map((p) => `  - ${p.name} ${show([p.version])} (${p.type})`));
+  if (diff.changed.length > 0) {
+    lines.push(
+      '',
+      'changed:',
+      ...diff.changed.map((p) => `  ~ ${p.name} ${show(p.from)} -> ${show(p.to)} (${p.type})`),
+    );
+  }
+  return lines.join('\n');
+}

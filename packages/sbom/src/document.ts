@@ -1,0 +1,187 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { SbomFormat } from './formats.js';
+import { InvalidSbomError } from './errors.js';
+import { parsePurl, purlIdentity } from './purl.js';
+
+/** One package of an SBOM, the same shape whatever the format it came from. */
+export interface SbomPackage {
+  name: string;
+  version: string;
+  /** Package URL type (apk, deb, npm, golang, ...), else the tool's own type, else `unknown`. */
+  type: string;
+  purl?: string;
+  /** Identity across versions: the purl without version and qualifiers, else the name. */
+  key: string;
+}
+
+export interface SbomDocument {
+  file: string;
+  format: SbomFormat;
+  /** `SPDX-2.3`, `CycloneDX 1.6`, `syft-json 16.0.0`. */
+  specVersion: string;
+  packages: SbomPackage[];
+}
+
+/** A generous cap: syft's SBOM of a large image is tens of MB; a file beyond this is not one of ours. */
+export const MAX_SBOM_BYTES = 512 * 1024 * 1024;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** Which of our formats a parsed document is, judged by the fields each format requires. */
+export function detectFormat(doc: unknown): SbomFormat | undefined {
+  if (!isObject(doc)) return undefined;
+  if (typeof doc.spdxVersion === 'string') return 'spdx-json';
+  if (doc.bomFormat === 'CycloneDX') return 'cyclonedx-json';
+  if (Array.isArray(doc.artifacts) && isObject(doc.descriptor) && doc.descriptor.name === 'syft')
+    return 'syft-json';
+  return undefined;
+}
+
+function makePackage(name: string, version: string, purlText: unknown, fallbackType: string): SbomPackage {
+  const purl = parsePurl(purlText);
+  return {
+    name,
+    version,
+    type: purl?.type ?? (fallbackType || 'unknown'),
+    ...(typeof purlText === 'string' && purlText !== '' ? { purl: purlText } : {}),
+    key: purl ? purlIdentity(purl) : `name:${name}`,
+  };
+}
+
+function fail(file: string, problem: string): never {
+  throw new InvalidSbomError(`SBOM file ${file} ${problem}`);
+}
+
+function spdxPackages(
+  file: string,
+  doc: Json,
+  strict: boolean,
+): { specVersion: string; packages: SbomPackage[] } {
+  const version = text(doc.spdxVersion);
+  if (strict ? version !== 'SPDX-2.3' : !/^SPDX-2\.\d+$/.test(version)) {
+    fail(file, `has spdxVersion "${version}"; expected ${strict ? 'SPDX-2.3' : 'SPDX-2.x'}.`);
+  }
+  if (doc.SPDXID !== 'SPDXRef-DOCUMENT')
+    fail(file, 'has no SPDXID "SPDXRef-DOCUMENT"; it is not an SPDX document.');
+  if (!Array.isArray(doc.packages))
+    fail(file, 'has no "packages" array; it is not a complete SPDX document.');
+  const packages: SbomPackage[] = [];
+  for (const [index, item] of doc.packages.entries()) {
+    if (!isObject(item) || typeof item.name !== 'string' || typeof item.SPDXID !== 'string') {
+      fail(file, `has a package without name or SPDXID (packages[${index}]).`);
+    }
+    // syft describes the scanned image or directory itself as a "DocumentRoot" package; it is the
+    // subject of the SBOM, not something found in it.
+    if (item.SPDXID.startsWith('SPDXRef-DocumentRoot-')) continue;
+    const refs = Array.isArray(item.externalRefs) ? item.externalRefs.filter(isObject) : [];
+    const purl = refs.find((ref) => ref.referenceType === 'purl')?.referenceLocator;
+    packages.push(makePackage(item.name, text(item.versionInfo), purl, ''));
+  }
+  return { specVersion: version, packages };
+}
+
+function cyclonedxPackages(
+  file: string,
+  doc: Json,
+  strict: boolean,
+): { specVersion: string; packages: SbomPackage[] } {
+  const version = text(doc.specVersion);
+  if (!/^1\.\d+$/.test(version))
+    fail(file, `has specVersion "${version}"; expected a CycloneDX 1.x version.`);
+  if (doc.components === undefined && !strict) return { specVersion: `CycloneDX ${version}`, packages: [] };
+  if (!Array.isArray(doc.components))
+    fail(file, 'has no "components" array; it is not a complete CycloneDX BOM.');
+  const packages: SbomPackage[] = [];
+  const walk = (components: unknown[], path: string) => {
+    for (const [index, item] of components.entries()) {
+      if (!isObject(item) || typeof item.name !== 'string')
+        fail(file, `has a component without name (${path}[${index}]).`);
+      // The distribution syft detected is listed as a component; it is not a package (SPDX has no such entry).
+      if (item.type !== 'operating-system') {
+        const properties = Array.isArray(item.properties) ? item.properties.filter(isObject) : [];
+        const toolType = text(properties.find((p) => p.name === 'syft:package:type')?.value);
+        packages.push(makePackage(item.name, text(item.version), item.purl, toolType));
+      }
+      if (Array.isArray(item.components)) walk(item.components, `${path}[${index}].components`);
+    }
+  };
+  walk(doc.components, 'components');
+  return { specVersion: `CycloneDX ${version}`, packages };
+}
+
+function syftPackages(file: string, doc: Json): { specVersion: string; packages: SbomPackage[] } {
+  const artifacts = doc.artifacts as unknown[];
+  const packages: SbomPackage[] = [];
+  for (const [index, item] of artifacts.entries()) {
+    if (!isObject(item) || typeof item.name !== 'string')
+      fail(file, `has an artifact without name (artifacts[${index}]).`);
+    packages.push(makePackage(item.name, text(item.version), item.purl, text(item.type)));
+  }
+  const schema = isObject(doc.schema) ? text(doc.schema.version) : '';
+  return { specVersion: `syft-json${schema ? ` ${schema}` : ''}`, packages };
+}
+
+export interface ReadOptions {
+  /** The format the file must be; without it, any of ours is accepted. */
+  expect?: SbomFormat;
+  /**
+   * Checks for files syft just wrote for us (SPDX exactly 2.3, CycloneDX components present);
+   * without it, older SBOMs (SPDX 2.2) are read too, for comparisons.
+   */
+  strict?: boolean;
+  /** How errors and the result name the file (default: its path). */
+  name?: string;
+}
+
+/** Parses an SBOM document already read; `file` names it in errors. */
+export function parseSbom(path: string, content: string, options: ReadOptions = {}): SbomDocument {
+  const file = options.name ?? path;
+  if (content.trim() === '') fail(file, 'is empty.');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(content);
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+    fail(file, `is not JSON (${reason}).`);
+  }
+  const format = detectFormat(doc);
+  const expected = options.expect;
+  if (format === undefined) {
+    fail(file, `is not ${expected ?? 'an SPDX, CycloneDX or syft JSON document'}.`);
+  }
+  if (expected !== undefined && format !== expected) fail(file, `is not ${expected}: it is ${format}.`);
+  const strict = options.strict ?? false;
+  const body = doc as Json;
+  const parsed =
+    format === 'spdx-json'
+      ? spdxPackages(file, body, strict)
+      : format === 'cyclonedx-json'
+        ? cyclonedxPackages(file, body, strict)
+        : syftPackages(file, body);
+  return { file, format, ...parsed };
+}
+
+/** Reads and validates an SBOM file; a missing, empty, oversized or malformed file fails naming it. */
+export function readSbom(path: string, options: ReadOptions = {}): SbomDocument {
+  const file = options.name ?? path;
+  let size: number;
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile()) fail(file, 'is not a file.');
+    size = stats.size;
+  } catch (error) {
+    if (error instanceof InvalidSbomError) throw error;
+    fail(file, 'does not exist or cannot be read.');
+  }
+  if (size === 0) fail(file, 'is empty.');
+  if (size > MAX_SBOM_BYTES) fail(file, `is ${size} bytes, more than the ${MAX_SBOM_BYTES} bytes accepted.`);
+  return parseSbom(path, readFileSync(path, 'utf8'), options);
+}

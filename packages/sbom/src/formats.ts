@@ -1,0 +1,52 @@
+import { InputError } from '@release-actions/errors';
+
+/**
+ * The SBOM formats we ask syft for. Only JSON formats are offered: each file is parsed and checked
+ * before it is handed on, and a text or XML format could not be checked the same way.
+ */
+export const FORMATS = ['spdx-json', 'cyclonedx-json', 'syft-json'] as const;
+export type SbomFormat = (typeof FORMATS)[number];
+
+export const DEFAULT_FORMATS: readonly SbomFormat[] = ['spdx-json', 'cyclonedx-json'];
+export const DEFAULT_PREFIX = 'sbom';
+
+/** `<prefix>-spdx.json`, `<prefix>-cyclonedx.json`: the release asset names consumers rely on. */
+const SUFFIX: Record<SbomFormat, string> = {
+  'spdx-json': 'spdx.json',
+  'cyclonedx-json': 'cyclonedx.json',
+  'syft-json': 'syft.json',
+};
+
+export function isFormat(value: string): value is SbomFormat {
+  return (FORMATS as readonly string[]).includes(value);
+}
+
+export function fileNameFor(format: SbomFormat, prefix: string): string {
+  return `${prefix}-${SUFFIX[format]}`;
+}
+
+/** A prefix becomes part of a file name; anything that could leave the output directory is refused. */
+export function checkPrefix(prefix: string, what = "Input 'output-prefix'"): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(prefix)) {
+    throw new InputError(
+      `${what}: "${prefix}" is not accepted; use letters, digits, '.', '_' and '-' (first a letter or digit).`,
+    );
+  }
+  return prefix;
+}
+
+/** Parses a list of format names (case-insensitive), refusing unknown and repeated ones. */
+export function parseFormats(values: readonly string[], what = "Input 'formats'"): SbomFormat[] {
+  const formats: SbomFormat[] = [];
+  for (const raw of values) {
+    const value = raw.trim().toLowerCase();
+    if (!isFormat(value)) {
+      throw new InputError(`${what}: "${raw}" is not accepted; use any of ${FORMATS.join(', ')}.`);
+    }
+    if (formats.includes(value)) throw new InputError(`${what}: "${raw}" is given twice.`);
+    formats.push(value);
+  }
+  if (formats.length === 0)
+    throw new InputError(`${what}: no format given; use any of ${FORMATS.join(', ')}.`);
+  return formats;
+}

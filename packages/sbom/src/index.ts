@@ -1,0 +1,24 @@
+export {
+  FORMATS,
+  DEFAULT_FORMATS,
+  DEFAULT_PREFIX,
+  isFormat,
+  fileNameFor,
+  checkPrefix,
+  parseFormats,
+} from './formats.js';
+export type { SbomFormat } from './formats.js';
+export { detectFormat, parseSbom, readSbom, MAX_SBOM_BYTES } from './document.js';
+export type { SbomDocument, SbomPackage, ReadOptions } from './document.js';
+export { InvalidSbomError } from './errors.js';
+export { countByType } from './counts.js';
+export { diffSboms, hasChanges, formatDiffText } from './diff.js';
+export type { SbomDiff, ChangedPackage, PackageRef } from './diff.js';
+export { parsePurl, purlIdentity } from './purl.js';
+export type { PurlParts } from './purl.js';
+export { IMAGE_SOURCES, resolveSource, describeSource } from './source.js';
+export type { ImageSource, ScanSource, SourceInput } from './source.js';
+export { syftEnvironment, syftVersion, scanArguments, runSyftScan } from './syft.js';
+export type { RegistryCredentials, SyftOptions } from './syft.js';
+export { generateSboms } from './generate.js';
+export type { GenerateOptions, GenerateResult, SbomFile } from './generate.js';

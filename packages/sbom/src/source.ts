@@ -1,0 +1,113 @@
+import { InputError } from '@release-actions/errors';
+
+/** Where syft pulls an image from: the registry (default), a local daemon, or syft's own choice. */
+export const IMAGE_SOURCES = ['registry', 'docker', 'podman', 'auto'] as const;
+export type ImageSource = (typeof IMAGE_SOURCES)[number];
+
+export interface SourceInput {
+  image?: string;
+  /** A directory, already resolved to an absolute path. */
+  path?: string;
+  /** An image archive (docker save, OCI tar) or any single file, already resolved to an absolute path. */
+  file?: string;
+  imageSource?: ImageSource;
+}
+
+export interface ScanSource {
+  kind: 'image' | 'path' | 'file';
+  /** What the user gave (the reference or the path). */
+  value: string;
+  /** The argument syft receives, with an explicit scheme so it never guesses. */
+  syftArgument: string;
+  /** `sha256:<hex>` when the image was given by digest. */
+  digest?: string;
+  /** The tag when the image was given by tag only. */
+  tag?: string;
+  /** The registry host named in the reference, if any (for registry credentials). */
+  registry?: string;
+}
+
+const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * Just enough of the image reference grammar to refuse what is not a reference (and what syft
+ * could read as a flag or a scheme) and to tell a digest from a tag.
+ */
+function parseImage(name: string, reference: string): Pick<ScanSource, 'digest' | 'tag' | 'registry'> {
+  const accepted = 'use [registry/]repository[:tag][@sha256:<64 hex>]';
+  if (!/^[A-Za-z0-9][\w.\-/:@]*$/.test(reference)) {
+    throw new InputError(`${name}: "${reference}" is not an image reference; ${accepted}.`);
+  }
+  let rest = reference;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST_RE.test(digest)) {
+      throw new InputError(`${name}: "${reference}" has a malformed digest "${digest}"; ${accepted}.`);
+    }
+  }
+  const lastSlash = rest.lastIndexOf('/');
+  const colon = rest.indexOf(':', lastSlash + 1);
+  const tag = colon === -1 ? undefined : rest.slice(colon + 1);
+  const repository = colon === -1 ? rest : rest.slice(0, colon);
+  if (repository === '' || repository.endsWith('/') || repository.includes('//') || tag === '') {
+    throw new InputError(`${name}: "${reference}" is not an image reference; ${accepted}.`);
+  }
+  const first = repository.split('/')[0] ?? '';
+  const registry =
+    repository.includes('/') && (/[.:]/.test(first) || first === 'localhost') ? first : undefined;
+  return {
+    ...(digest ? { digest } : {}),
+    ...(tag !== undefined && !digest ? { tag } : {}),
+    ...(registry ? { registry } : {}),
+  };
+}
+
+const SCHEME: Record<ImageSource, string> = {
+  registry: 'registry:',
+  docker: 'docker:',
+  podman: 'podman:',
+  auto: '',
+};
+
+/**
+ * Exactly one of image, path and file. `names` says how the three are called where they came from
+ * (action inputs or CLI flags), so the one error line names what the user wrote.
+ */
+export function resolveSource(
+  input: SourceInput,
+  names: { image: string; path: string; file: string } = {
+    image: "Input 'image'",
+    path: "Input 'path'",
+    file: "Input 'file'",
+  },
+): ScanSource {
+  const given = (['image', 'path', 'file'] as const).filter((k) => input[k] !== undefined && input[k] !== '');
+  if (given.length !== 1) {
+    const list = `${names.image}, ${names.path} or ${names.file}`;
+    throw new InputError(
+      given.length === 0
+        ? `No source given: set exactly one of ${list}.`
+        : `${given.map((k) => names[k]).join(' and ')} are both set: set exactly one of ${list}.`,
+    );
+  }
+  const kind = given[0] as 'image' | 'path' | 'file';
+  const value = input[kind] as string;
+  if (kind === 'path') return { kind, value, syftArgument: `dir:${value}` };
+  if (kind === 'file') {
+    // No scheme: syft recognises a docker-save or OCI archive (or a SIF image) by its content, and
+    // catalogs any other file as a single file. The path is absolute, so it never reads as an image name.
+    return { kind, value, syftArgument: value };
+  }
+  const parsed = parseImage(names.image, value);
+  return { kind, value, syftArgument: `${SCHEME[input.imageSource ?? 'registry']}${value}`, ...parsed };
+}
+
+/** How the source reads in logs and summaries. */
+export function describeSource(source: ScanSource): string {
+  return source.kind === 'image'
+    ? `image ${source.value}`
+    : `${source.kind === 'path' ? 'directory' : 'file'} ${source.value}`;
+}

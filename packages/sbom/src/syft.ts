@@ -1,0 +1,79 @@
+import { OperationalError } from '@release-actions/errors';
+import type { Logger } from '@release-actions/tools';
+import { run } from '@release-actions/tools';
+
+/** Registry credentials; they reach syft only through its environment, never its arguments. */
+export interface RegistryCredentials {
+  /** Registry host the credentials are for; without it syft offers them to any registry. */
+  authority?: string;
+  username?: string;
+  password?: string;
+  token?: string;
+}
+
+export interface SyftOptions {
+  /** The syft executable (default `syft` from PATH). */
+  command?: string;
+  logger: Logger;
+  credentials?: RegistryCredentials;
+  timeoutMs?: number;
+}
+
+/**
+ * Environment for syft. Everything else, including the user's own SYFT_* settings, is inherited;
+ * the update check is always off, as it is a network call that changes nothing in a build.
+ */
+export function syftEnvironment(credentials: RegistryCredentials = {}): Record<string, string> {
+  const env: Record<string, string> = { SYFT_CHECK_FOR_APP_UPDATE: 'false' };
+  if (credentials.authority) env.SYFT_REGISTRY_AUTH_AUTHORITY = credentials.authority;
+  if (credentials.username) env.SYFT_REGISTRY_AUTH_USERNAME = credentials.username;
+  if (credentials.password) env.SYFT_REGISTRY_AUTH_PASSWORD = credentials.password;
+  if (credentials.token) env.SYFT_REGISTRY_AUTH_TOKEN = credentials.token;
+  return env;
+}
+
+function secretsOf(credentials: RegistryCredentials = {}): string[] {
+  return [credentials.password, credentials.token].filter((s): s is string => !!s);
+}
+
+/** The version syft reports (`syft version -o json`), e.g. `1.54.1`. */
+export async function syftVersion(options: SyftOptions): Promise<string> {
+  const result = await run(options.command ?? 'syft', ['version', '-o', 'json'], {
+    logger: options.logger,
+    env: syftEnvironment(),
+    timeoutMs: 60_000,
+  });
+  try {
+    const info = JSON.parse(result.stdout) as { version?: unknown };
+    if (typeof info.version === 'string' && info.version !== '') return info.version.replace(/^v/, '');
+  } catch {
+    // Older releases print only text; read the "Version:" line below.
+  }
+  const line = /^Version:\s*(\S+)/m.exec(result.stdout);
+  if (line?.[1]) return line[1].replace(/^v/, '');
+  throw new OperationalError(
+    `syft version printed no version: ${result.stdout.trim().slice(0, 200) || '(nothing)'}`,
+  );
+}
+
+/** `syft scan <source> -o <format>=<file> ...`: one catalogue pass writes every file. */
+export function scanArguments(
+  syftSource: string,
+  outputs: readonly { format: string; file: string }[],
+  extra: { platform?: string } = {},
+): string[] {
+  const args = ['scan', syftSource];
+  for (const output of outputs) args.push('-o', `${output.format}=${output.file}`);
+  if (extra.platform) args.push('--platform', extra.platform);
+  return args;
+}
+
+export async function runSyftScan(args: readonly string[], options: SyftOptions): Promise<void> {
+  await run(options.command ?? 'syft', args, {
+    logger: options.logger,
+    env: syftEnvironment(options.credentials),
+    secrets: secretsOf(options.credentials),
+    timeoutMs: options.timeoutMs ?? 30 * 60 * 1000,
+    streamStderr: true,
+  });
+}

@@ -1,0 +1,383 @@
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BundleOptions, BundleResult } from '../../harness/run-bundle.js';
+import { errors, fakesBin, repoRoot, runBundle } from '../../harness/run-bundle.js';
+
+/** The sbom action's bundle, run as the runner runs it, with the fake syft first on PATH. */
+
+interface SyftCall {
+  tool: string;
+  argv: string[];
+  env: Record<string, string>;
+}
+
+const upstream = path.join(repoRoot, 'test', 'fixtures', 'upstream', 'syft');
+const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+const IMAGE = `ghcr.io/aotanami/aotanami@${DIGEST}`;
+const RECORDED_ENV = [
+  'SYFT_CHECK_FOR_APP_UPDATE',
+  'SYFT_REGISTRY_AUTH_AUTHORITY',
+  'SYFT_REGISTRY_AUTH_USERNAME',
+  'SYFT_REGISTRY_AUTH_PASSWORD',
+  'SYFT_REGISTRY_AUTH_TOKEN',
+  'SYFT_SCOPE',
+].join(',');
+
+async function runSbom(
+  inputs: Record<string, string>,
+  options: Omit<BundleOptions, 'inputs'> = {},
+): Promise<{ result: BundleResult; calls: SyftCall[] }> {
+  const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'sbom-e2e-')), 'fake.log');
+  const result = await runBundle('sbom', {
+    ...options,
+    inputs,
+    path: [fakesBin],
+    env: { FAKE_LOG: log, FAKE_RECORD_ENV: RECORDED_ENV, ...options.env },
+  });
+  const calls = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as SyftCall)
+    : [];
+  return { result, calls };
+}
+
+/** The one error line of a failed run (and that there is exactly one). */
+function oneError(result: BundleResult): string {
+  expect(result.exitCode).toBe(1);
+  const lines = errors(result);
+  expect(lines).toHaveLength(1);
+  return lines[0] as string;
+}
+
+function scanCall(calls: SyftCall[]): SyftCall {
+  const scans = calls.filter((c) => c.argv[0] === 'scan');
+  expect(scans).toHaveLength(1);
+  return scans[0] as SyftCall;
+}
+
+/** Every file left in a directory, the scratch ones included. */
+function filesIn(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe('sbom action', () => {
+  it('writes SPDX and CycloneDX from one syft pass over the registry image, with outputs and summary', async () => {
+    const { result, calls } = await runSbom({ image: IMAGE });
+    expect(errors(result)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+
+    expect(calls.map((c) => c.argv[0])).toEqual(['version', 'scan']);
+    expect(calls[0]?.argv).toEqual(['version', '-o', 'json']);
+    const scan = scanCall(calls);
+    const spdx = path.join(result.runnerTemp, 'sbom-spdx.json');
+    const cyclonedx = path.join(result.runnerTemp, 'sbom-cyclonedx.json');
+    // Scratch names are random; the shape of every argument is exact.
+    expect(scan.argv).toHaveLength(6);
+    expect(scan.argv.slice(0, 3)).toEqual(['scan', `registry:${IMAGE}`, '-o']);
+    expect(scan.argv[3]).toMatch(
+      new RegExp(`^spdx-json=${result.runnerTemp}/\\.sbom-[^/]+/0-sbom-spdx\\.json$`),
+    );
+    expect(scan.argv[4]).toBe('-o');
+    expect(scan.argv[5]).toMatch(
+      new RegExp(`^cyclonedx-json=${result.runnerTemp}/\\.sbom-[^/]+/1-sbom-cyclonedx\\.json$`),
+    );
+    expect(scan.env).toEqual({ SYFT_CHECK_FOR_APP_UPDATE: 'false' });
+
+    expect(result.outputs).toEqual({
+      'spdx-json': spdx,
+      'cyclonedx-json': cyclonedx,
+      files: JSON.stringify([spdx, cyclonedx]),
+      packages: '2',
+      'package-counts': JSON.stringify({ deb: 1, unknown: 1 }),
+      'syft-version': '1.54.1',
+      digest: DIGEST,
+    });
+    // The files are the upstream documents syft wrote, moved into place; no scratch directory is left.
+    expect(readFileSync(spdx, 'utf8')).toBe(
+      readFileSync(path.join(upstream, 'golden/spdx-json.image.golden.json'), 'utf8'),
+    );
+    expect(readFileSync(cyclonedx, 'utf8')).toBe(
+      readFileSync(path.join(upstream, 'golden/cyclonedx-json-1.6.image.golden.json'), 'utf8'),
+    );
+    expect(filesIn(result.runnerTemp)).toEqual(['sbom-cyclonedx.json', 'sbom-spdx.json']);
+    // Nothing was written into the checkout.
+    expect(filesIn(result.workspace)).toEqual([]);
+
+    expect(result.summary).toContain('## SBOM');
+    expect(result.summary).toContain(`Source: \`image ${IMAGE}\``);
+    expect(result.summary).toContain(`Digest: \`${DIGEST}\``);
+    expect(result.summary).toContain('syft: `1.54.1`');
+    expect(result.summary).toContain('| spdx-json | `sbom-spdx.json` | SPDX-2.3 | 2 |');
+    expect(result.summary).toContain('| cyclonedx-json | `sbom-cyclonedx.json` | CycloneDX 1.6 | 2 |');
+    expect(result.summary).toContain('| deb | 1 |');
+    // A digest was given: no notice asking for one.
+    expect(result.annotations.filter((a) => a.level === 'notice')).toEqual([]);
+  });
+
+  it('counts the packages of real syft output by package URL type', async () => {
+    const { result } = await runSbom(
+      { image: IMAGE },
+      {
+        env: {
+          FAKE_SYFT_SPDX_FILE: path.join(upstream, 'real/kubectl-linux-amd64.syft-0.90.0.spdx-2.3.json'),
+          FAKE_SYFT_CYCLONEDX_FILE: path.join(upstream, 'real/alpine.syft-0.58.0.cyclonedx-1.4.json'),
+        },
+      },
+    );
+    expect(errors(result)).toEqual([]);
+    // The first format is the one counted: kubectl's 89 SPDX packages less the image itself.
+    expect(result.outputs.packages).toBe('88');
+    expect(JSON.parse(result.outputs['package-counts'] ?? '')).toEqual({ golang: 85, deb: 3 });
+    expect(result.summary).toContain('| golang | 85 |');
+    expect(result.summary).toContain('| cyclonedx-json | `sbom-cyclonedx.json` | CycloneDX 1.4 | 14 |');
+    // The two files disagree (they are of different images): said, not hidden.
+    expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      'sbom-cyclonedx.json lists 14 packages, sbom-spdx.json 88.',
+    ]);
+  });
+
+  it('gives registry credentials to syft in its environment only, masked', async () => {
+    const password = 'pa55-w0rd-for-the-registry';
+    const { result, calls } = await runSbom(
+      { image: IMAGE, 'registry-username': 'release-bot', 'registry-password': password },
+      { env: { SYFT_SCOPE: 'all-layers' } },
+    );
+    expect(errors(result)).toEqual([]);
+    const scan = scanCall(calls);
+    expect(scan.env).toEqual({
+      SYFT_CHECK_FOR_APP_UPDATE: 'false',
+      SYFT_REGISTRY_AUTH_AUTHORITY: 'ghcr.io',
+      SYFT_REGISTRY_AUTH_USERNAME: 'release-bot',
+      SYFT_REGISTRY_AUTH_PASSWORD: password,
+      // The user's own SYFT_* settings pass through.
+      SYFT_SCOPE: 'all-layers',
+    });
+    for (const call of calls) expect(call.argv.join(' ')).not.toContain(password);
+    // `syft version` gets no credentials at all.
+    expect(calls[0]?.env.SYFT_REGISTRY_AUTH_PASSWORD).toBeUndefined();
+    expect(result.masks).toContain(password);
+    expect(result.stdout.replaceAll(`::add-mask::${password}`, '')).not.toContain(password);
+  });
+
+  it('gives a token the same way, for the registry the user names', async () => {
+    const token = 'registry-bearer-token-value';
+    const { result, calls } = await runSbom({
+      image: 'alpine@' + DIGEST,
+      registry: 'docker.io',
+      'registry-token': token,
+    });
+    expect(errors(result)).toEqual([]);
+    expect(scanCall(calls).env).toEqual({
+      SYFT_CHECK_FOR_APP_UPDATE: 'false',
+      SYFT_REGISTRY_AUTH_AUTHORITY: 'docker.io',
+      SYFT_REGISTRY_AUTH_TOKEN: token,
+    });
+    expect(result.masks).toContain(token);
+  });
+
+  it('asks for a digest in a notice when the image is given by tag, and sets no digest output', async () => {
+    const { result, calls } = await runSbom({
+      image: 'ghcr.io/aotanami/aotanami:v1.2.3',
+      'image-source': 'docker',
+    });
+    expect(errors(result)).toEqual([]);
+    expect(scanCall(calls).argv[1]).toBe('docker:ghcr.io/aotanami/aotanami:v1.2.3');
+    const notices = result.annotations.filter((a) => a.level === 'notice').map((a) => a.message);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(
+      /^Input 'image': "ghcr\.io\/aotanami\/aotanami:v1\.2\.3" is a tag; prefer a digest/,
+    );
+    expect(result.outputs.digest).toBeUndefined();
+    expect(result.summary).toContain('Digest: not given (the image was named by tag)');
+  });
+
+  it('catalogues a directory with dir:, a file by its path, with the formats, prefix, directory and platform asked', async () => {
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'sbom-ws-'));
+    mkdirSync(path.join(workspace, 'app'));
+    mkdirSync(path.join(workspace, 'out'));
+    writeFileSync(path.join(workspace, 'image.tar'), 'tar');
+
+    const dir = await runSbom(
+      {
+        path: 'app',
+        formats: 'CycloneDX-JSON, syft-json',
+        'output-prefix': 'helm-sbom',
+        'output-dir': 'out',
+      },
+      { workspace },
+    );
+    expect(errors(dir.result)).toEqual([]);
+    const scan = scanCall(dir.calls);
+    expect(scan.argv[1]).toBe(`dir:${path.join(workspace, 'app')}`);
+    expect(scan.argv.filter((a) => a.includes('='))).toEqual([
+      expect.stringMatching(/^cyclonedx-json=.*\/1?0-helm-sbom-cyclonedx\.json$/),
+      expect.stringMatching(/^syft-json=.*\/1-helm-sbom-syft\.json$/),
+    ]);
+    expect(dir.result.outputs.files).toBe(
+      JSON.stringify([
+        path.join(workspace, 'out/helm-sbom-cyclonedx.json'),
+        path.join(workspace, 'out/helm-sbom-syft.json'),
+      ]),
+    );
+    expect(dir.result.outputs['spdx-json']).toBeUndefined();
+    expect(dir.result.outputs['syft-json']).toBe(path.join(workspace, 'out/helm-sbom-syft.json'));
+
+    const file = await runSbom({ file: 'image.tar', platform: 'linux/arm64' }, { workspace });
+    expect(errors(file.result)).toEqual([]);
+    const fileScan = scanCall(file.calls);
+    expect(fileScan.argv[1]).toBe(path.join(workspace, 'image.tar'));
+    expect(fileScan.argv.slice(-2)).toEqual(['--platform', 'linux/arm64']);
+  });
+
+  it('compares with an earlier SBOM in the summary and outputs', async () => {
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'sbom-ws-'));
+    writeFileSync(
+      path.join(workspace, 'previous.json'),
+      readFileSync(path.join(upstream, 'real/kubectl-linux-amd64.syft-0.90.0.spdx-2.3.json')),
+    );
+    const { result } = await runSbom({ image: IMAGE, 'compare-to': 'previous.json' }, { workspace });
+    expect(errors(result)).toEqual([]);
+    // kubectl's 88 packages are gone; the golden image's package-1 and package-2 are new.
+    expect(result.outputs).toMatchObject({ added: '2', removed: '88', changed: '0' });
+    expect(result.summary).toContain('### Compared with `previous.json`');
+    expect(result.summary).toContain('2 added, 88 removed, 0 changed, 0 unchanged.');
+    expect(result.summary).toContain('| added | package-2 | deb | 2.0.1 |');
+    expect(result.summary).toContain('… and 38 more');
+  });
+
+  describe('fails with one clear line', () => {
+    const cases: [string, Record<string, string>, Record<string, string>, RegExp][] = [
+      [
+        'two sources',
+        { image: IMAGE, path: '.' },
+        {},
+        /^Input 'image' and Input 'path' are both set: set exactly one of/,
+      ],
+      [
+        'no source',
+        {},
+        {},
+        /^No source given: set exactly one of Input 'image', Input 'path' or Input 'file'\.$/,
+      ],
+      [
+        'an unknown format',
+        { image: IMAGE, formats: 'spdx-json,spdx-tag-value' },
+        {},
+        /^Input 'formats': "spdx-tag-value" not accepted; use any of spdx-json, cyclonedx-json, syft-json\.$/,
+      ],
+      [
+        'a format twice',
+        { image: IMAGE, formats: 'spdx-json,SPDX-json' },
+        {},
+        /^Input 'formats': a format is listed twice/,
+      ],
+      [
+        'a malformed digest',
+        { image: 'ghcr.io/a/b@sha256:abc' },
+        {},
+        /^Input 'image': "ghcr\.io\/a\/b@sha256:abc" has a malformed digest/,
+      ],
+      [
+        'an option as image',
+        { image: '--config=/etc/passwd' },
+        {},
+        /^Input 'image': "--config=\/etc\/passwd" is not an image reference/,
+      ],
+      [
+        'a prefix with a slash',
+        { image: IMAGE, 'output-prefix': '../sbom' },
+        {},
+        /^Input 'output-prefix': "\.\.\/sbom" is not accepted/,
+      ],
+      ['a missing directory', { path: 'nowhere' }, {}, /^Input 'path': "nowhere" does not exist\.$/],
+      [
+        'an output directory outside',
+        { image: IMAGE, 'output-dir': '/etc' },
+        {},
+        /^Input 'output-dir': "\/etc" is outside the workspace/,
+      ],
+      [
+        'a password without user',
+        { image: IMAGE, 'registry-password': 'xyzzy-secret' },
+        {},
+        /^Inputs 'registry-username' and 'registry-password' go together/,
+      ],
+      [
+        'an unknown image source',
+        { image: IMAGE, 'image-source': 'ftp' },
+        {},
+        /^Input 'image-source': "ftp" is not accepted; use one of registry, docker, podman, auto\.$/,
+      ],
+      [
+        'an empty output file',
+        { image: IMAGE },
+        { FAKE_SYFT_OUTPUT: 'empty' },
+        /^SBOM file .*\/sbom-spdx\.json is empty\.$/,
+      ],
+      [
+        'a missing output file',
+        { image: IMAGE },
+        { FAKE_SYFT_OUTPUT: 'missing' },
+        /^SBOM file .*\/sbom-spdx\.json does not exist or cannot be read\.$/,
+      ],
+      [
+        'output that is not JSON',
+        { image: IMAGE },
+        { FAKE_SYFT_OUTPUT: 'garbage' },
+        /^SBOM file .*\/sbom-spdx\.json is not JSON/,
+      ],
+      [
+        'the wrong format',
+        { image: IMAGE },
+        { FAKE_SYFT_OUTPUT: 'swap' },
+        /^SBOM file .*\/sbom-spdx\.json is not spdx-json: it is cyclonedx-json\.$/,
+      ],
+      [
+        'syft failing',
+        { image: IMAGE },
+        { FAKE_SYFT_FAIL_TIMES: '2', FAKE_SYFT_FAIL_STDERR: 'could not fetch image: 401 Unauthorized\n' },
+        /^syft exited with code 1: could not fetch image: 401 Unauthorized$/,
+      ],
+    ];
+    it.each(cases)('%s', async (_name, inputs, env, message) => {
+      const { result } = await runSbom(inputs, { env });
+      expect(oneError(result)).toMatch(message);
+      // Nothing half-written: no SBOM and no scratch directory left behind.
+      expect(filesIn(result.runnerTemp)).toEqual([]);
+      expect(result.outputs).toEqual({});
+    });
+
+    it('an SPDX 2.2 document where 2.3 was asked', async () => {
+      const workspace = mkdtempSync(path.join(os.tmpdir(), 'sbom-ws-'));
+      const spdx22 = JSON.parse(
+        readFileSync(path.join(upstream, 'golden/spdx-json.image.golden.json'), 'utf8'),
+      );
+      spdx22.spdxVersion = 'SPDX-2.2';
+      writeFileSync(path.join(workspace, 'spdx22.json'), JSON.stringify(spdx22));
+      const { result } = await runSbom(
+        { image: IMAGE },
+        { workspace, env: { FAKE_SYFT_SPDX_FILE: path.join(workspace, 'spdx22.json') } },
+      );
+      expect(oneError(result)).toMatch(
+        /^SBOM file .*\/sbom-spdx\.json has spdxVersion "SPDX-2\.2"; expected SPDX-2\.3\.$/,
+      );
+    });
+
+    it('a comparison file that is not an SBOM, before syft runs', async () => {
+      const workspace = mkdtempSync(path.join(os.tmpdir(), 'sbom-ws-'));
+      writeFileSync(path.join(workspace, 'old.json'), '{"hello":"world"}');
+      const { result, calls } = await runSbom({ image: IMAGE, 'compare-to': 'old.json' }, { workspace });
+      expect(oneError(result)).toBe(
+        `SBOM file ${path.join(workspace, 'old.json')} is not an SPDX, CycloneDX or syft JSON document.`,
+      );
+      expect(calls).toEqual([]);
+    });
+  });
+});
