@@ -1,0 +1,86 @@
+import { InputError, OperationalError, ReleaseActionsError } from '@release-actions/errors';
+import { redact } from '@release-actions/tools';
+
+/** The parts of Octokit's RequestError we read; typed here so this module needs no Octokit import. */
+interface RequestFailure {
+  status: number;
+  message: string;
+  response?: { data?: unknown; headers?: Record<string, string | undefined> };
+}
+
+function isRequestFailure(error: unknown): error is RequestFailure {
+  return error instanceof Error && typeof (error as Partial<RequestFailure>).status === 'number';
+}
+
+export function statusOf(error: unknown): number | undefined {
+  return isRequestFailure(error) ? error.status : undefined;
+}
+
+/** GitHub's own message (the body's `message`), without the documentation link Octokit appends. */
+function githubMessage(error: RequestFailure): string {
+  const data = error.response?.data;
+  if (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as { message?: unknown }).message === 'string'
+  ) {
+    return (data as { message: string }).message;
+  }
+  return error.message.split(' - https://')[0] ?? error.message;
+}
+
+export interface FailureContext {
+  /** What was being done, e.g. "upload sbom-spdx.json to the release of v1.2.0". */
+  operation: string;
+  repository: string;
+  token: string;
+}
+
+/**
+ * Turns a failed API call into one line a person can act on. The token is removed from every
+ * message, whatever it came from (an echoed header, a URL in a proxy's error page).
+ */
+export function describeFailure(error: unknown, context: FailureContext): ReleaseActionsError {
+  const clean = (text: string) => redact(text, [context.token]);
+  if (error instanceof ReleaseActionsError) return error;
+  if (!isRequestFailure(error)) {
+    const text = error instanceof Error ? error.message : String(error);
+    if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+      return new OperationalError(clean(`Could not ${context.operation}: GitHub did not answer in time.`));
+    }
+    return new OperationalError(clean(`Could not ${context.operation}: ${text}`));
+  }
+  const message = clean(githubMessage(error));
+  const status = error.status;
+  if (status === 401) {
+    return new InputError(
+      `Input 'token': GitHub rejected the token (401 ${message}) while trying to ${context.operation}; pass a valid token.`,
+    );
+  }
+  if (status === 403 && /rate limit/i.test(message)) {
+    return new OperationalError(
+      `Could not ${context.operation}: GitHub's rate limit was still exceeded after retrying (${message}).`,
+    );
+  }
+  if (status === 403) {
+    return new InputError(
+      `Could not ${context.operation}: GitHub answered 403 (${message}). The token needs the \`contents: write\` permission on ${context.repository}; add \`permissions: contents: write\` to the job.`,
+    );
+  }
+  if (status === 404) {
+    return new OperationalError(
+      `Could not ${context.operation}: GitHub answered 404 (${message}); check that ${context.repository} exists and the token can read it.`,
+    );
+  }
+  if (status === 429) {
+    return new OperationalError(
+      `Could not ${context.operation}: GitHub kept answering 429 (${message}) after the allowed retries.`,
+    );
+  }
+  if (status >= 500) {
+    return new OperationalError(
+      `Could not ${context.operation}: GitHub answered ${status} (${message}) after the allowed retries.`,
+    );
+  }
+  return new OperationalError(`Could not ${context.operation}: GitHub answered ${status} (${message}).`);
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '@release-actions/errors';
+import { contentTypeFor } from './content-type.js';
+
+/** A local file about to become a release asset. */
+export interface LocalAsset {
+  path: string;
+  /** The asset name: the file's base name. */
+  name: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+}
+
+/** GitHub refuses release assets of 2 GiB and more. */
+export const MAX_ASSET_BYTES = 2 * 1024 ** 3 - 1;
+
+/**
+ * GitHub silently renames an asset whose name has other characters, or a leading or trailing
+ * period; a renamed asset would not be found by name on the next run and would be duplicated,
+ * so such names are refused instead.
+ */
+const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+
+/**
+ * Expands the `files` lines: plain paths must name existing files; lines with glob characters are
+ * patterns (`!pattern` excludes) matched with @actions/glob. Everything must resolve, symbolic
+ * links included, to a file inside the workspace.
+ */
+export async function expandFiles(
+  lines: readonly string[],
+  options: { workspace: string; input: string },
+): Promise<string[]> {
+  const workspace = await realpath(path.resolve(options.workspace));
+  const literal = lines.filter((line) => !line.startsWith('!') && !GLOB_CHARACTERS.test(line));
+  const patterns = lines.filter((line) => !literal.includes(line));
+  const found: string[] = [];
+  for (const line of literal) {
+    found.push(await checkFile(path.resolve(workspace, line), line, workspace, options.input));
+  }
+  const positive = patterns.filter((line) => !line.startsWith('!'));
+  if (positive.length > 0) {
+    const absolute = patterns.map((line) => {
+      const negated = line.startsWith('!');
+      const body = negated ? line.slice(1) : line;
+      const rooted = path.isAbsolute(body) ? body : path.join(escapeGlob(workspace), body);
+      return negated ? `!${rooted}` : rooted;
+    });
+    // Loaded only when a pattern is given: the module and its matcher are not needed otherwise.
+    const glob = await import('@actions/glob');
+    const globber = await glob.create(absolute.join('\n'), {
+      matchDirectories: false,
+      implicitDescendants: false,
+    });
+    const matches = await globber.glob();
+    for (const line of positive) {
+      const matcher = await glob.create(
+        path.isAbsolute(line) ? line : path.join(escapeGlob(workspace), line),
+        { matchDirectories: false, implicitDescendants: false },
+      );
+      if ((await matcher.glob()).length === 0) {
+        throw new InputError(`Input '${options.input}': the pattern "${line}" matches no file.`);
+      }
+    }
+    for (const match of matches.sort()) found.push(await checkFile(match, match, workspace, options.input));
+  }
+  return [...new Set(found)];
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]{}]/g, (c) => `[${c}]`);
+}
+
+async function checkFile(
+  candidate: string,
+  shown: string,
+  workspace: string,
+  input: string,
+): Promise<string> {
+  let real: string;
+  try {
+    real = await realpath(candidate);
+  } catch {
+    throw new InputError(`Input '${input}': "${shown}" does not exist.`);
+  }
+  const relative = path.relative(workspace, real);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new InputError(
+      `Input '${input}': "${shown}" is outside the workspace ${workspace}; give files inside it.`,
+    );
+  }
+  if (!(await stat(real)).isFile()) throw new InputError(`Input '${input}': "${shown}" is not a file.`);
+  return candidate;
+}
+
+/**
+ * Checks and fingerprints every file before anything is sent, so that a bad file fails the step
+ * before the release is touched.
+ */
+export async function describeFiles(files: readonly string[], input = 'files'): Promise<LocalAsset[]> {
+  if (files.length === 0) throw new InputError(`Input '${input}': no file to publish was given.`);
+  const assets: LocalAsset[] = [];
+  const byName = new Map<string, string>();
+  for (const file of files) {
+    const name = path.basename(file);
+    if (!ASSET_NAME.test(name) || name.endsWith('.') || name.length > 255) {
+      throw new InputError(
+        `Input '${input}': "${name}" is not a usable asset name; use letters, digits, '.', '_' and '-' (not first or last '.').`,
+      );
+    }
+    const other = byName.get(name);
+    if (other !== undefined) {
+      throw new InputError(
+        `Input '${input}': "${other}" and "${file}" would both become the asset "${name}"; rename one of them.`,
+      );
+    }
+    byName.set(name, file);
+    let size: number;
+    try {
+      const stats = await stat(file);
+      if (!stats.isFile()) throw new InputError(`Input '${input}': "${file}" is not a file.`);
+      size = stats.size;
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(`Input '${input}': "${file}" does not exist.`);
+    }
+    if (size === 0)
+      throw new InputError(`Input '${input}': "${file}" is empty; an empty asset is never meant.`);
+    if (size > MAX_ASSET_BYTES) {
+      throw new InputError(
+        `Input '${input}': "${file}" is ${size} bytes; GitHub accepts assets under 2 GiB.`,
+      );
+    }
+    assets.push({
+      path: file,
+      name,
+      size,
+      sha256: await sha256File(file),
+      contentType: contentTypeFor(name),
+    });
+  }
+  return assets;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

@@ -1,0 +1,217 @@
+import { openAsBlob } from 'node:fs';
+import { InputError, OperationalError } from '@release-actions/errors';
+import { redact, type Logger } from '@release-actions/tools';
+import { createClient, type ClientTuning, type GitHubClient } from './client.js';
+import { describeFailure, statusOf } from './errors.js';
+import { describeFiles, type LocalAsset } from './files.js';
+import { checkTag, parseRepository } from './target.js';
+
+export interface PublishOptions {
+  owner: string;
+  repo: string;
+  tag: string;
+  /** Paths of the files to attach; each becomes the asset named by its base name. */
+  files: readonly string[];
+  /** Create the release as a draft when the tag has none (default false: fail). */
+  createDraft?: boolean;
+  token: string;
+  /** GITHUB_API_URL; https://api.github.com when absent. */
+  baseUrl?: string;
+  logger: Logger;
+  tuning?: ClientTuning;
+}
+
+export type AssetOutcome = 'uploaded' | 'replaced' | 'unchanged';
+
+export interface PublishedAsset extends LocalAsset {
+  id: number;
+  url: string;
+  outcome: AssetOutcome;
+}
+
+export interface PublishResult {
+  releaseId: number;
+  releaseUrl: string;
+  draft: boolean;
+  /** Whether this run created the (draft) release. */
+  created: boolean;
+  assets: PublishedAsset[];
+}
+
+interface Release {
+  id: number;
+  html_url: string;
+  upload_url: string;
+  draft: boolean;
+  tag_name: string;
+}
+
+interface RemoteAsset {
+  id: number;
+  name: string;
+  size: number;
+  state: string;
+  content_type: string;
+  digest?: string | null;
+  browser_download_url: string;
+}
+
+/**
+ * Attaches files to the GitHub release of a tag. Reruns are safe: an asset already holding the same
+ * bytes (size, SHA-256 and content type) is kept, any other asset of the same name is deleted
+ * before the upload, so a name never appears twice.
+ */
+export async function publishReleaseAssets(options: PublishOptions): Promise<PublishResult> {
+  parseRepository(`${options.owner}/${options.repo}`);
+  const tag = checkTag(options.tag);
+  if (options.token.trim() === '') throw new InputError(`Input 'token': no token was given.`);
+  const token = options.token;
+  const logger = redactingLogger(options.logger, token);
+  const repository = `${options.owner}/${options.repo}`;
+  const locals = await describeFiles(options.files);
+  const octokit = await createClient({ token, baseUrl: options.baseUrl, logger, ...options.tuning });
+  const at = { owner: options.owner, repo: options.repo };
+  const call = async <T>(operation: string, body: () => Promise<T>): Promise<T> => {
+    try {
+      return await body();
+    } catch (error) {
+      throw describeFailure(error, { operation, repository, token });
+    }
+  };
+
+  let created = false;
+  let release = await call(`find the release of tag ${tag} in ${repository}`, () =>
+    findRelease(octokit, at, tag),
+  );
+  if (!release) {
+    if (!options.createDraft) {
+      throw new InputError(
+        `Input 'tag': ${repository} has no release for tag "${tag}"; create the release first, or set create-draft to create it as a draft.`,
+      );
+    }
+    release = await call(`create a draft release for tag ${tag} in ${repository}`, async () => {
+      const response = await octokit.rest.repos.createRelease({
+        ...at,
+        tag_name: tag,
+        name: tag,
+        draft: true,
+      });
+      return response.data as Release;
+    });
+    created = true;
+    logger.info(`Created draft release ${release.html_url} for tag ${tag}.`);
+  }
+  const found = release;
+
+  const listAssets = () =>
+    call(`list the assets of the release of ${tag}`, async () => {
+      const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
+        ...at,
+        release_id: found.id,
+        per_page: 100,
+      });
+      return assets as RemoteAsset[];
+    });
+  const remove = (asset: RemoteAsset) =>
+    call(`delete the old asset ${asset.name} from the release of ${tag}`, async () => {
+      try {
+        await octokit.rest.repos.deleteReleaseAsset({ ...at, asset_id: asset.id });
+      } catch (error) {
+        // Gone already (a concurrent rerun deleted it): the goal is reached.
+        if (statusOf(error) !== 404) throw error;
+      }
+    });
+
+  let remote = await listAssets();
+  logger.debug(`The release of ${tag} has ${remote.length} asset(s).`);
+  const published: PublishedAsset[] = [];
+  for (const local of locals) {
+    const same = remote.filter((asset) => asset.name === local.name);
+    const [only] = same;
+    if (same.length === 1 && only && holdsSameBytes(only, local)) {
+      logger.info(`${local.name}: already on the release with the same content; kept.`);
+      published.push({ ...local, id: only.id, url: only.browser_download_url, outcome: 'unchanged' });
+      continue;
+    }
+    for (const asset of same) await remove(asset);
+    const operation = `upload ${local.name} to the release of ${tag}`;
+    let uploaded: RemoteAsset;
+    try {
+      uploaded = await upload(octokit, found, local);
+    } catch (error) {
+      // 422 already_exists: another job attached the name between our listing and the upload.
+      if (statusOf(error) !== 422) throw describeFailure(error, { operation, repository, token });
+      remote = await listAssets();
+      for (const asset of remote.filter((a) => a.name === local.name)) await remove(asset);
+      uploaded = await call(operation, () => upload(octokit, found, local));
+    }
+    if (uploaded.digest && uploaded.digest !== `sha256:${local.sha256}`) {
+      throw new OperationalError(
+        `GitHub stored ${local.name} with digest ${uploaded.digest}, not the file's sha256:${local.sha256}; rerun the step.`,
+      );
+    }
+    const outcome: AssetOutcome = same.length > 0 ? 'replaced' : 'uploaded';
+    logger.info(`${local.name}: ${outcome} (${local.size} bytes, ${local.contentType}).`);
+    published.push({ ...local, id: uploaded.id, url: uploaded.browser_download_url, outcome });
+  }
+  return { releaseId: found.id, releaseUrl: found.html_url, draft: found.draft, created, assets: published };
+}
+
+function holdsSameBytes(asset: RemoteAsset, local: LocalAsset): boolean {
+  return (
+    asset.state === 'uploaded' &&
+    asset.size === local.size &&
+    asset.content_type === local.contentType &&
+    asset.digest === `sha256:${local.sha256}`
+  );
+}
+
+/**
+ * The published release of the tag, else a draft with that tag name: GitHub's tag lookup does not
+ * see drafts, and without the second look a rerun would create a second draft.
+ */
+async function findRelease(
+  octokit: GitHubClient,
+  at: { owner: string; repo: string },
+  tag: string,
+): Promise<Release | undefined> {
+  try {
+    const response = await octokit.rest.repos.getReleaseByTag({ ...at, tag });
+    return response.data as Release;
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+  }
+  const drafts = await octokit.paginate(
+    octokit.rest.repos.listReleases,
+    { ...at, per_page: 100 },
+    (response, done) => {
+      const hit = response.data.filter((r) => r.draft && r.tag_name === tag);
+      if (hit.length > 0) done();
+      return hit;
+    },
+  );
+  return drafts[0] as Release | undefined;
+}
+
+async function upload(octokit: GitHubClient, release: Release, local: LocalAsset): Promise<RemoteAsset> {
+  // The upload origin comes from the release (uploads.github.com, or GHES's /api/uploads), never
+  // from the API URL. A file-backed Blob streams the file and can be read again on a retry.
+  const response = await octokit.request({
+    method: 'POST',
+    url: release.upload_url,
+    name: local.name,
+    data: await openAsBlob(local.path, { type: local.contentType }),
+    headers: { 'content-type': local.contentType },
+  });
+  return response.data as RemoteAsset;
+}
+
+function redactingLogger(logger: Logger, token: string): Logger {
+  const clean = (message: string) => redact(message, [token]);
+  return {
+    debug: (message) => logger.debug(clean(message)),
+    info: (message) => logger.info(clean(message)),
+    notice: (message) => logger.notice(clean(message)),
+    warning: (message) => logger.warning(clean(message)),
+  };
+}

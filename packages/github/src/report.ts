@@ -1,0 +1,30 @@
+import type { PublishResult } from './publish.js';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Header and rows of the table both front ends print (job summary, CLI): one row per asset with
+ * its size, SHA-256 and download URL, so a reader can check a download against the run.
+ */
+export function assetTable(result: PublishResult): { headers: string[]; rows: string[][] } {
+  return {
+    headers: ['asset', 'size', 'sha256', 'result', 'URL'],
+    rows: result.assets.map((asset) => [
+      `\`${asset.name}\``,
+      formatBytes(asset.size),
+      `\`${asset.sha256}\``,
+      asset.outcome,
+      asset.url,
+    ]),
+  };
+}

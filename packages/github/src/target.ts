@@ -1,0 +1,44 @@
+import { InputError } from '@release-actions/errors';
+
+/** owner/name as GitHub allows them: owners are letters, digits and hyphens; names add '.' and '_'. */
+const REPOSITORY = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
+
+export function parseRepository(value: string, input = 'repository'): { owner: string; repo: string } {
+  const match = REPOSITORY.exec(value.trim());
+  if (!match || match[2] === '.' || match[2] === '..') {
+    throw new InputError(`Input '${input}': "${value}" is not a repository; use owner/name.`);
+  }
+  return { owner: match[1] as string, repo: match[2] as string };
+}
+
+/**
+ * Git's rules for a tag name (git check-ref-format), so that a typo fails here with a clear line
+ * rather than as a confusing 404 or a release on a tag that can never exist.
+ */
+export function checkTag(value: string, input = 'tag'): string {
+  const invalid =
+    value === '' ||
+    value.length > 255 ||
+    [...value].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f) ||
+    /[~^:?*[\\]/.test(value) ||
+    value.includes('..') ||
+    value.includes('@{') ||
+    value.includes('//') ||
+    value === '@' ||
+    /^[-/.]/.test(value) ||
+    /(^|\/)\./.test(value) ||
+    /(\/|\.|\.lock)$/.test(value);
+  if (invalid) {
+    throw new InputError(
+      `Input '${input}': "${value}" is not a valid tag name; use a git tag such as v1.2.3 (no spaces, '..', '~^:?*[\\').`,
+    );
+  }
+  return value;
+}
+
+/** The tag a workflow run was triggered by, if it was triggered by a tag. */
+export function tagFromRef(env: Record<string, string | undefined>): string | undefined {
+  const ref = env.GITHUB_REF ?? '';
+  if (!ref.startsWith('refs/tags/')) return undefined;
+  return env.GITHUB_REF_NAME || ref.slice('refs/tags/'.length);
+}

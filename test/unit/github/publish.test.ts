@@ -1,0 +1,311 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError, OperationalError } from '@release-actions/errors';
+import { publishReleaseAssets, type PublishOptions } from '@release-actions/github';
+import type { Logger } from '@release-actions/tools';
+import { faults, GitHubApiStandIn } from '../../harness/github-api.js';
+
+// A token of GitHub's installation-token shape, so that both redaction paths (known value and
+// token shape) are exercised; it must appear in no log line and no error.
+const TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
+const FAST = { retries: 3, retryUnitMs: 1, writeSpacingMs: 0 };
+
+let api: GitHubApiStandIn;
+let dir: string;
+let lines: string[];
+const logger: Logger = {
+  debug: (m) => lines.push(`debug ${m}`),
+  info: (m) => lines.push(`info ${m}`),
+  notice: (m) => lines.push(`notice ${m}`),
+  warning: (m) => lines.push(`warning ${m}`),
+};
+
+beforeEach(async () => {
+  api = await GitHubApiStandIn.start({ token: TOKEN });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'publish-unit-'));
+  lines = [];
+});
+
+afterEach(async () => {
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+  // Whatever each test did, the token must not have reached the log.
+  expect(lines.join('\n')).not.toContain(TOKEN);
+});
+
+function file(name: string, content: string | Buffer): string {
+  const target = path.join(dir, name);
+  writeFileSync(target, content);
+  return target;
+}
+
+function options(files: string[], extra: Partial<PublishOptions> = {}): PublishOptions {
+  return {
+    owner: api.owner,
+    repo: api.repo,
+    tag: 'v1.2.0',
+    files,
+    token: TOKEN,
+    baseUrl: api.url,
+    logger,
+    tuning: FAST,
+    ...extra,
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  expect(String((error as Error).message)).not.toContain(TOKEN);
+  return error as Error;
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('publishReleaseAssets', () => {
+  it('uploads each file to the upload origin of the release with its content type', async () => {
+    const release = api.addRelease('v1.2.0');
+    const files = [
+      file('sbom-spdx.json', '{"spdxVersion":"SPDX-2.3"}'),
+      file('scan.sarif', '{"version":"2.1.0"}'),
+      file('chart-1.0.0.tgz', Buffer.from([0x1f, 0x8b, 8, 0])),
+      file('provenance.intoto.jsonl', '{"payloadType":"application/vnd.in-toto+json"}\n'),
+      file('checksums.txt', 'abc  file\n'),
+    ];
+
+    const result = await publishReleaseAssets(options(files));
+
+    expect(result.releaseId).toBe(release.id);
+    expect(result.created).toBe(false);
+    expect(result.releaseUrl).toBe('https://github.com/aotanami/aotanami/releases/tag/v1.2.0');
+    expect(release.assets.map((a) => [a.name, a.contentType])).toEqual([
+      ['sbom-spdx.json', 'application/json'],
+      ['scan.sarif', 'application/sarif+json'],
+      ['chart-1.0.0.tgz', 'application/gzip'],
+      ['provenance.intoto.jsonl', 'application/vnd.in-toto+json'],
+      ['checksums.txt', 'application/octet-stream'],
+    ]);
+    expect(release.assets[0]?.data.toString()).toBe('{"spdxVersion":"SPDX-2.3"}');
+    expect(result.assets.map((a) => a.outcome)).toEqual(Array(5).fill('uploaded'));
+    expect(result.assets[0]).toMatchObject({
+      name: 'sbom-spdx.json',
+      size: 26,
+      sha256: sha256('{"spdxVersion":"SPDX-2.3"}'),
+      url: 'https://github.com/aotanami/aotanami/releases/download/v1.2.0/sbom-spdx.json',
+    });
+    const uploads = api.requests.filter((r) => r.method === 'POST');
+    expect(uploads).toHaveLength(5);
+    expect(uploads.every((r) => r.server === 'uploads')).toBe(true);
+    const first = new URL(uploads[0]?.url ?? '', 'http://127.0.0.1');
+    expect(first.pathname).toBe(`/repos/aotanami/aotanami/releases/${release.id}/assets`);
+    expect(first.searchParams.get('name')).toBe('sbom-spdx.json');
+    expect(api.requests.every((r) => r.auth === 'valid')).toBe(true);
+  });
+
+  it('replaces an existing asset of the same name instead of adding a second one', async () => {
+    const release = api.addRelease('v1.2.0');
+    const old = api.addAsset(release, 'sbom-spdx.json', '{"old":true}', { contentType: 'application/json' });
+    api.addAsset(release, 'other.txt', 'kept');
+
+    const result = await publishReleaseAssets(options([file('sbom-spdx.json', '{"new":true}')]));
+
+    expect(api.requestsTo('DELETE', new RegExp(`/releases/assets/${old.id}$`))).toHaveLength(1);
+    expect(release.assets.filter((a) => a.name === 'sbom-spdx.json')).toHaveLength(1);
+    expect(release.assets.find((a) => a.name === 'sbom-spdx.json')?.data.toString()).toBe('{"new":true}');
+    expect(release.assets.map((a) => a.name).sort()).toEqual(['other.txt', 'sbom-spdx.json']);
+    expect(result.assets[0]?.outcome).toBe('replaced');
+  });
+
+  it('reads every page of a release with more than 100 assets and replaces the one on page 2', async () => {
+    const release = api.addRelease('v1.2.0');
+    for (let i = 0; i < 150; i++) {
+      api.addAsset(release, i === 120 ? 'sbom-cyclonedx.json' : `asset-${i}.txt`, `content ${i}`);
+    }
+    const target = release.assets[120]!;
+
+    await publishReleaseAssets(options([file('sbom-cyclonedx.json', '{"bomFormat":"CycloneDX"}')]));
+
+    const listed = api.requestsTo('GET', /\/assets$/);
+    expect(listed.map((r) => r.url)).toEqual([
+      `/repos/aotanami/aotanami/releases/${release.id}/assets?per_page=100`,
+      `/repositories/${api.repositoryId}/releases/${release.id}/assets?per_page=100&page=2`,
+    ]);
+    expect(api.requestsTo('DELETE', new RegExp(`/releases/assets/${target.id}$`))).toHaveLength(1);
+    expect(release.assets).toHaveLength(150);
+    expect(release.assets.filter((a) => a.name === 'sbom-cyclonedx.json')).toHaveLength(1);
+    expect(release.assets.find((a) => a.name === 'sbom-cyclonedx.json')?.data.toString()).toBe(
+      '{"bomFormat":"CycloneDX"}',
+    );
+  });
+
+  it('is idempotent: a rerun keeps identical assets and writes nothing', async () => {
+    const release = api.addRelease('v1.2.0');
+    const files = [file('sbom-spdx.json', '{"a":1}'), file('sbom-cyclonedx.json', '{"b":2}')];
+    const first = await publishReleaseAssets(options(files));
+    const writesAfterFirst = api.requests.filter((r) => r.method !== 'GET').length;
+
+    const second = await publishReleaseAssets(options(files));
+
+    expect(api.requests.filter((r) => r.method !== 'GET').length).toBe(writesAfterFirst);
+    expect(second.assets.map((a) => a.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect(second.assets.map((a) => a.url)).toEqual(first.assets.map((a) => a.url));
+    expect(release.assets.map((a) => a.name)).toEqual(['sbom-spdx.json', 'sbom-cyclonedx.json']);
+
+    // A rerun with changed content replaces, still without duplicates.
+    writeFileSync(files[0]!, '{"a":2}');
+    const third = await publishReleaseAssets(options(files));
+    expect(third.assets.map((a) => a.outcome)).toEqual(['replaced', 'unchanged']);
+    expect(release.assets.map((a) => a.name).sort()).toEqual(['sbom-cyclonedx.json', 'sbom-spdx.json']);
+  });
+
+  it('replaces a same-named asset left half-uploaded (state starter) by an interrupted run', async () => {
+    const release = api.addRelease('v1.2.0');
+    const content = '{"a":1}';
+    api.addAsset(release, 'sbom-spdx.json', content, { contentType: 'application/json', state: 'starter' });
+
+    const result = await publishReleaseAssets(options([file('sbom-spdx.json', content)]));
+
+    expect(result.assets[0]?.outcome).toBe('replaced');
+    expect(release.assets.map((a) => a.state)).toEqual(['uploaded']);
+  });
+
+  it('retries 5xx answers and uploads once', async () => {
+    const release = api.addRelease('v1.2.0');
+    api.fault(faults.serverError(2, { method: 'GET', path: /\/releases\/tags\// }));
+    api.fault(faults.serverError(1, { server: 'uploads' }));
+
+    const result = await publishReleaseAssets(options([file('sbom-spdx.json', '{}')]));
+
+    expect(api.requestsTo('GET', /\/releases\/tags\/v1\.2\.0$/).map((r) => r.status)).toEqual([
+      502, 502, 200,
+    ]);
+    expect(api.requests.filter((r) => r.server === 'uploads').map((r) => r.status)).toEqual([502, 201]);
+    expect(release.assets).toHaveLength(1);
+    expect(result.assets[0]?.outcome).toBe('uploaded');
+  });
+
+  it('gives up on a persistent 5xx after the bounded retries with a clear error', async () => {
+    api.addRelease('v1.2.0');
+    api.fault(faults.serverError(100, { method: 'GET' }));
+
+    const error = await failure(publishReleaseAssets(options([file('sbom-spdx.json', '{}')])));
+
+    expect(error).toBeInstanceOf(OperationalError);
+    expect(error.message).toMatch(/find the release of tag v1\.2\.0 .*GitHub answered 502/);
+    expect(api.requests).toHaveLength(4); // the first attempt and 3 retries
+  });
+
+  it('waits out a 429 secondary rate limit (retry-after) and then uploads', async () => {
+    const release = api.addRelease('v1.2.0');
+    api.fault(faults.rateLimited(2, { server: 'uploads' }));
+
+    const started = Date.now();
+    await publishReleaseAssets(
+      options([file('sbom-spdx.json', '{}')], { tuning: { ...FAST, retryUnitMs: 50 } }),
+    );
+
+    expect(api.requests.filter((r) => r.server === 'uploads').map((r) => r.status)).toEqual([429, 201]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100); // retry-after 2 × 50 ms
+    expect(release.assets).toHaveLength(1);
+    expect(lines.some((l) => /^warning GitHub secondary rate limit .*retrying in 2 s/.test(l))).toBe(true);
+  });
+
+  it('turns a 403 into an error naming the contents: write permission, without retrying', async () => {
+    api.addRelease('v1.2.0');
+    api.fault(faults.forbidden({ server: 'uploads' }));
+
+    const error = await failure(publishReleaseAssets(options([file('sbom-spdx.json', '{}')])));
+
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('Resource not accessible by integration');
+    expect(error.message).toContain('`contents: write`');
+    expect(error.message).toContain('aotanami/aotanami');
+    expect(api.requests.filter((r) => r.server === 'uploads')).toHaveLength(1);
+  });
+
+  it('fails with an error naming the tag when the release is missing and no draft is wanted', async () => {
+    api.addRelease('v1.0.0');
+
+    const error = await failure(publishReleaseAssets(options([file('sbom-spdx.json', '{}')])));
+
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/no release for tag "v1\.2\.0".*create-draft/);
+    expect(api.requestsTo('POST', /\/releases$/)).toHaveLength(0);
+    expect(api.requests.some((r) => r.server === 'uploads')).toBe(false);
+  });
+
+  it('creates a draft when asked, and finds that draft again on a rerun', async () => {
+    const files = [file('sbom-spdx.json', '{}')];
+
+    const first = await publishReleaseAssets(options(files, { createDraft: true }));
+    const second = await publishReleaseAssets(options(files, { createDraft: true }));
+
+    expect(api.releases).toHaveLength(1);
+    expect(api.releases[0]).toMatchObject({ tag: 'v1.2.0', draft: true });
+    expect(first).toMatchObject({ created: true, draft: true });
+    expect(second).toMatchObject({ created: false, draft: true, releaseId: first.releaseId });
+    expect(second.assets[0]?.outcome).toBe('unchanged');
+    expect(api.requestsTo('POST', /\/releases$/)).toHaveLength(1);
+    const created = api.requestsTo('POST', /\/releases$/)[0];
+    expect(created?.headers['content-type']).toMatch(/^application\/json/);
+    expect(api.releases[0]?.assets).toHaveLength(1);
+  });
+
+  it('rejects a wrong token with an error naming the token input and not showing it', async () => {
+    api.addRelease('v1.2.0');
+    const wrong = `ghp_${randomBytes(18).toString('hex')}`;
+
+    const error = await failure(publishReleaseAssets(options([file('a.json', '{}')], { token: wrong })));
+
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/^Input 'token': GitHub rejected the token \(401 Bad credentials\)/);
+    expect(error.message).not.toContain(wrong);
+    expect(api.requests.map((r) => r.auth)).toEqual(['invalid']);
+  });
+
+  it('keeps the token out of errors even when a server echoes it back', async () => {
+    api.addRelease('v1.2.0');
+    api.fault({
+      server: 'uploads',
+      status: 400,
+      body: { message: `proxy refused request with authorization token ${TOKEN}` },
+    });
+
+    const error = await failure(publishReleaseAssets(options([file('a.json', '{}')])));
+
+    expect(error.message).toContain('proxy refused request with authorization token ***');
+  });
+
+  it('checks every file before touching the release', async () => {
+    api.addRelease('v1.2.0');
+    const sub = path.join(dir, 'linux');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(sub);
+    writeFileSync(path.join(sub, 'sbom.json'), '{}');
+    const cases: [string[], RegExp][] = [
+      [[file('my sbom.json', '{}')], /"my sbom\.json" is not a usable asset name/],
+      [[file('.hidden', '{}')], /"\.hidden" is not a usable asset name/],
+      [[file('empty.json', '')], /is empty/],
+      [[path.join(dir, 'missing.json')], /does not exist/],
+      [[file('sbom.json', '{}'), path.join(sub, 'sbom.json')], /would both become the asset "sbom\.json"/],
+    ];
+    for (const [files, message] of cases) {
+      const error = await failure(publishReleaseAssets(options(files)));
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(message);
+    }
+    await expect(publishReleaseAssets(options([file('a.json', '{}')], { tag: 'v1 .0' }))).rejects.toThrow(
+      /Input 'tag': "v1 \.0" is not a valid tag name/,
+    );
+    await expect(
+      publishReleaseAssets(options([file('a.json', '{}')], { owner: 'a/b', repo: 'c' })),
+    ).rejects.toThrow(/Input 'repository'/);
+    expect(api.requests).toHaveLength(0);
+  });
+});
