@@ -106,9 +106,9 @@ export async function installMany(
   const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failures.length > 0) {
     const logger = options.logger ?? silentLogger;
-    for (const failure of failures.slice(1)) {
-      logger.warning(failure.reason instanceof Error ? failure.reason.message : String(failure.reason));
-    }
+    const first = String((failures[0]!.reason as Error)?.message ?? failures[0]!.reason);
+    const others = new Set(failures.slice(1).map((f) => String((f.reason as Error)?.message ?? f.reason)));
+    for (const message of others) if (message !== first) logger.warning(message);
     throw failures[0]!.reason;
   }
   return settled.map((s) => (s as PromiseFulfilledResult<Installed>).value);

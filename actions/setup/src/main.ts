@@ -1,0 +1,50 @@
+import {
+  actionLogger,
+  addPath,
+  code,
+  Markdown,
+  readList,
+  readString,
+  runAction,
+  setOutput,
+  writeSummary,
+} from '@release-actions/kit';
+import { installMany, TOOL_NAMES, type InstallRequest } from '@release-actions/tools';
+
+await runAction(async () => {
+  const tools = readList('tools', { accepted: TOOL_NAMES, default: [...TOOL_NAMES] });
+  const mirror = readString('mirror');
+  const overrides: Record<string, Omit<InstallRequest, 'tool'>> = {
+    cosign: { version: readString('cosign-version'), sha256: readString('cosign-sha256') },
+    syft: { version: readString('syft-version'), sha256: readString('syft-sha256') },
+    grype: { version: readString('grype-version'), sha256: readString('grype-sha256') },
+    'slsa-verifier': {
+      version: readString('slsa-verifier-version'),
+      sha256: readString('slsa-verifier-sha256'),
+    },
+    helm: { version: readString('helm-version'), sha256: readString('helm-sha256') },
+  };
+
+  const installed = await installMany(
+    tools.map((tool) => ({ tool, ...overrides[tool] })),
+    { mirror, logger: actionLogger },
+  );
+
+  for (const tool of installed) {
+    addPath(tool.dir);
+    setOutput(`${tool.tool}-path`, tool.path);
+    setOutput(`${tool.tool}-version`, tool.version);
+  }
+  await writeSummary(
+    new Markdown().heading('Release tools').table(
+      ['Tool', 'Version', 'Platform', 'SHA-256', 'Source'],
+      installed.map((t) => [
+        t.tool,
+        t.version,
+        t.platform,
+        code(t.sha256),
+        t.source === 'cache' ? 'cache hit' : 'download',
+      ]),
+    ),
+  );
+});
