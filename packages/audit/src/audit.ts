@@ -1,0 +1,182 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { Logger } from '@release-actions/tools';
+import { checkPinningAction, checkPinningWorkflow } from './checks/pinning.js';
+import { checkAction, checkWorkflow } from './checks/workflow.js';
+import { CheckContext, type PinRecord, type RawFinding } from './checks/context.js';
+import { EMPTY_CONFIG, isIgnored, type AuditConfig } from './config.js';
+import { displayPath, expandPaths } from './discover.js';
+import { compareFindings, type AuditError, type AuditResult, type Finding } from './finding.js';
+import { buildModel } from './model.js';
+import { rule } from './rules.js';
+import { parseSource, YamlSyntaxError, type SourceFile } from './source.js';
+import { applySuppressions } from './suppress.js';
+
+/** Larger than any real workflow by far; above it the file is refused rather than parsed. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+export interface InputFile {
+  file: string;
+  text: string;
+}
+
+export interface AuditOptions {
+  config?: AuditConfig;
+  logger?: Logger;
+}
+
+interface FileState {
+  source: SourceFile;
+  raw: RawFinding[];
+}
+
+/** Parses and checks one file; the model is returned for --fix. */
+export function checkSource(source: SourceFile): { ctx: CheckContext; kind: string; reason?: string } {
+  const ctx = new CheckContext(source);
+  const model = buildModel(source);
+  if (model.kind === 'workflow') {
+    checkPinningWorkflow(ctx, model);
+    checkWorkflow(ctx, model);
+  } else if (model.kind === 'action') {
+    checkPinningAction(ctx, model);
+    checkAction(ctx, model);
+  } else return { ctx, kind: model.kind, reason: model.reason };
+  return { ctx, kind: model.kind };
+}
+
+/** PIN004: one action release pinned to several SHAs, or one SHA carrying several versions. */
+function consistency(pins: PinRecord[]): Map<string, RawFinding[]> {
+  const out = new Map<string, RawFinding[]>();
+  const push = (pin: PinRecord, message: string): void => {
+    const list = out.get(pin.file) ?? [];
+    list.push({ rule: 'PIN004', line: pin.line, column: pin.column, message });
+    out.set(pin.file, list);
+  };
+  const group = (key: (p: PinRecord) => string | undefined): Map<string, PinRecord[]> => {
+    const groups = new Map<string, PinRecord[]>();
+    for (const pin of pins) {
+      const k = key(pin);
+      if (k !== undefined) groups.set(k, [...(groups.get(k) ?? []), pin]);
+    }
+    return groups;
+  };
+  for (const list of group((p) => (p.version ? `${p.action}@${p.version}` : undefined)).values()) {
+    const shas = [...new Set(list.map((p) => p.sha))];
+    if (shas.length < 2) continue;
+    for (const pin of list) {
+      const others = shas.filter((s) => s !== pin.sha).map((s) => s.slice(0, 12));
+      push(
+        pin,
+        `${pin.action} ${pin.version} is pinned here to ${pin.sha.slice(0, 12)}… and elsewhere to ${others.join(', ')}….`,
+      );
+    }
+  }
+  for (const list of group((p) => `${p.action}@${p.sha}`).values()) {
+    const versions = [...new Set(list.map((p) => p.version ?? '(none)'))];
+    if (versions.length < 2 || list.every((p) => !p.version)) continue;
+    for (const pin of list) {
+      if (!pin.version) continue;
+      push(
+        pin,
+        `${pin.action}@${pin.sha.slice(0, 12)}… is commented ${pin.version} here and ${versions.filter((v) => v !== pin.version).join(', ')} elsewhere.`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Audits texts already in memory (the CLI, the action, tests and the benchmark all end here). */
+export function auditSources(inputs: readonly InputFile[], options: AuditOptions = {}): AuditResult {
+  const config = options.config ?? EMPTY_CONFIG;
+  const result: AuditResult = { files: [], findings: [], errors: [], skipped: [], suppressed: 0 };
+  const states: FileState[] = [];
+  const pins: PinRecord[] = [];
+  for (const input of inputs) {
+    result.files.push(input.file);
+    let source: SourceFile | undefined;
+    try {
+      source = parseSource(input.file, input.text);
+    } catch (error) {
+      result.errors.push(syntaxError(input.file, error));
+      continue;
+    }
+    if (!source) {
+      result.skipped.push({ file: input.file, reason: 'empty file' });
+      continue;
+    }
+    const { ctx, reason } = checkSource(source);
+    if (reason) {
+      result.skipped.push({ file: input.file, reason });
+      options.logger?.debug(`${input.file}: skipped, ${reason}`);
+      continue;
+    }
+    states.push({ source, raw: ctx.findings });
+    pins.push(...ctx.pins);
+  }
+  const pinFindings = consistency(pins);
+  for (const state of states) {
+    const raw = [...state.raw, ...(pinFindings.get(state.source.file) ?? [])];
+    const { kept, suppressed, meta } = applySuppressions(state.source, raw);
+    result.suppressed += suppressed;
+    const seen = new Set<string>();
+    for (const finding of [...kept, ...meta]) {
+      const key = `${finding.rule}:${finding.line}:${finding.column}:${finding.message}`;
+      if (seen.has(key)) continue; // one node reached twice through an alias
+      seen.add(key);
+      const setting = config.rules[finding.rule];
+      if (setting?.disabled || isIgnored(config, state.source.file, finding.rule)) {
+        result.suppressed++;
+        continue;
+      }
+      const definition = rule(finding.rule);
+      result.findings.push({
+        rule: finding.rule,
+        severity: setting?.severity ?? finding.severity ?? definition.severity,
+        file: state.source.file,
+        line: finding.line,
+        column: finding.column,
+        message: finding.message,
+        fix: definition.fix,
+      } satisfies Finding);
+    }
+  }
+  result.findings.sort(compareFindings);
+  return result;
+}
+
+function syntaxError(file: string, error: unknown): AuditError {
+  if (error instanceof YamlSyntaxError) {
+    return { file, line: error.line, column: error.column, message: `not valid YAML: ${error.message}` };
+  }
+  return { file, message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Reads the files (default scope when no path is given) and audits them. */
+export function auditPaths(cwd: string, paths: readonly string[], options: AuditOptions = {}): AuditResult {
+  const files = expandPaths(cwd, paths);
+  const inputs: InputFile[] = [];
+  const errors: AuditError[] = [];
+  for (const file of files) {
+    const shown = displayPath(cwd, file);
+    try {
+      const size = statSync(file).size;
+      if (size > MAX_FILE_BYTES) {
+        errors.push({
+          file: shown,
+          message: `is ${(size / 1048576).toFixed(1)} MiB; files over ${MAX_FILE_BYTES / 1048576} MiB are not audited.`,
+        });
+        continue;
+      }
+      inputs.push({ file: shown, text: readFileSync(file, 'utf8') });
+    } catch (error) {
+      errors.push({
+        file: shown,
+        message: `cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+  options.logger?.debug(`auditing ${inputs.length} file(s)`);
+  const result = auditSources(inputs, options);
+  result.files.push(...errors.map((e) => e.file));
+  result.errors.unshift(...errors);
+  return result;
+}

@@ -1,0 +1,91 @@
+import type { Scalar } from 'yaml';
+import type { Action, Step, Workflow } from '../model.js';
+import { asMap, asScalar, entries, entry, position, scalarText } from '../source.js';
+import { isFullTag, isSlsaGenerator, parseVersionComment, SHA_PATTERN, type UsesRef } from '../uses.js';
+import type { CheckContext } from './context.js';
+
+/** PIN001, PIN002, PIN003, PIN006 for one `uses:`; records SHA pins for PIN004. */
+function checkUses(ctx: CheckContext, uses: { node: Scalar; value: string; ref: UsesRef }): void {
+  const { ref, node, value } = uses;
+  if (ref.kind === 'local' || ref.kind === 'self') return;
+  if (ref.kind === 'docker') {
+    checkImage(ctx, node, ref.image, `docker://${ref.image}`);
+    return;
+  }
+  if (ref.kind === 'invalid') {
+    ctx.report('PIN001', node, `"${value}" is not owner/repo[/path]@ref; it cannot be pinned as written.`);
+    return;
+  }
+  if (isSlsaGenerator(ref)) {
+    if (!isFullTag(ref.ref)) {
+      ctx.report(
+        'PIN006',
+        node,
+        `The SLSA generator must be referenced by a full vX.Y.Z tag (it refuses SHAs and branches), not "@${ref.ref}".`,
+      );
+    }
+    return;
+  }
+  if (!SHA_PATTERN.test(ref.ref)) {
+    ctx.report('PIN001', node, `${ref.name} is referenced by "@${ref.ref}", not by a 40-hex commit SHA.`);
+    return;
+  }
+  const { line } = position(ctx.source, node);
+  const comment = ctx.source.comments.get(line);
+  const version = parseVersionComment(comment);
+  if (version.version === undefined) {
+    ctx.report('PIN002', node, `${ref.name}@${ref.ref.slice(0, 12)}… has no version comment (# vX.Y.Z).`);
+  } else if (!version.full) {
+    ctx.report(
+      'PIN003',
+      node,
+      `The version comment "${version.version}" for ${ref.name} is not a full version (vX.Y.Z).`,
+    );
+  }
+  const at = position(ctx.source, node);
+  ctx.pins.push({
+    file: ctx.source.file,
+    line: at.line,
+    column: at.column,
+    action: `${ref.owner}/${ref.repo}`,
+    sha: ref.ref,
+    version: version.version,
+  });
+}
+
+function checkImage(ctx: CheckContext, node: Scalar, image: string, shown: string): void {
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return;
+  ctx.report('PIN009', node, `The image ${shown} is not pinned to an @sha256: digest.`);
+}
+
+function checkSteps(ctx: CheckContext, steps: Step[]): void {
+  for (const step of steps) if (step.uses) checkUses(ctx, step.uses);
+}
+
+export function checkPinningWorkflow(ctx: CheckContext, workflow: Workflow): void {
+  const source = ctx.source;
+  for (const job of workflow.jobs) {
+    if (job.uses) checkUses(ctx, job.uses);
+    checkSteps(ctx, job.steps);
+    if (job.container) {
+      const scalar = asScalar(source, job.container.value);
+      const image =
+        scalar ?? asScalar(source, entry(source, asMap(source, job.container.value), 'image')?.value);
+      const value = scalarText(image);
+      if (image && value) checkImage(ctx, image, value, value);
+    }
+    for (const service of entries(source, job.services)) {
+      const image = asScalar(source, entry(source, asMap(source, service.value), 'image')?.value);
+      const value = scalarText(image);
+      if (image && value) checkImage(ctx, image, value, value);
+    }
+  }
+}
+
+export function checkPinningAction(ctx: CheckContext, action: Action): void {
+  checkSteps(ctx, action.steps);
+  const image = scalarText(action.image);
+  if (action.image && image?.startsWith('docker://')) {
+    checkImage(ctx, action.image, image.slice('docker://'.length), image);
+  }
+}

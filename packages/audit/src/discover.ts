@@ -1,0 +1,70 @@
+import { InputError } from '@release-actions/errors';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** Folders never searched: dependencies, bundles, VCS data, and test inputs written to be bad. */
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.git']);
+const SKIPPED_PATHS = ['test/fixtures'];
+
+function isYaml(name: string): boolean {
+  return name.endsWith('.yml') || name.endsWith('.yaml');
+}
+
+function walk(
+  root: string,
+  dir: string,
+  accept: (name: string) => boolean,
+  out: string[],
+  skipPaths: boolean,
+): void {
+  let list;
+  try {
+    list = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const item of list.sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, item.name);
+    if (item.isDirectory()) {
+      if (SKIPPED_DIRS.has(item.name)) continue;
+      const relative = path.relative(root, full).split(path.sep).join('/');
+      if (skipPaths && SKIPPED_PATHS.includes(relative)) continue;
+      walk(root, full, accept, out, skipPaths);
+    } else if (item.isFile() && accept(item.name)) out.push(full);
+  }
+}
+
+/** Default scope: .github/workflows/*.y{a,}ml and every action.yml / action.yaml in the repository. */
+export function defaultFiles(cwd: string): string[] {
+  const out: string[] = [];
+  const workflows = path.join(cwd, '.github', 'workflows');
+  if (existsSync(workflows)) {
+    for (const item of readdirSync(workflows, { withFileTypes: true })) {
+      if (item.isFile() && isYaml(item.name)) out.push(path.join(workflows, item.name));
+    }
+  }
+  walk(cwd, cwd, (name) => name === 'action.yml' || name === 'action.yaml', out, true);
+  return [...new Set(out)].sort();
+}
+
+/** Files named on the command line; a directory means every YAML file under it. */
+export function expandPaths(cwd: string, paths: readonly string[]): string[] {
+  if (paths.length === 0) return defaultFiles(cwd);
+  const out: string[] = [];
+  for (const given of paths) {
+    const resolved = path.resolve(cwd, given);
+    if (!existsSync(resolved))
+      throw new InputError(`Path "${given}" does not exist; give a workflow file or a folder.`);
+    if (statSync(resolved).isDirectory()) walk(resolved, resolved, isYaml, out, false);
+    else out.push(resolved);
+  }
+  return [...new Set(out)];
+}
+
+/** How a file is named in findings: relative to cwd with forward slashes when inside it. */
+export function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+    return file.split(path.sep).join('/');
+  return relative.split(path.sep).join('/');
+}

@@ -1,0 +1,106 @@
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { AuditResult, Finding } from '../finding.js';
+import { RULES, type Rule } from '../rules.js';
+import { SECURITY_SEVERITY, type Severity } from '../severity.js';
+
+const INFORMATION_URI = 'https://github.com/aotanami/release-actions/tree/main/audit';
+
+function level(severity: Severity): Result.level {
+  return severity === 'critical' || severity === 'high'
+    ? 'error'
+    : severity === 'medium'
+      ? 'warning'
+      : 'note';
+}
+
+function plain(markdown: string): string {
+  return markdown.replace(/`/g, '');
+}
+
+function descriptor(rule: Rule, severity: Severity): ReportingDescriptor {
+  return {
+    id: rule.id,
+    name: rule.name,
+    shortDescription: { text: plain(rule.summary) },
+    fullDescription: { text: plain(rule.summary) },
+    help: {
+      text: `${plain(rule.summary)}\n\nFix: ${plain(rule.fix)}`,
+      markdown: `${rule.summary}\n\n**Fix:** ${rule.fix}\n\nSuppress one finding with a reason: \`# release-actions: ignore[${rule.id}] <why>\`.`,
+    },
+    helpUri: `${INFORMATION_URI}#${rule.id.toLowerCase()}`,
+    defaultConfiguration: { level: level(severity) },
+    properties: {
+      'security-severity': SECURITY_SEVERITY[severity],
+      precision: 'high',
+      tags: ['security', 'supply-chain', 'github-actions'],
+    },
+  };
+}
+
+/** One run, every rule described (with security-severity and the fix), one result per finding. */
+export function toSarif(
+  result: AuditResult,
+  findings: readonly Finding[],
+  options: { version?: string; severities?: Partial<Record<string, Severity>> } = {},
+): Log {
+  const rules = [...RULES.values()];
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'release-actions audit',
+            informationUri: INFORMATION_URI,
+            semanticVersion: options.version ?? '0.1.0',
+            rules: rules.map((r) => descriptor(r, options.severities?.[r.id] ?? r.severity)),
+          },
+        },
+        automationDetails: { id: 'release-actions-audit/' },
+        columnKind: 'unicodeCodePoints',
+        results: findings.map((f) => ({
+          ruleId: f.rule,
+          ruleIndex: index.get(f.rule),
+          level: level(f.severity),
+          message: { text: `${f.message} Fix: ${plain(f.fix)}` },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' },
+                region: { startLine: f.line, startColumn: f.column },
+              },
+            },
+          ],
+          properties: { severity: f.severity, 'security-severity': SECURITY_SEVERITY[f.severity] },
+        })),
+        invocations: [
+          {
+            executionSuccessful: result.errors.length === 0,
+            toolExecutionNotifications: result.errors.map((e) => ({
+              level: 'error' as const,
+              message: { text: e.message },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: e.file, uriBaseId: '%SRCROOT%' },
+                    ...(e.line ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}),
+                  },
+                },
+              ],
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function formatSarif(
+  result: AuditResult,
+  findings: readonly Finding[],
+  options: { severities?: Partial<Record<string, Severity>> } = {},
+): string {
+  return `${JSON.stringify(toSarif(result, findings, options), null, 2)}\n`;
+}

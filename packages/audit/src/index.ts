@@ -1,0 +1,18 @@
+export { auditPaths, auditSources, checkSource, MAX_FILE_BYTES } from './audit.js';
+export type { AuditOptions, InputFile } from './audit.js';
+export { loadConfig, parseConfig, DEFAULT_CONFIG_PATH, EMPTY_CONFIG } from './config.js';
+export type { AuditConfig } from './config.js';
+export { defaultFiles, expandPaths, displayPath } from './discover.js';
+export type { Finding, AuditResult, AuditError, Skipped } from './finding.js';
+export { RULES, RULE_IDS, rule, isRuleId } from './rules.js';
+export type { Rule, RuleId } from './rules.js';
+export { SEVERITIES, atLeast, isSeverity, severityRank, SECURITY_SEVERITY } from './severity.js';
+export type { Severity } from './severity.js';
+export { formatText, summaryLine } from './format/text.js';
+export { formatJson } from './format/json.js';
+export { formatSarif, toSarif } from './format/sarif.js';
+export { fixSources, fixFiles } from './fix.js';
+export type { FixResult } from './fix.js';
+export { unifiedDiff } from './diff.js';
+export { parseSource } from './source.js';
+export { selectFindings, verdict, severityOverrides } from './report.js';

@@ -1,0 +1,230 @@
+import type { Scalar } from 'yaml';
+import { referencesSecret } from './expressions.js';
+import type { Job, Step } from './model.js';
+import { asMap, asScalar, entries, rawText, scalarText, type Entry, type SourceFile } from './source.js';
+import { isSlsaGenerator, ownAction, type UsesRef } from './uses.js';
+
+/** GITHUB_TOKEN scopes GitHub accepts in `permissions:`. */
+export const SCOPES = [
+  'actions',
+  'attestations',
+  'checks',
+  'contents',
+  'deployments',
+  'discussions',
+  'id-token',
+  'issues',
+  'models',
+  'packages',
+  'pages',
+  'pull-requests',
+  'repository-projects',
+  'security-events',
+  'statuses',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+export type Level = 'read' | 'write';
+
+export function isScope(value: string): value is Scope {
+  return (SCOPES as readonly string[]).includes(value);
+}
+
+/** Levels each scope accepts: id-token has no read, models no write. */
+export function acceptedLevels(scope: Scope): readonly string[] {
+  if (scope === 'id-token') return ['write', 'none'];
+  if (scope === 'models') return ['read', 'none'];
+  return ['read', 'write', 'none'];
+}
+
+export type Needs = Partial<Record<Scope, Level>>;
+
+export interface Grant {
+  scope: string;
+  level: string;
+  key: Scalar;
+  value: Scalar | undefined;
+}
+
+/** A `permissions:` value: the shorthand (`read-all`, `write-all`) or its scopes. */
+export type Permissions =
+  | { kind: 'shorthand'; value: string; node: Scalar }
+  | { kind: 'scopes'; grants: Grant[] }
+  | { kind: 'invalid' };
+
+export function readPermissions(source: SourceFile, e: Entry): Permissions {
+  const scalar = asScalar(source, e.value);
+  if (scalar) {
+    const value = scalarText(scalar) ?? '';
+    return { kind: 'shorthand', value, node: scalar };
+  }
+  const map = asMap(source, e.value);
+  if (!map) return { kind: 'invalid' };
+  return {
+    kind: 'scopes',
+    grants: entries(source, map).map((g) => {
+      const value = asScalar(source, g.value);
+      return { scope: scalarText(g.key)!, level: scalarText(value) ?? '', key: g.key, value };
+    }),
+  };
+}
+
+export function grantsWrite(perms: Permissions, scopes?: readonly Scope[]): boolean {
+  if (perms.kind === 'shorthand') return perms.value === 'write-all';
+  if (perms.kind === 'scopes') {
+    return perms.grants.some(
+      (g) => g.level === 'write' && (!scopes || (scopes as readonly string[]).includes(g.scope)),
+    );
+  }
+  return false;
+}
+
+/** What an action needs from the token; a step using an action not listed here cannot be inferred. */
+const ACTION_NEEDS: Record<string, Needs> = {
+  'actions/checkout': { contents: 'read' },
+  'actions/setup-node': {},
+  'actions/setup-go': {},
+  'actions/setup-python': {},
+  'actions/setup-java': {},
+  'actions/cache': {},
+  'actions/cache/restore': {},
+  'actions/cache/save': {},
+  'actions/upload-artifact': {},
+  'actions/download-artifact': {},
+  'actions/attest-build-provenance': { 'id-token': 'write', attestations: 'write' },
+  'actions/attest-sbom': { 'id-token': 'write', attestations: 'write' },
+  'actions/attest': { 'id-token': 'write', attestations: 'write' },
+  'step-security/harden-runner': {},
+  'github/codeql-action/upload-sarif': { 'security-events': 'write' },
+  'github/codeql-action/init': { 'security-events': 'write', actions: 'read', contents: 'read' },
+  'github/codeql-action/autobuild': {},
+  'github/codeql-action/analyze': { 'security-events': 'write', actions: 'read', contents: 'read' },
+  'sigstore/cosign-installer': {},
+  'anchore/scan-action': {},
+  'docker/setup-buildx-action': {},
+  'docker/setup-qemu-action': {},
+  'docker/metadata-action': {},
+  'docker/build-push-action': {},
+  'azure/setup-helm': {},
+  'softprops/action-gh-release': { contents: 'write' },
+};
+
+/** Our own actions and reusable workflow. */
+const OWN_NEEDS: Record<string, Needs> = {
+  setup: {},
+  sbom: { contents: 'read' },
+  scan: { contents: 'read' },
+  // Keyless signing needs the OIDC token; signatures and attestations are pushed beside the image.
+  sign: { 'id-token': 'write', packages: 'write' },
+  attest: { 'id-token': 'write', packages: 'write' },
+  verify: { packages: 'read' },
+  chart: { 'id-token': 'write', packages: 'write' },
+  publish: { contents: 'write' },
+  audit: { contents: 'read' },
+  release: { contents: 'read', 'id-token': 'write', packages: 'write' },
+  'release-workflow': {
+    actions: 'read',
+    contents: 'write',
+    'id-token': 'write',
+    packages: 'write',
+    'security-events': 'write',
+  },
+};
+
+const SLSA_NEEDS: Needs = { actions: 'read', 'id-token': 'write', packages: 'write' };
+
+export interface Inference {
+  needs: Needs;
+  /** Why the needs could not be inferred (a step we do not know); empty when they could. */
+  unknown: string[];
+}
+
+function add(needs: Needs, more: Needs): void {
+  for (const [scope, level] of Object.entries(more) as [Scope, Level][]) {
+    if (needs[scope] !== 'write') needs[scope] = level;
+  }
+}
+
+function refNeeds(ref: UsesRef, step: Step | undefined, source: SourceFile): Needs | undefined {
+  if (isSlsaGenerator(ref)) return SLSA_NEEDS;
+  const own = ownAction(ref);
+  if (own) return OWN_NEEDS[own];
+  if (ref.kind === 'docker') return handsToken(source, step) ? undefined : {};
+  if (ref.kind !== 'remote') return undefined;
+  if (ref.name === 'docker/login-action') {
+    const registry = step?.with
+      ? scalarText(
+          asScalar(source, entries(source, step.with).find((e) => scalarText(e.key) === 'registry')?.value),
+        )
+      : undefined;
+    return registry?.toLowerCase().startsWith('ghcr.io') ? { packages: 'write' } : {};
+  }
+  return ACTION_NEEDS[ref.name];
+}
+
+function handsToken(source: SourceFile, step: Step | undefined): boolean {
+  if (!step) return false;
+  for (const map of [step.with, step.env]) {
+    for (const e of entries(source, map)) {
+      const value = asScalar(source, e.value);
+      const raw = value ? rawText(source, value)?.text : undefined;
+      if (raw && /github\.token|secrets\.GITHUB_TOKEN/.test(raw)) return true;
+    }
+  }
+  return false;
+}
+
+/** Token needs of a run: script, from the commands it calls. */
+function scriptNeeds(script: string): Needs | undefined {
+  const needs: Needs = {};
+  const ghCommands = [...script.matchAll(/(?:^|[\s;&|(])gh\s+([a-z-]+)/g)].map((m) => m[1]);
+  if (ghCommands.some((c) => c !== 'release')) return undefined;
+  if (ghCommands.length > 0) add(needs, { contents: 'write' });
+  if (/\bgit\s+push\b/.test(script)) add(needs, { contents: 'write' });
+  if (/\bcosign\s+(sign|attest)(-blob)?\b/.test(script)) add(needs, { 'id-token': 'write' });
+  if (/ghcr\.io/.test(script) && /\b(docker|podman|helm|oras|crane|cosign|skopeo)\b/.test(script)) {
+    add(needs, { packages: 'write' });
+  }
+  return needs;
+}
+
+/** What a job's token must allow, from its steps (or the reusable workflow it calls). */
+export function inferJob(source: SourceFile, job: Job): Inference {
+  const needs: Needs = {};
+  const unknown: string[] = [];
+  if (job.uses) {
+    const n = refNeeds(job.uses.ref, undefined, source);
+    if (n) add(needs, n);
+    else unknown.push(`reusable workflow ${job.uses.value}`);
+    return { needs, unknown };
+  }
+  for (const step of job.steps) {
+    if (step.uses) {
+      const n = refNeeds(step.uses.ref, step, source);
+      if (n) add(needs, n);
+      else unknown.push(step.uses.value);
+    }
+    if (step.run) {
+      const script = scalarText(step.run) ?? '';
+      const n = scriptNeeds(script);
+      if (n) add(needs, n);
+      else unknown.push(`the gh commands in step ${step.index + 1}`);
+    }
+  }
+  return { needs, unknown };
+}
+
+/** True when a job holds write access to id-token, contents or packages, or any secret. */
+export function isPrivileged(
+  source: SourceFile,
+  job: Job,
+  workflowPermissions: Permissions | undefined,
+): boolean {
+  const perms = job.permissions ? readPermissions(source, job.permissions) : workflowPermissions;
+  // Without permissions the token gets the repository default, which may be write-all.
+  if (!perms) return true;
+  if (grantsWrite(perms, ['id-token', 'contents', 'packages'])) return true;
+  return job.scalars.some((s) => {
+    const raw = rawText(source, s)?.text ?? '';
+    return raw.includes('${{') && referencesSecret(raw.replace(/\$\{\{|\}\}/g, ' '));
+  });
+}

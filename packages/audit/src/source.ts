@@ -1,0 +1,186 @@
+import {
+  Composer,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Parser,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
+
+/** One parsed YAML file with what the rules need: the node tree, positions, and the comments by line. */
+export interface SourceFile {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** Comment text (after `#`) by 1-based line. */
+  comments: Map<number, string>;
+  /** 1-based column of the `#` of each line's comment. */
+  commentColumns: Map<number, number>;
+  /** Lines holding nothing but a comment. */
+  commentOnlyLines: Set<number>;
+}
+
+export class YamlSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number | undefined,
+    readonly column: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * Parses with the CST parser and composes the document from the same tokens, so comments come from
+ * the token stream (exact offsets) without a second pass over the text.
+ */
+export function parseSource(file: string, text: string): SourceFile | undefined {
+  const lineCounter = new LineCounter();
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  const docs = Array.from(new Composer({ prettyErrors: false }).compose(tokens, true, text.length));
+  for (const doc of docs) {
+    const error = doc.errors[0];
+    if (error) {
+      const at = lineCounter.linePos(error.pos[0]);
+      throw new YamlSyntaxError(firstLine(error.message), at.line, at.col);
+    }
+  }
+  if (docs.length > 1) {
+    const at = lineCounter.linePos(docs[1]!.range[0]);
+    throw new YamlSyntaxError(
+      `holds ${docs.length} YAML documents; a workflow or action file has one`,
+      at.line,
+      at.col,
+    );
+  }
+  const doc = docs[0];
+  if (!doc || doc.contents === null) return undefined;
+
+  const comments = new Map<number, string>();
+  const commentColumns = new Map<number, number>();
+  const commentOnlyLines = new Set<number>();
+  const starts = lineCounter.lineStarts;
+  for (const token of tokens) {
+    collectComments(token, (offset, source) => {
+      const at = lineCounter.linePos(offset);
+      comments.set(at.line, source.replace(/^#/, ''));
+      commentColumns.set(at.line, at.col);
+      const lineStart = starts[at.line - 1] ?? 0;
+      if (text.slice(lineStart, offset).trim() === '') commentOnlyLines.add(at.line);
+    });
+  }
+  return { file, text, doc, lineCounter, comments, commentColumns, commentOnlyLines };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** CST tokens are plain trees; comments are leaf tokens of type "comment" anywhere in them. */
+function collectComments(token: unknown, add: (offset: number, source: string) => void): void {
+  if (token === null || typeof token !== 'object') return;
+  if (Array.isArray(token)) {
+    for (const item of token) collectComments(item, add);
+    return;
+  }
+  const record = token as Record<string, unknown>;
+  if (record.type === 'comment' && typeof record.offset === 'number' && typeof record.source === 'string') {
+    add(record.offset, record.source);
+    return;
+  }
+  for (const key of ['start', 'sep', 'end', 'items', 'key', 'value', 'props']) {
+    if (key in record) collectComments(record[key], add);
+  }
+}
+
+export function position(source: SourceFile, node: Node | Pair | null | undefined): Position {
+  const offset = node && 'range' in node && node.range ? node.range[0] : undefined;
+  if (offset === undefined) return { line: 1, column: 1 };
+  const at = source.lineCounter.linePos(offset);
+  return { line: at.line, column: at.col };
+}
+
+export function positionAt(source: SourceFile, offset: number): Position {
+  const at = source.lineCounter.linePos(offset);
+  return { line: at.line, column: at.col };
+}
+
+/** Follows an alias to its anchored node (YAML anchors are allowed in workflows). */
+export function deref(source: SourceFile, node: unknown): Node | undefined {
+  if (isAlias(node)) {
+    const target = node.resolve(source.doc);
+    return target ?? undefined;
+  }
+  if (isScalar(node) || isMap(node) || isSeq(node)) return node;
+  return undefined;
+}
+
+export function asMap(source: SourceFile, node: unknown): YAMLMap | undefined {
+  const target = deref(source, node);
+  return isMap(target) ? target : undefined;
+}
+
+export function asSeq(source: SourceFile, node: unknown): YAMLSeq | undefined {
+  const target = deref(source, node);
+  return isSeq(target) ? target : undefined;
+}
+
+export function asScalar(source: SourceFile, node: unknown): Scalar | undefined {
+  const target = deref(source, node);
+  return isScalar(target) ? target : undefined;
+}
+
+/** The scalar's value as text (numbers and booleans as written in YAML 1.2 form). */
+export function scalarText(scalar: Scalar | undefined): string | undefined {
+  if (!scalar) return undefined;
+  const value = scalar.value;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+export interface Entry {
+  pair: Pair;
+  key: Scalar;
+  value: unknown;
+}
+
+export function entries(source: SourceFile, map: YAMLMap | undefined): Entry[] {
+  if (!map) return [];
+  const out: Entry[] = [];
+  for (const pair of map.items) {
+    if (!isPair(pair)) continue;
+    const key = asScalar(source, pair.key);
+    if (key === undefined || scalarText(key) === undefined) continue;
+    out.push({ pair, key, value: pair.value });
+  }
+  return out;
+}
+
+export function entry(source: SourceFile, map: YAMLMap | undefined, name: string): Entry | undefined {
+  return entries(source, map).find((e) => scalarText(e.key) === name);
+}
+
+export function text(source: SourceFile, map: YAMLMap | undefined, name: string): string | undefined {
+  return scalarText(asScalar(source, entry(source, map, name)?.value));
+}
+
+/** The source text of a node, as written (expressions appear verbatim in plain and block scalars). */
+export function rawText(source: SourceFile, node: Node): { text: string; offset: number } | undefined {
+  if (!node.range) return undefined;
+  return { text: source.text.slice(node.range[0], node.range[1]), offset: node.range[0] };
+}
