@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { InputError } from '@release-actions/errors';
+import { installMany } from '@release-actions/tools';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { action, type CommandContext } from '../program.js';
+
+interface InstallFlags {
+  dir?: string;
+  mirror?: string;
+  platform?: string;
+  version: string[];
+  sha256: string[];
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `tool=value` pairs of a repeatable flag, each tool at most once and among those being installed. */
+function pairs(flag: string, values: readonly string[], tools: readonly string[]): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const item of values) {
+    const at = item.indexOf('=');
+    const tool = item.slice(0, at).trim();
+    const value = item.slice(at + 1).trim();
+    if (at <= 0 || value === '') throw new InputError(`${flag} "${item}" must have the form tool=value.`);
+    if (!tools.includes(tool))
+      throw new InputError(`${flag} "${item}": ${tool} is not among the tools to install.`);
+    if (result.has(tool)) throw new InputError(`${flag} is given twice for ${tool}.`);
+    result.set(tool, value);
+  }
+  return result;
+}
+
+/** Outside a runner the tools go to a per-user cache, in the runner's tool-cache layout. */
+function defaultDirectory(): string {
+  if (process.env.RUNNER_TOOL_CACHE) return process.env.RUNNER_TOOL_CACHE;
+  const base =
+    process.env.XDG_CACHE_HOME ||
+    (process.platform === 'win32' && process.env.LOCALAPPDATA) ||
+    path.join(os.homedir(), '.cache');
+  return path.join(base, 'release-actions', 'tools');
+}
+
+function restore(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
+
+export function registerInstall(program: Command, context: CommandContext): void {
+  program
+    .command('install')
+    .description(
+      'Install pinned release tools (cosign, syft, grype, slsa-verifier, helm), each verified against its SHA-256; prints "tool version path" per line.',
+    )
+    .argument('<tools...>', 'tools to install')
+    .option(
+      '--dir <dir>',
+      'tool cache directory (default: $RUNNER_TOOL_CACHE, else $XDG_CACHE_HOME/release-actions/tools)',
+    )
+    .option('--mirror <url>', 'base URL replacing https://github.com and https://get.helm.sh')
+    .option(
+      '--version <tool=version>',
+      'install this version instead of the pinned one (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--sha256 <tool=hex>',
+      'expected SHA-256 of the asset, needed for a version the manifest does not know (repeatable)',
+      collect,
+      [],
+    )
+    .option('--platform <platform>', 'install for another platform, e.g. linux-arm64 (default: this machine)')
+    .action((tools: string[], flags: InstallFlags) =>
+      action(async () => {
+        const versions = pairs('--version', flags.version, tools);
+        const checksums = pairs('--sha256', flags.sha256, tools);
+        const dir = path.resolve(flags.dir ?? defaultDirectory());
+        mkdirSync(dir, { recursive: true });
+        const ownTemp = process.env.RUNNER_TEMP
+          ? undefined
+          : mkdtempSync(path.join(os.tmpdir(), 'release-actions-'));
+        const saved = { cache: process.env.RUNNER_TOOL_CACHE, temp: process.env.RUNNER_TEMP };
+        process.env.RUNNER_TOOL_CACHE = dir;
+        if (ownTemp) process.env.RUNNER_TEMP = ownTemp;
+        try {
+          const installed = await installMany(
+            tools.map((tool) => ({ tool, version: versions.get(tool), sha256: checksums.get(tool) })),
+            { mirror: flags.mirror, platform: flags.platform, logger: context.logger() },
+          );
+          context.out(installed.map((t) => `${t.tool} ${t.version} ${t.path}`).join('\n'));
+        } finally {
+          restore('RUNNER_TOOL_CACHE', saved.cache);
+          if (ownTemp) {
+            restore('RUNNER_TEMP', saved.temp);
+            rmSync(ownTemp, { recursive: true, force: true });
+          }
+        }
+      }),
+    );
+}

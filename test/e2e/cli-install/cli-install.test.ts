@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TOOL_NAMES } from '@release-actions/tools';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DownloadServer, serveAssets, type TestAsset } from '../../harness/download-server.js';
+import { repoRoot } from '../../harness/run-bundle.js';
+
+/** Runs `node dist/cli/index.js ...` outside any runner (no RUNNER_* variables). */
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli', 'index.js'), ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: home, RELEASE_ACTIONS_RETRY_BASE_MS: '5', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
+}
+
+const host = `${process.platform}-${process.arch}`;
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'cli-install-'));
+const home = path.join(scratch, 'home');
+let server: DownloadServer;
+let assets: TestAsset[];
+
+beforeAll(async () => {
+  server = await DownloadServer.start();
+  assets = serveAssets(server, TOOL_NAMES, 'v0.0.1');
+});
+
+afterAll(async () => {
+  await server.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function overrides(tools: readonly string[]): string[] {
+  return tools.flatMap((tool) => [
+    '--version',
+    `${tool}=v0.0.1`,
+    '--sha256',
+    `${tool}=${assets.find((a) => a.tool === tool)!.sha256}`,
+  ]);
+}
+
+describe('release-actions install', () => {
+  it('installs into --dir and prints "tool version path" per line; a second run makes no request', async () => {
+    const dir = path.join(scratch, 'tools');
+    const before = server.count();
+    const result = await cli([
+      'install',
+      'cosign',
+      'helm',
+      '--dir',
+      dir,
+      '--mirror',
+      server.url,
+      ...overrides(['cosign', 'helm']),
+    ]);
+    expect(result.stderr).not.toContain('release-actions:');
+    expect(result.code).toBe(0);
+    const cosign = path.join(dir, 'cosign', '0.0.1', process.arch, 'cosign');
+    const helm = path.join(dir, 'helm', '0.0.1', process.arch, 'helm');
+    expect(result.stdout).toBe(`cosign v0.0.1 ${cosign}\nhelm v0.0.1 ${helm}\n`);
+    expect(execFileSync(helm, [], { encoding: 'utf8' })).toBe('helm v0.0.1\n');
+    expect(server.count()).toBe(before + 2);
+    // Progress goes to stderr, never into the result lines.
+    expect(result.stderr).toContain('Downloading cosign v0.0.1');
+
+    const again = await cli([
+      'install',
+      'cosign',
+      'helm',
+      '--dir',
+      dir,
+      '--mirror',
+      server.url,
+      ...overrides(['cosign', 'helm']),
+    ]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(result.stdout);
+    expect(server.count()).toBe(before + 2);
+  });
+
+  it('defaults to the per-user cache under $XDG_CACHE_HOME', async () => {
+    const xdg = path.join(scratch, 'xdg');
+    const result = await cli(['install', 'grype', '--mirror', server.url, ...overrides(['grype'])], {
+      XDG_CACHE_HOME: xdg,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `grype v0.0.1 ${path.join(xdg, 'release-actions', 'tools', 'grype', '0.0.1', process.arch, 'grype')}\n`,
+    );
+  });
+
+  it('exits 2 with one clear line on a checksum mismatch, leaving no cache entry', async () => {
+    const dir = path.join(scratch, 'mismatch');
+    const syft = assets.find((a) => a.tool === 'syft')!;
+    const wrong = '1'.repeat(64);
+    const result = await cli([
+      'install',
+      'syft',
+      '--dir',
+      dir,
+      '--mirror',
+      server.url,
+      '--version',
+      'syft=v0.0.1',
+      '--sha256',
+      `syft=${wrong}`,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      `release-actions: syft v0.0.1 ${host}: SHA-256 mismatch for ${syft.url}: expected ${wrong}, got ${syft.sha256}; the download was deleted and nothing was cached.\n`,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses an unsupported platform, an unknown tool and malformed flags with exit 2', async () => {
+    const dir = path.join(scratch, 'refused');
+    const before = server.count();
+    const windows = await cli([
+      'install',
+      'grype',
+      '--dir',
+      dir,
+      '--platform',
+      'win32-x64',
+      '--version',
+      'grype=v0.116.1',
+    ]);
+    expect(windows.code).toBe(2);
+    expect(windows.stderr).toContain(
+      'release-actions: grype v0.116.1 has no known checksum for platform win32-x64 (known: linux-x64, linux-arm64, darwin-x64, darwin-arm64); give its sha256 from the release to install it.',
+    );
+    const s390 = await cli(['install', 'cosign', '--dir', dir, '--platform', 'linux-s390x']);
+    expect(s390.stderr).toContain(
+      'cosign is not published for platform linux-s390x; supported: linux-x64, linux-arm64, darwin-x64, darwin-arm64, win32-x64.',
+    );
+    const unknown = await cli(['install', 'kubectl', '--dir', dir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown tool "kubectl"');
+    const malformed = await cli(['install', 'cosign', '--dir', dir, '--version', 'v3.1.3']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--version "v3.1.3" must have the form tool=value.');
+    const stray = await cli(['install', 'cosign', '--dir', dir, '--sha256', `helm=${'a'.repeat(64)}`]);
+    expect(stray.stderr).toContain('helm is not among the tools to install');
+    expect(server.count()).toBe(before);
+    expect(existsSync(path.join(dir, 'cosign'))).toBe(false);
+  });
+});
