@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -158,13 +158,16 @@ export class Layout {
     return { artifact, indexTag };
   }
 
-  /** `skopeo copy --all` of `tag` to `registryHost/repository:destTag`. */
-  push(
+  /**
+   * `skopeo copy --all` of `tag` to `registryHost/repository:destTag`. Asynchronous, because the
+   * registry's token service may run in this very process.
+   */
+  async push(
     tag: string,
     registryHost: string,
     repository: string,
     options: { destTag?: string; creds?: { username: string; password: string } } = {},
-  ): void {
+  ): Promise<void> {
     // Our own policy file: the tests must not depend on (or be loosened by) /etc/containers/policy.json.
     const policy = path.join(this.scratch, 'policy.json');
     writeFileSync(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
@@ -172,7 +175,16 @@ export class Layout {
     if (options.creds !== undefined)
       args.push('--dest-creds', `${options.creds.username}:${options.creds.password}`);
     args.push(`oci:${this.dir}:${tag}`, `docker://${registryHost}/${repository}:${options.destTag ?? tag}`);
-    tool(SKOPEO, args, 'skopeo');
+    requireTool(SKOPEO, 'skopeo');
+    await new Promise<void>((resolve, reject) => {
+      execFile(SKOPEO, args, { timeout: 120_000 }, (error, _stdout, stderr) => {
+        if (error === null) resolve();
+        else
+          reject(
+            new Error(`skopeo copy to ${registryHost}/${repository} failed: ${error.message} ${stderr}`),
+          );
+      });
+    });
   }
 
   remove(): void {

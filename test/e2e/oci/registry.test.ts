@@ -23,12 +23,12 @@ beforeAll(async () => {
   registry = await startRegistry();
   layout = new Layout();
   single = layout.image('single', { os: 'linux', architecture: 'amd64' }, 'single image\n');
-  layout.push('single', registry.host, 'team/app', { destTag: '1.0' });
+  await layout.push('single', registry.host, 'team/app', { destTag: '1.0' });
   multi = layout.index('multi', [
     { os: 'linux', architecture: 'amd64' },
     { os: 'linux', architecture: 'arm64', variant: 'v8' },
   ]);
-  layout.push('multi', registry.host, 'team/multi', { destTag: 'v2' });
+  await layout.push('multi', registry.host, 'team/multi', { destTag: 'v2' });
 }, 120_000);
 
 afterAll(async () => {
@@ -134,7 +134,7 @@ describe('RegistryClient against docker-registry 2.8 (no auth)', () => {
       'application/vnd.example.sbom+json',
       '{"sbom":true}',
     );
-    layout.push(indexTag, registry.host, 'team/multi');
+    await layout.push(indexTag, registry.host, 'team/multi');
     const listed = await client.listReferrers(`${registry.host}/team/multi@${subject.digest}`);
     expect(listed).toEqual([
       {
