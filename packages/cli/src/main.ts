@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { createProgram, main } from './program.js';
-import { registerInstall } from './commands/install.js';
 import { registerAudit } from './commands/audit.js';
+import { registerSign } from './commands/sign.js';
+import { registerAttest } from './commands/attest.js';
+import { registerChart } from './commands/chart.js';
+import { registerInstall } from './commands/install.js';
 
 // One line per subcommand; each lives in ./commands/<name>.ts.
-const program = createProgram([registerAudit, registerInstall]);
+const program = createProgram([registerAudit, registerSign, registerAttest, registerChart, registerInstall]);
 
 await main(program, process.argv);

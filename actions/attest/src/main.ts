@@ -1,0 +1,89 @@
+import { InputError } from '@release-actions/errors';
+import {
+  actionLogger,
+  Markdown,
+  maskSecret,
+  readBoolean,
+  readPath,
+  readSecret,
+  readString,
+  runAction,
+  setOutput,
+  writeSummary,
+} from '@release-actions/kit';
+import type { PredicateFile } from '@release-actions/sigstore';
+import {
+  attestImages,
+  openSession,
+  signingOutputs,
+  signingRetryPolicy,
+  signingTable,
+} from '@release-actions/sigstore';
+import os from 'node:os';
+import path from 'node:path';
+
+await runAction(async () => {
+  const logger = actionLogger;
+  const subject = readString('subject', { required: true });
+  const predicates: PredicateFile[] = [];
+  const predicate = readPath('predicate', { mustExist: 'file' });
+  const type = readString('type');
+  if (type !== undefined && predicate === undefined) {
+    throw new InputError(`Input 'type' describes the 'predicate' input, which was not given.`);
+  }
+  if (predicate !== undefined)
+    predicates.push({ file: predicate, type: type ?? 'custom', inputName: 'predicate' });
+  const spdx = readPath('sbom-spdx', { mustExist: 'file' });
+  if (spdx !== undefined) predicates.push({ file: spdx, type: 'spdxjson', inputName: 'sbom-spdx' });
+  const cyclonedx = readPath('sbom-cyclonedx', { mustExist: 'file' });
+  if (cyclonedx !== undefined)
+    predicates.push({ file: cyclonedx, type: 'cyclonedx', inputName: 'sbom-cyclonedx' });
+  const key = readSecret('key');
+  const keyPassword = readSecret('key-password');
+  const requireSignature = readBoolean('require-signature', { default: false });
+  const registryUsername = readString('registry-username');
+  const registryPassword = readSecret('registry-password');
+  const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
+  const bundleDirectory = readPath('bundle-directory') ?? path.join(tempRoot, 'sigstore-bundles');
+
+  const session = openSession({
+    references: [subject],
+    referenceInput: 'subject',
+    key,
+    keyPassword,
+    registryUsername,
+    registryPassword,
+    tempRoot,
+    logger,
+  });
+  for (const secret of session.secrets) maskSecret(secret);
+  try {
+    const report = await attestImages({
+      subjects: [subject],
+      predicates,
+      source: session.source,
+      key: session.key,
+      requireSignature,
+      bundleDirectory,
+      dockerConfigDirectory: session.dockerConfig?.directory,
+      secrets: session.secrets,
+      retry: signingRetryPolicy(),
+      logger,
+    });
+    for (const [name, value] of Object.entries(signingOutputs(report))) setOutput(name, value);
+
+    const summary = new Markdown().heading('Attestations');
+    if (report.mode === 'skipped') summary.paragraph(report.skippedReason ?? 'Skipped.');
+    else {
+      const table = signingTable(report);
+      summary
+        .paragraph(
+          `${report.records.length} attestation(s) signed with cosign (${report.mode === 'keyless' ? 'keyless: Fulcio certificate, Rekor entry' : 'key-based'}).`,
+        )
+        .table(table.headers, table.rows);
+    }
+    await writeSummary(summary);
+  } finally {
+    session.dispose();
+  }
+});

@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { InputError } from '@release-actions/errors';
+import { attestImages, openSession, signingRetryPolicy, type PredicateFile } from '@release-actions/sigstore';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { action, type CommandContext } from '../program.js';
+import { keyFromFlag, printReport, registryPassword, signingOptions, type SigningFlags } from './sign.js';
+
+interface AttestFlags extends SigningFlags {
+  predicate?: string;
+  type?: string;
+  sbomSpdx?: string;
+  sbomCyclonedx?: string;
+}
+
+function file(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const resolved = path.resolve(value);
+  if (!existsSync(resolved)) throw new InputError(`${flag}: ${value} does not exist.`);
+  return resolved;
+}
+
+export function registerAttest(program: Command, context: CommandContext): void {
+  signingOptions(
+    program
+      .command('attest')
+      .description('Attest a predicate (SBOM, provenance, VEX…) for an image with cosign, by digest.')
+      .argument('<subject>', 'image reference (registry/repository@sha256:… or :tag)')
+      .option('--predicate <file>', 'predicate file (with --type)')
+      .option(
+        '--type <type>',
+        'spdxjson, cyclonedx, slsaprovenance, slsaprovenance1, openvex, custom, or a URI',
+      )
+      .option('--sbom-spdx <file>', 'SPDX JSON SBOM to attest as spdxjson')
+      .option('--sbom-cyclonedx <file>', 'CycloneDX JSON SBOM to attest as cyclonedx'),
+  ).action((subject: string, flags: AttestFlags) =>
+    action(async () => {
+      const logger = context.logger();
+      const predicates: PredicateFile[] = [];
+      const predicate = file(flags.predicate, '--predicate');
+      if (flags.type !== undefined && predicate === undefined) {
+        throw new InputError('--type describes --predicate, which was not given.');
+      }
+      if (predicate)
+        predicates.push({ file: predicate, type: flags.type ?? 'custom', inputName: 'predicate' });
+      const spdx = file(flags.sbomSpdx, '--sbom-spdx');
+      if (spdx) predicates.push({ file: spdx, type: 'spdxjson', inputName: 'sbom-spdx' });
+      const cyclonedx = file(flags.sbomCyclonedx, '--sbom-cyclonedx');
+      if (cyclonedx) predicates.push({ file: cyclonedx, type: 'cyclonedx', inputName: 'sbom-cyclonedx' });
+      const tempRoot = os.tmpdir();
+      const session = openSession({
+        references: [subject],
+        referenceInput: 'subject',
+        key: keyFromFlag(flags.key),
+        keyPassword: process.env.COSIGN_PASSWORD,
+        registryUsername: flags.registryUsername,
+        registryPassword: registryPassword(flags.registryUsername),
+        tempRoot,
+        logger,
+      });
+      try {
+        const report = await attestImages({
+          subjects: [subject],
+          predicates,
+          source: session.source,
+          key: session.key,
+          requireSignature: Boolean(flags.requireSignature),
+          bundleDirectory: path.resolve(flags.bundleDirectory ?? path.join(tempRoot, 'sigstore-bundles')),
+          dockerConfigDirectory: session.dockerConfig?.directory,
+          secrets: session.secrets,
+          retry: signingRetryPolicy(),
+          logger,
+        });
+        printReport(context, report, 'Attestations', flags.json);
+        return 0;
+      } finally {
+        session.dispose();
+      }
+    }),
+  );
+}

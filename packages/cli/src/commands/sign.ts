@@ -1,0 +1,123 @@
+import type { Command } from 'commander';
+import { InputError } from '@release-actions/errors';
+import { Markdown } from '@release-actions/kit';
+import {
+  openSession,
+  signImages,
+  signingOutputs,
+  signingRetryPolicy,
+  signingTable,
+  type SigningReport,
+} from '@release-actions/sigstore';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { action, type CommandContext } from '../program.js';
+
+export interface SigningFlags {
+  key?: string;
+  requireSignature?: boolean;
+  bundleDirectory?: string;
+  registryUsername?: string;
+  json?: boolean;
+}
+
+/** `--key`: a KMS URI as is, or a PEM key file read here (cosign gets a private copy). */
+export function keyFromFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (/^[a-z0-9]+:\/\//.test(value)) return value;
+  if (!existsSync(value))
+    throw new InputError(`--key: ${value} is neither a KMS URI nor an existing key file.`);
+  return readFileSync(value, 'utf8');
+}
+
+/** The registry password comes from the environment, never from a flag that shows in `ps`. */
+export function registryPassword(username: string | undefined): string | undefined {
+  if (username === undefined) return undefined;
+  const password = process.env.RELEASE_ACTIONS_REGISTRY_PASSWORD;
+  if (!password) {
+    throw new InputError('--registry-username needs the password in RELEASE_ACTIONS_REGISTRY_PASSWORD.');
+  }
+  return password;
+}
+
+export function printReport(
+  context: CommandContext,
+  report: SigningReport,
+  title: string,
+  json?: boolean,
+): void {
+  if (json) {
+    context.out(JSON.stringify({ ...signingOutputs(report), records: report.records }, null, 2));
+    return;
+  }
+  const document = new Markdown().heading(title);
+  if (report.mode === 'skipped') document.paragraph(report.skippedReason ?? 'Skipped.');
+  else {
+    const table = signingTable(report);
+    document.table(table.headers, table.rows);
+  }
+  context.out(document.toString());
+}
+
+export function signingOptions(command: Command): Command {
+  return command
+    .option(
+      '--key <kms-uri|file>',
+      'key-based signing: a KMS URI or a cosign PEM key file (password in COSIGN_PASSWORD)',
+    )
+    .option('--require-signature', 'fail instead of skipping when keyless signing has no OIDC token')
+    .option('--bundle-directory <dir>', 'directory for the Sigstore bundles (default: a temporary directory)')
+    .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
+    .option('--json', 'print the result as JSON');
+}
+
+interface SignFlags extends SigningFlags {
+  annotation?: string[];
+}
+
+export function registerSign(program: Command, context: CommandContext): void {
+  signingOptions(
+    program
+      .command('sign')
+      .description(
+        'Sign images with cosign by digest (tags are resolved; an index is signed with each platform).',
+      )
+      .argument('<images...>', 'image references (registry/repository@sha256:… or :tag)')
+      .option('-a, --annotation <key=value...>', 'annotation to sign with each image'),
+  ).action((images: string[], flags: SignFlags) =>
+    action(async () => {
+      const logger = context.logger();
+      const tempRoot = os.tmpdir();
+      const registryUsername = flags.registryUsername;
+      const session = openSession({
+        references: images,
+        referenceInput: 'images',
+        key: keyFromFlag(flags.key),
+        keyPassword: process.env.COSIGN_PASSWORD,
+        registryUsername,
+        registryPassword: registryPassword(registryUsername),
+        tempRoot,
+        logger,
+      });
+      try {
+        const report = await signImages({
+          images,
+          annotations: flags.annotation ?? [],
+          source: session.source,
+          key: session.key,
+          requireSignature: Boolean(flags.requireSignature),
+          bundleDirectory: path.resolve(flags.bundleDirectory ?? path.join(tempRoot, 'sigstore-bundles')),
+          dockerConfigDirectory: session.dockerConfig?.directory,
+          secrets: session.secrets,
+          retry: signingRetryPolicy(),
+          logger,
+        });
+        printReport(context, report, 'Signatures', flags.json);
+        return 0;
+      } finally {
+        session.dispose();
+      }
+    }),
+  );
+}

@@ -1,0 +1,33 @@
+export { hasOidcToken, NO_OIDC_EXPLANATION } from './oidc.js';
+export { prepareSigningKey, KMS_SCHEMES } from './key.js';
+export type { SigningKey } from './key.js';
+export { isAlreadyLogged, isTransientFailure } from './cosign-errors.js';
+export { parseBundle, readBundle, rekorUrl, REKOR_SEARCH_URL } from './bundle.js';
+export type { BundleInfo } from './bundle.js';
+export { DEFAULT_SIGNING_RETRY, signingRetryPolicy } from './retry.js';
+export { runCosign } from './cosign.js';
+export type { CosignRunOptions, CosignOutcome } from './cosign.js';
+export { expandSubjects, subjectReference } from './subjects.js';
+export type { Subject, SubjectSource, ResolvedReference } from './subjects.js';
+export { registrySubjectSource } from './oci-source.js';
+export { chooseMode } from './signing.js';
+export type { SigningSetup, SigningRecord, SigningReport, SigningMode } from './signing.js';
+export { signImages, checkAnnotations } from './sign.js';
+export type { SignOptions } from './sign.js';
+export { attestImages } from './attest.js';
+export type { AttestOptions, PredicateFile } from './attest.js';
+export {
+  checkPredicate,
+  checkPredicateType,
+  MAX_PREDICATE_BYTES,
+  PREDICATE_TYPES,
+  PREDICATE_TYPE_URIS,
+} from './predicate.js';
+export { writeDockerConfig, currentDockerConfigFile } from './docker-config.js';
+export type { DockerConfig, RegistryLogin } from './docker-config.js';
+export { signingTable, signingOutputs } from './report.js';
+export type { SigningTable } from './report.js';
+export { publishChart, parsePushOutput, chartRegistry, readChartMetadata } from './chart.js';
+export type { ChartOptions, ChartResult } from './chart.js';
+export { openSession, loginRegistry } from './session.js';
+export type { Session, SessionOptions } from './session.js';

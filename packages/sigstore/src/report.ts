@@ -1,0 +1,49 @@
+import type { SigningRecord, SigningReport } from './signing.js';
+
+/**
+ * The rows of the summary table: reference, digest, Rekor entry. Plain data, so that the action
+ * and the CLI render it with the same Markdown builder.
+ */
+export interface SigningTable {
+  headers: string[];
+  rows: string[][];
+}
+
+function rekorCell(record: SigningRecord): string {
+  if (record.logIndex !== undefined && record.rekorUrl) return `[${record.logIndex}](${record.rekorUrl})`;
+  if (record.alreadyLogged) return 'already in the log';
+  return 'not logged';
+}
+
+function subjectCell(record: SigningRecord): string {
+  const what = record.platform ? record.platform : record.role === 'index' ? 'index' : 'image';
+  return `\`${record.repository}\` (${what})`;
+}
+
+export function signingTable(report: SigningReport): SigningTable {
+  const attest = report.records.some((record) => record.predicateType !== undefined);
+  const headers = attest ? ['Subject', 'Digest', 'Type', 'Rekor entry'] : ['Image', 'Digest', 'Rekor entry'];
+  const rows = report.records.map((record) =>
+    attest
+      ? [subjectCell(record), `\`${record.digest}\``, `\`${record.predicateType ?? ''}\``, rekorCell(record)]
+      : [subjectCell(record), `\`${record.digest}\``, rekorCell(record)],
+  );
+  return { headers, rows };
+}
+
+/** The outputs both actions (and the CLI's JSON) give. */
+export function signingOutputs(report: SigningReport): {
+  signed: boolean;
+  digests: string[];
+  bundles: string[];
+  'rekor-log-indexes': (number | null)[];
+  'rekor-urls': (string | null)[];
+} {
+  return {
+    signed: report.signed,
+    digests: report.records.map((record) => record.reference),
+    bundles: report.records.map((record) => record.bundle ?? ''),
+    'rekor-log-indexes': report.records.map((record) => record.logIndex ?? null),
+    'rekor-urls': report.records.map((record) => record.rekorUrl ?? null),
+  };
+}

@@ -1,0 +1,108 @@
+import { InputError } from '@release-actions/errors';
+import type { Credentials } from '@release-actions/oci';
+import { parseReference, RegistryClient } from '@release-actions/oci';
+import type { Logger } from '@release-actions/tools';
+import { rmSync } from 'node:fs';
+import type { DockerConfig } from './docker-config.js';
+import { writeDockerConfig } from './docker-config.js';
+import type { SigningKey } from './key.js';
+import { prepareSigningKey } from './key.js';
+import { registrySubjectSource } from './oci-source.js';
+import type { SubjectSource } from './subjects.js';
+
+export interface SessionOptions {
+  /** The references to be signed, and the input they came from. */
+  references: readonly string[];
+  referenceInput: string;
+  key?: string;
+  keyPassword?: string;
+  registryUsername?: string;
+  registryPassword?: string;
+  /** Private temporary files (key, Docker config) go under here: RUNNER_TEMP on a runner. */
+  tempRoot: string;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Session {
+  client: RegistryClient;
+  source: SubjectSource;
+  key?: SigningKey;
+  dockerConfig?: DockerConfig;
+  /** Everything to mask in the log and redact from messages. */
+  secrets: string[];
+  /** Removes the key file and the Docker config written for this step. */
+  dispose(): void;
+}
+
+/**
+ * Registry credentials given as inputs belong to the one registry of the references; they are
+ * refused for references on several registries rather than sent to all of them.
+ */
+export function loginRegistry(references: readonly string[], referenceInput: string): string {
+  const registries = new Set<string>();
+  for (const reference of references) {
+    try {
+      registries.add(parseReference(reference).registry);
+    } catch (error) {
+      throw new InputError(`Input '${referenceInput}': ${(error as Error).message}`);
+    }
+  }
+  if (registries.size !== 1) {
+    throw new InputError(
+      `Inputs 'registry-username' and 'registry-password' apply to one registry, but '${referenceInput}' names ${registries.size === 0 ? 'none' : [...registries].join(', ')}; sign images of one registry per step, or log in with docker/login-action instead.`,
+    );
+  }
+  return [...registries][0] as string;
+}
+
+/** Prepares what sign and attest need: the registry client, the key, the Docker config for cosign. */
+export function openSession(options: SessionOptions): Session {
+  const { registryUsername: username, registryPassword: password } = options;
+  if ((username === undefined) !== (password === undefined)) {
+    throw new InputError(
+      `Inputs 'registry-username' and 'registry-password' go together; give both or neither.`,
+    );
+  }
+  if (options.keyPassword !== undefined && options.key === undefined) {
+    throw new InputError(`Input 'key-password' needs the 'key' input.`);
+  }
+  let dockerConfig: DockerConfig | undefined;
+  const credentials: Record<string, Credentials> = {};
+  if (username !== undefined && password !== undefined) {
+    const registry = loginRegistry(options.references, options.referenceInput);
+    dockerConfig = writeDockerConfig(
+      { registry, username, password },
+      options.tempRoot,
+      options.logger,
+      options.env,
+    );
+    credentials[registry] = { username, password };
+  }
+  let key: SigningKey | undefined;
+  try {
+    key =
+      options.key === undefined
+        ? undefined
+        : prepareSigningKey(options.key, options.keyPassword, options.tempRoot);
+  } catch (error) {
+    if (dockerConfig) rmSync(dockerConfig.directory, { recursive: true, force: true });
+    throw error;
+  }
+  const client = new RegistryClient({
+    logger: options.logger,
+    credentials,
+    dockerConfig: { env: options.env ?? process.env },
+  });
+  return {
+    client,
+    source: registrySubjectSource(client),
+    key,
+    dockerConfig,
+    secrets: [...(dockerConfig?.secrets ?? []), ...(key?.secrets ?? [])],
+    dispose() {
+      key?.dispose();
+      if (dockerConfig) rmSync(dockerConfig.directory, { recursive: true, force: true });
+    },
+  };
+}
