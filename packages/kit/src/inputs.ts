@@ -102,7 +102,15 @@ export function readInteger(name: string, options: { default: number; min?: numb
   const min = options.min ?? Number.MIN_SAFE_INTEGER;
   const max = options.max ?? Number.MAX_SAFE_INTEGER;
   if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
-    throw new InputError(`Input '${name}': "${value}" is not a whole number between ${min} and ${max}.`);
+    const range =
+      options.min !== undefined && options.max !== undefined
+        ? ` between ${min} and ${max}`
+        : options.min !== undefined
+          ? ` of at least ${min}`
+          : options.max !== undefined
+            ? ` of at most ${max}`
+            : '';
+    throw new InputError(`Input '${name}': "${value}" is not a whole number${range}.`);
   }
   return parsed;
 }

@@ -201,6 +201,24 @@ describe('readInteger', () => {
   });
 });
 
+describe('readInteger without both bounds', () => {
+  it.each([
+    [{ min: 1 }, ' of at least 1'],
+    [{ max: 9 }, ' of at most 9'],
+    [{}, ''],
+  ])('says what is accepted (%j)', (bounds, range) => {
+    input('retries', 'x');
+    expect(errorOf(() => readInteger('retries', { default: 1, ...bounds })).message).toBe(
+      `Input 'retries': "x" is not a whole number${range}.`,
+    );
+  });
+
+  it('refuses a number beyond the safe integers', () => {
+    input('retries', '99999999999999999999');
+    expect(() => readInteger('retries', { default: 1 })).toThrow(InputError);
+  });
+});
+
 describe('readPath and checkPath', () => {
   let workspace: string;
   let outside: string;
