@@ -44,10 +44,19 @@ const actionFiles = [
     .filter((file) => existsSync(file)),
 ].map(relative);
 
-const workflowsDir = path.join(repoRoot, '.github', 'workflows');
-const workflowFiles = readdirSync(workflowsDir)
-  .filter((file) => /\.ya?ml$/.test(file))
-  .map((file) => relative(path.join(workflowsDir, file)));
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+    .map((entry) => relative(path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+// Our own workflows, and the example callers we publish for users to copy.
+const workflowFiles = [
+  ...yamlFiles(path.join(repoRoot, '.github', 'workflows')),
+  ...yamlFiles(path.join(repoRoot, 'examples')),
+];
 
 describe('@actions/workflow-parser accepts', () => {
   it('finds the files it checks', () => {
