@@ -5,8 +5,16 @@ import { registerSign } from './commands/sign.js';
 import { registerAttest } from './commands/attest.js';
 import { registerChart } from './commands/chart.js';
 import { registerInstall } from './commands/install.js';
+import { registerSbom } from './commands/sbom.js';
 
 // One line per subcommand; each lives in ./commands/<name>.ts.
-const program = createProgram([registerAudit, registerSign, registerAttest, registerChart, registerInstall]);
+const program = createProgram([
+  registerAudit,
+  registerSign,
+  registerAttest,
+  registerChart,
+  registerInstall,
+  registerSbom,
+]);
 
 await main(program, process.argv);

@@ -1,5 +1,6 @@
 import { InputError } from '@release-actions/errors';
 import type { Logger } from '@release-actions/tools';
+import { ensureTool } from '@release-actions/tools';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { countByType } from './counts.js';
@@ -23,7 +24,7 @@ export interface GenerateOptions {
   platform?: string;
   credentials?: RegistryCredentials;
   logger: Logger;
-  /** The syft executable (default `syft` from PATH). */
+  /** The syft executable; by default a syft on PATH, else the pinned release, installed and verified. */
   command?: string;
 }
 
@@ -77,7 +78,8 @@ export async function generateSboms(options: GenerateOptions): Promise<GenerateR
     seen.add(target.path);
   }
 
-  const version = await syftVersion({ command: options.command, logger });
+  const command = options.command ?? (await ensureTool('syft', { logger })).path;
+  const version = await syftVersion({ command, logger });
   logger.info(`syft ${version}: cataloguing ${describeSource(options.source)}`);
 
   mkdirSync(options.outputDir, { recursive: true });
@@ -92,7 +94,7 @@ export async function generateSboms(options: GenerateOptions): Promise<GenerateR
       staged.map((s) => ({ format: s.format, file: s.staged })),
       { platform: options.platform },
     );
-    await runSyftScan(args, { command: options.command, logger, credentials: options.credentials });
+    await runSyftScan(args, { command, logger, credentials: options.credentials });
 
     // Errors and results name the final file, not the scratch one.
     const parsed = staged.map((s) => ({

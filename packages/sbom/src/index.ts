@@ -22,3 +22,4 @@ export { syftEnvironment, syftVersion, scanArguments, runSyftScan } from './syft
 export type { RegistryCredentials, SyftOptions } from './syft.js';
 export { generateSboms } from './generate.js';
 export type { GenerateOptions, GenerateResult, SbomFile } from './generate.js';
+export { formatResultText, resultJson } from './report.js';

@@ -43,17 +43,17 @@ export async function syftVersion(options: SyftOptions): Promise<string> {
     env: syftEnvironment(),
     timeoutMs: 60_000,
   });
+  let version: unknown;
   try {
-    const info = JSON.parse(result.stdout) as { version?: unknown };
-    if (typeof info.version === 'string' && info.version !== '') return info.version.replace(/^v/, '');
+    version = (JSON.parse(result.stdout) as { version?: unknown }).version;
   } catch {
-    // Older releases print only text; read the "Version:" line below.
+    version = undefined;
   }
-  const line = /^Version:\s*(\S+)/m.exec(result.stdout);
-  if (line?.[1]) return line[1].replace(/^v/, '');
-  throw new OperationalError(
-    `syft version printed no version: ${result.stdout.trim().slice(0, 200) || '(nothing)'}`,
-  );
+  if (typeof version !== 'string' || version === '') {
+    const shown = result.stdout.trim().replace(/\s+/g, ' ').slice(0, 200) || '(nothing)';
+    throw new OperationalError(`syft version -o json printed no version: ${shown}`);
+  }
+  return version.replace(/^v/, '');
 }
 
 /** `syft scan <source> -o <format>=<file> ...`: one catalogue pass writes every file. */

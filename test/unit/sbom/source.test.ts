@@ -1,0 +1,147 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  checkPrefix,
+  fileNameFor,
+  parseFormats,
+  parsePurl,
+  purlIdentity,
+  resolveSource,
+  scanArguments,
+  syftEnvironment,
+} from '@release-actions/sbom';
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+
+describe('sources', () => {
+  it('gives syft an explicit scheme for images and directories', () => {
+    expect(resolveSource({ image: `ghcr.io/o/app@${DIGEST}` })).toEqual({
+      kind: 'image',
+      value: `ghcr.io/o/app@${DIGEST}`,
+      syftArgument: `registry:ghcr.io/o/app@${DIGEST}`,
+      digest: DIGEST,
+      registry: 'ghcr.io',
+    });
+    expect(resolveSource({ image: 'localhost:5000/app:1.0', imageSource: 'podman' })).toEqual({
+      kind: 'image',
+      value: 'localhost:5000/app:1.0',
+      syftArgument: 'podman:localhost:5000/app:1.0',
+      tag: '1.0',
+      registry: 'localhost:5000',
+    });
+    expect(resolveSource({ image: 'alpine', imageSource: 'auto' })).toEqual({
+      kind: 'image',
+      value: 'alpine',
+      syftArgument: 'alpine',
+    });
+    expect(resolveSource({ path: '/w/app' })).toEqual({
+      kind: 'path',
+      value: '/w/app',
+      syftArgument: 'dir:/w/app',
+    });
+    expect(resolveSource({ file: '/w/image.tar' })).toEqual({
+      kind: 'file',
+      value: '/w/image.tar',
+      syftArgument: '/w/image.tar',
+    });
+  });
+
+  it.each([
+    [{}, "No source given: set exactly one of Input 'image', Input 'path' or Input 'file'."],
+    [
+      { image: 'a', file: '/f' },
+      "Input 'image' and Input 'file' are both set: set exactly one of Input 'image', Input 'path' or Input 'file'.",
+    ],
+    [
+      { image: '-o=json' },
+      `Input 'image': "-o=json" is not an image reference; use [registry/]repository[:tag][@sha256:<64 hex>].`,
+    ],
+    [
+      { image: 'a b' },
+      `Input 'image': "a b" is not an image reference; use [registry/]repository[:tag][@sha256:<64 hex>].`,
+    ],
+    [
+      { image: 'app:' },
+      `Input 'image': "app:" is not an image reference; use [registry/]repository[:tag][@sha256:<64 hex>].`,
+    ],
+    [
+      { image: 'app@sha256:ABC' },
+      `Input 'image': "app@sha256:ABC" has a malformed digest "sha256:ABC"; use [registry/]repository[:tag][@sha256:<64 hex>].`,
+    ],
+  ])('refuses %j', (input, message) => {
+    expect(() => resolveSource(input)).toThrow(message);
+  });
+
+  it('names CLI flags when asked to', () => {
+    expect(() =>
+      resolveSource({ path: '/a', file: '/b' }, { image: '--image', path: '--path', file: '--file' }),
+    ).toThrow('--path and --file are both set: set exactly one of --image, --path or --file.');
+  });
+});
+
+describe('formats and names', () => {
+  it('names files after the prefix', () => {
+    expect(fileNameFor('spdx-json', 'sbom')).toBe('sbom-spdx.json');
+    expect(fileNameFor('cyclonedx-json', 'helm-sbom')).toBe('helm-sbom-cyclonedx.json');
+    expect(fileNameFor('syft-json', 'sbom')).toBe('sbom-syft.json');
+  });
+
+  it('accepts formats case-insensitively and refuses unknown or repeated ones', () => {
+    expect(parseFormats(['SPDX-JSON', ' cyclonedx-json'])).toEqual(['spdx-json', 'cyclonedx-json']);
+    expect(() => parseFormats(['spdx'])).toThrow(
+      `Input 'formats': "spdx" is not accepted; use any of spdx-json, cyclonedx-json, syft-json.`,
+    );
+    expect(() => parseFormats(['spdx-json', 'spdx-json'])).toThrow(
+      `Input 'formats': "spdx-json" is given twice.`,
+    );
+    expect(() => parseFormats([])).toThrow(`Input 'formats': no format given`);
+  });
+
+  it.each(['../x', 'a/b', '.hidden', '', 'a b', 'x'.repeat(101)])('refuses the prefix %j', (prefix) => {
+    expect(() => checkPrefix(prefix)).toThrow(`Input 'output-prefix': "${prefix}" is not accepted`);
+  });
+
+  it('parses package URLs with the purl library and drops version and qualifiers from identities', () => {
+    const purl = parsePurl('pkg:apk/alpine/busybox@1.36.1-r2?arch=x86_64&distro=alpine-3.18.4');
+    expect(purl).toEqual({ type: 'apk', namespace: 'alpine', name: 'busybox', version: '1.36.1-r2' });
+    expect(purlIdentity(purl!)).toBe('pkg:apk/alpine/busybox');
+    expect(purlIdentity(parsePurl('pkg:npm/%40babel/core@7.24.0')!)).toBe('pkg:npm/@babel/core');
+    expect(parsePurl('a-purl-1')).toBeUndefined();
+    expect(parsePurl('pkg:')).toBeUndefined();
+    expect(parsePurl(undefined)).toBeUndefined();
+  });
+});
+
+describe('syft invocation', () => {
+  it('asks for every format in one scan', () => {
+    expect(
+      scanArguments('registry:app@' + DIGEST, [
+        { format: 'spdx-json', file: '/o/a.json' },
+        { format: 'cyclonedx-json', file: '/o/b.json' },
+      ]),
+    ).toEqual([
+      'scan',
+      `registry:app@${DIGEST}`,
+      '-o',
+      'spdx-json=/o/a.json',
+      '-o',
+      'cyclonedx-json=/o/b.json',
+    ]);
+    expect(
+      scanArguments('dir:/w', [{ format: 'syft-json', file: '/o/s.json' }], { platform: 'linux/arm64' }),
+    ).toEqual(['scan', 'dir:/w', '-o', 'syft-json=/o/s.json', '--platform', 'linux/arm64']);
+  });
+
+  it('puts credentials in the environment, the update check always off', () => {
+    expect(syftEnvironment()).toEqual({ SYFT_CHECK_FOR_APP_UPDATE: 'false' });
+    expect(syftEnvironment({ authority: 'ghcr.io', username: 'u', password: 'p' })).toEqual({
+      SYFT_CHECK_FOR_APP_UPDATE: 'false',
+      SYFT_REGISTRY_AUTH_AUTHORITY: 'ghcr.io',
+      SYFT_REGISTRY_AUTH_USERNAME: 'u',
+      SYFT_REGISTRY_AUTH_PASSWORD: 'p',
+    });
+    expect(syftEnvironment({ token: 't' })).toEqual({
+      SYFT_CHECK_FOR_APP_UPDATE: 'false',
+      SYFT_REGISTRY_AUTH_TOKEN: 't',
+    });
+  });
+});
