@@ -52,10 +52,13 @@ function yamlFiles(dir: string): string[] {
     .sort();
 }
 
-// Our own workflows, and the example callers we publish for users to copy.
+// Our own workflows, and the example callers we publish for users to copy (examples may hold other
+// YAML too, such as an ignore file: a workflow there is a file with `on:` or `jobs:`).
 const workflowFiles = [
   ...yamlFiles(path.join(repoRoot, '.github', 'workflows')),
-  ...yamlFiles(path.join(repoRoot, 'examples')),
+  ...yamlFiles(path.join(repoRoot, 'examples')).filter((file) =>
+    /^(on|jobs):/m.test(readFileSync(path.join(repoRoot, file), 'utf8')),
+  ),
 ];
 
 describe('@actions/workflow-parser accepts', () => {
