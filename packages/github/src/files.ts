@@ -27,21 +27,36 @@ const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 const GLOB_CHARACTERS = /[*?[\]{}]/;
 
+export interface ExpandOptions {
+  /** Relative lines are resolved against it; files must be inside it ... */
+  workspace: string;
+  /** ... or inside one of these (RUNNER_TEMP, where the sbom action writes by default). */
+  alsoUnder?: readonly string[];
+  /** The input named in errors. */
+  input: string;
+}
+
 /**
  * Expands the `files` lines: plain paths must name existing files; lines with glob characters are
  * patterns (`!pattern` excludes) matched with @actions/glob. Everything must resolve, symbolic
- * links included, to a file inside the workspace.
+ * links included, to a file inside the workspace (or an allowed directory such as RUNNER_TEMP), so
+ * that a crafted input cannot publish, say, the runner's credentials.
  */
-export async function expandFiles(
-  lines: readonly string[],
-  options: { workspace: string; input: string },
-): Promise<string[]> {
+export async function expandFiles(lines: readonly string[], options: ExpandOptions): Promise<string[]> {
   const workspace = await realpath(path.resolve(options.workspace));
+  const roots = [workspace];
+  for (const dir of options.alsoUnder ?? []) {
+    try {
+      roots.push(await realpath(path.resolve(dir)));
+    } catch {
+      // A directory that does not exist holds no file to publish.
+    }
+  }
   const literal = lines.filter((line) => !line.startsWith('!') && !GLOB_CHARACTERS.test(line));
   const patterns = lines.filter((line) => !literal.includes(line));
   const found: string[] = [];
   for (const line of literal) {
-    found.push(await checkFile(path.resolve(workspace, line), line, workspace, options.input));
+    found.push(await checkFile(path.resolve(workspace, line), line, roots, options.input));
   }
   const positive = patterns.filter((line) => !line.startsWith('!'));
   if (positive.length > 0) {
@@ -67,7 +82,7 @@ export async function expandFiles(
         throw new InputError(`Input '${options.input}': the pattern "${line}" matches no file.`);
       }
     }
-    for (const match of matches.sort()) found.push(await checkFile(match, match, workspace, options.input));
+    for (const match of matches.sort()) found.push(await checkFile(match, match, roots, options.input));
   }
   return [...new Set(found)];
 }
@@ -79,7 +94,7 @@ function escapeGlob(text: string): string {
 async function checkFile(
   candidate: string,
   shown: string,
-  workspace: string,
+  roots: readonly string[],
   input: string,
 ): Promise<string> {
   let real: string;
@@ -88,10 +103,18 @@ async function checkFile(
   } catch {
     throw new InputError(`Input '${input}': "${shown}" does not exist.`);
   }
-  const relative = path.relative(workspace, real);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+  const inside = roots.some((root) => {
+    const relative = path.relative(root, real);
+    return (
+      relative !== '' &&
+      !relative.startsWith(`..${path.sep}`) &&
+      relative !== '..' &&
+      !path.isAbsolute(relative)
+    );
+  });
+  if (!inside) {
     throw new InputError(
-      `Input '${input}': "${shown}" is outside the workspace ${workspace}; give files inside it.`,
+      `Input '${input}': "${shown}" is outside the workspace (${roots.join(', ')}); give files inside it.`,
     );
   }
   if (!(await stat(real)).isFile()) throw new InputError(`Input '${input}': "${shown}" is not a file.`);

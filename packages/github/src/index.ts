@@ -1,7 +1,7 @@
 export { publishReleaseAssets } from './publish.js';
 export type { PublishOptions, PublishResult, PublishedAsset, AssetOutcome } from './publish.js';
 export { expandFiles, describeFiles, sha256File, MAX_ASSET_BYTES } from './files.js';
-export type { LocalAsset } from './files.js';
+export type { LocalAsset, ExpandOptions } from './files.js';
 export { contentTypeFor, DEFAULT_CONTENT_TYPE } from './content-type.js';
 export { parseRepository, checkTag, tagFromRef } from './target.js';
 export { DEFAULT_API_URL } from './client.js';
