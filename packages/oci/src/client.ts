@@ -328,7 +328,7 @@ export class RegistryClient {
       found.push(...descriptorsOf(parseJson(response.body, what), what).map((d) => toDescriptor(d, what)));
       const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(response.headers.get('link') ?? '')?.[1];
       if (next === undefined) break;
-      path = next;
+      path = new URL(next, this.baseUrl(ref.registry)).toString();
     }
     return filtered ? found : found.filter((r) => r.artifactType === artifactType);
   }
@@ -570,6 +570,10 @@ export class RegistryClient {
     const url = /^https?:\/\//.test(spec.path)
       ? spec.path
       : `${this.baseUrl(ref.registry)}/v2/${ref.repository}/${spec.path}`;
+    // Upload locations and Link pages may point elsewhere (blob storage): no registry credentials there.
+    if (new URL(url).origin !== new URL(this.baseUrl(ref.registry)).origin) {
+      return this.send(ref.registry, url, spec);
+    }
     const authorization = this.authorizations.get(key);
     let response = await this.send(ref.registry, url, spec, authorization);
     if (response.status !== 401) return response;
