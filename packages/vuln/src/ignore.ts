@@ -1,0 +1,134 @@
+import { InputError } from '@release-actions/errors';
+import { readFile } from 'node:fs/promises';
+import type { GrypeMatch } from './report.js';
+
+/**
+ * Ignore rules: a finding may be accepted only with a stated reason and until a date, so that an
+ * exception is reviewed instead of silently living forever. The file:
+ *
+ *   ignore:
+ *     - id: CVE-2023-0464            # or a GHSA id; related ids (the CVE of a GHSA) match too
+ *       package: openssl             # optional
+ *       version: 1.1.1n-0+deb10u3    # optional
+ *       reason: X.509 policy constraints are not used
+ *       expires: 2026-12-31          # UTC day; the rule stops applying after it and fails the gate
+ */
+export interface IgnoreRule {
+  /** 1-based position in the file, for messages. */
+  index: number;
+  id: string;
+  package?: string;
+  version?: string;
+  reason: string;
+  /** YYYY-MM-DD. */
+  expires: string;
+  file: string;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isRealDate(text: string): boolean {
+  const match = DATE.exec(text);
+  if (!match) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+
+function asText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+  if (typeof value === 'number') return String(value);
+  // A YAML 1.1 document turns an unquoted date into a timestamp.
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+  return undefined;
+}
+
+/** Validates the parsed YAML; a bad rule is an error naming the file and the rule's position. */
+export function parseIgnoreRules(data: unknown, file: string): IgnoreRule[] {
+  if (data === null || data === undefined) return [];
+  const list =
+    typeof data === 'object' && !Array.isArray(data) ? (data as { ignore?: unknown }).ignore : undefined;
+  if (!Array.isArray(list)) {
+    throw new InputError(`Ignore file ${file}: expected a top-level "ignore:" list of rules.`);
+  }
+  return list.map((entry: unknown, i): IgnoreRule => {
+    const index = i + 1;
+    const where = `Ignore file ${file}, rule ${index}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new InputError(`${where}: expected a mapping with id, reason and expires.`);
+    }
+    const rule = entry as Record<string, unknown>;
+    const known = new Set(['id', 'package', 'version', 'reason', 'expires']);
+    const unknown = Object.keys(rule).filter((key) => !known.has(key));
+    if (unknown.length > 0) {
+      throw new InputError(
+        `${where}: unknown key ${unknown.join(', ')}; use id, package, version, reason, expires.`,
+      );
+    }
+    const id = asText(rule.id);
+    if (id === undefined) throw new InputError(`${where}: "id" (the vulnerability id) is required.`);
+    const reason = asText(rule.reason);
+    if (reason === undefined) {
+      throw new InputError(`${where} (${id}): "reason" is required; say why the finding is accepted.`);
+    }
+    const expires = asText(rule.expires);
+    if (expires === undefined) {
+      throw new InputError(`${where} (${id}): "expires" is required (a date, YYYY-MM-DD).`);
+    }
+    if (!isRealDate(expires)) {
+      throw new InputError(`${where} (${id}): expires "${expires}" is not a date; use YYYY-MM-DD.`);
+    }
+    return {
+      index,
+      id,
+      package: asText(rule.package),
+      version: asText(rule.version),
+      reason,
+      expires,
+      file,
+    };
+  });
+}
+
+export async function loadIgnoreFile(file: string): Promise<IgnoreRule[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(
+      `Ignore file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  // yaml is loaded only when an ignore file is given: it is not needed on the common path. A bundle
+  // exposes this CommonJS package's exports under `default` when imported dynamically.
+  const module = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  const parse = typeof module.parse === 'function' ? module.parse : module.default!.parse;
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (error) {
+    throw new InputError(`Ignore file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return parseIgnoreRules(data, file);
+}
+
+/** The UTC day of `now`, YYYY-MM-DD. */
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** A rule applies through its expiry day (UTC) and has expired from the day after. */
+export function isExpired(rule: IgnoreRule, now: Date): boolean {
+  return rule.expires < utcDay(now);
+}
+
+export function ruleMatches(rule: IgnoreRule, match: GrypeMatch): boolean {
+  if (rule.package !== undefined && rule.package !== match.artifact.name) return false;
+  if (rule.version !== undefined && rule.version !== match.artifact.version) return false;
+  if (rule.id === match.vulnerability.id) return true;
+  return (match.relatedVulnerabilities ?? []).some((related) => related?.id === rule.id);
+}
+
+export function describeRule(rule: IgnoreRule): string {
+  const target = [rule.package, rule.version].filter(Boolean).join('@');
+  return `rule ${rule.index} (${rule.id}${target ? ` in ${target}` : ''}) of ${rule.file}`;
+}

@@ -1,0 +1,41 @@
+export {
+  SEVERITIES,
+  DISPLAY_ORDER,
+  parseCutoff,
+  normalizeSeverity,
+  atOrAbove,
+  emptyCounts,
+} from './severity.js';
+export type { Cutoff, Severity, SeverityCounts } from './severity.js';
+export { parseReport, readReport, reportTarget, grypeVersionOf, dbBuiltOf } from './report.js';
+export type { GrypeReport, GrypeMatch, GrypeVulnerability, GrypeArtifact, GrypeCvss } from './report.js';
+export { parseIgnoreRules, loadIgnoreFile, isExpired, ruleMatches, utcDay } from './ignore.js';
+export type { IgnoreRule } from './ignore.js';
+export { parseVex, loadVex, vexDecision, purlKey } from './vex.js';
+export type { VexStatement, VexStatus } from './vex.js';
+export { evaluate, defaultPolicy, total } from './policy.js';
+export type { Policy, Evaluation, Finding, Suppression, Verdict } from './policy.js';
+export {
+  toSarif,
+  categoryFor,
+  defaultCategory,
+  securitySeverity,
+  SARIF_LIMITS,
+  SARIF_SCHEMA,
+} from './sarif.js';
+export type { SarifOptions, SarifOutput } from './sarif.js';
+export { renderSummary, renderText, headline, toJson } from './summary.js';
+export type { SummaryBuilder, SummaryContext } from './summary.js';
+export {
+  grypeArgs,
+  sourceArgument,
+  parseGrypeVersion,
+  grypeVersion,
+  checkTarget,
+  runGrype,
+} from './grype.js';
+export type { ScanSource, SourceKind, GrypeOutputs, GrypeVersion } from './grype.js';
+export { restoreDb, saveDb, dbCacheKeys } from './db-cache.js';
+export type { CacheApi, DbCacheState, CacheHit } from './db-cache.js';
+export { loadPolicy, judge, scan, writeSarif } from './scan.js';
+export type { PolicyInput, Judgement, ScanOptions, ScanOutcome } from './scan.js';

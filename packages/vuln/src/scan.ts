@@ -1,0 +1,112 @@
+import { ensureTool, type Logger } from '@release-actions/tools';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { restoreDb, saveDb, type CacheApi, type DbCacheState } from './db-cache.js';
+import { grypeVersion, runGrype, type GrypeVersion, type ScanSource } from './grype.js';
+import { loadIgnoreFile, type IgnoreRule } from './ignore.js';
+import { evaluate, type Evaluation, type Policy } from './policy.js';
+import type { GrypeReport } from './report.js';
+import { defaultCategory, toSarif, type SarifOutput } from './sarif.js';
+import { parseCutoff } from './severity.js';
+import { loadVex, type VexStatement } from './vex.js';
+
+export interface PolicyInput {
+  severityCutoff?: string;
+  onlyFixed?: boolean;
+  unknownFails?: boolean;
+  ignoreFile?: string;
+  vexFiles?: readonly string[];
+}
+
+/** Reads the policy's files; every problem is an input error naming the file. */
+export async function loadPolicy(input: PolicyInput): Promise<Policy> {
+  const cutoff = parseCutoff(input.severityCutoff);
+  const ignoreRules: IgnoreRule[] = input.ignoreFile ? await loadIgnoreFile(input.ignoreFile) : [];
+  const vex: VexStatement[] = [];
+  for (const file of input.vexFiles ?? []) vex.push(...(await loadVex(file)));
+  return {
+    cutoff,
+    onlyFixed: input.onlyFixed ?? false,
+    unknownFails: input.unknownFails ?? false,
+    ignoreRules,
+    vex,
+  };
+}
+
+export interface Judgement {
+  evaluation: Evaluation;
+  sarif: SarifOutput;
+}
+
+/** The gate and its SARIF for one report: what both the action and `scan --report` do. */
+export function judge(
+  report: GrypeReport,
+  policy: Policy,
+  options: { category?: string; source?: ScanSource; now?: Date } = {},
+): Judgement {
+  const evaluation = evaluate(report, policy, options.now);
+  const category = options.category?.trim() || defaultCategory(options.source, report);
+  return { evaluation, sarif: toSarif(evaluation, report, { category }) };
+}
+
+export interface ScanOptions {
+  source: ScanSource;
+  /** Directory for grype.json (and grype's table in the log). */
+  outputDir: string;
+  /** The grype executable; by default grype from PATH, else the pinned version installed. */
+  command?: string;
+  table?: boolean;
+  cacheDb?: boolean;
+  /** Where grype keeps its database (GRYPE_DB_CACHE_DIR). */
+  dbDir: string;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+  now?: Date;
+  loadCache?: () => Promise<CacheApi>;
+}
+
+export interface ScanOutcome {
+  report: GrypeReport;
+  jsonFile: string;
+  version?: GrypeVersion;
+  cache: DbCacheState;
+}
+
+/** Runs grype (with the database cache around it) and returns its report; the verdict is `judge`'s. */
+export async function scan(options: ScanOptions): Promise<ScanOutcome> {
+  // A grype already on PATH (the setup action's, or the user's) is used; else the pinned one is installed.
+  const command = options.command ?? (await ensureTool('grype', { logger: options.logger })).path;
+  await mkdir(options.outputDir, { recursive: true });
+  const version = await grypeVersion(command, options.logger);
+  if (version) options.logger.info(`grype ${version.version} (DB schema ${version.dbSchema ?? 'unknown'})`);
+  const env = options.env ?? process.env;
+  // The user's own database directory wins; ours lives in the job's temporary directory.
+  const dbDir = env.GRYPE_DB_CACHE_DIR || options.dbDir;
+  const cacheOptions = {
+    dir: dbDir,
+    grypeVersion: version?.version,
+    dbSchema: version?.dbSchema,
+    now: options.now,
+    env,
+    logger: options.logger,
+    load: options.loadCache,
+  };
+  const cache: DbCacheState =
+    options.cacheDb === false
+      ? { hit: 'skipped', env: { GRYPE_DB_CACHE_DIR: dbDir } }
+      : await restoreDb(cacheOptions);
+  const jsonFile = path.join(options.outputDir, 'grype.json');
+  const report = await runGrype(options.source, {
+    command,
+    outputs: { json: jsonFile, table: options.table },
+    env: cache.env,
+    logger: options.logger,
+  });
+  if (options.cacheDb !== false) await saveDb(cache, cacheOptions);
+  return { report, jsonFile, version, cache };
+}
+
+export async function writeSarif(file: string, sarif: SarifOutput): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, sarif.text);
+}

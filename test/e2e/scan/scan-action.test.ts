@@ -1,0 +1,342 @@
+import { describe, expect, it } from '@jest/globals';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BundleOptions, BundleResult } from '../../harness/run-bundle.js';
+import { errors, fakesBin, repoRoot, runBundle } from '../../harness/run-bundle.js';
+import { expectedFrom, grypeFixtures, grypeJsonReports } from '../../unit/vuln/expected.js';
+import { rulesWithoutSecuritySeverity, sarifErrors } from '../../unit/vuln/sarif-validator.js';
+
+/** The scan action's bundle, run as the runner runs it, with the fake grype first on PATH. */
+
+interface GrypeCall {
+  tool: string;
+  argv: string[];
+  env: Record<string, string>;
+}
+
+const vulnFixtures = path.join(repoRoot, 'test', 'fixtures', 'vuln');
+const report = (name: string) => path.join(grypeFixtures, 'reports', name);
+const CHECK_ALL = report('check-all-fields.grype-0.28.0.json');
+const BUSYBOX = report('busybox-binary.grype-0.94.0.json');
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'negligible', 'unknown'];
+
+/** A workspace holding an SBOM file and the policy fixtures, as a checkout would. */
+function workspace(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'scan-ws-'));
+  writeFileSync(path.join(dir, 'sbom.spdx.json'), '{"spdxVersion":"SPDX-2.3"}\n');
+  mkdirSync(path.join(dir, 'policy'));
+  for (const file of ['check-all-fields.yaml', 'expired.yaml', 'no-reason.yaml', 'no-expires.yaml']) {
+    copyFileSync(path.join(vulnFixtures, 'ignore', file), path.join(dir, 'policy', file));
+  }
+  for (const file of ['check-all-fields.openvex.json', 'legacy-v0.0.1.openvex.json']) {
+    copyFileSync(path.join(vulnFixtures, 'vex', file), path.join(dir, 'policy', file));
+  }
+  return dir;
+}
+
+async function runScan(
+  inputs: Record<string, string>,
+  options: Omit<BundleOptions, 'inputs'> & { report?: string } = {},
+): Promise<{ result: BundleResult; calls: GrypeCall[] }> {
+  const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'scan-e2e-')), 'fake.log');
+  const result = await runBundle('scan', {
+    workspace: options.workspace ?? workspace(),
+    ...options,
+    inputs,
+    path: options.path ?? [fakesBin],
+    env: {
+      FAKE_LOG: log,
+      FAKE_RECORD_ENV: 'GRYPE_CHECK_FOR_APP_UPDATE,GRYPE_DB_CACHE_DIR,GRYPE_DB_AUTO_UPDATE',
+      ...(options.report ? { FAKE_GRYPE_REPORT: options.report } : {}),
+      ...options.env,
+    },
+  });
+  const calls = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as GrypeCall)
+    : [];
+  return { result, calls };
+}
+
+function scanCall(calls: GrypeCall[]): GrypeCall {
+  const scans = calls.filter((c) => c.argv[0] !== 'version');
+  expect(scans).toHaveLength(1);
+  return scans[0]!;
+}
+
+/** The one error line of a failed run (and that there is exactly one). */
+function oneError(result: BundleResult): string {
+  expect(result.exitCode).toBe(1);
+  const lines = errors(result);
+  expect(lines).toHaveLength(1);
+  return lines[0]!;
+}
+
+function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+describe('scan action over every grype JSON report in the fixtures', () => {
+  for (const file of grypeJsonReports()) {
+    const expected = expectedFrom(file);
+    it(`${path.basename(file)}: ${expected.verdict} with the counts of the report`, async () => {
+      // An image report is asked for by its own reference; the others through an SBOM (not target-checked).
+      const inputs: Record<string, string> =
+        expected.sourceType === 'image' && expected.userInput
+          ? { image: expected.userInput }
+          : { sbom: 'sbom.spdx.json' };
+      const { result, calls } = await runScan(inputs, { report: file });
+
+      const call = scanCall(calls);
+      const outputDir = path.dirname(result.outputs.json!);
+      const source = inputs.image ?? `sbom:${path.join(result.workspace, 'sbom.spdx.json')}`;
+      expect(call.argv).toEqual([source, '-o', `json=${path.join(outputDir, 'grype.json')}`, '-o', 'table']);
+      expect(call.argv).not.toContain('--fail-on');
+      expect(call.env.GRYPE_CHECK_FOR_APP_UPDATE).toBe('false');
+      expect(calls[0]!.argv).toEqual(['version']);
+
+      expect(result.outputs.verdict).toBe(expected.verdict);
+      for (const severity of SEVERITIES)
+        expect(Number(result.outputs[severity])).toBe(expected.counts[severity]);
+      expect(JSON.parse(result.outputs.counts!)).toEqual({ before: expected.counts, after: expected.counts });
+      expect(Number(result.outputs.blocking)).toBe(expected.counts.critical! + expected.counts.high!);
+      expect(readFileSync(result.outputs.json!, 'utf8')).toBe(readFileSync(file, 'utf8'));
+
+      const sarif = readJson(result.outputs.sarif!) as Parameters<typeof rulesWithoutSecuritySeverity>[0] & {
+        runs: { results: unknown[]; automationDetails: { id: string } }[];
+      };
+      expect(sarifErrors(sarif)).toEqual([]);
+      expect(rulesWithoutSecuritySeverity(sarif)).toEqual([]);
+      expect(sarif.runs).toHaveLength(1);
+      expect(sarif.runs[0]!.results).toHaveLength(expected.matches);
+      expect(sarif.runs[0]!.automationDetails.id).toBe(`${result.outputs.category}/`);
+
+      // The summary: verdict first, then the counts table.
+      const firstLine = result.summary.split('\n')[0];
+      expect(firstLine).toBe(
+        expected.verdict === 'pass'
+          ? '## ✅ Vulnerability scan: passed'
+          : '## ❌ Vulnerability scan: blocked',
+      );
+      expect(result.summary).toContain(
+        `| 🟥 Critical | ${expected.counts.critical} | ${expected.counts.critical} |`,
+      );
+      expect(result.summary).toContain(`| **Total** | **${expected.matches}** |`);
+
+      if (expected.verdict === 'fail') {
+        const line = oneError(result);
+        expect(line).toContain(`at or above high`);
+      } else {
+        expect(result.exitCode).toBe(0);
+        expect(errors(result)).toEqual([]);
+      }
+    });
+  }
+});
+
+describe('scan action: sources', () => {
+  it('scans an SBOM file with the sbom: scheme and a directory with dir:', async () => {
+    const sbom = await runScan({ sbom: 'sbom.spdx.json' }, { report: BUSYBOX });
+    expect(scanCall(sbom.calls).argv[0]).toBe(`sbom:${path.join(sbom.result.workspace, 'sbom.spdx.json')}`);
+
+    const ws = workspace();
+    const dirReport = path.join(ws, 'dir-report.json');
+    const golden = readJson(path.join(grypeFixtures, 'golden', 'json', 'TestJsonDirsPresenter.golden')) as {
+      source: { target: string };
+    };
+    golden.source.target = path.join(ws, 'policy');
+    writeFileSync(dirReport, JSON.stringify(golden));
+    const dir = await runScan(
+      { path: 'policy', 'severity-cutoff': 'CRITICAL' },
+      { report: dirReport, workspace: ws },
+    );
+    expect(scanCall(dir.calls).argv[0]).toBe(`dir:${path.join(ws, 'policy')}`);
+    expect(dir.result.outputs.verdict).toBe('fail');
+    expect(dir.result.outputs.category).toBe('grype/dir/policy');
+  });
+
+  it('refuses a report about another image than the one asked for (operational error, not a verdict)', async () => {
+    const { result } = await runScan({ image: 'alpine:3.19', 'fail-build': 'false' }, { report: BUSYBOX });
+    expect(oneError(result)).toBe(
+      'grype\'s report is about "busybox:1.32.1" (image), not the image asked for ("alpine:3.19"); refusing to judge it.',
+    );
+    expect(result.outputs.verdict).toBeUndefined();
+  });
+
+  it('accepts a digest reference when the report names that manifest digest', async () => {
+    const digest = 'sha256:123b1fd3a44eaaf7322e08e9175d9ca57d49ebf2955d4fa1f5607e99dc31bcbb';
+    const { result } = await runScan({ image: `docker.io/library/busybox@${digest}` }, { report: BUSYBOX });
+    expect(result.outputs.verdict).toBe('fail');
+    expect(result.outputs.category).toBe('grype/docker.io/library/busybox');
+  });
+});
+
+describe('scan action: policy', () => {
+  it('ignore rules and VEX suppress findings; the summary says which and why', async () => {
+    const { result } = await runScan(
+      {
+        image: 'vulnerable-image:latest',
+        'ignore-file': 'policy/check-all-fields.yaml',
+        vex: 'policy/check-all-fields.openvex.json',
+      },
+      { report: CHECK_ALL },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.verdict).toBe('pass');
+    const counts = JSON.parse(result.outputs.counts!) as Record<string, Record<string, number>>;
+    expect(counts.before).toEqual({ critical: 2, high: 3, medium: 0, low: 0, negligible: 1, unknown: 0 });
+    expect(counts.after).toEqual({ critical: 0, high: 0, medium: 0, low: 0, negligible: 1, unknown: 0 });
+    expect(result.summary).toContain('### Suppressed');
+    expect(result.summary).toContain('ignore rule 1 (until 2099-12-31)');
+    expect(result.summary).toContain('The app is served behind a proxy');
+    expect(result.summary).toContain(
+      'not_affected: vulnerable_code_not_in_execute_path: mq_notify is never called',
+    );
+    expect(result.annotations.filter((a) => a.level === 'notice').map((a) => a.message)).toContain(
+      `Ignore rule 3 (CVE-2000-0001) of ${path.join(result.workspace, 'policy', 'check-all-fields.yaml')} matched nothing; remove it if it is no longer needed.`,
+    );
+    // Suppressed findings stay in the SARIF, marked as such, so code scanning closes their alerts.
+    const sarif = readJson(result.outputs.sarif!) as { runs: { results: { suppressions?: unknown[] }[] }[] };
+    expect(sarifErrors(sarif)).toEqual([]);
+    expect(sarif.runs[0]!.results.filter((r) => r.suppressions).length).toBe(5);
+  });
+
+  it('only-fixed leaves out findings without a fix', async () => {
+    const { result } = await runScan({ image: 'busybox:1.32.1', 'only-fixed': 'true' }, { report: BUSYBOX });
+    expect(result.outputs.verdict).toBe('pass');
+    expect(JSON.parse(result.outputs.counts!).after).toEqual({
+      critical: 0,
+      high: 0,
+      medium: 1,
+      low: 0,
+      negligible: 0,
+      unknown: 0,
+    });
+    expect(result.summary).toContain('14 finding(s) without a fixed version were left out (only-fixed).');
+  });
+
+  it('unknown-fails makes findings of unknown severity count, and the summary says it either way', async () => {
+    const nginx = report('nginx-debian10.grype.json');
+    const off = await runScan({ image: 'nginx', 'severity-cutoff': 'critical' }, { report: nginx });
+    expect(off.result.summary).toContain('unknown severity fails: no');
+    expect(off.result.outputs.blocking).toBe('13');
+    const on = await runScan(
+      { image: 'nginx', 'severity-cutoff': 'critical', 'unknown-fails': 'true' },
+      { report: nginx },
+    );
+    expect(on.result.summary).toContain('unknown severity fails: yes');
+    expect(on.result.outputs.blocking).toBe('22');
+  });
+
+  it('an expired ignore rule fails the gate and names the rule', async () => {
+    const { result } = await runScan(
+      { sbom: 'sbom.spdx.json', 'ignore-file': 'policy/expired.yaml' },
+      { report: path.join(grypeFixtures, 'golden', 'json', 'TestEmptyJsonPresenter.golden') },
+    );
+    expect(oneError(result)).toBe(
+      `❌ Vulnerability gate blocked for unknown: ignore rule 1 (CVE-2021-32626 in redis) of ${path.join(result.workspace, 'policy', 'expired.yaml')} expired on 2024-01-31`,
+    );
+    expect(result.outputs.verdict).toBe('fail');
+    expect(result.summary).toContain('### Expired ignore rules');
+  });
+
+  it('fail-build false turns a blocked gate into a warning', async () => {
+    const { result } = await runScan({ image: 'busybox:1.32.1', 'fail-build': 'false' }, { report: BUSYBOX });
+    expect(result.exitCode).toBe(0);
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs.verdict).toBe('fail');
+    const warnings = result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+    expect(warnings).toEqual([
+      '⚠️ Vulnerability gate failed (fail-build is off) for busybox:1.32.1: 11 findings at or above high (1 critical, 10 high)',
+    ]);
+    expect(result.summary.split('\n')[0]).toBe(
+      '## ⚠️ Vulnerability scan: failed (not blocking: fail-build is off)',
+    );
+  });
+
+  it('the category input overrides the derived one', async () => {
+    const { result } = await runScan(
+      { image: 'busybox:1.32.1', category: 'release/busybox-arm64' },
+      { report: BUSYBOX },
+    );
+    const sarif = readJson(result.outputs.sarif!) as { runs: { automationDetails: { id: string } }[] };
+    expect(sarif.runs[0]!.automationDetails.id).toBe('release/busybox-arm64/');
+    expect(result.outputs.category).toBe('release/busybox-arm64');
+  });
+});
+
+describe('scan action: fails closed', () => {
+  it.each([
+    [
+      'grype exits non-zero',
+      { FAKE_GRYPE_EXIT: '1', FAKE_GRYPE_STDERR: 'failed to catalog: unable to load image' },
+      'grype exited with code 1: failed to catalog: unable to load image',
+    ],
+    [
+      'grype writes no report',
+      { FAKE_GRYPE_OUTPUT: 'missing' },
+      'grype exited with 0 but wrote no report to ',
+    ],
+    ['the report is empty', { FAKE_GRYPE_OUTPUT: 'empty' }, 'is empty.'],
+    ['the report is not JSON', { FAKE_GRYPE_OUTPUT: 'garbage' }, 'is not JSON: '],
+  ])('%s: the step fails with the reason, even with fail-build false', async (_name, env, message) => {
+    const { result } = await runScan(
+      { image: 'busybox:1.32.1', 'fail-build': 'false' },
+      { report: BUSYBOX, env },
+    );
+    expect(oneError(result)).toContain(message);
+    expect(result.outputs.verdict).toBeUndefined();
+  });
+});
+
+describe('scan action: bad inputs give one clear line', () => {
+  it.each([
+    [
+      { image: 'busybox:1.32.1', 'severity-cutoff': 'severe' },
+      `Input 'severity-cutoff': "severe" is not accepted; use one of negligible, low, medium, high, critical.`,
+    ],
+    [
+      { image: 'busybox:1.32.1', sbom: 'sbom.spdx.json' },
+      `Give exactly one of the inputs 'image', 'sbom' or 'path' to scan (got image and sbom).`,
+    ],
+    [{}, `Give exactly one of the inputs 'image', 'sbom' or 'path' to scan.`],
+    [{ sbom: 'missing.spdx.json' }, `Input 'sbom': "missing.spdx.json" does not exist.`],
+    [{ sbom: '../outside.json' }, `Input 'sbom': "../outside.json" is outside the workspace`],
+    [
+      { image: 'busybox:1.32.1', 'only-fixed': 'maybe' },
+      `Input 'only-fixed': "maybe" is not a boolean; use true or false.`,
+    ],
+    [
+      { image: 'busybox:1.32.1', 'ignore-file': 'policy/no-reason.yaml' },
+      `policy/no-reason.yaml, rule 2 (CVE-2021-32626): "reason" is required; say why the finding is accepted.`,
+    ],
+    [
+      { image: 'busybox:1.32.1', 'ignore-file': 'policy/no-expires.yaml' },
+      `policy/no-expires.yaml, rule 1 (CVE-2021-32626): "expires" is required (a date, YYYY-MM-DD).`,
+    ],
+  ])('%j', async (inputs, message) => {
+    const { result, calls } = await runScan(inputs, { report: BUSYBOX });
+    expect(oneError(result)).toContain(message);
+    // Nothing is scanned when the inputs are wrong.
+    expect(calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
+  });
+});
+
+describe('scan action: grype database', () => {
+  it('outside a runner with the cache service, caching is skipped with a debug line and grype keeps its DB under RUNNER_TEMP', async () => {
+    const { result, calls } = await runScan(
+      { image: 'busybox:1.32.1' },
+      { report: BUSYBOX, env: { RUNNER_DEBUG: '1' } },
+    );
+    const call = scanCall(calls);
+    expect(call.env.GRYPE_DB_CACHE_DIR).toBe(path.join(result.runnerTemp, 'grype-db'));
+    expect(call.env.GRYPE_DB_AUTO_UPDATE).toBeUndefined();
+    expect(result.annotations.filter((a) => a.level === 'debug').map((a) => a.message)).toContain(
+      'grype DB cache skipped: not running on a GitHub runner with the cache service.',
+    );
+    expect(existsSync(path.join(result.runnerTemp, 'grype-db', '6', 'vulnerability.db'))).toBe(true);
+  });
+});
