@@ -163,10 +163,9 @@ describe('sbom action', () => {
     });
     for (const call of calls) expect(call.argv.join(' ')).not.toContain(password);
     // `syft version` gets no credentials at all.
-    expect(calls.filter((c) => c.argv[0] === 'version').map((c) => c.env.SYFT_REGISTRY_AUTH_PASSWORD)).toEqual([
-      undefined,
-      undefined,
-    ]);
+    expect(
+      calls.filter((c) => c.argv[0] === 'version').map((c) => c.env.SYFT_REGISTRY_AUTH_PASSWORD),
+    ).toEqual([undefined, undefined]);
     expect(result.masks).toContain(password);
     expect(result.stdout.replaceAll(`::add-mask::${password}`, '')).not.toContain(password);
   });

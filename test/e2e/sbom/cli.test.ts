@@ -1,0 +1,200 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createProgram, main } from '@release-actions/cli';
+import { registerSbom } from '../../../packages/cli/src/commands/sbom.js';
+import { fakesBin, repoRoot } from '../../harness/run-bundle.js';
+
+/** `release-actions sbom` and `sbom diff`, parsed by the real program, with the fake syft on PATH. */
+
+const syftFixtures = path.join(repoRoot, 'test', 'fixtures', 'upstream', 'syft');
+const KUBECTL = path.join(syftFixtures, 'real/kubectl-linux-amd64.syft-0.90.0.spdx-2.3.json');
+const GOLDEN_SPDX = path.join(syftFixtures, 'golden/spdx-json.image.golden.json');
+const GOLDEN_CDX = path.join(syftFixtures, 'golden/cyclonedx-json-1.7.image.golden.json');
+const DIGEST = `sha256:${'ef'.repeat(32)}`;
+
+const savedEnv = { ...process.env };
+const savedCwd = process.cwd();
+let savedExitCode: typeof process.exitCode;
+let stdout: string[];
+let stderr: string[];
+let dir: string;
+let log: string;
+
+beforeEach(() => {
+  savedExitCode = process.exitCode;
+  stdout = [];
+  stderr = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'sbom-cli-'));
+  log = path.join(dir, 'fake.log');
+  process.env.FAKE_LOG = log;
+  process.env.PATH = `${fakesBin}${path.delimiter}${savedEnv.PATH ?? ''}`;
+  process.chdir(dir);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  process.chdir(savedCwd);
+  process.exitCode = savedExitCode;
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
+
+async function cli(...args: string[]): Promise<number> {
+  process.exitCode = undefined;
+  await main(createProgram([registerSbom]), ['node', 'release-actions', ...args]);
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = savedExitCode;
+  return code;
+}
+
+function scans(): string[][] {
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { argv: string[] }).argv)
+    .filter((argv) => argv[0] === 'scan');
+}
+
+describe('release-actions sbom', () => {
+  it('catalogues image:<ref> into the current directory and prints what it wrote', async () => {
+    expect(await cli('sbom', `image:ghcr.io/o/app@${DIGEST}`)).toBe(0);
+    expect(scans()).toHaveLength(1);
+    expect(scans()[0]?.[1]).toBe(`registry:ghcr.io/o/app@${DIGEST}`);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(['sbom-cyclonedx.json', 'sbom-spdx.json']);
+    const text = stdout.join('');
+    expect(text).toContain(
+      `source: image ghcr.io/o/app@${DIGEST}\ndigest: ${DIGEST}\nsyft: 1.54.1\npackages: 2\n`,
+    );
+    expect(text).toMatch(/spdx-json +SPDX-2\.3 +2 {2}.*\/sbom-spdx\.json\n/);
+    expect(text).toContain('packages by type:\n  deb          1\n  unknown      1\n');
+  });
+
+  it('takes a directory, formats with file names, prefix and output directory, and prints JSON', async () => {
+    mkdirSync(path.join(dir, 'app'));
+    const code = await cli(
+      'sbom',
+      'app',
+      '--format',
+      'cyclonedx-json=out/chart.cdx.json',
+      '--format',
+      'SPDX-JSON',
+      '--output-prefix',
+      'helm-sbom',
+      '--output-dir',
+      'sboms',
+      '--json',
+    );
+    expect(stderr.join('')).not.toContain('release-actions:');
+    expect(code).toBe(0);
+    const [scan] = scans();
+    expect(scan?.slice(0, 2)).toEqual(['scan', `dir:${path.join(dir, 'app')}`]);
+    expect(scan?.filter((a) => a.includes('=')).map((a) => a.split('=')[0])).toEqual([
+      'cyclonedx-json',
+      'spdx-json',
+    ]);
+    const result = JSON.parse(stdout.join(''));
+    expect(result.files.map((f: { path: string }) => f.path)).toEqual([
+      path.join(dir, 'out/chart.cdx.json'),
+      path.join(dir, 'sboms/helm-sbom-spdx.json'),
+    ]);
+    expect(result).toMatchObject({ source: { kind: 'path' }, packages: 2, syftVersion: '1.54.1' });
+  });
+
+  it('compares with --compare-to', async () => {
+    const code = await cli('sbom', '--image', `ghcr.io/o/app@${DIGEST}`, '--compare-to', KUBECTL, '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout.join(''));
+    expect(result.diff.added).toHaveLength(2);
+    expect(result.diff.removed).toHaveLength(88);
+  });
+
+  it.each([
+    [['sbom'], 'No source given: set exactly one of --image, --path or --file.'],
+    [['sbom', 'image:a', '--path', '.'], 'Give the source once: "image:a" and --path are both set.'],
+    [['sbom', '--image', 'a', '--file', 'x'], '--file: "x" is not a file.'],
+    [
+      ['sbom', 'nothing-here'],
+      'Source "nothing-here" is neither a directory nor a file here; name an image as image:<reference>',
+    ],
+    [
+      ['sbom', 'image:a', '--format', 'spdx'],
+      '--format: "spdx" is not accepted; use any of spdx-json, cyclonedx-json, syft-json.',
+    ],
+    [['sbom', 'image:a', '--format', 'spdx-json='], '--format: "spdx-json=" names no file after "=".'],
+    [['sbom', 'image:a', '--output-prefix', 'a/b'], '--output-prefix: "a/b" is not accepted'],
+    [['sbom', 'image:a', '--compare-to', 'missing.json'], '/missing.json does not exist or cannot be read.'],
+  ])('%j exits 2 with one line', async (args, message) => {
+    expect(await cli(...args)).toBe(2);
+    const lines = stderr.join('').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^release-actions: /);
+    expect(lines[0]).toContain(message);
+  });
+
+  it('exits 2 when syft writes the wrong format, and leaves no file', async () => {
+    process.env.FAKE_SYFT_OUTPUT = 'swap';
+    expect(await cli('sbom', '--quiet', `image:app@${DIGEST}`)).toBe(2);
+    expect(stderr.join('')).toBe(
+      `release-actions: SBOM file ${path.join(dir, 'sbom-spdx.json')} is not spdx-json: it is cyclonedx-json.\n`,
+    );
+    expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toEqual([]);
+  });
+});
+
+describe('release-actions sbom diff', () => {
+  it('prints added, removed and changed packages as text', async () => {
+    expect(await cli('sbom', 'diff', GOLDEN_SPDX, KUBECTL)).toBe(0);
+    const text = stdout.join('');
+    expect(text).toContain(`old: ${GOLDEN_SPDX} (spdx-json, 2 packages)\n`);
+    expect(text).toContain('88 added, 2 removed, 0 changed, 0 unchanged\n');
+    expect(text).toContain('  - package-2 2.0.1 (deb)\n');
+    expect(text).toMatch(/\n {2}\+ github\.com\/spf13\/cobra v\S+ \(golang\)\n/);
+  });
+
+  it('prints JSON with --format json, before or after the files, across formats', async () => {
+    expect(await cli('sbom', 'diff', '--format', 'json', GOLDEN_SPDX, GOLDEN_CDX)).toBe(0);
+    const before = JSON.parse(stdout.join(''));
+    expect(before).toMatchObject({ added: [], removed: [], changed: [], unchanged: 2 });
+    expect(before.new).toEqual({ file: GOLDEN_CDX, format: 'cyclonedx-json', packages: 2 });
+    stdout.length = 0;
+    expect(await cli('sbom', 'diff', GOLDEN_CDX, KUBECTL, '--format', 'JSON')).toBe(0);
+    expect(JSON.parse(stdout.join('')).removed.map((p: { name: string }) => p.name)).toEqual([
+      'package-1',
+      'package-2',
+    ]);
+  });
+
+  it.each([
+    [
+      ['sbom', 'diff', GOLDEN_SPDX, KUBECTL, '--format', 'yaml'],
+      '--format: "yaml" is not accepted; use text or json.',
+    ],
+    [
+      ['sbom', 'diff', GOLDEN_SPDX, 'absent.json'],
+      `SBOM file ${path.join('DIR', 'absent.json')} does not exist or cannot be read.`,
+    ],
+  ])('%j exits 2 with one line', async (args, message) => {
+    expect(await cli(...args)).toBe(2);
+    expect(stderr.join('')).toBe(`release-actions: ${message.replace('DIR', dir)}\n`);
+  });
+
+  it('exits 2 on a file that is not an SBOM', async () => {
+    writeFileSync(path.join(dir, 'empty.json'), '');
+    expect(await cli('sbom', 'diff', 'empty.json', KUBECTL)).toBe(2);
+    expect(stderr.join('')).toBe(`release-actions: SBOM file ${path.join(dir, 'empty.json')} is empty.\n`);
+  });
+});
