@@ -18,12 +18,12 @@ beforeAll(async () => {
   registry = await startRegistry();
   layout = new Layout();
   single = layout.image('1.0', { os: 'linux', architecture: 'amd64' }, 'single\n');
-  layout.push('1.0', registry.host, 'team/app');
+  await layout.push('1.0', registry.host, 'team/app');
   multi = layout.index('2.0', [
     { os: 'linux', architecture: 'amd64' },
     { os: 'linux', architecture: 'arm64' },
   ]);
-  layout.push('2.0', registry.host, 'team/multi');
+  await layout.push('2.0', registry.host, 'team/multi');
 }, 120_000);
 
 afterAll(async () => {

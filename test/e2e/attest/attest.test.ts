@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Layout, type BuiltIndex } from '../../harness/images.js';
+import { startRegistry, type Registry } from '../../harness/registry.js';
+import { repoRoot } from '../../harness/run-bundle.js';
+import { errorLines, json, notices, runWithFakes } from '../sign/helpers.js';
+
+/**
+ * The attest action as the runner runs it, with the fake cosign and a real loopback registry. The
+ * predicates are syft's own SPDX and CycloneDX goldens.
+ */
+const syftGolden = path.join(repoRoot, 'test', 'fixtures', 'upstream', 'syft', 'golden');
+let registry: Registry;
+let layout: Layout;
+let multi: BuiltIndex;
+let workspace: string;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  layout = new Layout();
+  multi = layout.index('3.1', [
+    { os: 'linux', architecture: 'amd64' },
+    { os: 'linux', architecture: 'arm64', variant: 'v8' },
+  ]);
+  await layout.push('3.1', registry.host, 'team/web');
+  workspace = mkdtempSync(path.join(os.tmpdir(), 'attest-workspace-'));
+  copyFileSync(path.join(syftGolden, 'spdx-json.image.golden.json'), path.join(workspace, 'sbom-spdx.json'));
+  copyFileSync(
+    path.join(syftGolden, 'cyclonedx-json-1.6.image.golden.json'),
+    path.join(workspace, 'sbom-cyclonedx.json'),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  layout?.remove();
+});
+
+describe('attest', () => {
+  it('attests both SBOMs for the index and each platform: six cosign attest calls with their own bundles', async () => {
+    const run = await runWithFakes('attest', {
+      workspace,
+      inputs: {
+        subject: `${registry.host}/team/web:3.1`,
+        'sbom-spdx': 'sbom-spdx.json',
+        'sbom-cyclonedx': 'sbom-cyclonedx.json',
+      },
+    });
+    expect(errorLines(run)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const digests = [multi.index.digest, ...multi.manifests.map((m) => m.digest)];
+    const expected = (['spdxjson', 'cyclonedx'] as const).flatMap((type) =>
+      digests.map((digest) => [
+        'attest',
+        '--yes',
+        '--predicate',
+        path.join(workspace, type === 'spdxjson' ? 'sbom-spdx.json' : 'sbom-cyclonedx.json'),
+        '--type',
+        type,
+        '--bundle',
+        path.join(
+          run.runnerTemp,
+          'sigstore-bundles',
+          `web-${digest.replace(':', '-')}.${type}.att.sigstore.json`,
+        ),
+        `${registry.host}/team/web@${digest}`,
+      ]),
+    );
+    expect(run.calls.map((c) => c.argv)).toEqual(expected);
+    expect(run.log).not.toContain('web:3.1');
+    expect(notices(run).some((n) => n.includes(':3.1') && n.includes(multi.index.digest))).toBe(true);
+
+    // Each bundle carries the statement over its own digest with the predicate type of its SBOM.
+    const bundles = json<string[]>(run.outputs.bundles);
+    expect(bundles).toHaveLength(6);
+    const statements = bundles.map((file) => {
+      const bundle = JSON.parse(readFileSync(file, 'utf8'));
+      return JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
+    });
+    expect(statements.map((s) => s.predicateType)).toEqual([
+      ...Array(3).fill('https://spdx.dev/Document'),
+      ...Array(3).fill('https://cyclonedx.org/bom'),
+    ]);
+    expect(statements.map((s) => `sha256:${s.subject[0].digest.sha256}`)).toEqual([...digests, ...digests]);
+    expect(run.outputs.signed).toBe('true');
+    expect(json(run.outputs.digests)).toEqual(
+      [...digests, ...digests].map((d) => `${registry.host}/team/web@${d}`),
+    );
+    expect(json<number[]>(run.outputs['rekor-log-indexes']).every((n) => Number.isInteger(n))).toBe(true);
+    expect(run.summary).toContain('| Subject | Digest | Type | Rekor entry |');
+    expect(run.summary).toContain('(linux/arm64/v8)');
+    expect(run.summary.match(/https:\/\/search\.sigstore\.dev\/\?logIndex=\d+/g)).toHaveLength(6);
+  });
+
+  it('passes a predicate with a predicate type URI as it is', async () => {
+    writeFileSync(
+      path.join(workspace, 'review.json'),
+      JSON.stringify({ reviewer: 'release-team', approved: true }),
+    );
+    const run = await runWithFakes('attest', {
+      workspace,
+      inputs: {
+        subject: `${registry.host}/team/web@${multi.manifests[0]?.digest}`,
+        predicate: 'review.json',
+        type: 'https://example.com/release-review/v1',
+      },
+    });
+    expect(errorLines(run)).toEqual([]);
+    expect(run.calls).toHaveLength(1);
+    expect(run.calls[0]?.argv.slice(0, 6)).toEqual([
+      'attest',
+      '--yes',
+      '--predicate',
+      path.join(workspace, 'review.json'),
+      '--type',
+      'https://example.com/release-review/v1',
+    ]);
+  });
+
+  it('refuses a predicate over 16 MiB, with its size and the limit, before cosign runs', async () => {
+    const big = path.join(workspace, 'big.json');
+    writeFileSync(big, `{"padding":"${'x'.repeat(17 * 1024 * 1024)}"}`);
+    const run = await runWithFakes('attest', {
+      workspace,
+      inputs: { subject: `${registry.host}/team/web:3.1`, predicate: 'big.json', type: 'custom' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.calls).toEqual([]);
+    const size = 17 * 1024 * 1024 + '{"padding":""}'.length;
+    expect(errorLines(run)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Input 'predicate': .*big\\.json is 17\\.0 MiB \\(${size} bytes\\), over the 16\\.0 MiB \\(16777216 bytes\\) limit`,
+        ),
+      ),
+    ]);
+  });
+
+  it('refuses an SBOM of the wrong format for its type', async () => {
+    const run = await runWithFakes('attest', {
+      workspace,
+      inputs: { subject: `${registry.host}/team/web:3.1`, 'sbom-spdx': 'sbom-cyclonedx.json' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.calls).toEqual([]);
+    expect(errorLines(run)).toEqual([
+      expect.stringMatching(
+        /^Input 'sbom-spdx': .*sbom-cyclonedx\.json is not an SPDX JSON document .*it is a CycloneDX document/,
+      ),
+    ]);
+  });
+
+  it('refuses a predicate type that is neither a known name nor a URI', async () => {
+    const run = await runWithFakes('attest', {
+      workspace,
+      inputs: { subject: `${registry.host}/team/web:3.1`, predicate: 'review.json', type: 'sbom' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errorLines(run)).toEqual([
+      expect.stringMatching(/^Input 'type': "sbom" is not a predicate type; use one of spdxjson, cyclonedx/),
+    ]);
+  });
+
+  it('refuses a malformed subject', async () => {
+    const run = await runWithFakes('attest', {
+      workspace,
+      inputs: { subject: `${registry.host}/team/web@sha256:1234`, 'sbom-spdx': 'sbom-spdx.json' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.calls).toEqual([]);
+    expect(errorLines(run)).toEqual([
+      expect.stringMatching(/^Input 'subject': invalid image reference .*64 hex characters/),
+    ]);
+  });
+
+  it('skips without an OIDC token and fails with require-signature', async () => {
+    const inputs = { subject: `${registry.host}/team/web:3.1`, 'sbom-spdx': 'sbom-spdx.json' };
+    const skipped = await runWithFakes('attest', { workspace, oidc: false, inputs });
+    expect(skipped.exitCode).toBe(0);
+    expect(skipped.calls).toEqual([]);
+    expect(skipped.outputs.signed).toBe('false');
+    expect(notices(skipped).some((n) => n.includes('Nothing was attested'))).toBe(true);
+
+    const required = await runWithFakes('attest', {
+      workspace,
+      oidc: false,
+      inputs: { ...inputs, 'require-signature': 'true' },
+    });
+    expect(required.exitCode).toBe(1);
+    expect(required.calls).toEqual([]);
+    expect(errorLines(required)).toEqual([expect.stringMatching(/^Cannot attest: no OIDC token/)]);
+  });
+
+  it('retries a timed-out timestamp authority and succeeds', async () => {
+    const run = await runWithFakes('attest', {
+      workspace,
+      inputs: {
+        subject: `${registry.host}/team/web@${multi.manifests[1]?.digest}`,
+        'sbom-cyclonedx': 'sbom-cyclonedx.json',
+      },
+      env: {
+        FAKE_COSIGN_FAIL_TIMES: '2',
+        FAKE_COSIGN_FAIL_STDERR:
+          'Error: signing: getting timestamp: Post "https://timestamp.sigstore.dev/api/v1/timestamp": context deadline exceeded (Client.Timeout exceeded while awaiting headers)\n',
+      },
+    });
+    expect(errorLines(run)).toEqual([]);
+    expect(run.calls).toHaveLength(3);
+    expect(run.outputs.signed).toBe('true');
+  });
+});

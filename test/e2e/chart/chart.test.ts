@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startRegistry, type Registry } from '../../harness/registry.js';
+import { repoRoot } from '../../harness/run-bundle.js';
+import { errorLines, json, runWithFakes, visibleText } from '../sign/helpers.js';
+
+/**
+ * The chart action with the fake helm, which really uploads the chart to a loopback
+ * docker-registry behind htpasswd; the digest the action reports is checked here against what the
+ * registry serves, independently of the code under test.
+ */
+const auth = { username: 'chart-pusher', password: 'Ch4rt-Pa55-9f1c' };
+const basic = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
+let registry: Registry;
+let workspace: string;
+
+beforeAll(async () => {
+  registry = await startRegistry({ auth });
+  workspace = mkdtempSync(path.join(os.tmpdir(), 'chart-workspace-'));
+  cpSync(
+    path.join(repoRoot, 'test', 'fixtures', 'sigstore', 'charts', 'demo'),
+    path.join(workspace, 'demo'),
+    {
+      recursive: true,
+    },
+  );
+  cpSync(path.join(workspace, 'demo'), path.join(workspace, 'with-deps'), { recursive: true });
+  writeFileSync(
+    path.join(workspace, 'with-deps', 'Chart.lock'),
+    'dependencies: []\ndigest: sha256:0000000000000000000000000000000000000000000000000000000000000000\ngenerated: "2026-01-01T00:00:00Z"\n',
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await registry?.stop();
+});
+
+async function servedDigest(repository: string, tag: string): Promise<string> {
+  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json', authorization: `Basic ${basic}` },
+  });
+  expect(response.status).toBe(200);
+  return `sha256:${createHash('sha256')
+    .update(Buffer.from(await response.arrayBuffer()))
+    .digest('hex')}`;
+}
+
+describe('chart', () => {
+  it('packages, pushes with the login in a Docker config, and outputs the digest the registry serves', async () => {
+    const run = await runWithFakes('chart', {
+      workspace,
+      inputs: {
+        path: 'demo',
+        registry: `oci://${registry.host}/charts`,
+        'registry-username': auth.username,
+        'registry-password': auth.password,
+      },
+    });
+    expect(errorLines(run)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+
+    const destination = path.join(run.runnerTemp, 'helm-charts');
+    const tgz = path.join(destination, 'demo-1.2.3+build.7.tgz');
+    const dockerConfig = run.exportedEnv.DOCKER_CONFIG ?? '';
+    expect(dockerConfig.startsWith(run.runnerTemp)).toBe(true);
+    expect(run.calls.map((c) => c.argv)).toEqual([
+      ['package', path.join(workspace, 'demo'), '--destination', destination],
+      [
+        'push',
+        tgz,
+        `oci://${registry.host}/charts`,
+        '--registry-config',
+        path.join(dockerConfig, 'config.json'),
+        '--plain-http',
+      ],
+    ]);
+    // The login is in the exported Docker config (for cosign and syft later), never on a command line.
+    const config = JSON.parse(readFileSync(path.join(dockerConfig, 'config.json'), 'utf8'));
+    expect(config.auths[registry.host]).toEqual({ auth: basic });
+
+    const digest = await servedDigest('charts/demo', '1.2.3_build.7');
+    expect(run.outputs.digest).toBe(digest);
+    expect(run.outputs.reference).toBe(`${registry.host}/charts/demo@${digest}`);
+    expect(run.outputs['chart-url']).toBe(`oci://${registry.host}/charts/demo:1.2.3_build.7`);
+    expect(run.outputs.name).toBe('demo');
+    expect(run.outputs.version).toBe('1.2.3+build.7');
+    expect(run.outputs.package).toBe(tgz);
+    expect(existsSync(tgz)).toBe(true);
+    expect(run.summary).toContain(`\`${digest}\``);
+
+    for (const secret of [auth.password, basic]) {
+      expect(visibleText(run)).not.toContain(secret);
+      expect(run.log).not.toContain(secret);
+      expect(run.masks).toContain(secret);
+    }
+
+    // The next step signs the chart by digest, reaching the registry with the exported login only.
+    const signed = await runWithFakes('sign', {
+      inputs: { images: run.outputs.reference ?? '' },
+      env: { DOCKER_CONFIG: dockerConfig },
+    });
+    expect(errorLines(signed)).toEqual([]);
+    expect(signed.calls.map((c) => c.argv.at(-1))).toEqual([`${registry.host}/charts/demo@${digest}`]);
+    expect(signed.outputs.signed).toBe('true');
+    expect(visibleText(signed)).not.toContain(auth.password);
+  });
+
+  it('builds dependencies first when the chart has a Chart.lock, and packages the version asked for', async () => {
+    const run = await runWithFakes('chart', {
+      workspace,
+      inputs: {
+        path: 'with-deps',
+        registry: `oci://${registry.host}/charts/`,
+        version: '1.3.0',
+        'app-version': '2.1.0',
+        'registry-username': auth.username,
+        'registry-password': auth.password,
+      },
+    });
+    expect(errorLines(run)).toEqual([]);
+    const dockerConfig = run.exportedEnv.DOCKER_CONFIG ?? '';
+    expect(run.calls.map((c) => c.argv.slice(0, 3))).toEqual([
+      ['dependency', 'build', path.join(workspace, 'with-deps')],
+      ['package', path.join(workspace, 'with-deps'), '--destination'],
+      ['push', path.join(run.runnerTemp, 'helm-charts', 'demo-1.3.0.tgz'), `oci://${registry.host}/charts`],
+    ]);
+    expect(run.calls[0]?.argv.slice(3)).toEqual([
+      '--registry-config',
+      path.join(dockerConfig, 'config.json'),
+    ]);
+    expect(run.calls[1]?.argv.slice(4)).toEqual(['--version', '1.3.0', '--app-version', '2.1.0']);
+    expect(run.outputs.digest).toBe(await servedDigest('charts/demo', '1.3.0'));
+  });
+
+  it('refuses a digest from helm that the registry does not confirm', async () => {
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'helm-out-'));
+    const wrong = path.join(scratch, 'stdout.txt');
+    writeFileSync(wrong, `Digest: sha256:${'0'.repeat(64)}\n`);
+    const run = await runWithFakes('chart', {
+      workspace,
+      inputs: {
+        path: 'demo',
+        registry: `oci://${registry.host}/charts`,
+        'registry-username': auth.username,
+        'registry-password': auth.password,
+      },
+      env: { FAKE_HELM_STDOUT_FILE: wrong },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errorLines(run)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^helm reported sha256:0{64} for .*charts/demo:1\\.2\\.3_build\\.7, but the registry serves sha256:`,
+        ),
+      ),
+    ]);
+    expect(run.outputs.digest).toBeUndefined();
+  });
+
+  it('fails clearly when the registry refuses the push', async () => {
+    const run = await runWithFakes('chart', {
+      workspace,
+      inputs: { path: 'demo', registry: `oci://${registry.host}/charts` },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errorLines(run)).toEqual([expect.stringMatching(/^helm exited with code 1: .*401 Unauthorized/)]);
+  });
+
+  it('refuses a registry that is not oci://<host>/<path>, and a directory without Chart.yaml', async () => {
+    const bad = await runWithFakes('chart', { workspace, inputs: { path: 'demo', registry: 'charts/demo' } });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.calls).toEqual([]);
+    expect(errorLines(bad)).toEqual([
+      expect.stringMatching(/^Input 'registry': "charts\/demo" is not an OCI registry location/),
+    ]);
+
+    const empty = await runWithFakes('chart', {
+      workspace,
+      inputs: { path: '.', registry: `oci://${registry.host}/charts` },
+    });
+    expect(empty.exitCode).toBe(1);
+    expect(empty.calls).toEqual([]);
+    expect(errorLines(empty)).toEqual([expect.stringMatching(/^Input 'path': .* has no Chart\.yaml/)]);
+  });
+});
