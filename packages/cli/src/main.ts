@@ -6,6 +6,8 @@ import { registerAttest } from './commands/attest.js';
 import { registerChart } from './commands/chart.js';
 import { registerInstall } from './commands/install.js';
 import { registerSbom } from './commands/sbom.js';
+import { registerScan } from './commands/scan.js';
+import { registerPublish } from './commands/publish.js';
 
 // One line per subcommand; each lives in ./commands/<name>.ts.
 const program = createProgram([
@@ -15,6 +17,8 @@ const program = createProgram([
   registerChart,
   registerInstall,
   registerSbom,
+  registerScan,
+  registerPublish,
 ]);
 
 await main(program, process.argv);

@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import { InputError } from '@release-actions/errors';
+import { Markdown } from '@release-actions/kit';
+import {
+  assetTable,
+  checkTag,
+  DEFAULT_API_URL,
+  parseRepository,
+  publishReleaseAssets,
+} from '@release-actions/github';
+import path from 'node:path';
+import { action, type CommandContext } from '../program.js';
+
+interface PublishFlags {
+  tag: string;
+  repo?: string;
+  tokenEnv: string;
+  apiUrl?: string;
+  createDraft?: boolean;
+  json?: boolean;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The token is read from an environment variable named by --token-env, never from a flag value,
+ * so it stays out of shell history and of the process list.
+ */
+function tokenFrom(name: string): string {
+  if (!ENV_NAME.test(name)) {
+    throw new InputError(`--token-env: "${name}" is not an environment variable name.`);
+  }
+  const token = process.env[name]?.trim();
+  if (!token) {
+    throw new InputError(
+      `--token-env: the environment variable ${name} is empty; set it to a token with contents: write.`,
+    );
+  }
+  return token;
+}
+
+export function registerPublish(program: Command, context: CommandContext): void {
+  program
+    .command('publish')
+    .description(
+      'Attach files to the GitHub release of a tag, replacing same-named assets (needs contents: write).',
+    )
+    .argument('<files...>', 'files to attach; each becomes the asset named by its base name')
+    .requiredOption('--tag <tag>', 'tag of the release')
+    .option('--repo <owner/name>', 'repository of the release (default: $GITHUB_REPOSITORY)')
+    .option('--token-env <name>', 'environment variable that holds the token', 'GITHUB_TOKEN')
+    .option('--api-url <url>', `GitHub API root (default: $GITHUB_API_URL or ${DEFAULT_API_URL})`)
+    .option('--create-draft', 'create the release as a draft when the tag has none')
+    .option('--json', 'print the result as JSON')
+    .action((files: string[], flags: PublishFlags) =>
+      action(async () => {
+        const repository = flags.repo ?? process.env.GITHUB_REPOSITORY;
+        if (!repository)
+          throw new InputError('--repo is required (owner/name) when GITHUB_REPOSITORY is not set.');
+        const { owner, repo } = parseRepository(repository, 'repo');
+        const tag = checkTag(flags.tag);
+        const token = tokenFrom(flags.tokenEnv);
+        const result = await publishReleaseAssets({
+          owner,
+          repo,
+          tag,
+          files: files.map((file) => path.resolve(file)),
+          createDraft: Boolean(flags.createDraft),
+          token,
+          baseUrl: flags.apiUrl ?? (process.env.GITHUB_API_URL || DEFAULT_API_URL),
+          logger: context.logger(),
+        });
+        if (flags.json) {
+          context.out(
+            JSON.stringify(
+              {
+                'release-url': result.releaseUrl,
+                draft: result.draft,
+                created: result.created,
+                assets: result.assets.map(({ name, size, sha256, contentType, url, outcome }) => ({
+                  name,
+                  size,
+                  sha256,
+                  contentType,
+                  url,
+                  outcome,
+                })),
+              },
+              null,
+              2,
+            ),
+          );
+          return 0;
+        }
+        const table = assetTable(result);
+        context.out(
+          new Markdown()
+            .heading('Release assets')
+            .paragraph(`${result.draft ? 'Draft release' : 'Release'} ${tag}: ${result.releaseUrl}`)
+            .table(table.headers, table.rows)
+            .toString(),
+        );
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createProgram, main } from '@release-actions/cli';
+import { registerPublish } from '../../../packages/cli/src/commands/publish.js';
+import { faults, GitHubApiStandIn } from '../../harness/github-api.js';
+
+/** `release-actions publish`, parsed by the real program, against the loopback GitHub API. */
+
+const TOKEN = `ghp_${randomBytes(18).toString('hex')}`;
+const savedEnv = { ...process.env };
+let savedExitCode: typeof process.exitCode;
+let stdout: string[];
+let stderr: string[];
+let dir: string;
+let api: GitHubApiStandIn;
+
+beforeEach(async () => {
+  savedExitCode = process.exitCode;
+  stdout = [];
+  stderr = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'publish-cli-'));
+  api = await GitHubApiStandIn.start({ token: TOKEN });
+  delete process.env.GITHUB_REPOSITORY;
+  process.env.GITHUB_API_URL = api.url;
+  process.env.GITHUB_TOKEN = TOKEN;
+});
+
+afterEach(async () => {
+  jest.restoreAllMocks();
+  process.exitCode = savedExitCode;
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+  expect([...stdout, ...stderr].join('')).not.toContain(TOKEN);
+});
+
+async function cli(...args: string[]): Promise<number> {
+  process.exitCode = undefined;
+  await main(createProgram([registerPublish]), ['node', 'release-actions', ...args]);
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = savedExitCode;
+  return code;
+}
+
+function file(name: string, content: string): string {
+  const target = path.join(dir, name);
+  writeFileSync(target, content);
+  return target;
+}
+
+describe('release-actions publish', () => {
+  it('uploads with the token from GITHUB_TOKEN and prints the asset table', async () => {
+    const release = api.addRelease('v1.2.0');
+    api.addAsset(release, 'sbom-spdx.json', 'old');
+
+    const code = await cli(
+      'publish',
+      '--tag',
+      'v1.2.0',
+      '--repo',
+      'aotanami/aotanami',
+      file('sbom-spdx.json', '{}'),
+    );
+
+    expect(stderr.join('')).not.toContain('release-actions:');
+    expect(code).toBe(0);
+    expect(release.assets.map((a) => a.data.toString())).toEqual(['{}']);
+    expect(stdout.join('')).toContain('| `sbom-spdx.json` | 2 B |');
+    expect(stdout.join('')).toContain(
+      '| replaced | https://github.com/aotanami/aotanami/releases/download/v1.2.0/sbom-spdx.json |',
+    );
+    expect(api.requests.every((r) => r.auth === 'valid')).toBe(true);
+  });
+
+  it('reads the token from the variable named by --token-env and prints JSON with --json', async () => {
+    api.addRelease('v1.2.0');
+    delete process.env.GITHUB_TOKEN;
+    process.env.RELEASE_TOKEN = TOKEN;
+    process.env.GITHUB_REPOSITORY = 'aotanami/aotanami';
+
+    const code = await cli(
+      'publish',
+      '--tag',
+      'v1.2.0',
+      '--token-env',
+      'RELEASE_TOKEN',
+      '--json',
+      file('scan.sarif', '{}'),
+    );
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.join(''))).toMatchObject({
+      'release-url': 'https://github.com/aotanami/aotanami/releases/tag/v1.2.0',
+      draft: false,
+      created: false,
+      assets: [{ name: 'scan.sarif', size: 2, contentType: 'application/sarif+json', outcome: 'uploaded' }],
+    });
+  });
+
+  it('exits 2 with a clear line when the token variable is empty, before any request', async () => {
+    delete process.env.GITHUB_TOKEN;
+
+    const code = await cli('publish', '--tag', 'v1', '--repo', 'a/b', file('a.json', '{}'));
+
+    expect(code).toBe(2);
+    expect(stderr.join('')).toContain('--token-env: the environment variable GITHUB_TOKEN is empty');
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('exits 2 naming contents: write on a 403, and naming the tag when the release is missing', async () => {
+    api.addRelease('v1.2.0');
+    api.fault(faults.forbidden({ server: 'uploads' }));
+
+    expect(await cli('publish', '--tag', 'v1.2.0', '--repo', 'aotanami/aotanami', file('a.json', '{}'))).toBe(
+      2,
+    );
+    expect(stderr.join('')).toContain('`contents: write`');
+
+    stderr.length = 0;
+    expect(await cli('publish', '--tag', 'v9.9.9', '--repo', 'aotanami/aotanami', file('b.json', '{}'))).toBe(
+      2,
+    );
+    expect(stderr.join('')).toContain('no release for tag "v9.9.9"');
+  });
+});
