@@ -71,8 +71,8 @@ function consistency(pins: PinRecord[]): Map<string, RawFinding[]> {
     }
   }
   for (const list of group((p) => `${p.action}@${p.sha}`).values()) {
-    const versions = [...new Set(list.map((p) => p.version ?? '(none)'))];
-    if (versions.length < 2 || list.every((p) => !p.version)) continue;
+    const versions = [...new Set(list.flatMap((p) => (p.version ? [p.version] : [])))];
+    if (versions.length < 2) continue;
     for (const pin of list) {
       if (!pin.version) continue;
       push(

@@ -195,7 +195,12 @@ export function fixSource(input: InputFile): FixResult {
     for (const step of model.steps) fixCheckout(source, step, result);
   } else return result;
   if (result.fixed.length === 0) return result;
-  result.after = doc.toString({ ...layout(input.text), lineWidth: 0, minContentWidth: 0 });
+  result.after = doc.toString({
+    ...layout(input.text),
+    lineWidth: 0,
+    minContentWidth: 0,
+    flowCollectionPadding: false,
+  });
   return result;
 }
 

@@ -18,3 +18,5 @@ export type { ActionLogger } from './logger.js';
 export { Markdown, escapeCell, code, SUMMARY_LIMIT_BYTES } from './markdown.js';
 export { writeSummary } from './summary.js';
 export { runAction } from './run-action.js';
+export { annotate } from './annotations.js';
+export type { AnnotationLevel, AnnotationLocation } from './annotations.js';

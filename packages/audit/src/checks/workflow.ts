@@ -226,7 +226,7 @@ function checkTriggers(ctx: CheckContext, workflow: Workflow): void {
       ctx.report(
         'TRIG001',
         trigger,
-        `${name} runs with this repository's secrets and the step at line ${at.line} checks out the pull request head.`,
+        `${name} runs with this repository's secrets and the step at line ${at.line} checks out the untrusted head commit.`,
         'critical',
       );
     } else {
