@@ -57,8 +57,8 @@ export interface ScanOptions {
   command?: string;
   table?: boolean;
   cacheDb?: boolean;
-  /** Where grype keeps its database (GRYPE_DB_CACHE_DIR). */
-  dbDir: string;
+  /** Where grype keeps its database (GRYPE_DB_CACHE_DIR); without it, grype's default and no cache. */
+  dbDir?: string;
   logger: Logger;
   env?: NodeJS.ProcessEnv;
   now?: Date;
@@ -80,10 +80,10 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const version = await grypeVersion(command, options.logger);
   if (version) options.logger.info(`grype ${version.version} (DB schema ${version.dbSchema ?? 'unknown'})`);
   const env = options.env ?? process.env;
-  // The user's own database directory wins; ours lives in the job's temporary directory.
+  // The user's own database directory wins; else ours (the action's lives in RUNNER_TEMP); else grype's default.
   const dbDir = env.GRYPE_DB_CACHE_DIR || options.dbDir;
   const cacheOptions = {
-    dir: dbDir,
+    dir: dbDir ?? '',
     grypeVersion: version?.version,
     dbSchema: version?.dbSchema,
     now: options.now,
@@ -91,10 +91,10 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     logger: options.logger,
     load: options.loadCache,
   };
-  const cache: DbCacheState =
-    options.cacheDb === false
-      ? { hit: 'skipped', env: { GRYPE_DB_CACHE_DIR: dbDir } }
-      : await restoreDb(cacheOptions);
+  const useCache = options.cacheDb !== false && dbDir !== undefined;
+  const cache: DbCacheState = useCache
+    ? await restoreDb(cacheOptions)
+    : { hit: 'skipped', env: dbDir ? { GRYPE_DB_CACHE_DIR: dbDir } : {} };
   const jsonFile = path.join(options.outputDir, 'grype.json');
   const report = await runGrype(options.source, {
     command,
@@ -102,7 +102,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     env: cache.env,
     logger: options.logger,
   });
-  if (options.cacheDb !== false) await saveDb(cache, cacheOptions);
+  if (useCache) await saveDb(cache, cacheOptions);
   return { report, jsonFile, version, cache };
 }
 

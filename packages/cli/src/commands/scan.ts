@@ -1,0 +1,152 @@
+import { InputError } from '@release-actions/errors';
+import {
+  judge,
+  loadPolicy,
+  parseCutoff,
+  readReport,
+  renderText,
+  scan,
+  toJson,
+  writeSarif,
+  type ScanSource,
+} from '@release-actions/vuln';
+import type { Command } from 'commander';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { action, type CommandContext } from '../program.js';
+
+interface ScanFlags {
+  report?: string;
+  severityCutoff?: string;
+  onlyFixed?: boolean;
+  unknownFails?: boolean;
+  ignoreFile?: string;
+  vex?: string[];
+  sarif?: string;
+  category?: string;
+  format?: string;
+  outputDir?: string;
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** `sbom:<file>`, `dir:<path>`, an existing directory or file, else an image reference. */
+function sourceFrom(positional: string): ScanSource {
+  if (positional.startsWith('sbom:')) return { kind: 'sbom', value: path.resolve(positional.slice(5)) };
+  if (positional.startsWith('dir:')) return { kind: 'path', value: path.resolve(positional.slice(4)) };
+  const resolved = path.resolve(positional);
+  if (existsSync(resolved)) {
+    return statSync(resolved).isDirectory()
+      ? { kind: 'path', value: resolved }
+      : { kind: 'sbom', value: resolved };
+  }
+  return { kind: 'image', value: positional };
+}
+
+function checkFile(flag: string, file: string): string {
+  const resolved = path.resolve(file);
+  if (!existsSync(resolved)) throw new InputError(`${flag}: "${file}" does not exist.`);
+  if (!statSync(resolved).isFile()) throw new InputError(`${flag}: "${file}" is not a file.`);
+  return resolved;
+}
+
+export function registerScan(program: Command, context: CommandContext): void {
+  program
+    .command('scan')
+    .description(
+      'Vulnerability gate: grype scans an image, an SBOM or a directory (or --report evaluates an existing grype JSON report) and the policy decides. Exit 0 pass, 1 blocked, 2 error.',
+    )
+    .argument('[source]', 'image reference, sbom:<file>, dir:<path>, or an existing SBOM file or directory')
+    .option('--report <grype.json>', 'evaluate this grype JSON report instead of running grype')
+    .option(
+      '--severity-cutoff <severity>',
+      'lowest blocking severity: negligible, low, medium, high, critical',
+      'high',
+    )
+    .option('--only-fixed', 'leave out findings without a fixed version')
+    .option('--unknown-fails', 'count findings of unknown severity as at or above the cutoff')
+    .option('--ignore-file <file>', 'YAML ignore rules (id, package, version, reason, expires)')
+    .option('--vex <file>', 'OpenVEX document, repeatable', collect)
+    .option('--sarif <file>', 'write SARIF for code scanning to this file')
+    .option('--category <category>', 'code scanning category (default derived from the target)')
+    .option('--format <format>', 'text or json', 'text')
+    .option(
+      '--output-dir <dir>',
+      "directory for grype's JSON report when grype runs (default a temporary directory)",
+    )
+    .action((positional: string | undefined, flags: ScanFlags) =>
+      action(async () => {
+        const logger = context.logger();
+        const format = (flags.format ?? 'text').toLowerCase();
+        if (format !== 'text' && format !== 'json') {
+          throw new InputError(`--format: "${flags.format}" is not accepted; use text or json.`);
+        }
+        if (positional !== undefined && flags.report !== undefined) {
+          throw new InputError(`Give one source: "${positional}" and --report ${flags.report} are both set.`);
+        }
+        if (positional === undefined && flags.report === undefined) {
+          throw new InputError(
+            'Give what to scan (an image reference, sbom:<file> or dir:<path>) or --report <grype.json>.',
+          );
+        }
+        const severityCutoff = parseCutoff(flags.severityCutoff, '--severity-cutoff');
+        const source = positional === undefined ? undefined : sourceFrom(positional);
+        if (source && source.kind !== 'image' && !existsSync(source.value)) {
+          throw new InputError(`"${positional}": ${source.value} does not exist.`);
+        }
+        const policy = await loadPolicy({
+          severityCutoff,
+          onlyFixed: flags.onlyFixed,
+          unknownFails: flags.unknownFails,
+          ignoreFile:
+            flags.ignoreFile === undefined ? undefined : checkFile('--ignore-file', flags.ignoreFile),
+          vexFiles: (flags.vex ?? []).map((file) => checkFile('--vex', file)),
+        });
+
+        let report;
+        let jsonFile: string;
+        if (flags.report !== undefined) {
+          jsonFile = path.resolve(flags.report);
+          report = await readReport(jsonFile);
+        } else {
+          const outputDir = path.resolve(
+            flags.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-')),
+          );
+          const outcome = await scan({ source: source!, outputDir, logger });
+          report = outcome.report;
+          jsonFile = outcome.jsonFile;
+        }
+        const { evaluation, sarif } = judge(report, policy, { category: flags.category, source });
+        if (flags.sarif !== undefined) {
+          await writeSarif(path.resolve(flags.sarif), sarif);
+          if (sarif.trimmed) logger.notice(sarif.trimmed);
+        }
+        if (format === 'json') {
+          context.out(
+            JSON.stringify(
+              {
+                ...toJson(evaluation),
+                report: jsonFile,
+                ...(flags.sarif !== undefined
+                  ? {
+                      sarif: path.resolve(flags.sarif),
+                      category: sarif.category,
+                      sarifResults: sarif.written,
+                    }
+                  : {}),
+              },
+              null,
+              2,
+            ),
+          );
+        } else {
+          const extra = [`report: ${jsonFile}`];
+          if (flags.sarif !== undefined)
+            extra.push(`SARIF: ${path.resolve(flags.sarif)} (category ${sarif.category})`);
+          context.out(`${renderText(evaluation)}\n\n${extra.join('\n')}`);
+        }
+        return evaluation.verdict === 'pass' ? 0 : 1;
+      }),
+    );
+}

@@ -1,0 +1,255 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createProgram, main } from '@release-actions/cli';
+import { registerScan } from '../../../packages/cli/src/commands/scan.js';
+import { fakesBin, repoRoot } from '../../harness/run-bundle.js';
+import { expectedFrom, grypeFixtures, grypeJsonReports } from '../../unit/vuln/expected.js';
+import { rulesWithoutSecuritySeverity, sarifErrors } from '../../unit/vuln/sarif-validator.js';
+
+/** `release-actions scan`, parsed by the real program; grype is the fake one on PATH. */
+
+const vulnFixtures = path.join(repoRoot, 'test', 'fixtures', 'vuln');
+const CHECK_ALL = path.join(grypeFixtures, 'reports', 'check-all-fields.grype-0.28.0.json');
+const BUSYBOX = path.join(grypeFixtures, 'reports', 'busybox-binary.grype-0.94.0.json');
+const EMPTY = path.join(grypeFixtures, 'golden', 'json', 'TestEmptyJsonPresenter.golden');
+
+const savedEnv = { ...process.env };
+const savedCwd = process.cwd();
+let savedExitCode: typeof process.exitCode;
+let stdout: string[];
+let stderr: string[];
+let dir: string;
+let log: string;
+
+beforeEach(() => {
+  savedExitCode = process.exitCode;
+  process.exitCode = undefined;
+  stdout = [];
+  stderr = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'scan-cli-'));
+  log = path.join(dir, 'fake.log');
+  process.env.FAKE_LOG = log;
+  process.env.PATH = `${fakesBin}${path.delimiter}${savedEnv.PATH ?? ''}`;
+  process.chdir(dir);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  process.chdir(savedCwd);
+  process.exitCode = savedExitCode;
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; errLines: string[] }> {
+  await main(createProgram([registerScan]), ['node', 'release-actions', 'scan', ...args]);
+  const code = Number(process.exitCode ?? 0);
+  const errLines = stderr
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('release-actions: '));
+  return { code, out: stdout.join(''), errLines };
+}
+
+describe('scan --report on every grype JSON report of the fixtures', () => {
+  for (const file of grypeJsonReports()) {
+    const expected = expectedFrom(file);
+    it(`${path.basename(file)}: ${expected.verdict}, counts as in the file`, async () => {
+      const sarifFile = path.join(dir, 'out.sarif');
+      const { code, out, errLines } = await cli('--report', file, '--format', 'json', '--sarif', sarifFile);
+      expect(errLines).toEqual([]);
+      expect(code).toBe(expected.verdict === 'pass' ? 0 : 1);
+      const result = JSON.parse(out) as { verdict: string; counts: { before: unknown; after: unknown } };
+      expect(result.verdict).toBe(expected.verdict);
+      expect(result.counts.before).toEqual(expected.counts);
+      expect(result.counts.after).toEqual(expected.counts);
+
+      const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as Parameters<
+        typeof rulesWithoutSecuritySeverity
+      >[0] & {
+        runs: { results: unknown[] }[];
+      };
+      expect(sarifErrors(sarif)).toEqual([]);
+      expect(rulesWithoutSecuritySeverity(sarif)).toEqual([]);
+      expect(sarif.runs[0]!.results).toHaveLength(expected.matches);
+    });
+  }
+
+  it('text output starts with the verdict and shows the counts', async () => {
+    const { code, out } = await cli('--report', CHECK_ALL);
+    expect(code).toBe(1);
+    const lines = out.split('\n');
+    expect(lines[0]).toBe(
+      '❌ Vulnerability gate blocked for vulnerable-image:latest: 5 findings at or above high (2 critical, 3 high)',
+    );
+    expect(lines).toContain('critical           2       2');
+    expect(lines).toContain('negligible         1       1');
+  });
+
+  it('applies --severity-cutoff, --only-fixed, --ignore-file and --vex like the action', async () => {
+    const critical = await cli('--report', BUSYBOX, '--severity-cutoff', 'Critical', '--format', 'json');
+    expect(critical.code).toBe(1);
+    expect(JSON.parse(critical.out).blocking).toBe(1);
+
+    stdout.length = 0;
+    const fixed = await cli('--report', BUSYBOX, '--only-fixed', '--format', 'json');
+    expect(fixed.code).toBe(0);
+    expect(JSON.parse(fixed.out).counts.after.medium).toBe(1);
+
+    stdout.length = 0;
+    process.exitCode = undefined;
+    const policy = await cli(
+      '--report',
+      CHECK_ALL,
+      '--ignore-file',
+      path.join(vulnFixtures, 'ignore', 'check-all-fields.yaml'),
+      '--vex',
+      path.join(vulnFixtures, 'vex', 'check-all-fields.openvex.json'),
+      '--format',
+      'json',
+    );
+    expect(policy.code).toBe(0);
+    const result = JSON.parse(policy.out) as { suppressed: { id: string; package: string; by: string }[] };
+    expect(result.suppressed.map((s) => `${s.by}:${s.id}:${s.package}`).sort()).toEqual([
+      'ignore:CVE-2021-32626:redis',
+      'ignore:GHSA-v6rh-hp5x-86rv:Django',
+      'ignore:GHSA-v6rh-hp5x-86rv:Django',
+      'vex:CVE-2021-33574:libc-bin',
+      'vex:CVE-2021-33574:libc6',
+    ]);
+  });
+});
+
+describe('scan <source> runs grype once', () => {
+  it('an image: argv without --fail-on, verdict from the report', async () => {
+    process.env.FAKE_GRYPE_REPORT = BUSYBOX;
+    const { code, out } = await cli('busybox:1.32.1', '--output-dir', dir, '--format', 'json');
+    expect(code).toBe(1);
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { argv: string[] });
+    expect(calls.map((c) => c.argv)).toEqual([
+      ['version'],
+      ['version'],
+      ['busybox:1.32.1', '-o', `json=${path.join(dir, 'grype.json')}`],
+    ]);
+    expect(JSON.parse(out).report).toBe(path.join(dir, 'grype.json'));
+  });
+
+  it('an SBOM file: sbom:<file>', async () => {
+    process.env.FAKE_GRYPE_REPORT = EMPTY;
+    const sbom = path.join(dir, 'app.spdx.json');
+    writeFileSync(sbom, '{}');
+    const { code } = await cli('app.spdx.json', '--output-dir', dir);
+    expect(code).toBe(0);
+    const last = readFileSync(log, 'utf8').trim().split('\n').pop()!;
+    expect((JSON.parse(last) as { argv: string[] }).argv[0]).toBe(`sbom:${sbom}`);
+  });
+});
+
+describe('scan: bad inputs give one clear line and the right exit code', () => {
+  const cases: [string, () => string[], number, string | (() => string)][] = [
+    [
+      'unknown severity',
+      () => ['--report', BUSYBOX, '--severity-cutoff', 'severe'],
+      2,
+      '--severity-cutoff: "severe" is not a severity; use one of negligible, low, medium, high, critical.',
+    ],
+    [
+      'two sources',
+      () => ['busybox:1.32.1', '--report', BUSYBOX],
+      2,
+      `Give one source: "busybox:1.32.1" and --report ${BUSYBOX} are both set.`,
+    ],
+    [
+      'no source',
+      () => [],
+      2,
+      'Give what to scan (an image reference, sbom:<file> or dir:<path>) or --report <grype.json>.',
+    ],
+    [
+      'a non-JSON report',
+      () => ['--report', write('garbage.json', 'panic: nil pointer\n')],
+      2,
+      'garbage.json is not JSON: ',
+    ],
+    ['an empty report', () => ['--report', write('empty.json', '')], 2, 'empty.json is empty.'],
+    [
+      'a JSON file that is not a grype report',
+      () => ['--report', write('sbom.json', '{"spdxVersion":"SPDX-2.3"}')],
+      2,
+      'is not a grype JSON report (no "matches" list); was it written with -o json?',
+    ],
+    [
+      'an unreadable report path',
+      () => ['--report', path.join(dir, 'missing.json')],
+      2,
+      () => `cannot read grype report ${path.join(dir, 'missing.json')}: it does not exist`,
+    ],
+    [
+      'a directory as report',
+      () => ['--report', dir],
+      2,
+      () => `cannot read grype report ${dir}: it is a directory`,
+    ],
+    [
+      'an ignore rule without reason',
+      () => ['--report', CHECK_ALL, '--ignore-file', path.join(vulnFixtures, 'ignore', 'no-reason.yaml')],
+      2,
+      'no-reason.yaml, rule 2 (CVE-2021-32626): "reason" is required; say why the finding is accepted.',
+    ],
+    [
+      'an unreadable ignore file',
+      () => ['--report', CHECK_ALL, '--ignore-file', 'nope.yaml'],
+      2,
+      '--ignore-file: "nope.yaml" does not exist.',
+    ],
+    [
+      'an unknown --format',
+      () => ['--report', CHECK_ALL, '--format', 'xml'],
+      2,
+      '--format: "xml" is not accepted; use text or json.',
+    ],
+  ];
+  function write(name: string, text: string): string {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  }
+  it.each(cases)('%s', async (_name, args, exitCode, message) => {
+    const { code, errLines, out } = await cli(...args());
+    expect(code).toBe(exitCode);
+    expect(errLines).toHaveLength(1);
+    expect(errLines[0]).toContain(typeof message === 'function' ? message() : message);
+    expect(out).toBe('');
+  });
+
+  it('a report of 0 matches passes with exit 0', async () => {
+    const { code, out, errLines } = await cli('--report', EMPTY);
+    expect(errLines).toEqual([]);
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toBe('✅ Vulnerability gate passed for unknown');
+  });
+
+  it('an ignore rule past its date blocks with exit 1 and names the rule', async () => {
+    const rules = path.join(dir, 'expired.yaml');
+    copyFileSync(path.join(vulnFixtures, 'ignore', 'expired.yaml'), rules);
+    const { code, out, errLines } = await cli('--report', EMPTY, '--ignore-file', rules);
+    expect(errLines).toEqual([]);
+    expect(code).toBe(1);
+    expect(out.split('\n')[0]).toBe(
+      `❌ Vulnerability gate blocked for unknown: ignore rule 1 (CVE-2021-32626 in redis) of ${rules} expired on 2024-01-31`,
+    );
+  });
+});
