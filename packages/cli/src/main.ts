@@ -6,6 +6,7 @@ import { registerAttest } from './commands/attest.js';
 import { registerChart } from './commands/chart.js';
 import { registerInstall } from './commands/install.js';
 import { registerSbom } from './commands/sbom.js';
+import { registerScan } from './commands/scan.js';
 import { registerPublish } from './commands/publish.js';
 
 // One line per subcommand; each lives in ./commands/<name>.ts.
@@ -16,6 +17,7 @@ const program = createProgram([
   registerChart,
   registerInstall,
   registerSbom,
+  registerScan,
   registerPublish,
 ]);
 
