@@ -7,7 +7,9 @@
  * getRegistryCredentials only (no manifest reads, platforms or referrers listing, no DOCKER_CONFIG),
  * its current release (0.7.x) requires Node ≥ 22.22 while our code also runs on Node 20, and the
  * last release for Node 20 (0.6.0) predates its fixes for exact-host credential matching and
- * credential scoping across redirects. So everything registry-facing lives here, in one module.
+ * credential scoping across redirects (and imports promise-retry without declaring it). So
+ * everything registry-facing lives here, in one module; the tests check that what @sigstore/oci
+ * attaches, this client lists, and that both write the same referrers layout.
  */
 import { InputError, OperationalError } from '@release-actions/errors';
 import type { Logger, RetryPolicy } from '@release-actions/tools';
@@ -244,8 +246,10 @@ export class RegistryClient {
       ({ digest, mediaType, size } = manifest);
       if (isIndex(mediaType)) platforms = platformsOf(manifest.json, `index ${formatReference(ref)}`);
     }
-    if (ref.tag !== undefined && ref.digest === undefined) {
-      this.logger.info(`Resolved ${formatReference(ref)} to ${digest}`);
+    // No tag and no digest means `latest`, as for docker pull; say so, since it is rarely meant.
+    const tag = ref.digest === undefined ? (ref.tag ?? 'latest') : ref.tag;
+    if (ref.digest === undefined) {
+      this.logger.info(`Resolved ${formatReference({ ...ref, tag })} to ${digest}`);
     }
     const resolved: Resolved = {
       reference: canonicalReference(ref, digest),
@@ -255,7 +259,7 @@ export class RegistryClient {
       mediaType,
       size,
     };
-    if (ref.tag !== undefined) resolved.tag = ref.tag;
+    if (tag !== undefined) resolved.tag = tag;
     if (platforms !== undefined) resolved.platforms = platforms;
     return resolved;
   }

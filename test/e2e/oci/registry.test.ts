@@ -53,6 +53,16 @@ describe('RegistryClient against docker-registry 2.8 (no auth)', () => {
     expect(logger.lines).toContain(`Resolved ${registry.host}/team/app:1.0 to ${single.digest}`);
   });
 
+  it('resolves a reference without tag or digest as latest, and says so', async () => {
+    await layout.push('single', registry.host, 'team/latest', { destTag: 'latest' });
+    const logger = recordingLogger();
+    const client = new RegistryClient({ logger, dockerConfig: false, retry: quickRetry });
+    const resolved = await client.resolve(`${registry.host}/team/latest`);
+    expect(resolved.tag).toBe('latest');
+    expect(resolved.digest).toBe(single.digest);
+    expect(logger.lines).toContain(`Resolved ${registry.host}/team/latest:latest to ${single.digest}`);
+  });
+
   it('takes a digest as given and confirms it exists', async () => {
     const client = new RegistryClient({ dockerConfig: false, retry: quickRetry });
     const resolved = await client.resolve(`${registry.host}/team/app@${single.digest}`);
