@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startRegistry, type Registry } from '../../harness/registry.js';
 import { repoRoot } from '../../harness/run-bundle.js';
-import { errorLines, json, runWithFakes, visibleText } from '../sign/helpers.js';
+import { errorLines, runWithFakes, visibleText } from '../sign/helpers.js';
 
 /**
  * The chart action with the fake helm, which really uploads the chart to a loopback

@@ -1,0 +1,170 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createProgram, main } from '@release-actions/cli';
+import { registerAttest } from '../../../packages/cli/src/commands/attest.js';
+import { registerChart } from '../../../packages/cli/src/commands/chart.js';
+import { registerSign } from '../../../packages/cli/src/commands/sign.js';
+import { Layout, type BuiltIndex } from '../../harness/images.js';
+import { startRegistry, type Registry } from '../../harness/registry.js';
+import { fakesBin, repoRoot } from '../../harness/run-bundle.js';
+import { OIDC_ENV, type Call } from './helpers.js';
+
+/** `release-actions sign|attest|chart`, parsed by the real program, with the fake tools and a loopback registry. */
+let registry: Registry;
+let layout: Layout;
+let multi: BuiltIndex;
+const savedEnv = { ...process.env };
+let savedExitCode: typeof process.exitCode;
+let stdout: string[];
+let stderr: string[];
+let dir: string;
+let log: string;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  layout = new Layout();
+  multi = layout.index('5.0', [
+    { os: 'linux', architecture: 'amd64' },
+    { os: 'linux', architecture: 'arm64' },
+  ]);
+  await layout.push('5.0', registry.host, 'cli/app');
+}, 120_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  layout?.remove();
+});
+
+beforeEach(() => {
+  savedExitCode = process.exitCode;
+  stdout = [];
+  stderr = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'sign-cli-'));
+  log = path.join(dir, 'fake.log');
+  process.env.FAKE_LOG = log;
+  process.env.PATH = `${fakesBin}${path.delimiter}${savedEnv.PATH ?? ''}`;
+  process.env.DOCKER_CONFIG = mkdtempSync(path.join(dir, 'docker-'));
+  process.env.RELEASE_ACTIONS_RETRY_DELAY_MS = '5';
+  delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  delete process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  process.exitCode = savedExitCode;
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
+
+async function cli(...args: string[]): Promise<number> {
+  process.exitCode = 0;
+  await main(createProgram([registerSign, registerAttest, registerChart]), [
+    'node',
+    'release-actions',
+    ...args,
+  ]);
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return code;
+}
+
+function calls(): Call[] {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Call);
+}
+
+describe('release-actions sign', () => {
+  it('signs the index and its platforms by digest and prints JSON', async () => {
+    Object.assign(process.env, OIDC_ENV);
+    const code = await cli(
+      'sign',
+      `${registry.host}/cli/app:5.0`,
+      '-a',
+      'team=web',
+      '--bundle-directory',
+      dir,
+      '--json',
+    );
+    expect(stderr.join('')).not.toMatch(/^release-actions: /m);
+    expect(code).toBe(0);
+    const digests = [multi.index.digest, ...multi.manifests.map((m) => m.digest)];
+    expect(calls().map((c) => c.argv)).toEqual(
+      digests.map((d) => [
+        'sign',
+        '--yes',
+        '-a',
+        'team=web',
+        '--bundle',
+        path.join(dir, `app-${d.replace(':', '-')}.sigstore.json`),
+        `${registry.host}/cli/app@${d}`,
+      ]),
+    );
+    const result = JSON.parse(stdout.join(''));
+    expect(result.signed).toBe(true);
+    expect(result.digests).toEqual(digests.map((d) => `${registry.host}/cli/app@${d}`));
+    expect(result['rekor-log-indexes']).toHaveLength(3);
+    expect(stderr.join('')).toContain('notice: ');
+  });
+
+  it('skips without an OIDC token (exit 0), and exits 2 with --require-signature', async () => {
+    expect(await cli('sign', `${registry.host}/cli/app:5.0`)).toBe(0);
+    expect(stdout.join('')).toContain('Skipped: no OIDC token');
+    expect(await cli('sign', `${registry.host}/cli/app:5.0`, '--require-signature')).toBe(2);
+    expect(stderr.join('')).toMatch(/release-actions: Cannot sign: no OIDC token/);
+    expect(calls()).toEqual([]);
+  });
+
+  it('exits 2 on a malformed reference', async () => {
+    expect(await cli('sign', 'ghcr.io/Org/App:1')).toBe(2);
+    expect(stderr.join('')).toMatch(/release-actions: Input 'images': invalid image reference/);
+    expect(calls()).toEqual([]);
+  });
+});
+
+describe('release-actions attest and chart', () => {
+  it('attests an SBOM for each digest', async () => {
+    Object.assign(process.env, OIDC_ENV);
+    const spdx = path.join(repoRoot, 'test/fixtures/upstream/syft/golden/spdx-json.image.golden.json');
+    const code = await cli('attest', `${registry.host}/cli/app@${multi.index.digest}`, '--sbom-spdx', spdx);
+    expect(code).toBe(0);
+    expect(calls().map((c) => [c.argv[0], c.argv[5], c.argv.at(-1)])).toEqual(
+      [multi.index.digest, ...multi.manifests.map((m) => m.digest)].map((d) => [
+        'attest',
+        'spdxjson',
+        `${registry.host}/cli/app@${d}`,
+      ]),
+    );
+    expect(stdout.join('')).toContain('| Subject | Digest | Type | Rekor entry |');
+  });
+
+  it('pushes a chart and prints its confirmed digest', async () => {
+    const chart = path.join(dir, 'demo');
+    cpSync(path.join(repoRoot, 'test/fixtures/sigstore/charts/demo'), chart, { recursive: true });
+    const code = await cli(
+      'chart',
+      chart,
+      `oci://${registry.host}/cli-charts`,
+      '--destination',
+      dir,
+      '--json',
+    );
+    expect(stderr.join('')).not.toMatch(/^release-actions: /m);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout.join(''));
+    expect(result.reference).toMatch(new RegExp(`^${registry.host}/cli-charts/demo@sha256:[0-9a-f]{64}$`));
+    expect(calls().map((c) => c.argv[0])).toEqual(['package', 'push']);
+  });
+});
