@@ -14,7 +14,11 @@ const MAX_LISTED = 100;
 export function auditSummary(result: AuditResult, findings: readonly Finding[]): Markdown {
   const doc = new Markdown().heading('Workflow audit').paragraph(summaryLine(result, findings));
   const byRule = new Map<RuleId, Finding[]>();
-  for (const f of findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+  for (const f of findings) {
+    const list = byRule.get(f.rule);
+    if (list) list.push(f);
+    else byRule.set(f.rule, [f]);
+  }
   const rank = (list: Finding[]): number => Math.max(...list.map((f) => SEVERITIES.indexOf(f.severity)));
   const rows = [...byRule.entries()]
     .sort(([a, x], [b, y]) => rank(y) - rank(x) || a.localeCompare(b))

@@ -55,7 +55,10 @@ function consistency(pins: PinRecord[]): Map<string, RawFinding[]> {
     const groups = new Map<string, PinRecord[]>();
     for (const pin of pins) {
       const k = key(pin);
-      if (k !== undefined) groups.set(k, [...(groups.get(k) ?? []), pin]);
+      if (k === undefined) continue;
+      const list = groups.get(k);
+      if (list) list.push(pin);
+      else groups.set(k, [pin]);
     }
     return groups;
   };
@@ -103,7 +106,18 @@ export function auditSources(inputs: readonly InputFile[], options: AuditOptions
       result.skipped.push({ file: input.file, reason: 'empty file' });
       continue;
     }
-    const { ctx, reason } = checkSource(source);
+    let checked: ReturnType<typeof checkSource>;
+    try {
+      checked = checkSource(source);
+    } catch (error) {
+      // A shape no rule expected must cost one file, never the whole run.
+      result.errors.push({
+        file: input.file,
+        message: `could not be audited: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      continue;
+    }
+    const { ctx, reason } = checked;
     if (reason) {
       result.skipped.push({ file: input.file, reason });
       options.logger?.debug(`${input.file}: skipped, ${reason}`);

@@ -41,7 +41,12 @@ export function parseConfig(file: string, text: string): AuditConfig {
   if (doc.errors.length > 0) fail(file, `not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
   if (doc.contents === null) return { file, ...EMPTY_CONFIG };
   if (!isMap(doc.contents)) fail(file, 'must be a mapping with rules: and/or ignore:.');
-  const data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  let data: Record<string, unknown>;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  } catch (error) {
+    fail(file, error instanceof Error ? error.message : String(error));
+  }
   checkKeys(file, 'top level', data, ['rules', 'ignore']);
   const config: AuditConfig = { file, rules: {}, ignore: [] };
 

@@ -120,7 +120,7 @@ function buildSteps(source: SourceFile, parent: YAMLMap): Step[] {
 }
 
 function buildJob(source: SourceFile, e: Entry, node: YAMLMap): Job {
-  const runsOn = deref(source, entry(source, node, 'runs-on')?.value);
+  const runsOnNode = deref(source, entry(source, node, 'runs-on')?.value);
   return {
     id: scalarText(e.key)!,
     key: e.key,
@@ -130,7 +130,12 @@ function buildJob(source: SourceFile, e: Entry, node: YAMLMap): Job {
     services: asMap(source, entry(source, node, 'services')?.value),
     permissions: entry(source, node, 'permissions'),
     secrets: entry(source, node, 'secrets'),
-    runsOn: runsOn ? JSON.stringify(runsOn.toJSON()) : undefined,
+    // Joined scalars rather than toJSON(): an alias bomb must not expand here.
+    runsOn: runsOnNode
+      ? collectScalars(source, runsOnNode)
+          .map((s) => scalarText(s) ?? '')
+          .join(' ')
+      : undefined,
     steps: buildSteps(source, node),
     scalars: collectScalars(source, node),
   };

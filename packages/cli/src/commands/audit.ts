@@ -91,7 +91,8 @@ export function registerAudit(program: Command, context: CommandContext): void {
               : formatText(result, shown);
         if (flags.output) writeFileSync(flags.output, report);
         else context.out(report);
-        for (const e of result.errors) {
+        // The text report already lists errors on stdout; other formats keep stdout machine-readable.
+        for (const e of flags.format === 'text' && !flags.output ? [] : result.errors) {
           process.stderr.write(
             `release-actions: ${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}\n`,
           );
