@@ -124,11 +124,14 @@ export class GitHubApiStandIn {
   readonly releases: StandInRelease[] = [];
   readonly requests: RecordedRequest[] = [];
   private readonly faultList: Fault[] = [];
+  private readonly listeners: ((request: RecordedRequest) => void)[] = [];
   private nextId = 1000;
   private readonly token: string;
   private readonly serverUrl: string;
   private api!: http.Server;
   private uploads!: http.Server;
+  /** Changes what an upload stores, as a proxy corrupting bodies in transit would. */
+  transformUpload: (data: Buffer) => Buffer = (data) => data;
   /** http://127.0.0.1:<port> of the API (GITHUB_API_URL). */
   url = '';
   /** http://127.0.0.1:<port> of the upload origin. */
@@ -180,6 +183,11 @@ export class GitHubApiStandIn {
     return asset;
   }
 
+  /** Runs before each request is answered, e.g. to change the state as a concurrent job would. */
+  onRequest(listener: (request: RecordedRequest) => void): void {
+    this.listeners.push(listener);
+  }
+
   fault(fault: Fault): void {
     this.faultList.push({ times: 1, ...fault });
   }
@@ -222,6 +230,7 @@ export class GitHubApiStandIn {
       status: 0,
     };
     this.requests.push(record);
+    for (const listener of this.listeners) listener(record);
     const reply = (status: number, payload?: unknown, extra: Record<string, string> = {}) => {
       record.status = status;
       const text = payload === undefined ? '' : JSON.stringify(payload);
@@ -337,7 +346,9 @@ export class GitHubApiStandIn {
     // GitHub renames what it does not accept in a file name; the client must not depend on it.
     const name = requested.replace(/[^A-Za-z0-9._+-]/g, '.').replace(/^\.+|\.+$/g, '');
     if (release.assets.some((a) => a.name === name)) return reply(422, githubBodies.alreadyExists);
-    const asset = this.addAsset(release, name, body, { contentType: headers['content-type'] });
+    const asset = this.addAsset(release, name, this.transformUpload(body), {
+      contentType: headers['content-type'],
+    });
     return reply(201, this.assetJson(release, asset));
   }
 

@@ -216,6 +216,75 @@ describe('publishReleaseAssets', () => {
     expect(lines.some((l) => /^warning GitHub secondary rate limit .*retrying in 2 s/.test(l))).toBe(true);
   });
 
+  it('waits for the reset of an exhausted primary rate limit (x-ratelimit-remaining: 0)', async () => {
+    api.addRelease('v1.2.0');
+    const reset = Math.floor(Date.now() / 1000); // already passed: retry after 1 s
+    api.fault({
+      method: 'GET',
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      body: { message: 'API rate limit exceeded for installation ID 1.', status: '403' },
+    });
+
+    await publishReleaseAssets(options([file('a.json', '{}')]));
+
+    expect(api.requestsTo('GET', /\/releases\/tags\//).map((r) => r.status)).toEqual([403, 200]);
+    expect(lines.some((l) => /^warning GitHub primary rate limit .*retrying in \d s/.test(l))).toBe(true);
+  });
+
+  it('gives up on a rate limit that persists, or that asks to wait too long', async () => {
+    api.addRelease('v1.2.0');
+    api.fault({ ...faults.rateLimited(1, { server: 'uploads' }), times: 4 });
+
+    const persistent = await failure(publishReleaseAssets(options([file('a.json', '{}')])));
+
+    expect(persistent).toBeInstanceOf(OperationalError);
+    expect(persistent.message).toMatch(
+      /upload a\.json .*GitHub kept answering 429 \(You have exceeded a secondary rate limit/,
+    );
+    expect(api.requests.filter((r) => r.server === 'uploads')).toHaveLength(4);
+
+    api.fault(faults.rateLimited(3600, { server: 'uploads' }));
+    const started = Date.now();
+    const tooLong = await failure(
+      publishReleaseAssets(options([file('b.json', '{}')], { tuning: { ...FAST, retryUnitMs: 1000 } })),
+    );
+    expect(Date.now() - started).toBeLessThan(900); // no wait of even one retry unit
+    expect(api.requests.filter((r) => r.server === 'uploads')).toHaveLength(5);
+    expect(tooLong.message).toContain('429');
+    expect(lines.some((l) => /secondary rate limit .*giving up/.test(l))).toBe(true);
+  });
+
+  it('uploads once more when another job attached the same name after the listing', async () => {
+    const release = api.addRelease('v1.2.0');
+    let raced = false;
+    api.onRequest((request) => {
+      if (request.server === 'uploads' && !raced) {
+        raced = true;
+        api.addAsset(release, 'sbom-spdx.json', 'from another job');
+      }
+    });
+
+    await publishReleaseAssets(options([file('sbom-spdx.json', '{"ours":true}')]));
+
+    expect(api.requests.filter((r) => r.server === 'uploads').map((r) => r.status)).toEqual([422, 201]);
+    expect(api.requestsTo('DELETE', /\/releases\/assets\/\d+$/)).toHaveLength(1);
+    expect(release.assets.map((a) => a.data.toString())).toEqual(['{"ours":true}']);
+  });
+
+  it('fails when GitHub stores other bytes than the file holds', async () => {
+    const release = api.addRelease('v1.2.0');
+    api.transformUpload = (data) => Buffer.concat([data, Buffer.from('!')]);
+
+    const error = await failure(publishReleaseAssets(options([file('a.json', '{}')])));
+
+    expect(error).toBeInstanceOf(OperationalError);
+    expect(error.message).toMatch(
+      /GitHub stored a\.json with digest sha256:[0-9a-f]{64}, not the file's sha256:/,
+    );
+    expect(release.assets).toHaveLength(1);
+  });
+
   it('turns a 403 into an error naming the contents: write permission, without retrying', async () => {
     api.addRelease('v1.2.0');
     api.fault(faults.forbidden({ server: 'uploads' }));
