@@ -160,6 +160,31 @@ function isNetworkError(error: unknown): boolean {
   return ['TypeError', 'TimeoutError', 'AbortError'].includes(errorName(error) ?? '');
 }
 
+/** Failures that another attempt may not meet; a bad URL, a blocked port or an unknown host will not change. */
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+function isTransientNetworkError(error: unknown): boolean {
+  const name = errorName(error);
+  if (name === 'TimeoutError' || name === 'AbortError') return true;
+  if (name !== 'TypeError') return false;
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' && TRANSIENT_CODES.has(code);
+}
+
 function mediaTypeOf(headers: Headers, json: Record<string, unknown> | undefined): string {
   const fromBody = typeof json?.['mediaType'] === 'string' ? json['mediaType'] : undefined;
   const fromHeader = headers.get('content-type')?.split(';')[0]?.trim();
@@ -701,7 +726,7 @@ export class RegistryClient {
         },
         this.retry,
         {
-          isTransient: (error) => error instanceof TransientStatus || isNetworkError(error),
+          isTransient: (error) => error instanceof TransientStatus || isTransientNetworkError(error),
           onRetry: (error, attempt, delay) =>
             this.logger.warning(
               `${display}: ${error instanceof TransientStatus ? error.message : networkCause(error)}; attempt ${attempt + 1} in ${Math.round(delay / 100) / 10} s`,

@@ -338,3 +338,13 @@ describe('credentials stay with their registry', () => {
     }
   });
 });
+
+describe('network failures that retrying cannot fix', () => {
+  it('fails at once on a port fetch refuses to use', async () => {
+    const started = Date.now();
+    await expect(
+      client({ retry: { attempts: 5, initialDelayMs: 1000 } }).resolve('127.0.0.1:1/a/b:1'),
+    ).rejects.toThrow('cannot reach registry 127.0.0.1:1 at http://127.0.0.1:1: bad port (tried once)');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
