@@ -66,6 +66,7 @@ describe('release-actions publish', () => {
     api.addAsset(release, 'sbom-spdx.json', 'old');
 
     const code = await cli(
+      '--verbose',
       'publish',
       '--tag',
       'v1.2.0',
@@ -75,6 +76,9 @@ describe('release-actions publish', () => {
     );
 
     expect(stderr.join('')).not.toContain('release-actions:');
+    expect(stderr.join('')).toMatch(
+      /^debug: GET \/repos\/aotanami\/aotanami\/releases\/tags\/v1\.2\.0 - 200/m,
+    );
     expect(code).toBe(0);
     expect(release.assets.map((a) => a.data.toString())).toEqual(['{}']);
     expect(stdout.join('')).toContain('| `sbom-spdx.json` | 2 B |');

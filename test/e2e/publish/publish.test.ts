@@ -149,9 +149,11 @@ describe('publish action', () => {
     write('sbom-spdx.json', '{}');
     api.fault(faults.forbidden({ server: 'uploads' }));
 
-    const result = await publish({ files: 'sbom-spdx.json', tag: 'v1.2.0' });
+    // With debug logging on, the runner also shows debug lines and the error's stack.
+    const result = await publish({ files: 'sbom-spdx.json', tag: 'v1.2.0' }, { RUNNER_DEBUG: '1' });
 
     expect(result.exitCode).toBe(1);
+    expect(result.annotations.some((a) => a.level === 'debug')).toBe(true);
     const [message, ...more] = errors(result);
     expect(more).toEqual([]);
     expect(message).toMatch(
