@@ -749,3 +749,32 @@ export class RegistryClient {
     }
   }
 }
+
+export interface Subject {
+  /** `registry/repository@digest`. */
+  reference: string;
+  digest: string;
+  mediaType: string;
+  /** Set for the platform manifests of an index. */
+  platform?: Platform;
+}
+
+/**
+ * What is signed or attested for a resolved image: the image itself (index or manifest) first,
+ * then each platform manifest of an index, all by digest in the same repository.
+ */
+export function subjectsOf(resolved: Resolved): Subject[] {
+  const base = `${resolved.registry}/${resolved.repository}`;
+  const subjects: Subject[] = [
+    { reference: resolved.reference, digest: resolved.digest, mediaType: resolved.mediaType },
+  ];
+  for (const manifest of resolved.platforms ?? []) {
+    subjects.push({
+      reference: `${base}@${manifest.digest}`,
+      digest: manifest.digest,
+      mediaType: manifest.mediaType,
+      platform: manifest.platform,
+    });
+  }
+  return subjects;
+}

@@ -15,7 +15,7 @@ export { loadDockerCredentials, lookupDockerCredentials, dockerConfigPath } from
 export type { Credentials, DockerConfigOptions, DockerCredentialLookup } from './credentials.js';
 export { parseChallenges } from './challenge.js';
 export type { Challenge } from './challenge.js';
-export { RegistryClient, ManifestNotFoundError, isLoopbackHost, platformsOf } from './client.js';
+export { RegistryClient, ManifestNotFoundError, isLoopbackHost, platformsOf, subjectsOf } from './client.js';
 export type {
   RegistryClientOptions,
   Descriptor,
@@ -25,5 +25,6 @@ export type {
   Resolved,
   Referrer,
   AttachOptions,
+  Subject,
 } from './client.js';
 export * as mediaTypes from './media-types.js';

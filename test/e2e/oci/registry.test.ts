@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ManifestNotFoundError, RegistryClient, mediaTypes } from '@release-actions/oci';
+import { ManifestNotFoundError, RegistryClient, mediaTypes, subjectsOf } from '@release-actions/oci';
 import { OperationalError } from '@release-actions/errors';
 import type { Logger } from '@release-actions/tools';
 import { Layout, type BuiltIndex, type Descriptor } from '../../harness/images.js';
@@ -68,6 +68,9 @@ describe('RegistryClient against docker-registry 2.8 (no auth)', () => {
     const resolved = await client.resolve(`${registry.host}/team/app@${single.digest}`);
     expect(resolved.digest).toBe(single.digest);
     expect(resolved.tag).toBeUndefined();
+    expect(subjectsOf(resolved)).toEqual([
+      { reference: resolved.reference, digest: single.digest, mediaType: mediaTypes.OCI_MANIFEST },
+    ]);
     expect(resolved.reference).toBe(`${registry.host}/team/app@${single.digest}`);
   });
 
@@ -95,6 +98,19 @@ describe('RegistryClient against docker-registry 2.8 (no auth)', () => {
         size: multi.manifests[1]?.size,
         platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
       },
+    ]);
+    expect(subjectsOf(resolved)).toEqual([
+      {
+        reference: `${registry.host}/team/multi@${multi.index.digest}`,
+        digest: multi.index.digest,
+        mediaType: mediaTypes.OCI_INDEX,
+      },
+      ...multi.manifests.map((m) => ({
+        reference: `${registry.host}/team/multi@${m.digest}`,
+        digest: m.digest,
+        mediaType: mediaTypes.OCI_MANIFEST,
+        platform: m.platform,
+      })),
     ]);
     const platforms = await client.listPlatforms(`${registry.host}/team/multi@${multi.index.digest}`);
     expect(platforms.map((p) => `${p.platform.os}/${p.platform.architecture}`)).toEqual([
