@@ -5,6 +5,8 @@ import path from 'node:path';
 
 /** Longest lists of added, removed and changed packages shown before "and N more". */
 const LIST_LIMIT = 50;
+/** More rows than this go into a folded section. */
+const FOLD_AFTER = 20;
 
 function listed<T>(items: readonly T[], render: (item: T) => string[]): string[][] {
   const rows = items.slice(0, LIST_LIMIT).map(render);
@@ -36,16 +38,25 @@ export function sbomSummary(result: GenerateResult, diff?: SbomDiff): Markdown {
       `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged.`,
     );
     const rows = [
-      ...listed(diff.added, (p) => ['added', p.name, p.type, p.version]),
-      ...listed(diff.removed, (p) => ['removed', p.name, p.type, p.version]),
       ...listed(diff.changed, (p) => [
         'changed',
         p.name,
         p.type,
         `${p.from.join(', ')} → ${p.to.join(', ')}`,
       ]),
+      ...listed(diff.added, (p) => ['added', p.name, p.type, p.version]),
+      ...listed(diff.removed, (p) => ['removed', p.name, p.type, p.version]),
     ];
-    if (rows.length > 0) md.table(['Change', 'Package', 'Type', 'Version'], rows);
+    const headers = ['Change', 'Package', 'Type', 'Version'];
+    // A short list is shown as it is; a long one (a base image update) folded, so the counts stay in view.
+    if (rows.length > FOLD_AFTER) {
+      md.details(
+        `${diff.changed.length + diff.added.length + diff.removed.length} packages`,
+        new Markdown().table(headers, rows).toString().trim(),
+      );
+    } else if (rows.length > 0) {
+      md.table(headers, rows);
+    }
   }
   return md;
 }

@@ -221,7 +221,7 @@ describe('sbom action', () => {
     const scan = scanCall(dir.calls);
     expect(scan.argv[1]).toBe(`dir:${path.join(workspace, 'app')}`);
     expect(scan.argv.filter((a) => a.includes('='))).toEqual([
-      expect.stringMatching(/^cyclonedx-json=.*\/1?0-helm-sbom-cyclonedx\.json$/),
+      expect.stringMatching(/^cyclonedx-json=.*\/0-helm-sbom-cyclonedx\.json$/),
       expect.stringMatching(/^syft-json=.*\/1-helm-sbom-syft\.json$/),
     ]);
     expect(dir.result.outputs.files).toBe(
@@ -252,8 +252,31 @@ describe('sbom action', () => {
     expect(result.outputs).toMatchObject({ added: '2', removed: '88', changed: '0' });
     expect(result.summary).toContain('### Compared with `previous.json`');
     expect(result.summary).toContain('2 added, 88 removed, 0 changed, 0 unchanged.');
+    expect(result.summary).toContain('<details><summary>90 packages</summary>');
     expect(result.summary).toContain('| added | package-2 | deb | 2.0.1 |');
-    expect(result.summary).toContain('… and 38 more');
+    // 50 of the 88 removed are listed, then a line for the rest.
+    expect(result.summary).toContain('| … and 38 more |  |  |  |');
+  });
+
+  it('shows a short comparison as a plain table, and none when nothing changed', async () => {
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'sbom-ws-'));
+    const cdx = JSON.parse(
+      readFileSync(path.join(upstream, 'golden/cyclonedx-json-1.7.image.golden.json'), 'utf8'),
+    );
+    writeFileSync(path.join(workspace, 'same.json'), JSON.stringify(cdx));
+    cdx.components[1].version = '2.0.0';
+    cdx.components[1].purl = 'pkg:deb/debian/package-2@2.0.0';
+    writeFileSync(path.join(workspace, 'older.json'), JSON.stringify(cdx));
+
+    const same = await runSbom({ image: IMAGE, 'compare-to': 'same.json' }, { workspace });
+    expect(same.result.outputs).toMatchObject({ added: '0', removed: '0', changed: '0' });
+    expect(same.result.summary).toContain('0 added, 0 removed, 0 changed, 2 unchanged.');
+    expect(same.result.summary).not.toContain('| Change |');
+
+    const older = await runSbom({ image: IMAGE, 'compare-to': 'older.json' }, { workspace });
+    expect(older.result.outputs).toMatchObject({ added: '0', removed: '0', changed: '1' });
+    expect(older.result.summary).toContain('| changed | package-2 | deb | 2.0.0 → 2.0.1 |');
+    expect(older.result.summary).not.toContain('<details>');
   });
 
   describe('fails with one clear line', () => {
