@@ -95,7 +95,7 @@ function level(severity: Severity): Result.level {
 
 /** The image reference without its tag and digest: scans of new tags of one image share a category. */
 function imageName(reference: string): string {
-  let name = reference.replace(/^[a-z-]+:(?=[^/]*\/|[^:]*$)/, ''); // a grype scheme such as registry:
+  let name = reference.replace(/^(registry|docker|podman|containerd):/, ''); // grype's image schemes
   const at = name.indexOf('@');
   if (at !== -1) name = name.slice(0, at);
   const slash = name.lastIndexOf('/');

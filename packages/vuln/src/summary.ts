@@ -38,8 +38,13 @@ function inlineText(text: string): string {
   return text.replace(/[[\]()`*_<>]/g, (c) => `\\${c}`);
 }
 
+/**
+ * A vulnerability id for a table cell, linked when there is an http(s) URL. Table cells are
+ * escaped by the builder (backslashes included), so characters that would make Markdown of an id
+ * are dropped rather than escaped; real ids (CVE-…, GHSA-…, ALAS-…) have none.
+ */
 function linked(finding: Finding): string {
-  const id = inlineText(finding.match.vulnerability.id);
+  const id = finding.match.vulnerability.id.replace(/[^\w.:/+-]/g, '');
   const url = vulnerabilityLink(finding.match);
   return url ? `[${id}](${url.replace(/[()\s]/g, encodeURIComponent)})` : id;
 }

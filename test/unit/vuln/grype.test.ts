@@ -1,0 +1,151 @@
+import { describe, expect, it } from '@jest/globals';
+import { OperationalError } from '@release-actions/errors';
+import { silentLogger } from '@release-actions/tools';
+import {
+  checkTarget,
+  grypeArgs,
+  parseGrypeVersion,
+  parseReport,
+  readReport,
+  runGrype,
+  scan,
+} from '@release-actions/vuln';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fakesBin } from '../../harness/run-bundle.js';
+import { grypeFixtures } from './expected.js';
+import { BUSYBOX, loadReport } from './fixtures.js';
+
+describe('grype invocation', () => {
+  it('one run: the source with its scheme, JSON always, SARIF and table when asked, never --fail-on', () => {
+    expect(grypeArgs({ kind: 'image', value: 'ghcr.io/o/a@sha256:1' }, { json: '/t/g.json' })).toEqual([
+      'ghcr.io/o/a@sha256:1',
+      '-o',
+      'json=/t/g.json',
+    ]);
+    expect(
+      grypeArgs(
+        { kind: 'sbom', value: '/w/sbom.json' },
+        { json: '/t/g.json', sarif: '/t/g.sarif', table: true },
+      ),
+    ).toEqual(['sbom:/w/sbom.json', '-o', 'json=/t/g.json', '-o', 'sarif=/t/g.sarif', '-o', 'table']);
+    expect(grypeArgs({ kind: 'path', value: '/w/app' }, { json: 'g.json' })[0]).toBe('dir:/w/app');
+  });
+
+  it('reads the version and DB schema from `grype version`', () => {
+    const doc = readFileSync(path.join(grypeFixtures, 'docs', 'grype-cli-reference.md'), 'utf8');
+    expect(parseGrypeVersion(doc)).toEqual({ version: '0.91.2', dbSchema: '6' });
+    expect(parseGrypeVersion('Application: grype\nVersion: 0.50.0\n')).toEqual({ version: '0.50.0' });
+    expect(parseGrypeVersion('nothing here')).toBeUndefined();
+  });
+
+  it('checks that the report is about what was asked for', () => {
+    const report = loadReport(BUSYBOX);
+    expect(() => checkTarget(report, { kind: 'image', value: 'busybox:1.32.1' })).not.toThrow();
+    expect(() => checkTarget(report, { kind: 'image', value: 'registry:busybox:1.32.1' })).not.toThrow();
+    expect(() =>
+      checkTarget(report, {
+        kind: 'image',
+        value:
+          'index.docker.io/library/busybox@sha256:123b1fd3a44eaaf7322e08e9175d9ca57d49ebf2955d4fa1f5607e99dc31bcbb',
+      }),
+    ).not.toThrow();
+    expect(() => checkTarget(report, { kind: 'image', value: 'busybox:1.36' })).toThrow(
+      new OperationalError(
+        'grype\'s report is about "busybox:1.32.1" (image), not the image asked for ("busybox:1.36"); refusing to judge it.',
+      ),
+    );
+    expect(() => checkTarget(report, { kind: 'path', value: '/some/path' })).toThrow(OperationalError);
+    const dirs = loadReport('golden/json/TestJsonDirsPresenter.golden');
+    expect(() => checkTarget(dirs, { kind: 'path', value: '/some/path/' })).not.toThrow();
+    expect(() => checkTarget(dirs, { kind: 'sbom', value: '/anything.json' })).not.toThrow();
+  });
+
+  it('a grype that is not there is an operational error', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'grype-'));
+    await expect(
+      runGrype(
+        { kind: 'image', value: 'a' },
+        {
+          command: path.join(dir, 'grype'),
+          outputs: { json: path.join(dir, 'g.json') },
+          logger: silentLogger,
+        },
+      ),
+    ).rejects.toThrow(OperationalError);
+    await expect(
+      scan({
+        source: { kind: 'image', value: 'a' },
+        outputDir: dir,
+        command: path.join(dir, 'grype'),
+        logger: silentLogger,
+      }),
+    ).rejects.toThrow('was not found on PATH');
+  });
+
+  it('runs the fake grype and reads its report (no GRYPE_DB_CACHE_DIR without a directory)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'grype-'));
+    const log = path.join(dir, 'log');
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, {
+        FAKE_LOG: log,
+        FAKE_RECORD_ENV: 'GRYPE_DB_CACHE_DIR,GRYPE_CHECK_FOR_APP_UPDATE',
+        FAKE_GRYPE_REPORT: path.join(grypeFixtures, BUSYBOX),
+      });
+      delete process.env.GRYPE_DB_CACHE_DIR;
+      const outcome = await scan({
+        source: { kind: 'image', value: 'busybox:1.32.1' },
+        outputDir: dir,
+        command: path.join(fakesBin, 'grype'),
+        logger: silentLogger,
+      });
+      expect(outcome.report.matches).toHaveLength(15);
+      expect(outcome.version).toEqual({ version: '0.91.2', dbSchema: '6' });
+      expect(outcome.cache.hit).toBe('skipped');
+      const calls = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { argv: string[]; env: object });
+      expect(calls[1]).toMatchObject({
+        argv: ['busybox:1.32.1', '-o', `json=${path.join(dir, 'grype.json')}`],
+        env: { GRYPE_CHECK_FOR_APP_UPDATE: 'false' },
+      });
+      expect(calls[1]!.env).not.toHaveProperty('GRYPE_DB_CACHE_DIR');
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+});
+
+describe('report parsing fails closed, naming the file', () => {
+  it.each([
+    ['', 'grype report r.json is empty.'],
+    ['  \n', 'grype report r.json is empty.'],
+    ['{"matches": [', 'grype report r.json is not JSON: '],
+    ['[]', 'grype report r.json is not a grype JSON report (expected an object).'],
+    [
+      '{"bomFormat":"CycloneDX"}',
+      'grype report r.json is not a grype JSON report (no "matches" list); was it written with -o json?',
+    ],
+    [
+      '{"matches":[{"vulnerability":{"id":"CVE-1"}}]}',
+      'grype report r.json: match 1 lacks vulnerability.id or artifact.name/version.',
+    ],
+  ])('%j', (text, message) => {
+    expect(() => parseReport(text, 'r.json')).toThrow(OperationalError);
+    expect(() => parseReport(text, 'r.json')).toThrow(message);
+  });
+
+  it('reads a file; a missing one is an operational error', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'report-'));
+    const file = path.join(dir, 'g.json');
+    writeFileSync(file, '{"matches":[]}');
+    expect((await readReport(file)).matches).toEqual([]);
+    await expect(readReport(path.join(dir, 'none.json'))).rejects.toThrow(
+      `cannot read grype report ${path.join(dir, 'none.json')}: it does not exist`,
+    );
+  });
+});
