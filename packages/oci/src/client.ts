@@ -309,7 +309,7 @@ export class RegistryClient {
     const digest = digestOf(response.body, algorithm);
     if (expected !== undefined && expected !== digest) {
       throw new OperationalError(
-        `registry ${ref.registry} sent a manifest for ${name} whose sha256 is ${digest}, not ${expected}; refusing it`,
+        `registry ${ref.registry} sent a manifest for ${name} whose ${algorithm} is ${digest}, not ${expected}; refusing it`,
       );
     }
     const json = parseJson(response.body, `manifest of ${name}`);
