@@ -12,6 +12,7 @@ import {
   writeSummary,
 } from '@release-actions/kit';
 import {
+  checkPlatform,
   checkPrefix,
   DEFAULT_FORMATS,
   DEFAULT_PREFIX,
@@ -56,7 +57,8 @@ await runAction(async () => {
   const prefix = checkPrefix(readString('output-prefix', { default: DEFAULT_PREFIX }));
   const outputDir = outputDirectory(readString('output-dir'));
   const compareTo = readPath('compare-to', { mustExist: 'file' });
-  const platform = readString('platform');
+  const platformInput = readString('platform');
+  const platform = platformInput === undefined ? undefined : checkPlatform(platformInput);
 
   const username = readString('registry-username');
   const password = readSecret('registry-password');

@@ -16,7 +16,7 @@ export { diffSboms, hasChanges, formatDiffText } from './diff.js';
 export type { SbomDiff, ChangedPackage, PackageRef } from './diff.js';
 export { parsePurl, purlIdentity } from './purl.js';
 export type { PurlParts } from './purl.js';
-export { IMAGE_SOURCES, resolveSource, describeSource } from './source.js';
+export { IMAGE_SOURCES, resolveSource, describeSource, checkPlatform } from './source.js';
 export type { ImageSource, ScanSource, SourceInput } from './source.js';
 export { syftEnvironment, syftVersion, scanArguments, runSyftScan } from './syft.js';
 export type { RegistryCredentials, SyftOptions } from './syft.js';

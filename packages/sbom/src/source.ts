@@ -111,3 +111,13 @@ export function describeSource(source: ScanSource): string {
     ? `image ${source.value}`
     : `${source.kind === 'path' ? 'directory' : 'file'} ${source.value}`;
 }
+
+/** `os/arch[/variant]` or `arch`, as syft's --platform takes it (e.g. linux/arm64/v8, arm64). */
+export function checkPlatform(platform: string, what = "Input 'platform'"): string {
+  if (!/^[a-z0-9]+(?:\/[a-z0-9_.-]+){0,2}$/i.test(platform)) {
+    throw new InputError(
+      `${what}: "${platform}" is not a platform; use os/arch[/variant], e.g. linux/arm64.`,
+    );
+  }
+  return platform;
+}

@@ -64,7 +64,8 @@ export function scanArguments(
 ): string[] {
   const args = ['scan', syftSource];
   for (const output of outputs) args.push('-o', `${output.format}=${output.file}`);
-  if (extra.platform) args.push('--platform', extra.platform);
+  // One argument, so a value can never be read as a flag of its own.
+  if (extra.platform) args.push(`--platform=${extra.platform}`);
   return args;
 }
 

@@ -237,7 +237,7 @@ describe('sbom action', () => {
     expect(errors(file.result)).toEqual([]);
     const fileScan = scanCall(file.calls);
     expect(fileScan.argv[1]).toBe(path.join(workspace, 'image.tar'));
-    expect(fileScan.argv.slice(-2)).toEqual(['--platform', 'linux/arm64']);
+    expect(fileScan.argv.slice(-1)).toEqual(['--platform=linux/arm64']);
   });
 
   it('compares with an earlier SBOM in the summary and outputs', async () => {
@@ -335,6 +335,12 @@ describe('sbom action', () => {
         { image: IMAGE, 'registry-password': 'xyzzy-secret' },
         {},
         /^Inputs 'registry-username' and 'registry-password' go together/,
+      ],
+      [
+        'a platform that is a flag',
+        { image: IMAGE, platform: '--config=x' },
+        {},
+        /^Input 'platform': "--config=x" is not a platform; use os\/arch\[\/variant\], e\.g\. linux\/arm64\.$/,
       ],
       [
         'an unknown image source',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  checkPlatform,
   checkPrefix,
   fileNameFor,
   parseFormats,
@@ -78,6 +79,17 @@ describe('sources', () => {
   });
 });
 
+describe('platforms', () => {
+  it.each(['linux/arm64', 'linux/arm/v7', 'arm64', 'windows/amd64'])('accepts %s', (platform) => {
+    expect(checkPlatform(platform)).toBe(platform);
+  });
+  it.each(['-o=json', 'linux/', 'linux arm64', 'a/b/c/d', ''])('refuses %j', (platform) => {
+    expect(() => checkPlatform(platform)).toThrow(
+      `Input 'platform': "${platform}" is not a platform; use os/arch[/variant], e.g. linux/arm64.`,
+    );
+  });
+});
+
 describe('formats and names', () => {
   it('names files after the prefix', () => {
     expect(fileNameFor('spdx-json', 'sbom')).toBe('sbom-spdx.json');
@@ -128,7 +140,7 @@ describe('syft invocation', () => {
     ]);
     expect(
       scanArguments('dir:/w', [{ format: 'syft-json', file: '/o/s.json' }], { platform: 'linux/arm64' }),
-    ).toEqual(['scan', 'dir:/w', '-o', 'syft-json=/o/s.json', '--platform', 'linux/arm64']);
+    ).toEqual(['scan', 'dir:/w', '-o', 'syft-json=/o/s.json', '--platform=linux/arm64']);
   });
 
   it('puts credentials in the environment, the update check always off', () => {

@@ -1,5 +1,6 @@
 import { InputError } from '@release-actions/errors';
 import {
+  checkPlatform,
   checkPrefix,
   DEFAULT_FORMATS,
   DEFAULT_PREFIX,
@@ -140,7 +141,7 @@ export function registerSbom(program: Command, context: CommandContext): void {
           fileNames,
           outputDir: path.resolve(flags.outputDir),
           prefix,
-          platform: flags.platform,
+          platform: flags.platform === undefined ? undefined : checkPlatform(flags.platform, '--platform'),
           logger,
         });
         const diff = previous ? diffSboms(previous, result.document) : undefined;
