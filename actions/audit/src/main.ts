@@ -77,14 +77,14 @@ await runAction(async () => {
   setOutput('findings', findings.length);
   await writeSummary(auditSummary(result, findings));
 
-  const outcome = verdict(result, failOn);
+  const outcome = verdict(result, failOn, findings);
   if (outcome === 2) {
     throw new InputError(
       `${result.errors.length} file(s) could not be audited; first: ${result.errors[0]!.file}: ${result.errors[0]!.message}`,
     );
   }
   if (outcome === 1) {
-    const failing = result.findings.filter(
+    const failing = findings.filter(
       (f) => SEVERITIES.indexOf(f.severity) >= SEVERITIES.indexOf(failOn as never),
     );
     throw new PolicyError(

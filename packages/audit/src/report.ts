@@ -7,10 +7,17 @@ export function selectFindings(result: AuditResult, minSeverity: Severity): Find
   return result.findings.filter((f) => atLeast(f.severity, minSeverity));
 }
 
-/** 2 when a file could not be audited, 1 when a finding is at or above failOn, else 0. */
-export function verdict(result: AuditResult, failOn: Severity | 'none'): 0 | 1 | 2 {
+/**
+ * 2 when a file could not be audited, 1 when a shown finding is at or above failOn, else 0. Only
+ * shown findings count: a run must never fail on something it did not report.
+ */
+export function verdict(
+  result: AuditResult,
+  failOn: Severity | 'none',
+  shown: readonly Finding[] = result.findings,
+): 0 | 1 | 2 {
   if (result.errors.length > 0) return 2;
-  if (failOn !== 'none' && result.findings.some((f) => atLeast(f.severity, failOn))) return 1;
+  if (failOn !== 'none' && shown.some((f) => atLeast(f.severity, failOn))) return 1;
   return 0;
 }
 

@@ -80,6 +80,9 @@ describe('audit reports', () => {
     expect(verdict(auditSources([read('pin003.yml')]), 'high')).toBe(0);
     expect(verdict(auditSources([read('pin003.yml')]), 'low')).toBe(1);
     expect(verdict(result, 'none')).toBe(0);
+    // Hidden findings (below --min-severity) never fail the run.
+    const low = auditSources([read('pin003.yml')]);
+    expect(verdict(low, 'low', selectFindings(low, 'medium'))).toBe(0);
     const broken = auditSources([{ file: 'x.yml', text: 'a: [' }]);
     expect(verdict(broken, 'none')).toBe(2);
   });

@@ -97,7 +97,7 @@ export function registerAudit(program: Command, context: CommandContext): void {
             `release-actions: ${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}\n`,
           );
         }
-        return verdict(result, flags.failOn);
+        return verdict(result, flags.failOn, shown);
       }),
     );
 }
