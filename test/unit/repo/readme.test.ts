@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../harness/run-bundle.js';
@@ -28,6 +29,20 @@ describe('README', () => {
     const commands = [...readme.matchAll(/```sh\n(.*)\n```/g)].map((m) => m[1]);
     expect(commands[0]).toMatch(/^npm ci && npx release-actions /);
     expect(commands[1]).toBe('npm ci && npm test');
+  });
+
+  it('its first command runs the committed CLI and comes to a verdict (exit 0 or 1, not an error)', () => {
+    const command = [...readme.matchAll(/```sh\n(.*)\n```/g)][0]![1]!;
+    const args = command.replace(/^npm ci && npx release-actions /, '').split(' ');
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli', 'index.js'), ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 60_000,
+    });
+    // The status with stderr, so a failure shows why.
+    expect(`${result.status} ${result.stderr}`).toMatch(/^[01] /);
+    expect(result.stdout.trim()).not.toBe('');
   });
 
   it('.ci/run runs the README test command', () => {
