@@ -1,4 +1,5 @@
 import { InputError } from '@release-actions/errors';
+import { DEFAULT_REGISTRY, parseReference, type ImageReference } from '@release-actions/oci';
 
 /** Where syft pulls an image from: the registry (default), a local daemon, or syft's own choice. */
 export const IMAGE_SOURCES = ['registry', 'docker', 'podman', 'auto'] as const;
@@ -27,41 +28,19 @@ export interface ScanSource {
   registry?: string;
 }
 
-const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
-
-/**
- * Just enough of the image reference grammar to refuse what is not a reference (and what syft
- * could read as a flag or a scheme) and to tell a digest from a tag.
- */
+/** The reference checked by the distribution grammar; errors name the input or flag it came from. */
 function parseImage(name: string, reference: string): Pick<ScanSource, 'digest' | 'tag' | 'registry'> {
-  const accepted = 'use [registry/]repository[:tag][@sha256:<64 hex>]';
-  if (!/^[A-Za-z0-9][\w.\-/:@]*$/.test(reference)) {
-    throw new InputError(`${name}: "${reference}" is not an image reference; ${accepted}.`);
+  let parsed: ImageReference;
+  try {
+    parsed = parseReference(reference);
+  } catch (error) {
+    throw new InputError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  let rest = reference;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at !== -1) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST_RE.test(digest)) {
-      throw new InputError(`${name}: "${reference}" has a malformed digest "${digest}"; ${accepted}.`);
-    }
-  }
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.indexOf(':', lastSlash + 1);
-  const tag = colon === -1 ? undefined : rest.slice(colon + 1);
-  const repository = colon === -1 ? rest : rest.slice(0, colon);
-  if (repository === '' || repository.endsWith('/') || repository.includes('//') || tag === '') {
-    throw new InputError(`${name}: "${reference}" is not an image reference; ${accepted}.`);
-  }
-  const first = repository.split('/')[0] ?? '';
-  const registry =
-    repository.includes('/') && (/[.:]/.test(first) || first === 'localhost') ? first : undefined;
   return {
-    ...(digest ? { digest } : {}),
-    ...(tag !== undefined && !digest ? { tag } : {}),
-    ...(registry ? { registry } : {}),
+    ...(parsed.digest ? { digest: parsed.digest } : {}),
+    ...(parsed.tag !== undefined && !parsed.digest ? { tag: parsed.tag } : {}),
+    // Docker Hub answers under several names; credentials without an authority reach it whichever syft uses.
+    ...(parsed.registry !== DEFAULT_REGISTRY ? { registry: parsed.registry } : {}),
   };
 }
 

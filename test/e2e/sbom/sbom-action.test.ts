@@ -309,13 +309,13 @@ describe('sbom action', () => {
         'a malformed digest',
         { image: 'ghcr.io/a/b@sha256:abc' },
         {},
-        /^Input 'image': "ghcr\.io\/a\/b@sha256:abc" has a malformed digest/,
+        /^Input 'image': invalid image reference "ghcr\.io\/a\/b@sha256:abc": sha256 digest must have 64 hex characters, got 3 \(accepted: /,
       ],
       [
         'an option as image',
         { image: '--config=/etc/passwd' },
         {},
-        /^Input 'image': "--config=\/etc\/passwd" is not an image reference/,
+        /^Input 'image': invalid image reference "--config=\/etc\/passwd": repository component "--config=" must be/,
       ],
       [
         'a prefix with a slash',

@@ -29,10 +29,17 @@ describe('sources', () => {
       tag: '1.0',
       registry: 'localhost:5000',
     });
+    // Docker Hub: no registry named, so credentials get no authority.
     expect(resolveSource({ image: 'alpine', imageSource: 'auto' })).toEqual({
       kind: 'image',
       value: 'alpine',
       syftArgument: 'alpine',
+    });
+    expect(resolveSource({ image: `docker.io/library/alpine:3.20@${DIGEST}` })).toEqual({
+      kind: 'image',
+      value: `docker.io/library/alpine:3.20@${DIGEST}`,
+      syftArgument: `registry:docker.io/library/alpine:3.20@${DIGEST}`,
+      digest: DIGEST,
     });
     expect(resolveSource({ path: '/w/app' })).toEqual({
       kind: 'path',
@@ -46,6 +53,8 @@ describe('sources', () => {
     });
   });
 
+  const ACCEPTED =
+    '(accepted: [registry[:port]/]repository[:tag][@sha256:<64 hex>], lowercase repository, e.g. ghcr.io/org/app:1.0 or ghcr.io/org/app@sha256:…)';
   it.each([
     [{}, "No source given: set exactly one of Input 'image', Input 'path' or Input 'file'."],
     [
@@ -54,19 +63,16 @@ describe('sources', () => {
     ],
     [
       { image: '-o=json' },
-      `Input 'image': "-o=json" is not an image reference; use [registry/]repository[:tag][@sha256:<64 hex>].`,
+      `Input 'image': invalid image reference "-o=json": repository component "-o=json" must be lowercase letters and digits separated by ".", "_", "__" or "-" ${ACCEPTED}`,
     ],
+    [{ image: 'a b' }, `Input 'image': invalid image reference "a b": it contains whitespace ${ACCEPTED}`],
     [
-      { image: 'a b' },
-      `Input 'image': "a b" is not an image reference; use [registry/]repository[:tag][@sha256:<64 hex>].`,
-    ],
-    [
-      { image: 'app:' },
-      `Input 'image': "app:" is not an image reference; use [registry/]repository[:tag][@sha256:<64 hex>].`,
+      { image: 'ghcr.io/Org/app' },
+      `Input 'image': invalid image reference "ghcr.io/Org/app": repository "Org/app" must be lowercase ${ACCEPTED}`,
     ],
     [
       { image: 'app@sha256:ABC' },
-      `Input 'image': "app@sha256:ABC" has a malformed digest "sha256:ABC"; use [registry/]repository[:tag][@sha256:<64 hex>].`,
+      `Input 'image': invalid image reference "app@sha256:ABC": sha256 digest must have 64 hex characters, got 3 ${ACCEPTED}`,
     ],
   ])('refuses %j', (input, message) => {
     expect(() => resolveSource(input)).toThrow(message);
