@@ -46,7 +46,12 @@ async function extractMember(
   try {
     await run(args.tool, args.argv, { logger, timeoutMs: 5 * 60_000 });
   } catch (error) {
-    const detail = error instanceof ToolExitError ? error.message : String(error);
+    if (!(error instanceof ToolExitError) && /was not found on PATH/.test(String(error))) {
+      throw new OperationalError(
+        `${label(asset)}: ${args.tool} is needed to unpack ${asset.file} and was not found on PATH.`,
+      );
+    }
+    const detail = error instanceof Error ? error.message : String(error);
     throw new OperationalError(
       `${label(asset)}: could not extract ${member} from ${asset.file} (${detail}).`,
     );

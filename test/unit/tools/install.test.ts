@@ -301,6 +301,14 @@ describe('install', () => {
     ).toBe(true);
   });
 
+  it('says which unpacker is missing', async () => {
+    process.env.PATH = path.join(scratch, 'empty');
+    await expect(install('helm', { manifest, retry: fast })).rejects.toThrow(
+      `helm v0.0.1 ${host}: tar is needed to unpack ${asset('helm').file} and was not found on PATH.`,
+    );
+    expectNothingCached('helm');
+  });
+
   it('needs RUNNER_TOOL_CACHE', async () => {
     delete process.env.RUNNER_TOOL_CACHE;
     await expect(install('cosign', { manifest })).rejects.toThrow(/RUNNER_TOOL_CACHE is not set/);
@@ -327,7 +335,7 @@ describe('ensureTool', () => {
   });
 
   it('installs the pinned version when the tool is not on PATH and puts it first on PATH', async () => {
-    process.env.PATH = path.dirname(process.execPath);
+    process.env.PATH = [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter);
     const grype = await ensureTool('grype', { manifest, retry: fast });
     expect(grype).toMatchObject({ tool: 'grype', version: 'v0.0.1', source: 'download' });
     expect(process.env.PATH!.split(path.delimiter)[0]).toBe(path.dirname(grype.path));
