@@ -240,6 +240,17 @@ describe('sbom action', () => {
     expect(fileScan.argv.slice(-1)).toEqual(['--platform=linux/arm64']);
   });
 
+  it('writes to a directory under RUNNER_TEMP given as an absolute path', async () => {
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'sbom-temp-'));
+    const out = path.join(temp, 'sboms', 'image');
+    const { result } = await runSbom({ image: IMAGE, 'output-dir': out }, { env: { RUNNER_TEMP: temp } });
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs.files).toBe(
+      JSON.stringify([path.join(out, 'sbom-spdx.json'), path.join(out, 'sbom-cyclonedx.json')]),
+    );
+    expect(filesIn(temp)).toEqual(['sboms/image/sbom-cyclonedx.json', 'sboms/image/sbom-spdx.json']);
+  });
+
   it('compares with an earlier SBOM in the summary and outputs', async () => {
     const workspace = mkdtempSync(path.join(os.tmpdir(), 'sbom-ws-'));
     writeFileSync(

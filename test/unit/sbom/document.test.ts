@@ -1,8 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { countByType, detectFormat, InvalidSbomError, parseSbom, readSbom } from '@release-actions/sbom';
+import {
+  countByType,
+  detectFormat,
+  InvalidSbomError,
+  MAX_SBOM_BYTES,
+  parseSbom,
+  readSbom,
+} from '@release-actions/sbom';
 import { repoRoot } from '../../harness/run-bundle.js';
 
 const syft = path.join(repoRoot, 'test', 'fixtures', 'upstream', 'syft');
@@ -227,6 +234,16 @@ describe('refusing what is not the SBOM asked for', () => {
       'npm:outer@1',
       'npm:inner@2',
     ]);
+  });
+
+  it('refuses a file larger than any SBOM of ours without reading it', () => {
+    const huge = path.join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, MAX_SBOM_BYTES + 1); // sparse: no disk space used
+    expect(() => readSbom(huge)).toThrow(
+      `SBOM file ${huge} is ${MAX_SBOM_BYTES + 1} bytes, more than the ${MAX_SBOM_BYTES} bytes accepted.`,
+    );
+    rmSync(huge);
   });
 
   it('reads SPDX 2.2 when not strict (older SBOMs to compare with)', () => {
