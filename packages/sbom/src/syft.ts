@@ -36,11 +36,21 @@ function secretsOf(credentials: RegistryCredentials = {}): string[] {
   return [credentials.password, credentials.token].filter((s): s is string => !!s);
 }
 
+/**
+ * The runner hands an action its inputs as INPUT_* variables, a password among them; syft needs
+ * none of them, so it does not get them (the credentials it needs come as SYFT_REGISTRY_AUTH_*).
+ */
+function withoutActionInputs(env: Record<string, string>): Record<string, string | undefined> {
+  const cleaned: Record<string, string | undefined> = {};
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) cleaned[key] = undefined;
+  return { ...cleaned, ...env };
+}
+
 /** The version syft reports (`syft version -o json`), e.g. `1.54.1`. */
 export async function syftVersion(options: SyftOptions): Promise<string> {
   const result = await run(options.command ?? 'syft', ['version', '-o', 'json'], {
     logger: options.logger,
-    env: syftEnvironment(),
+    env: withoutActionInputs(syftEnvironment()),
     timeoutMs: 60_000,
   });
   let version: unknown;
@@ -72,7 +82,7 @@ export function scanArguments(
 export async function runSyftScan(args: readonly string[], options: SyftOptions): Promise<void> {
   await run(options.command ?? 'syft', args, {
     logger: options.logger,
-    env: syftEnvironment(options.credentials),
+    env: withoutActionInputs(syftEnvironment(options.credentials)),
     secrets: secretsOf(options.credentials),
     timeoutMs: options.timeoutMs ?? 30 * 60 * 1000,
     streamStderr: true,

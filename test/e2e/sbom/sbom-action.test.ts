@@ -23,6 +23,8 @@ const RECORDED_ENV = [
   'SYFT_REGISTRY_AUTH_PASSWORD',
   'SYFT_REGISTRY_AUTH_TOKEN',
   'SYFT_SCOPE',
+  'INPUT_REGISTRY-PASSWORD',
+  'INPUT_IMAGE',
 ].join(',');
 
 async function runSbom(
@@ -153,6 +155,7 @@ describe('sbom action', () => {
     );
     expect(errors(result)).toEqual([]);
     const scan = scanCall(calls);
+    // Exactly these: the runner's INPUT_REGISTRY-PASSWORD and INPUT_IMAGE are not passed on.
     expect(scan.env).toEqual({
       SYFT_CHECK_FOR_APP_UPDATE: 'false',
       SYFT_REGISTRY_AUTH_AUTHORITY: 'ghcr.io',
