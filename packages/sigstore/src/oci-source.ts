@@ -1,6 +1,6 @@
 import { InputError } from '@release-actions/errors';
 import type { RegistryClient } from '@release-actions/oci';
-import { parseReference } from '@release-actions/oci';
+import { parseReference, subjectsOf } from '@release-actions/oci';
 import type { ResolvedReference, SubjectSource } from './subjects.js';
 
 function named(error: unknown, inputName: string): unknown {
@@ -25,6 +25,7 @@ export function registrySubjectSource(client: RegistryClient): SubjectSource {
         throw named(error, inputName);
       }
       const resolved = await client.resolve(parsed);
+      const [, ...platforms] = subjectsOf(resolved);
       const result: ResolvedReference = {
         repository: `${resolved.registry}/${resolved.repository}`,
         digest: resolved.digest,
@@ -32,9 +33,9 @@ export function registrySubjectSource(client: RegistryClient): SubjectSource {
       // A reference without a digest names a tag, `latest` when none is written.
       if (parsed.digest === undefined) result.tag = parsed.tag ?? 'latest';
       if (resolved.platforms !== undefined) {
-        result.platforms = resolved.platforms.map((manifest) => ({
-          digest: manifest.digest,
-          platform: [manifest.platform.os, manifest.platform.architecture, manifest.platform.variant]
+        result.platforms = platforms.map((subject) => ({
+          digest: subject.digest,
+          platform: [subject.platform?.os, subject.platform?.architecture, subject.platform?.variant]
             .filter((part) => part !== undefined && part !== '')
             .join('/'),
         }));
