@@ -1,5 +1,5 @@
-import { OperationalError } from '@release-actions/errors';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedAsset } from './manifest.js';
 
@@ -26,14 +26,17 @@ export interface CacheRecord {
   binary: string;
 }
 
+/** Outside a runner (the CLI, other front ends), a per-user cache in the same layout. */
+export function userToolCache(): string {
+  const base =
+    process.env.XDG_CACHE_HOME ||
+    (process.platform === 'win32' && process.env.LOCALAPPDATA) ||
+    path.join(os.homedir(), '.cache');
+  return path.join(base, 'release-actions', 'tools');
+}
+
 export function toolCacheRoot(): string {
-  const root = process.env.RUNNER_TOOL_CACHE;
-  if (!root) {
-    throw new OperationalError(
-      'RUNNER_TOOL_CACHE is not set; run inside a GitHub runner, or use `release-actions install --dir DIR`.',
-    );
-  }
-  return root;
+  return process.env.RUNNER_TOOL_CACHE || userToolCache();
 }
 
 /** tool-cache's arch segment: the machine's arch for the host platform, the full key otherwise. */

@@ -32,6 +32,8 @@ export interface DownloadOptions {
   retry: RetryPolicy;
   /** A request that sends nothing for this long is abandoned (default 30 s). */
   idleTimeoutMs?: number;
+  /** One attempt may take at most this long however steadily bytes trickle in (default 15 min). */
+  attemptTimeoutMs?: number;
   /** Prefix for retry warnings, e.g. "cosign v3.1.3 linux-x64". */
   label?: string;
 }
@@ -52,6 +54,7 @@ async function attempt(
   url: string,
   dest: string,
   idleTimeoutMs: number,
+  attemptTimeoutMs: number,
 ): Promise<Omit<Downloaded, 'attempts'>> {
   const controller = new AbortController();
   let timedOut = false;
@@ -63,6 +66,7 @@ async function attempt(
       controller.abort();
     }, idleTimeoutMs);
   };
+  const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(attemptTimeoutMs)]);
   const hash: Hash = createHash('sha256');
   let bytes = 0;
   let expectedBytes: number | undefined;
@@ -72,13 +76,17 @@ async function attempt(
     let response: Response;
     try {
       response = await fetch(url, {
-        signal: controller.signal,
+        signal,
         // Identity, so that the bytes we hash are the bytes the release published.
         headers: { 'accept-encoding': 'identity', 'user-agent': 'release-actions' },
         redirect: 'follow',
       });
     } catch (error) {
-      const reason = timedOut ? `no response within ${idleTimeoutMs} ms` : describeCause(error);
+      const reason = timedOut
+        ? `no response within ${idleTimeoutMs} ms`
+        : signal.aborted
+          ? `no complete answer within ${attemptTimeoutMs} ms`
+          : describeCause(error);
       throw new TransientDownloadError(`request to ${url} failed: ${reason}`, partial());
     }
     if (response.status === 404) {
@@ -109,7 +117,11 @@ async function attempt(
         createWriteStream(dest),
       );
     } catch (error) {
-      const reason = timedOut ? `stalled for ${idleTimeoutMs} ms` : describeCause(error);
+      const reason = timedOut
+        ? `stalled for ${idleTimeoutMs} ms`
+        : signal.aborted
+          ? `not finished within ${attemptTimeoutMs} ms`
+          : describeCause(error);
       const of = expectedBytes === undefined ? '' : ` of ${expectedBytes}`;
       throw new TransientDownloadError(
         `download of ${url} broke off after ${bytes}${of} bytes (${reason})`,
@@ -136,7 +148,7 @@ export async function download(url: string, dest: string, options: DownloadOptio
   const result = await withRetry(
     async () => {
       attempts++;
-      return attempt(url, dest, idle);
+      return attempt(url, dest, idle, options.attemptTimeoutMs ?? 15 * 60_000);
     },
     options.retry,
     {

@@ -17,6 +17,10 @@ import { run, ToolExitError } from './run.js';
  *
  * Order matters: the SHA-256 is checked before anything is unpacked, and the cache is written
  * only after the executable is in place, so a bad or partial download never leaves a cache entry.
+ *
+ * Unpacking runs tar/unzip through run() rather than tool-cache's extractTar/extractZip: those
+ * echo their command lines and `::debug::` commands on stdout (the CLI's result channel) and
+ * unpack the whole archive, where we extract the one executable named in the manifest.
  */
 
 export interface FetchOptions {

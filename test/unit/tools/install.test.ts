@@ -309,9 +309,19 @@ describe('install', () => {
     expectNothingCached('helm');
   });
 
-  it('needs RUNNER_TOOL_CACHE', async () => {
+  it('uses a per-user cache outside a runner', async () => {
     delete process.env.RUNNER_TOOL_CACHE;
-    await expect(install('cosign', { manifest })).rejects.toThrow(/RUNNER_TOOL_CACHE is not set/);
+    const saveXdg = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = path.join(scratch, 'xdg');
+    try {
+      const cosign = await install('cosign', { manifest, retry: fast });
+      expect(cosign.dir).toBe(
+        path.join(scratch, 'xdg', 'release-actions', 'tools', 'cosign', '0.0.1', process.arch),
+      );
+    } finally {
+      if (saveXdg === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saveXdg;
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '@release-actions/errors';
-import { installMany } from '@release-actions/tools';
+import { installMany, toolCacheRoot } from '@release-actions/tools';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,16 +30,6 @@ function pairs(flag: string, values: readonly string[], tools: readonly string[]
     result.set(tool, value);
   }
   return result;
-}
-
-/** Outside a runner the tools go to a per-user cache, in the runner's tool-cache layout. */
-function defaultDirectory(): string {
-  if (process.env.RUNNER_TOOL_CACHE) return process.env.RUNNER_TOOL_CACHE;
-  const base =
-    process.env.XDG_CACHE_HOME ||
-    (process.platform === 'win32' && process.env.LOCALAPPDATA) ||
-    path.join(os.homedir(), '.cache');
-  return path.join(base, 'release-actions', 'tools');
 }
 
 function restore(name: string, value: string | undefined): void {
@@ -76,7 +66,7 @@ export function registerInstall(program: Command, context: CommandContext): void
       action(async () => {
         const versions = pairs('--version', flags.version, tools);
         const checksums = pairs('--sha256', flags.sha256, tools);
-        const dir = path.resolve(flags.dir ?? defaultDirectory());
+        const dir = path.resolve(flags.dir ?? toolCacheRoot());
         mkdirSync(dir, { recursive: true });
         const ownTemp = process.env.RUNNER_TEMP
           ? undefined
