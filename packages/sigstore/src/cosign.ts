@@ -29,15 +29,18 @@ export interface CosignOutcome {
  */
 export async function runCosign(args: readonly string[], options: CosignRunOptions): Promise<CosignOutcome> {
   let attempts = 0;
+  const started = Date.now();
   try {
     await withRetry(
       async (attempt) => {
         attempts = attempt;
+        // The last attempt may not outlast the deadline by more than a moment.
+        const left = (options.retry.deadlineMs ?? Number.POSITIVE_INFINITY) - (Date.now() - started);
         await run('cosign', args, {
           logger: options.logger,
           env: options.env,
           secrets: options.secrets,
-          timeoutMs: options.timeoutMs ?? 5 * 60_000,
+          timeoutMs: Math.max(30_000, Math.min(options.timeoutMs ?? 5 * 60_000, left)),
           streamStderr: true,
         });
       },
