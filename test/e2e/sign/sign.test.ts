@@ -267,6 +267,26 @@ describe('sign: key-based', () => {
     );
   });
 
+  it('deletes the key file when cosign fails too', async () => {
+    const pem =
+      '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nZmFpbGluZy1rZXktbWF0ZXJpYWwtb25seS1mb3ItdGVzdHM=\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----';
+    const run = await runWithFakes('sign', {
+      inputs: { images: `${registry.host}/team/app@${single.digest}`, key: pem },
+      env: {
+        FAKE_COSIGN_EXIT: '1',
+        FAKE_COSIGN_STDERR: 'Error: reading key: decrypt: encrypted: decryption failed',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errorLines(run)).toEqual([
+      expect.stringMatching(/^cosign exited with code 1: .*decryption failed/),
+    ]);
+    const keyFile = run.calls[0]?.argv[run.calls[0].argv.indexOf('--key') + 1] ?? '';
+    expect(keyFile).not.toBe('');
+    expect(existsSync(keyFile)).toBe(false);
+    expect(existsSync(path.dirname(keyFile))).toBe(false);
+  });
+
   it('refuses a key that is neither a KMS URI nor a PEM key, without echoing it', async () => {
     const run = await runWithFakes('sign', {
       inputs: { images: `${registry.host}/team/app@${single.digest}`, key: 'not-a-key-s3cr3t' },
