@@ -8,6 +8,7 @@ import { registerInstall } from './commands/install.js';
 import { registerSbom } from './commands/sbom.js';
 import { registerScan } from './commands/scan.js';
 import { registerPublish } from './commands/publish.js';
+import { registerVerify } from './commands/verify.js';
 
 // One line per subcommand; each lives in ./commands/<name>.ts.
 const program = createProgram([
@@ -19,6 +20,7 @@ const program = createProgram([
   registerSbom,
   registerScan,
   registerPublish,
+  registerVerify,
 ]);
 
 await main(program, process.argv);

@@ -1,0 +1,147 @@
+import type { Command } from 'commander';
+import { EXIT_ERROR, EXIT_OK, EXIT_POLICY, InputError } from '@release-actions/errors';
+import { parseReference } from '@release-actions/oci';
+import { openSession } from '@release-actions/sigstore';
+import {
+  cliCommand,
+  parseChecks,
+  reportFailure,
+  reportJson,
+  reportText,
+  verifyRelease,
+  type Signer,
+} from '@release-actions/verify';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { action, type CommandContext } from '../program.js';
+import { registryPassword } from './sign.js';
+
+interface VerifyFlags {
+  repository: string;
+  signer: string;
+  workflow?: string;
+  refPattern?: string;
+  oidcIssuer?: string;
+  checks?: string;
+  sourceTag?: string;
+  certificateIdentityRegexp?: string;
+  allowUnanchored?: boolean;
+  engine: string;
+  trustedRoot?: string;
+  registryUsername?: string;
+  format: string;
+}
+
+function oneOf<T extends string>(flag: string, value: string, accepted: readonly T[]): T {
+  const match = accepted.find((a) => a === value.toLowerCase());
+  if (match === undefined)
+    throw new InputError(`${flag}: "${value}" is not accepted; use one of ${accepted.join(', ')}.`);
+  return match;
+}
+
+export function registerVerify(program: Command, context: CommandContext): void {
+  program
+    .command('verify')
+    .description(
+      'Verify a release: signature, SPDX and CycloneDX SBOM attestations and SLSA provenance, on the digest, with an anchored identity policy. Exit 0 verified, 1 a check failed, 2 error.',
+    )
+    .argument('<image>', 'image reference (registry/repository@sha256:… or :tag, resolved once)')
+    .requiredOption(
+      '--repository <owner/repo>',
+      'repository that published the release (the certificate repository claim)',
+    )
+    .option(
+      '--signer <reusable-workflow|workflow>',
+      "who signed: our reusable workflow or the publisher's own workflow",
+      'reusable-workflow',
+    )
+    .option(
+      '--workflow <file>',
+      'with --signer workflow: the workflow file, e.g. .github/workflows/release.yml',
+    )
+    .option('--ref-pattern <glob>', 'ref the signing workflow ran at (default refs/tags/v*)')
+    .option('--oidc-issuer <url>', 'certificate OIDC issuer (default GitHub Actions)')
+    .option('--checks <list>', 'comma-separated: signature,sbom-spdx,sbom-cyclonedx,provenance (default all)')
+    .option('--source-tag <tag>', 'git tag the provenance must name (slsa-verifier --source-tag)')
+    .option(
+      '--certificate-identity-regexp <regexp>',
+      'expert override; must be anchored ^…$ with escaped dots',
+    )
+    .option('--allow-unanchored', 'accept a loose --certificate-identity-regexp (prints a warning)')
+    .option('--engine <cosign|native>', 'cosign binary, or native (sigstore-js, no cosign)', 'cosign')
+    .option('--trusted-root <file>', 'Sigstore TrustedRoot JSON (private deployments, offline)')
+    .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
+    .option('--format <text|json>', 'output format', 'text')
+    .action((image: string, flags: VerifyFlags) =>
+      action(async () => {
+        const logger = context.logger();
+        const format = oneOf('--format', flags.format, ['text', 'json'] as const);
+        const signer: Signer = oneOf('--signer', flags.signer, ['reusable-workflow', 'workflow'] as const);
+        const engine = oneOf('--engine', flags.engine, ['cosign', 'native'] as const);
+        const checks = parseChecks((flags.checks ?? '').split(','));
+        if (flags.trustedRoot !== undefined && !existsSync(flags.trustedRoot)) {
+          throw new InputError(`--trusted-root: ${flags.trustedRoot} does not exist.`);
+        }
+        const trustedRoot = flags.trustedRoot === undefined ? undefined : path.resolve(flags.trustedRoot);
+        const username = flags.registryUsername;
+        const password = registryPassword(username);
+        const session = openSession({
+          references: [image],
+          referenceInput: 'image',
+          registryUsername: username,
+          registryPassword: password,
+          tempRoot: os.tmpdir(),
+          logger,
+        });
+        try {
+          const report = await verifyRelease({
+            image,
+            identity: {
+              repository: flags.repository,
+              signer,
+              workflow: flags.workflow,
+              refPattern: flags.refPattern,
+              issuer: flags.oidcIssuer,
+              identityRegexp: flags.certificateIdentityRegexp,
+              allowUnanchored: Boolean(flags.allowUnanchored),
+            },
+            checks,
+            engine,
+            sourceTag: flags.sourceTag,
+            trustedRoot,
+            client: session.client,
+            credentials:
+              username !== undefined && password !== undefined
+                ? { [parseReference(image).registry]: { username, password } }
+                : undefined,
+            dockerConfigDirectory: session.dockerConfig?.directory,
+            secrets: session.secrets,
+            logger,
+          });
+          if (format === 'json') context.out(reportJson(report));
+          else {
+            const command = cliCommand({
+              image: report.reference,
+              repository: flags.repository,
+              signer,
+              workflow: flags.workflow,
+              refPattern: flags.refPattern,
+              issuer: flags.oidcIssuer,
+              checks,
+              sourceTag: flags.sourceTag,
+              engine,
+              trustedRoot: flags.trustedRoot,
+            });
+            context.out(`${reportText(report)}\n  ${command}`);
+          }
+          const failure = reportFailure(report);
+          if (failure === undefined) return EXIT_OK;
+          process.stderr.write(`release-actions: ${failure.message}\n`);
+          return report.verdict === 'error' ? EXIT_ERROR : EXIT_POLICY;
+        } finally {
+          session.dispose();
+        }
+      }),
+    );
+}

@@ -1,0 +1,72 @@
+import { PREDICATE_TYPES, type CheckName } from './checks.js';
+import type { IdentityPolicy } from './identity.js';
+import type { CheckResult } from './report.js';
+import {
+  decodeEnvelope,
+  describePredicate,
+  isCycloneDx,
+  isSpdx,
+  subjectDigests,
+  subjectMatches,
+  type Statement,
+} from './statement.js';
+import { certificateLines, notFound, policyProblem } from './cosign-output.js';
+import { parseEnvelopeLines } from './statement.js';
+
+type Outcome = Pick<CheckResult, 'status' | 'identity' | 'issuer' | 'repository' | 'rekor' | 'reason'>;
+type BundleCheck = Exclude<CheckName, 'provenance'>;
+
+/** Why a verified statement does not prove `check` for `digest`, or undefined when it does. */
+export function statementProblem(
+  statement: Statement,
+  check: BundleCheck,
+  digest: string,
+): string | undefined {
+  const wanted = PREDICATE_TYPES[check];
+  if (statement.predicateType !== wanted) {
+    return `predicate type ${statement.predicateType}, not ${wanted}`;
+  }
+  if (!subjectMatches(statement, digest)) {
+    const over = subjectDigests(statement);
+    return `subject digest mismatch: the statement is over ${over.length > 0 ? over.join(', ') : 'no digest'}, not ${digest}`;
+  }
+  if (check === 'sbom-spdx' && !isSpdx(statement.predicate)) {
+    return `predicate not SPDX: it is ${describePredicate(statement.predicate)}`;
+  }
+  if (check === 'sbom-cyclonedx' && !isCycloneDx(statement.predicate)) {
+    return `predicate not CycloneDX: it is ${describePredicate(statement.predicate)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Judges `cosign verify-attestation --type …` output: cosign checked the signatures and the
+ * identity; each DSSE line is decoded here and must be a statement over this digest whose
+ * predicate really is the SBOM format asked for.
+ */
+export function judgeAttestations(
+  stdout: string,
+  stderr: string,
+  digest: string,
+  check: BundleCheck,
+  policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository'>,
+): Outcome {
+  const seen = certificateLines(stderr);
+  if (seen.identity !== undefined) {
+    const problem = policyProblem(policy, { ...seen, repository: policy.repository });
+    if (problem !== undefined) return { status: 'failed', ...seen, reason: problem };
+  }
+  const envelopes = parseEnvelopeLines(stdout);
+  if (envelopes.length === 0) return { status: 'failed', ...seen, reason: notFound(check) };
+  let first: string | undefined;
+  for (const envelope of envelopes) {
+    const statement = decodeEnvelope(envelope);
+    const problem =
+      typeof statement === 'string'
+        ? `attestation not readable: ${statement}`
+        : statementProblem(statement, check, digest);
+    if (problem === undefined) return { status: 'passed', ...seen };
+    first ??= problem;
+  }
+  return { status: 'failed', ...seen, reason: first };
+}

@@ -1,0 +1,40 @@
+import { InputError } from '@release-actions/errors';
+
+/** What a consumer can ask `verify` to check; every one of them by default. */
+export const CHECK_NAMES = ['signature', 'sbom-spdx', 'sbom-cyclonedx', 'provenance'] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+
+/** The in-toto predicate type each kind of bundle carries, as cosign v3 writes them. */
+export const PREDICATE_TYPES = {
+  signature: 'https://sigstore.dev/cosign/sign/v1',
+  'sbom-spdx': 'https://spdx.dev/Document',
+  'sbom-cyclonedx': 'https://cyclonedx.org/bom',
+} as const;
+
+/** cosign's `--type` for each SBOM check. */
+export const COSIGN_TYPES = { 'sbom-spdx': 'spdxjson', 'sbom-cyclonedx': 'cyclonedx' } as const;
+
+/** The SLSA generator that our reusable workflow calls; slsa-verifier is told to expect it. */
+export const SLSA_CONTAINER_BUILDER_ID =
+  'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml';
+
+export function parseChecks(values: readonly string[]): CheckName[] {
+  const wanted = values.map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
+  if (wanted.length === 0) return [...CHECK_NAMES];
+  const unknown = wanted.filter((v) => !(CHECK_NAMES as readonly string[]).includes(v));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `Input 'checks': ${unknown.map((u) => `"${u}"`).join(', ')} not accepted; use any of ${CHECK_NAMES.join(', ')}.`,
+    );
+  }
+  return CHECK_NAMES.filter((name) => wanted.includes(name));
+}
+
+/** Tags slsa-verifier can compare with the provenance: a git tag name, not a ref. */
+export function checkSourceTag(tag: string | undefined): string | undefined {
+  if (tag === undefined || tag === '') return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+/-]{0,127}$/.test(tag) || tag.includes('..')) {
+    throw new InputError(`Input 'source-tag': "${tag}" is not a git tag name (e.g. v1.2.3).`);
+  }
+  return tag;
+}

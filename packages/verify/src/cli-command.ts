@@ -1,0 +1,36 @@
+import { formatCommand } from '@release-actions/tools';
+import { CHECK_NAMES, type CheckName } from './checks.js';
+import { DEFAULT_REF_PATTERN, GITHUB_ACTIONS_ISSUER, type Signer } from './identity.js';
+
+export interface CliCommandOptions {
+  image: string;
+  repository: string;
+  signer: Signer;
+  workflow?: string;
+  refPattern?: string;
+  issuer?: string;
+  checks?: readonly CheckName[];
+  sourceTag?: string;
+  engine?: 'cosign' | 'native';
+  trustedRoot?: string;
+}
+
+/** The `release-actions verify` command that repeats a verification, defaults left out. */
+export function cliCommand(options: CliCommandOptions): string {
+  const args = ['verify', options.image, '--repository', options.repository];
+  if (options.signer !== 'reusable-workflow') args.push('--signer', options.signer);
+  if (options.workflow !== undefined) args.push('--workflow', options.workflow);
+  if (options.refPattern !== undefined && options.refPattern !== DEFAULT_REF_PATTERN) {
+    args.push('--ref-pattern', options.refPattern);
+  }
+  if (options.issuer !== undefined && options.issuer !== GITHUB_ACTIONS_ISSUER) {
+    args.push('--oidc-issuer', options.issuer);
+  }
+  if (options.checks !== undefined && options.checks.join(',') !== CHECK_NAMES.join(',')) {
+    args.push('--checks', options.checks.join(','));
+  }
+  if (options.sourceTag !== undefined) args.push('--source-tag', options.sourceTag);
+  if (options.engine === 'native') args.push('--engine', 'native');
+  if (options.trustedRoot !== undefined) args.push('--trusted-root', options.trustedRoot);
+  return formatCommand('release-actions', args);
+}

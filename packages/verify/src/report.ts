@@ -1,0 +1,125 @@
+import type { CheckName } from './checks.js';
+import type { IdentityPolicy } from './identity.js';
+
+export type Engine = 'cosign' | 'native';
+export type CheckStatus = 'passed' | 'failed' | 'error';
+
+export interface RekorEntry {
+  logIndex?: number;
+  /** Seconds since the epoch, as Rekor records it. */
+  integratedTime?: number;
+}
+
+export interface CheckResult {
+  check: CheckName;
+  /** registry/repository@sha256:… — always a digest. */
+  subject: string;
+  /** os/architecture[/variant] for a platform manifest of an index. */
+  platform?: string;
+  status: CheckStatus;
+  /** The certificate identity (SAN) of the signature that was looked at. */
+  identity?: string;
+  issuer?: string;
+  /** The certificate's repository claim. */
+  repository?: string;
+  rekor?: RekorEntry;
+  /** One line, set when the check did not pass. */
+  reason?: string;
+}
+
+export interface VerifyReport {
+  /** The reference as given (tag or digest). */
+  image: string;
+  /** registry/repository@digest every check used. */
+  reference: string;
+  digest: string;
+  engine: Engine;
+  policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository' | 'description'>;
+  warning?: string;
+  checks: CheckName[];
+  results: CheckResult[];
+  /** Commands a person can run to reproduce each check by hand. */
+  commands: string[];
+  verdict: CheckStatus;
+}
+
+/** Passed only when every requested check passed on every digest; an error outranks a failure. */
+export function verdictOf(results: readonly CheckResult[]): CheckStatus {
+  if (results.length === 0) return 'error';
+  if (results.some((r) => r.status === 'error')) return 'error';
+  return results.every((r) => r.status === 'passed') ? 'passed' : 'failed';
+}
+
+export function formatRekor(rekor: RekorEntry | undefined): string {
+  if (rekor === undefined || (rekor.logIndex === undefined && rekor.integratedTime === undefined)) return '';
+  const parts: string[] = [];
+  if (rekor.logIndex !== undefined) parts.push(`#${rekor.logIndex}`);
+  if (rekor.integratedTime !== undefined && rekor.integratedTime > 0) {
+    parts.push(new Date(rekor.integratedTime * 1000).toISOString().replace('.000Z', 'Z'));
+  }
+  return parts.join(' ');
+}
+
+const MARK: Record<CheckStatus, string> = { passed: 'passed', failed: 'FAILED', error: 'ERROR' };
+
+export const TABLE_HEADERS = [
+  'check',
+  'digest',
+  'result',
+  'identity seen',
+  'issuer',
+  'Rekor entry / integrated time',
+  'reason',
+] as const;
+
+function shortDigest(subject: string, platform?: string): string {
+  const digest = subject.slice(subject.indexOf('@') + 1);
+  const short = digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
+  return platform ? `${short} (${platform})` : short;
+}
+
+export function reportRows(report: VerifyReport): string[][] {
+  return report.results.map((r) => [
+    r.check,
+    shortDigest(r.subject, r.platform),
+    MARK[r.status],
+    r.identity ?? '',
+    r.issuer ?? '',
+    formatRekor(r.rekor),
+    r.reason ?? '',
+  ]);
+}
+
+export function verdictLine(report: VerifyReport): string {
+  const failed = report.results.filter((r) => r.status !== 'passed').length;
+  if (report.verdict === 'passed') {
+    return `Verified ${report.reference}: all ${report.results.length} check(s) passed (${report.checks.join(', ')}).`;
+  }
+  return `Verification of ${report.reference} ${report.verdict === 'error' ? 'could not complete' : 'failed'}: ${failed} of ${report.results.length} check(s) did not pass.`;
+}
+
+/** Plain text for the log and the CLI: one line per check, then the reproducing commands. */
+export function reportText(report: VerifyReport): string {
+  const lines = [
+    verdictLine(report),
+    `Policy: ${report.policy.description} (identity ${report.policy.identityRegexp}, issuer ${report.policy.issuer}, repository claim ${report.policy.repository}); engine ${report.engine}.`,
+  ];
+  if (report.warning) lines.push(`Warning: ${report.warning}`);
+  for (const r of report.results) {
+    const details = [
+      r.identity ? `identity ${r.identity}` : '',
+      r.issuer ? `issuer ${r.issuer}` : '',
+      r.rekor ? `Rekor ${formatRekor(r.rekor)}` : '',
+    ].filter((d) => d.trim() !== '' && !d.endsWith(' '));
+    lines.push(
+      `  ${MARK[r.status].padEnd(6)} ${r.check.padEnd(14)} ${r.subject}${r.platform ? ` (${r.platform})` : ''}${r.reason ? ` — ${r.reason}` : ''}${details.length > 0 ? ` [${details.join('; ')}]` : ''}`,
+    );
+  }
+  lines.push('Reproduce by hand:', ...report.commands.map((c) => `  ${c}`));
+  return lines.join('\n');
+}
+
+/** The `report` output and `--format json`: the report as is, stable field names. */
+export function reportJson(report: VerifyReport): string {
+  return JSON.stringify(report);
+}
