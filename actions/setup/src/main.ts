@@ -9,7 +9,7 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
-import { installMany, TOOL_NAMES, type InstallRequest } from '@release-actions/tools';
+import { installMany, runnerToolCache, TOOL_NAMES, type InstallRequest } from '@release-actions/tools';
 
 await runAction(async () => {
   const tools = readList('tools', { accepted: TOOL_NAMES, default: [...TOOL_NAMES] });
@@ -27,7 +27,7 @@ await runAction(async () => {
 
   const installed = await installMany(
     tools.map((tool) => ({ tool, ...overrides[tool] })),
-    { mirror, logger: actionLogger },
+    { mirror, logger: actionLogger, toolCache: runnerToolCache() },
   );
 
   for (const tool of installed) {

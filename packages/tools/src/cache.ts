@@ -1,3 +1,4 @@
+import { OperationalError } from '@release-actions/errors';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,13 +40,27 @@ export function toolCacheRoot(): string {
   return process.env.RUNNER_TOOL_CACHE || userToolCache();
 }
 
+/** The runner's tool cache, for the setup action: outside a runner it must not fill a home directory. */
+export function runnerToolCache(): string {
+  const root = process.env.RUNNER_TOOL_CACHE;
+  if (!root) {
+    throw new OperationalError(
+      'RUNNER_TOOL_CACHE is not set: this action runs on a GitHub runner; elsewhere use `release-actions install`.',
+    );
+  }
+  return root;
+}
+
 /** tool-cache's arch segment: the machine's arch for the host platform, the full key otherwise. */
 export function cacheArch(platform: string): string {
   return platform === `${process.platform}-${process.arch}` ? process.arch : platform;
 }
 
-export function cacheDirectory(asset: Pick<ResolvedAsset, 'tool' | 'version' | 'platform'>): string {
-  return path.join(toolCacheRoot(), asset.tool, asset.version.replace(/^v/, ''), cacheArch(asset.platform));
+export function cacheDirectory(
+  asset: Pick<ResolvedAsset, 'tool' | 'version' | 'platform'>,
+  root: string = toolCacheRoot(),
+): string {
+  return path.join(root, asset.tool, asset.version.replace(/^v/, ''), cacheArch(asset.platform));
 }
 
 export interface CacheHit {
@@ -54,8 +69,8 @@ export interface CacheHit {
 }
 
 /** The cached install of exactly this asset (same checksum), or undefined. No network, no writes. */
-export function findCached(asset: ResolvedAsset): CacheHit | undefined {
-  const dir = cacheDirectory(asset);
+export function findCached(asset: ResolvedAsset, root?: string): CacheHit | undefined {
+  const dir = cacheDirectory(asset, root);
   if (!existsSync(`${dir}.complete`)) return undefined;
   let record: CacheRecord;
   try {

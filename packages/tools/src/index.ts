@@ -30,4 +30,4 @@ export type {
 } from './manifest.js';
 export { install, installMany, ensureTool, defaultRetryPolicy } from './install.js';
 export type { InstallOptions, Installed, InstallRequest, EnsureOptions, EnsuredTool } from './install.js';
-export { findCached, cacheDirectory, toolCacheRoot, userToolCache } from './cache.js';
+export { findCached, cacheDirectory, toolCacheRoot, userToolCache, runnerToolCache } from './cache.js';

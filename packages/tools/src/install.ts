@@ -1,7 +1,7 @@
 import { OperationalError } from '@release-actions/errors';
 import { which } from '@actions/io';
 import path from 'node:path';
-import { findCached } from './cache.js';
+import { findCached, toolCacheRoot } from './cache.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { resolveAsset, type Manifest, type PlatformKey } from './manifest.js';
@@ -27,6 +27,8 @@ export interface InstallOptions {
   retry?: RetryPolicy;
   /** A download that sends nothing for this long is retried (default 30 s). */
   idleTimeoutMs?: number;
+  /** Root of the tool cache (default RUNNER_TOOL_CACHE, else a per-user cache directory). */
+  toolCache?: string;
 }
 
 export interface Installed {
@@ -68,13 +70,15 @@ export async function install(tool: string, options: InstallOptions = {}): Promi
     );
   }
   const result = { tool, version: asset.version, platform: asset.platform, sha256: asset.sha256 };
-  const hit = findCached(asset);
+  const root = options.toolCache ?? toolCacheRoot();
+  const hit = findCached(asset, root);
   if (hit) {
     logger.info(`${tool} ${asset.version} ${asset.platform} found in the tool cache: ${hit.path}`);
     return { ...result, ...hit, source: 'cache' };
   }
   const { downloadAndCache } = await import('./installer.js');
   const cached = await downloadAndCache(asset, {
+    root,
     logger,
     retry: options.retry ?? defaultRetryPolicy(),
     idleTimeoutMs: options.idleTimeoutMs ?? envNumber('RELEASE_ACTIONS_DOWNLOAD_TIMEOUT_MS') ?? 30_000,

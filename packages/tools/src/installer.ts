@@ -24,6 +24,8 @@ import { run, ToolExitError } from './run.js';
  */
 
 export interface FetchOptions {
+  /** Root of the tool cache. */
+  root: string;
   logger: Logger;
   retry: RetryPolicy;
   idleTimeoutMs: number;
@@ -131,7 +133,7 @@ export async function downloadAndCache(asset: ResolvedAsset, options: FetchOptio
       binary: asset.binaryName,
     };
     await writeFile(path.join(staging, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
-    const dir = cacheDirectory(asset);
+    const dir = cacheDirectory(asset, options.root);
     await store(staging, dir);
     const installed = path.join(dir, asset.binaryName);
     if (!existsSync(installed))

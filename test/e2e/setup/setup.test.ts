@@ -183,7 +183,7 @@ describe('setup action', () => {
     ]);
   });
 
-  it('gives clear errors for an unknown tool and an unknown version without sha256, before any request', async () => {
+  it('gives clear errors for an unknown tool, an unknown version without sha256, a bad mirror and no runner, before any request', async () => {
     const before = server.count();
     const unknownTool = await runBundle('setup', {
       inputs: { tools: 'cosign, kubectl' },
@@ -200,6 +200,13 @@ describe('setup action', () => {
     expect(unknownVersion.exitCode).toBe(1);
     expect(errors(unknownVersion)).toEqual([
       'cosign version v9.9.9 is not in the manifest (known: v3.1.3, v3.0.6); give its sha256 too to install it.',
+    ]);
+    const noRunner = await runBundle('setup', {
+      inputs: inputs(['cosign']),
+      env: { RUNNER_TOOL_CACHE: undefined },
+    });
+    expect(errors(noRunner)).toEqual([
+      'RUNNER_TOOL_CACHE is not set: this action runs on a GitHub runner; elsewhere use `release-actions install`.',
     ]);
     const badMirror = await runBundle('setup', {
       inputs: { tools: 'helm', mirror: 'ftp://x.example' },

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '@release-actions/errors';
 import { installMany, toolCacheRoot } from '@release-actions/tools';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
 
@@ -30,11 +29,6 @@ function pairs(flag: string, values: readonly string[], tools: readonly string[]
     result.set(tool, value);
   }
   return result;
-}
-
-function restore(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
 }
 
 export function registerInstall(program: Command, context: CommandContext): void {
@@ -68,25 +62,11 @@ export function registerInstall(program: Command, context: CommandContext): void
         const checksums = pairs('--sha256', flags.sha256, tools);
         const dir = path.resolve(flags.dir ?? toolCacheRoot());
         mkdirSync(dir, { recursive: true });
-        const ownTemp = process.env.RUNNER_TEMP
-          ? undefined
-          : mkdtempSync(path.join(os.tmpdir(), 'release-actions-'));
-        const saved = { cache: process.env.RUNNER_TOOL_CACHE, temp: process.env.RUNNER_TEMP };
-        process.env.RUNNER_TOOL_CACHE = dir;
-        if (ownTemp) process.env.RUNNER_TEMP = ownTemp;
-        try {
-          const installed = await installMany(
-            tools.map((tool) => ({ tool, version: versions.get(tool), sha256: checksums.get(tool) })),
-            { mirror: flags.mirror, platform: flags.platform, logger: context.logger() },
-          );
-          context.out(installed.map((t) => `${t.tool} ${t.version} ${t.path}`).join('\n'));
-        } finally {
-          restore('RUNNER_TOOL_CACHE', saved.cache);
-          if (ownTemp) {
-            restore('RUNNER_TEMP', saved.temp);
-            rmSync(ownTemp, { recursive: true, force: true });
-          }
-        }
+        const installed = await installMany(
+          tools.map((tool) => ({ tool, version: versions.get(tool), sha256: checksums.get(tool) })),
+          { mirror: flags.mirror, platform: flags.platform, toolCache: dir, logger: context.logger() },
+        );
+        context.out(installed.map((t) => `${t.tool} ${t.version} ${t.path}`).join('\n'));
       }),
     );
 }
