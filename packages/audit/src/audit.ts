@@ -9,7 +9,7 @@ import { compareFindings, type AuditError, type AuditResult, type Finding } from
 import { buildModel } from './model.js';
 import { rule } from './rules.js';
 import { parseSource, YamlSyntaxError, type SourceFile } from './source.js';
-import { applySuppressions } from './suppress.js';
+import { applySuppressions, suppressions, type Suppression } from './suppress.js';
 
 /** Larger than any real workflow by far; above it the file is refused rather than parsed. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -24,9 +24,12 @@ export interface AuditOptions {
   logger?: Logger;
 }
 
+/** What the second pass needs of a file; the parsed document itself is not kept (memory). */
 interface FileState {
-  source: SourceFile;
+  file: string;
   raw: RawFinding[];
+  suppressions: Suppression[];
+  commentOnlyLines: Set<number>;
 }
 
 /** Parses and checks one file; the model is returned for --fix. */
@@ -41,6 +44,17 @@ export function checkSource(source: SourceFile): { ctx: CheckContext; kind: stri
     checkAction(ctx, model);
   } else return { ctx, kind: model.kind, reason: model.reason };
   return { ctx, kind: model.kind };
+}
+
+function short(sha: string): string {
+  return `${sha.slice(0, 12)}…`;
+}
+
+/** The other values of a group, at most three named: a message must stay one readable line. */
+function others(values: readonly string[], own: string, show: (v: string) => string): string {
+  const rest = values.filter((v) => v !== own);
+  const named = rest.slice(0, 3).map(show).join(', ');
+  return rest.length > 3 ? `${named} and ${rest.length - 3} more` : named;
 }
 
 /** PIN004: one action release pinned to several SHAs, or one SHA carrying several versions. */
@@ -66,10 +80,9 @@ function consistency(pins: PinRecord[]): Map<string, RawFinding[]> {
     const shas = [...new Set(list.map((p) => p.sha))];
     if (shas.length < 2) continue;
     for (const pin of list) {
-      const others = shas.filter((s) => s !== pin.sha).map((s) => s.slice(0, 12));
       push(
         pin,
-        `${pin.action} ${pin.version} is pinned here to ${pin.sha.slice(0, 12)}… and elsewhere to ${others.join(', ')}….`,
+        `${pin.action} ${pin.version} is pinned here to ${short(pin.sha)} and elsewhere to ${others(shas, pin.sha, short)}.`,
       );
     }
   }
@@ -80,7 +93,7 @@ function consistency(pins: PinRecord[]): Map<string, RawFinding[]> {
       if (!pin.version) continue;
       push(
         pin,
-        `${pin.action}@${pin.sha.slice(0, 12)}… is commented ${pin.version} here and ${versions.filter((v) => v !== pin.version).join(', ')} elsewhere.`,
+        `${pin.action}@${short(pin.sha)} is commented ${pin.version} here and ${others(versions, pin.version, (v) => v)} elsewhere.`,
       );
     }
   }
@@ -123,13 +136,18 @@ export function auditSources(inputs: readonly InputFile[], options: AuditOptions
       options.logger?.debug(`${input.file}: skipped, ${reason}`);
       continue;
     }
-    states.push({ source, raw: ctx.findings });
+    states.push({
+      file: source.file,
+      raw: ctx.findings,
+      suppressions: suppressions(source),
+      commentOnlyLines: source.commentOnlyLines,
+    });
     pins.push(...ctx.pins);
   }
   const pinFindings = consistency(pins);
   for (const state of states) {
-    const raw = [...state.raw, ...(pinFindings.get(state.source.file) ?? [])];
-    const { kept, suppressed, meta } = applySuppressions(state.source, raw);
+    const raw = [...state.raw, ...(pinFindings.get(state.file) ?? [])];
+    const { kept, suppressed, meta } = applySuppressions(state.suppressions, state.commentOnlyLines, raw);
     result.suppressed += suppressed;
     const seen = new Set<string>();
     for (const finding of [...kept, ...meta]) {
@@ -137,7 +155,7 @@ export function auditSources(inputs: readonly InputFile[], options: AuditOptions
       if (seen.has(key)) continue; // one node reached twice through an alias
       seen.add(key);
       const setting = config.rules[finding.rule];
-      if (setting?.disabled || isIgnored(config, state.source.file, finding.rule)) {
+      if (setting?.disabled || isIgnored(config, state.file, finding.rule)) {
         result.suppressed++;
         continue;
       }
@@ -145,7 +163,7 @@ export function auditSources(inputs: readonly InputFile[], options: AuditOptions
       result.findings.push({
         rule: finding.rule,
         severity: setting?.severity ?? finding.severity ?? definition.severity,
-        file: state.source.file,
+        file: state.file,
         line: finding.line,
         column: finding.column,
         message: finding.message,

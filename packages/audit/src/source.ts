@@ -14,6 +14,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
+import type { CST } from 'yaml';
 
 /** One parsed YAML file with what the rules need: the node tree, positions, and the comments by line. */
 export interface SourceFile {
@@ -21,7 +22,7 @@ export interface SourceFile {
   text: string;
   doc: Document.Parsed;
   lineCounter: LineCounter;
-  /** Comment text (after `#`) by 1-based line. */
+  /** Suppression-relevant comments: text after `#` by 1-based line (collected only when a suppression marker occurs). */
   comments: Map<number, string>;
   /** 1-based column of the `#` of each line's comment. */
   commentColumns: Map<number, number>;
@@ -50,8 +51,23 @@ export interface Position {
  */
 export function parseSource(file: string, text: string): SourceFile | undefined {
   const lineCounter = new LineCounter();
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
-  const docs = Array.from(new Composer({ prettyErrors: false }).compose(tokens, true, text.length));
+  // Comments matter for suppressions only (version comments are read from the line itself), so
+  // the token tree is walked only when the text holds one; tokens are streamed to the composer.
+  const wanted = SUPPRESSION_HINT.test(text);
+  const found: [number, string][] = [];
+  function* tap(tokens: Iterable<CST.Token>): Generator<CST.Token> {
+    for (const token of tokens) {
+      if (wanted) collectComments(token, (offset, source) => found.push([offset, source]));
+      yield token;
+    }
+  }
+  const docs = Array.from(
+    new Composer({ prettyErrors: false }).compose(
+      tap(new Parser(lineCounter.addNewLine).parse(text)),
+      true,
+      text.length,
+    ),
+  );
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) {
@@ -74,16 +90,25 @@ export function parseSource(file: string, text: string): SourceFile | undefined 
   const commentColumns = new Map<number, number>();
   const commentOnlyLines = new Set<number>();
   const starts = lineCounter.lineStarts;
-  for (const token of tokens) {
-    collectComments(token, (offset, source) => {
-      const at = lineCounter.linePos(offset);
-      comments.set(at.line, source.replace(/^#/, ''));
-      commentColumns.set(at.line, at.col);
-      const lineStart = starts[at.line - 1] ?? 0;
-      if (text.slice(lineStart, offset).trim() === '') commentOnlyLines.add(at.line);
-    });
+  for (const [offset, source] of found) {
+    const at = lineCounter.linePos(offset);
+    comments.set(at.line, source.replace(/^#/, ''));
+    commentColumns.set(at.line, at.col);
+    const lineStart = starts[at.line - 1] ?? 0;
+    if (text.slice(lineStart, offset).trim() === '') commentOnlyLines.add(at.line);
   }
   return { file, text, doc, lineCounter, comments, commentColumns, commentOnlyLines };
+}
+
+const SUPPRESSION_HINT = /(release-actions|zizmor):\s*ignore\[/;
+
+/** The comment after a scalar on its own line (`uses: x@sha # v1.2.3` → " v1.2.3"). */
+export function trailingComment(source: SourceFile, node: Node): string | undefined {
+  if (!node.range) return undefined;
+  const end = node.range[1];
+  const lineEnd = source.text.indexOf('\n', end);
+  const rest = source.text.slice(end, lineEnd < 0 ? undefined : lineEnd);
+  return /^[ \t]+#(.*?)\r?$/.exec(rest)?.[1];
 }
 
 function firstLine(message: string): string {

@@ -64,14 +64,14 @@ export function isJustified(s: Suppression): boolean {
  * Without a reason it suppresses nothing and is itself a finding (META001).
  */
 export function applySuppressions(
-  source: SourceFile,
+  all: readonly Suppression[],
+  commentOnlyLines: ReadonlySet<number>,
   findings: RawFinding[],
 ): { kept: RawFinding[]; suppressed: number; meta: RawFinding[] } {
-  const all = suppressions(source);
   const byLine = new Map<number, Suppression[]>();
   for (const s of all) {
     if (!isJustified(s)) continue;
-    const target = source.commentOnlyLines.has(s.line) ? [s.line, s.line + 1] : [s.line];
+    const target = commentOnlyLines.has(s.line) ? [s.line, s.line + 1] : [s.line];
     for (const line of target) byLine.set(line, [...(byLine.get(line) ?? []), s]);
   }
   const kept: RawFinding[] = [];

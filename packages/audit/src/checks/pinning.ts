@@ -1,6 +1,6 @@
 import type { Scalar } from 'yaml';
 import type { Action, Step, Workflow } from '../model.js';
-import { asMap, asScalar, entries, entry, position, scalarText } from '../source.js';
+import { asMap, asScalar, entries, entry, position, scalarText, trailingComment } from '../source.js';
 import { isFullTag, isSlsaGenerator, parseVersionComment, SHA_PATTERN, type UsesRef } from '../uses.js';
 import type { CheckContext } from './context.js';
 
@@ -30,9 +30,7 @@ function checkUses(ctx: CheckContext, uses: { node: Scalar; value: string; ref: 
     ctx.report('PIN001', node, `${ref.name} is referenced by "@${ref.ref}", not by a 40-hex commit SHA.`);
     return;
   }
-  const { line } = position(ctx.source, node);
-  const comment = ctx.source.comments.get(line);
-  const version = parseVersionComment(comment);
+  const version = parseVersionComment(trailingComment(ctx.source, node));
   if (version.version === undefined) {
     ctx.report('PIN002', node, `${ref.name}@${ref.ref.slice(0, 12)}… has no version comment (# vX.Y.Z).`);
   } else if (!version.full) {
