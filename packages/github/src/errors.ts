@@ -16,6 +16,13 @@ export function statusOf(error: unknown): number | undefined {
   return isRequestFailure(error) ? error.status : undefined;
 }
 
+/** Whether GitHub refused an upload because an asset of that name exists (422, code already_exists). */
+export function isAlreadyExists(error: unknown): boolean {
+  if (!isRequestFailure(error) || error.status !== 422) return false;
+  const errors = (error.response?.data as { errors?: unknown } | undefined)?.errors;
+  return Array.isArray(errors) && errors.some((e) => (e as { code?: unknown })?.code === 'already_exists');
+}
+
 /** GitHub's own message (the body's `message`), without the documentation link Octokit appends. */
 function githubMessage(error: RequestFailure): string {
   const data = error.response?.data;

@@ -2,7 +2,7 @@ import { openAsBlob } from 'node:fs';
 import { InputError, OperationalError } from '@release-actions/errors';
 import { redact, type Logger } from '@release-actions/tools';
 import { createClient, type ClientTuning, type GitHubClient } from './client.js';
-import { describeFailure, statusOf } from './errors.js';
+import { describeFailure, isAlreadyExists, statusOf } from './errors.js';
 import { describeFiles, type LocalAsset } from './files.js';
 import { checkTag, parseRepository } from './target.js';
 
@@ -140,7 +140,7 @@ export async function publishReleaseAssets(options: PublishOptions): Promise<Pub
       uploaded = await upload(octokit, found, local);
     } catch (error) {
       // 422 already_exists: another job attached the name between our listing and the upload.
-      if (statusOf(error) !== 422) throw describeFailure(error, { operation, repository, token });
+      if (!isAlreadyExists(error)) throw describeFailure(error, { operation, repository, token });
       remote = await listAssets();
       for (const asset of remote.filter((a) => a.name === local.name)) await remove(asset);
       uploaded = await call(operation, () => upload(octokit, found, local));

@@ -272,6 +272,26 @@ describe('publishReleaseAssets', () => {
     expect(release.assets.map((a) => a.data.toString())).toEqual(['{"ours":true}']);
   });
 
+  it('does not retry an upload GitHub refuses for another validation reason', async () => {
+    api.addRelease('v1.2.0');
+    api.fault({
+      server: 'uploads',
+      status: 422,
+      body: {
+        message: 'Validation Failed',
+        errors: [{ resource: 'ReleaseAsset', code: 'custom', field: 'size' }],
+      },
+    });
+
+    const error = await failure(publishReleaseAssets(options([file('a.json', '{}')])));
+
+    expect(error).toBeInstanceOf(OperationalError);
+    expect(error.message).toBe(
+      'Could not upload a.json to the release of v1.2.0: GitHub answered 422 (Validation Failed).',
+    );
+    expect(api.requests.filter((r) => r.server === 'uploads')).toHaveLength(1);
+  });
+
   it('fails when GitHub stores other bytes than the file holds', async () => {
     const release = api.addRelease('v1.2.0');
     api.transformUpload = (data) => Buffer.concat([data, Buffer.from('!')]);
