@@ -54,14 +54,15 @@ await runAction(async () => {
   const findings = selectFindings(result, minSeverity);
 
   mkdirSync(path.dirname(sarifFile), { recursive: true });
-  writeFileSync(sarifFile, formatSarif(result, findings, { severities: severityOverrides(config) }));
-  const printed =
+  const sarif = formatSarif(result, findings, { severities: severityOverrides(config) });
+  writeFileSync(sarifFile, sarif);
+  actionLogger.info(
     format === 'json'
       ? formatJson(result, findings)
       : format === 'sarif'
-        ? null
-        : formatText(result, findings);
-  actionLogger.info(printed ?? `SARIF report: ${sarifFile}`);
+        ? sarif
+        : formatText(result, findings),
+  );
   for (const f of findings) {
     annotate(level(f), `${f.message} Fix: ${f.fix}`, {
       file: f.file,

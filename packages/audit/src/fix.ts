@@ -1,11 +1,11 @@
-import { Pair, Scalar, YAMLMap, type Document } from 'yaml';
+import { isAlias, Pair, Scalar, YAMLMap, type Document } from 'yaml';
 import { inferJob } from './permissions.js';
 import { buildModel, type Job, type Step } from './model.js';
-import { asScalar, entry, parseSource, scalarText, type SourceFile } from './source.js';
+import { asScalar, entry, parseSource, scalarText, YamlSyntaxError, type SourceFile } from './source.js';
 import type { RuleId } from './rules.js';
 import { isAction } from './uses.js';
-import { readFileSync } from 'node:fs';
-import type { InputFile } from './audit.js';
+import { readFileSync, statSync } from 'node:fs';
+import { MAX_FILE_BYTES, type InputFile } from './audit.js';
 import { displayPath, expandPaths } from './discover.js';
 
 /** What --fix did to one file. */
@@ -36,6 +36,10 @@ function lineOf(source: SourceFile, node: { range?: [number, number, number] | n
 function fixCheckout(source: SourceFile, step: Step, result: FixResult): void {
   if (!step.uses || !isAction(step.uses.ref, 'actions/checkout')) return;
   const line = lineOf(source, step.uses.node);
+  if (isAlias(entry(source, step.node, 'with')?.value)) {
+    result.skipped.push(`CRED001 line ${line}: with: is an alias shared with other steps.`);
+    return;
+  }
   const existing = entry(source, step.with, PERSIST);
   if (existing) {
     if (scalarText(asScalar(source, existing.value)) !== 'false') {
@@ -78,6 +82,10 @@ function fixSecrets(source: SourceFile, step: Step, job: Job | undefined, result
   const script = step.run.value;
   if (!SECRET_EXPRESSION.test(script)) return;
   SECRET_EXPRESSION.lastIndex = 0;
+  if (isAlias(entry(source, step.node, 'run')?.value) || isAlias(entry(source, step.node, 'env')?.value)) {
+    result.skipped.push(`CRED003 line ${line}: run: or env: is an alias shared with other steps.`);
+    return;
+  }
   const shell = step.shell ?? (job?.runsOn?.toLowerCase().includes('windows') ? 'pwsh' : 'bash');
   if (!['bash', 'sh'].includes(shell.split(/\s/)[0] ?? '')) {
     result.skipped.push(`CRED003 line ${line}: shell ${shell} is not bash or sh; move the secret by hand.`);
@@ -178,7 +186,15 @@ export function fixSource(input: InputFile): FixResult {
     fixed: [],
     skipped: [],
   };
-  const source = parseSource(input.file, input.text);
+  let source: SourceFile | undefined;
+  try {
+    source = parseSource(input.file, input.text);
+  } catch (error) {
+    // The audit that follows reports the file with its line; nothing to fix in it.
+    const line = error instanceof YamlSyntaxError && error.line ? ` (line ${error.line})` : '';
+    result.skipped.push(`not valid YAML${line}.`);
+    return result;
+  }
   if (!source) return result;
   const model = buildModel(source);
   const doc = source.doc;
@@ -210,8 +226,11 @@ export function fixSources(inputs: readonly InputFile[]): FixResult[] {
 
 /** Reads the files (same scope as the audit) and computes their fixes; the caller writes them. */
 export function fixFiles(cwd: string, paths: readonly string[]): FixResult[] {
-  return expandPaths(cwd, paths).map((file) => ({
-    ...fixSource({ file: displayPath(cwd, file), text: readFileSync(file, 'utf8') }),
-    path: file,
-  }));
+  return expandPaths(cwd, paths).map((file) => {
+    const shown = displayPath(cwd, file);
+    if (statSync(file).size > MAX_FILE_BYTES) {
+      return { file: shown, before: '', after: '', fixed: [], skipped: ['too large to audit.'] };
+    }
+    return { ...fixSource({ file: shown, text: readFileSync(file, 'utf8') }), path: file };
+  });
 }

@@ -94,6 +94,31 @@ describe('audit --fix', () => {
     ]);
   });
 
+  it('leaves malformed YAML and steps sharing an anchored with: untouched', () => {
+    const [broken] = fixSources([{ file: 'broken.yml', text: 'jobs:\n  a: [\n' }]);
+    expect(broken!.after).toBe(broken!.before);
+    expect(broken!.skipped).toEqual(['not valid YAML (line 3).']);
+
+    const shared = [
+      'on: push',
+      'permissions: {}',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    permissions: {}',
+      '    steps:',
+      '      - uses: actions/setup-node@3333333333333333333333333333333333333333 # v4.4.0',
+      '        with: &with',
+      '          node-version: 22',
+      '      - uses: actions/checkout@2222222222222222222222222222222222222222 # v4.2.2',
+      '        with: *with',
+      '',
+    ].join('\n');
+    const [fixed] = fixSources([{ file: 'shared.yml', text: shared }]);
+    expect(fixed!.after).toBe(shared);
+    expect(fixed!.skipped).toEqual(['CRED001 line 11: with: is an alias shared with other steps.']);
+  });
+
   it('prints a unified diff with a/ and b/ names, empty when nothing changes', () => {
     const input = read('unhardened.yml');
     const [fixed] = fixSources([input]);

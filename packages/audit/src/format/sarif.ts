@@ -59,7 +59,8 @@ export function toSarif(
           },
         },
         automationDetails: { id: 'release-actions-audit/' },
-        columnKind: 'unicodeCodePoints',
+        // Columns are JavaScript string offsets.
+        columnKind: 'utf16CodeUnits',
         results: findings.map((f) => ({
           ruleId: f.rule,
           ruleIndex: index.get(f.rule),
