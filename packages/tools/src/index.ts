@@ -28,6 +28,8 @@ export type {
   ResolvedAsset,
   ResolveOptions,
 } from './manifest.js';
-export { install, installMany, ensureTool, defaultRetryPolicy } from './install.js';
-export type { InstallOptions, Installed, InstallRequest, EnsureOptions, EnsuredTool } from './install.js';
+export { install, installMany, defaultRetryPolicy } from './install.js';
+export type { InstallOptions, Installed, InstallRequest } from './install.js';
+export { ensureTool } from './ensure.js';
+export type { EnsureOptions, EnsuredTool } from './ensure.js';
 export { findCached, cacheDirectory, toolCacheRoot, userToolCache, runnerToolCache } from './cache.js';
