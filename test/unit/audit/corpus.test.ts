@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { auditSources, RULE_IDS, type Finding, type InputFile } from '@release-actions/audit';
@@ -81,6 +82,27 @@ describe('audit corpus', () => {
       expect([id, nearMiss.length > 0]).toEqual([id, true]);
       for (const file of nearMiss) expect(expected(file)).toEqual([]);
     }
+  });
+
+  it("is valid for GitHub's workflow parser, but for PERM004's file, whose errors sit where our findings do", async () => {
+    for (const file of groups
+      .flat()
+      .filter((f) => !f.startsWith('composite-action') && !f.startsWith('docker-action'))) {
+      const parsed = parseWorkflow({ name: file, content: read(file).text }, new NoOperationTraceWriter());
+      const errors = parsed.context.errors.getErrors().map((e) => e.message);
+      if (parsed.value) {
+        const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+        errors.push(...(template.errors ?? []).map((e) => e.Message));
+      }
+      const positions = [
+        ...new Set(errors.map((e) => /\(Line: (\d+), Col: (\d+)\)/.exec(e)!.slice(1, 3).join(':'))),
+      ];
+      const ours = expected(file)
+        .filter((e) => e.rule === 'PERM004')
+        .map((e) => `${e.line}:${e.column}`);
+      expect([file, positions]).toEqual([file, ours]);
+    }
+    expect(expected('perm004.yml')).toHaveLength(4);
   });
 
   it('gives every finding a message, a fix and a position inside the file', () => {
