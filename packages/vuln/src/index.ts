@@ -8,6 +8,7 @@ export {
 } from './severity.js';
 export type { Cutoff, Severity, SeverityCounts } from './severity.js';
 export { parseReport, readReport, reportTarget, grypeVersionOf, dbBuiltOf } from './report.js';
+export { readReportChunks, projectMatch } from './stream.js';
 export type { GrypeReport, GrypeMatch, GrypeVulnerability, GrypeArtifact, GrypeCvss } from './report.js';
 export { parseIgnoreRules, loadIgnoreFile, isExpired, ruleMatches, utcDay } from './ignore.js';
 export type { IgnoreRule } from './ignore.js';

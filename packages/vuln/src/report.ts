@@ -1,5 +1,4 @@
-import { OperationalError } from '@release-actions/errors';
-import { readFile } from 'node:fs/promises';
+import { readReportChunks, readReportFile } from './stream.js';
 
 /**
  * The parts of grype's JSON report (`grype -o json`) that the gate, the SARIF and the summary
@@ -69,49 +68,17 @@ export interface GrypeReport {
   };
 }
 
-/** Parses the text of a grype JSON report; every way it can be wrong names the file. */
-export function parseReport(text: string, file: string): GrypeReport {
-  if (text.trim() === '') throw new OperationalError(`grype report ${file} is empty.`);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new OperationalError(`grype report ${file} is not JSON: ${(error as Error).message}`);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new OperationalError(`grype report ${file} is not a grype JSON report (expected an object).`);
-  }
-  const report = data as Partial<GrypeReport>;
-  if (!Array.isArray(report.matches)) {
-    throw new OperationalError(
-      `grype report ${file} is not a grype JSON report (no "matches" list); was it written with -o json?`,
-    );
-  }
-  for (let i = 0; i < report.matches.length; i++) {
-    const match = report.matches[i] as Partial<GrypeMatch> | null;
-    if (
-      typeof match?.vulnerability?.id !== 'string' ||
-      typeof match.artifact?.name !== 'string' ||
-      match.artifact.version === undefined
-    ) {
-      throw new OperationalError(
-        `grype report ${file}: match ${i + 1} lacks vulnerability.id or artifact.name/version.`,
-      );
-    }
-  }
-  return report as GrypeReport;
+/**
+ * Parses the text of a grype JSON report; every way it can be wrong names the file. Matches are
+ * reduced to the fields in this model (see stream.ts).
+ */
+export async function parseReport(text: string, file: string): Promise<GrypeReport> {
+  return readReportChunks([Buffer.from(text)], file);
 }
 
+/** Reads a grype JSON report from disk in chunks, one match at a time (see stream.ts). */
 export async function readReport(file: string): Promise<GrypeReport> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new OperationalError(`cannot read grype report ${file}: ${why ?? (error as Error).message}`);
-  }
-  return parseReport(text, file);
+  return readReportFile(file);
 }
 
 /** What was scanned, as one string: the image reference given, or the directory / file path. */

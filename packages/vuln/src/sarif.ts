@@ -26,7 +26,8 @@ export interface SarifOptions {
 }
 
 export interface SarifOutput {
-  log: Log;
+  /** The log as objects (parsed from `text` on first use). */
+  readonly log: Log;
   /** The serialised log, as written to disk. */
   text: string;
   category: string;
@@ -174,15 +175,18 @@ function rule(finding: Finding): ReportingDescriptor {
   const { match, severity } = finding;
   const id = match.vulnerability.id;
   const link = vulnerabilityLink(match);
+  // The description is written once (fullDescription); help carries only what to do next, which
+  // keeps rules small when a large image has thousands of distinct vulnerabilities.
   const text = description(match) ?? `${id} is a ${severity} vulnerability.`;
+  const fix = fixText(match);
   return {
     id,
     shortDescription: { text: `${id} (${severity})` },
     fullDescription: { text },
     ...(link ? { helpUri: link } : {}),
     help: {
-      text: `${text}\nSeverity: ${severity}${link ? `\nMore: ${link}` : ''}`,
-      markdown: `**${id}** (${severity})\n\n${text}${link ? `\n\n[${id}](${link})` : ''}`,
+      text: `${id} (${severity}): ${fix}.${link ? ` More: ${link}` : ''}`,
+      markdown: `**${id}** (${severity}): ${fix}.${link ? ` [More about ${id}](${link})` : ''}`,
     },
     defaultConfiguration: { level: level(severity) },
     properties: {
@@ -227,10 +231,20 @@ function result(finding: Finding, ruleIndex: number, targetName: string): Result
   return out;
 }
 
-function build(evaluation: Evaluation, kept: readonly Finding[], report: GrypeReport, category: string): Log {
-  const rules: ReportingDescriptor[] = [];
+/**
+ * Serialises the log. Each rule and result is turned into JSON as soon as it is made, so the
+ * objects die young (cheap to collect) instead of a whole log tree living until one big
+ * JSON.stringify: with tens of thousands of findings that is most of the time spent here.
+ */
+function serialize(
+  evaluation: Evaluation,
+  kept: readonly Finding[],
+  report: GrypeReport,
+  category: string,
+): string {
+  const rules: string[] = [];
   const ruleIndex = new Map<string, number>();
-  const results: Result[] = new Array(kept.length);
+  const results: string[] = new Array(kept.length);
   for (let i = 0; i < kept.length; i++) {
     const finding = kept[i]!;
     const id = finding.match.vulnerability.id;
@@ -238,24 +252,35 @@ function build(evaluation: Evaluation, kept: readonly Finding[], report: GrypeRe
     if (index === undefined) {
       index = rules.length;
       ruleIndex.set(id, index);
-      rules.push(rule(finding));
+      rules.push(JSON.stringify(rule(finding)));
     }
-    results[i] = result(finding, index, evaluation.target);
+    results[i] = JSON.stringify(result(finding, index, evaluation.target));
   }
+  const version = grypeVersionOf(report);
   const run: Run = {
     tool: {
       driver: {
         name: 'grype',
-        ...(grypeVersionOf(report) ? { version: grypeVersionOf(report) } : {}),
+        ...(version ? { version } : {}),
         informationUri: 'https://github.com/anchore/grype',
-        rules,
+        rules: [],
       },
     },
     // The category is everything before the last slash; the trailing slash keeps it whole.
     automationDetails: { id: `${category}/` },
-    results,
+    results: [],
   };
-  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+  const skeleton = JSON.stringify({ $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] } satisfies Log);
+  // One join builds the text: no intermediate copies of a log that can be tens of megabytes.
+  const pieces = skeleton.split(/(?<="rules":\[|"results":\[)/);
+  if (pieces.length !== 3) throw new Error('SARIF skeleton without its rules and results lists');
+  const [head, middle, tail] = pieces as [string, string, string];
+  const parts: string[] = [head];
+  for (let i = 0; i < rules.length; i++) parts.push(i === 0 ? rules[i]! : `,${rules[i]!}`);
+  parts.push(middle);
+  for (let i = 0; i < results.length; i++) parts.push(i === 0 ? results[i]! : `,${results[i]!}`);
+  parts.push(tail);
+  return parts.join('');
 }
 
 /** Findings in the order they are kept when trimming: in force before suppressed, then most severe. */
@@ -278,8 +303,7 @@ export function toSarif(
     kept = [...evaluation.findings].sort(byImportance).slice(0, limits.results);
     reason = `${limits.results.toLocaleString('en-US')} results per run`;
   }
-  let log = build(evaluation, kept, report, category);
-  let text = JSON.stringify(log);
+  let text = serialize(evaluation, kept, report, category);
   // gzip never makes JSON this repetitive larger, so a log under the limit raw needs no check.
   // Level 1 compresses less than the uploader does: a conservative estimate, and a fast one.
   if (Buffer.byteLength(text) > limits.gzippedBytes) {
@@ -289,14 +313,18 @@ export function toSarif(
       const keep = Math.floor(kept.length * (limits.gzippedBytes / size) * 0.95);
       kept = kept.slice(0, keep);
       reason = `${(limits.gzippedBytes / 1_000_000).toFixed(0)} MB gzipped per file`;
-      log = build(evaluation, kept, report, category);
-      text = JSON.stringify(log);
+      text = serialize(evaluation, kept, report, category);
       size = gzipSync(text, { level: 1 }).length;
     }
   }
   const written = kept.length;
+  let log: Log | undefined;
   return {
-    log,
+    // Parsed only when someone asks (tests); the action and the CLI write `text`.
+    get log(): Log {
+      log ??= JSON.parse(text) as Log;
+      return log;
+    },
     text,
     category,
     written,

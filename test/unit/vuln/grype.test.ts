@@ -6,6 +6,7 @@ import {
   grypeArgs,
   parseGrypeVersion,
   parseReport,
+  readReportChunks,
   readReport,
   runGrype,
   scan,
@@ -15,7 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fakesBin } from '../../harness/run-bundle.js';
 import { grypeFixtures } from './expected.js';
-import { BUSYBOX, loadReport } from './fixtures.js';
+import { BUSYBOX, CHECK_ALL as CHECK_ALL_PATH, loadReport } from './fixtures.js';
+import type { GrypeMatch } from '@release-actions/vuln';
 
 describe('grype invocation', () => {
   it('one run: the source with its scheme, JSON always, SARIF and table when asked, never --fail-on', () => {
@@ -134,9 +136,24 @@ describe('report parsing fails closed, naming the file', () => {
       '{"matches":[{"vulnerability":{"id":"CVE-1"}}]}',
       'grype report r.json: match 1 lacks vulnerability.id or artifact.name/version.',
     ],
-  ])('%j', (text, message) => {
-    expect(() => parseReport(text, 'r.json')).toThrow(OperationalError);
-    expect(() => parseReport(text, 'r.json')).toThrow(message);
+    [
+      '{"matches":[{"vulnerability":{"id":"CVE-1"},"artifact":{"name":"a","version":"1"}}, 7]}',
+      'grype report r.json: match 2 lacks vulnerability.id or artifact.name/version.',
+    ],
+    [
+      '{"matches":[{"vulnerability":{"id":"CVE-1"},"artifact":{"name":"a","version":"1"}}',
+      'grype report r.json is not JSON: the document ends too early (truncated?).',
+    ],
+    [
+      '{"matches":[{"vulnerability":{"id":"CVE-1"},"artifact":{"name":"a","version":"1",}}]}',
+      'grype report r.json is not JSON: match 1: ',
+    ],
+    ['{"matches":[] "source": {}}', 'grype report r.json is not JSON: '],
+    ['{"matches":[}', 'grype report r.json is not JSON: unexpected "}" in the document.'],
+    ['panic: runtime error', 'grype report r.json is not JSON: '],
+  ])('%j', async (text, message) => {
+    await expect(parseReport(text, 'r.json')).rejects.toThrow(OperationalError);
+    await expect(parseReport(text, 'r.json')).rejects.toThrow(message);
   });
 
   it('reads a file; a missing one is an operational error', async () => {
@@ -147,5 +164,46 @@ describe('report parsing fails closed, naming the file', () => {
     await expect(readReport(path.join(dir, 'none.json'))).rejects.toThrow(
       `cannot read grype report ${path.join(dir, 'none.json')}: it does not exist`,
     );
+  });
+});
+
+describe('report reading in chunks', () => {
+  it('gives every fixture the same matches (id, severity, package, fix) as a whole-document parse', async () => {
+    const { grypeJsonReports } = await import('./expected.js');
+    for (const file of grypeJsonReports()) {
+      const whole = JSON.parse(readFileSync(file, 'utf8')) as {
+        matches: GrypeMatch[];
+        source: unknown;
+        descriptor: unknown;
+      };
+      const streamed = await readReport(file);
+      expect(streamed.source).toEqual(whole.source);
+      expect(streamed.descriptor).toEqual(whole.descriptor);
+      const brief = (m: GrypeMatch) => [
+        m.vulnerability.id,
+        m.vulnerability.severity,
+        m.vulnerability.fix?.state ?? '',
+        m.artifact.name,
+        m.artifact.version,
+        m.artifact.purl ?? '',
+        (m.relatedVulnerabilities ?? []).map((r) => r.id).join(','),
+      ];
+      expect(streamed.matches.map(brief)).toEqual(whole.matches.map(brief));
+    }
+  });
+
+  it('is not confused by chunk boundaries inside strings, escapes or matches', async () => {
+    const text = readFileSync(path.join(grypeFixtures, CHECK_ALL_PATH), 'utf8')
+      // Escaped quotes and backslashes in a value, to cross a boundary too.
+      .replace('"Django"', '"Dj\\\\ango \\"quoted\\" \\u00e9\\\\"');
+    const bytes = Buffer.from(text);
+    const expected = await readReportChunks([bytes], 'whole');
+    for (const size of [1, 2, 3, 7, 64, 1000]) {
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+      const report = await readReportChunks(pieces, `size ${size}`);
+      expect(report).toEqual(expected);
+    }
+    expect(expected.matches.map((m) => m.artifact.name)).toContain('Dj\\ango "quoted" é\\');
   });
 });
