@@ -1,0 +1,102 @@
+import { RegistryClient, type Resolved } from '@release-actions/oci';
+import { PREDICATE_TYPES } from '@release-actions/verify';
+import type { GitHubClaims, Sigstore } from '../../harness/sigstore.js';
+
+export const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+export const OURS = 'https://github.com/aotanami/release-actions/.github/workflows/release.yml';
+
+/** Claims of a job of our reusable workflow at `ref`, called by `repository`. */
+export function reusableClaims(repository: string, ref = 'refs/tags/v1.4.0'): GitHubClaims {
+  return {
+    identity: `${OURS}@${ref}`,
+    repository,
+    ref: 'refs/tags/v2.0.0',
+    sha: 'a'.repeat(40),
+    workflow_ref: `${repository}/.github/workflows/release.yml@refs/tags/v2.0.0`,
+    job_workflow_ref: `aotanami/release-actions/.github/workflows/release.yml@${ref}`,
+    event_name: 'push',
+  };
+}
+
+/** Claims of the publisher's own workflow `file` at `ref`. */
+export function workflowClaims(
+  repository: string,
+  file = '.github/workflows/release.yml',
+  ref = 'refs/tags/v2.0.0',
+): GitHubClaims {
+  return {
+    identity: `https://github.com/${repository}/${file}@${ref}`,
+    repository,
+    ref,
+    sha: 'b'.repeat(40),
+    workflow_ref: `${repository}/${file}@${ref}`,
+    job_workflow_ref: `${repository}/${file}@${ref}`,
+    event_name: 'push',
+  };
+}
+
+export const SPDX = {
+  spdxVersion: 'SPDX-2.3',
+  dataLicense: 'CC0-1.0',
+  SPDXID: 'SPDXRef-DOCUMENT',
+  name: 'app',
+  documentNamespace: 'https://example.com/app',
+  creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: syft'] },
+  packages: [],
+};
+
+export const CYCLONEDX = { bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [] };
+
+export type Kind = keyof typeof PREDICATE_TYPES;
+
+export function statement(name: string, digest: string, kind: Kind, predicate?: unknown): object {
+  return {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name, digest: { sha256: digest.replace(/^sha256:/, '') } }],
+    predicateType: PREDICATE_TYPES[kind],
+    predicate: predicate ?? (kind === 'sbom-spdx' ? SPDX : kind === 'sbom-cyclonedx' ? CYCLONEDX : {}),
+  };
+}
+
+export interface SignOptions {
+  claims: GitHubClaims;
+  kinds?: Kind[];
+  /** Statement digest instead of the subject's own. */
+  over?: string;
+  predicate?: Partial<Record<Kind, unknown>>;
+  /** Changes the bundle after signing (tampering). */
+  mutate?: (bundle: Record<string, unknown>) => void;
+}
+
+/** Signs a statement per kind over `subject` and attaches each bundle as cosign v3 does. */
+export async function signAndAttach(
+  sigstore: Sigstore,
+  client: RegistryClient,
+  subject: { reference: string; digest: string },
+  options: SignOptions,
+): Promise<void> {
+  const name = subject.reference.split('@')[0] as string;
+  for (const kind of options.kinds ?? (['signature', 'sbom-spdx', 'sbom-cyclonedx'] as Kind[])) {
+    const bundle = await sigstore.sign(
+      statement(name, options.over ?? subject.digest, kind, options.predicate?.[kind]),
+      options.claims,
+    );
+    options.mutate?.(bundle);
+    await client.attachArtifact(subject.reference, {
+      artifactType: BUNDLE_TYPE,
+      content: Buffer.from(JSON.stringify(bundle)),
+      annotations: {
+        'dev.sigstore.bundle.content': 'dsse-envelope',
+        'dev.sigstore.bundle.predicateType': PREDICATE_TYPES[kind],
+      },
+    });
+  }
+}
+
+export function subjects(resolved: Resolved): { reference: string; digest: string }[] {
+  const base = `${resolved.registry}/${resolved.repository}`;
+  return [
+    { reference: resolved.reference, digest: resolved.digest },
+    ...(resolved.platforms ?? []).map((p) => ({ reference: `${base}@${p.digest}`, digest: p.digest })),
+  ];
+}

@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { RegistryClient } from '@release-actions/oci';
+import { silentLogger } from '@release-actions/tools';
+import {
+  verifyRelease,
+  type CheckName,
+  type IdentityOptions,
+  type VerifyReport,
+} from '@release-actions/verify';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Layout, type BuiltIndex } from '../../harness/images.js';
+import { startRegistry, type Registry } from '../../harness/registry.js';
+import { startSigstore, type Sigstore } from '../../harness/sigstore.js';
+import {
+  CYCLONEDX,
+  reusableClaims,
+  signAndAttach,
+  subjects,
+  workflowClaims,
+  type SignOptions,
+} from './helpers.js';
+
+/**
+ * The native engine against real cryptography, offline: statements over digests of images in
+ * the loopback registry, signed through @sigstore/mock's Fulcio, Rekor and TSA, attached in the
+ * cosign v3 layout, found through the referrers tag and verified with @sigstore/verify against
+ * the mock's trusted root. Every case that must fail fails with its reason in the report.
+ */
+const REPOSITORY = 'aotanami/aotanami';
+const BUNDLE_CHECKS: CheckName[] = ['signature', 'sbom-spdx', 'sbom-cyclonedx'];
+
+let registry: Registry;
+let sigstore: Sigstore;
+let layout: Layout;
+let index: BuiltIndex;
+let dir: string;
+let trustedRoot: string;
+const client = new RegistryClient({
+  retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, deadlineMs: 1000 },
+});
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  sigstore = await startSigstore();
+  layout = new Layout();
+  index = layout.index('v2.0.0', [
+    { os: 'linux', architecture: 'amd64' },
+    { os: 'linux', architecture: 'arm64' },
+  ]);
+  layout.image('single', { os: 'linux', architecture: 'amd64' }, 'single image\n');
+  dir = mkdtempSync(path.join(os.tmpdir(), 'verify-native-'));
+  trustedRoot = path.join(dir, 'trusted_root.json');
+  writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot));
+}, 120_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  await sigstore?.stop();
+  layout?.remove();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Pushes the single image to its own repository, signs it as told, and verifies it natively. */
+async function publishAndVerify(
+  repo: string,
+  sign: SignOptions | undefined,
+  identity: Partial<IdentityOptions> = {},
+  checks: CheckName[] = BUNDLE_CHECKS,
+): Promise<VerifyReport> {
+  await layout.push('single', registry.host, repo, { destTag: 'v2.0.0' });
+  const resolved = await client.resolve(`${registry.host}/${repo}:v2.0.0`);
+  if (sign) await signAndAttach(sigstore, client, subjects(resolved)[0]!, sign);
+  return verifyRelease({
+    image: `${registry.host}/${repo}:v2.0.0`,
+    identity: { repository: REPOSITORY, signer: 'reusable-workflow', ...identity },
+    checks,
+    engine: 'native',
+    trustedRoot,
+    client,
+    logger: silentLogger,
+  });
+}
+
+function reasons(report: VerifyReport): Record<string, string | undefined> {
+  return Object.fromEntries(report.results.map((r) => [r.check, r.reason]));
+}
+
+describe('native engine, real Sigstore cryptography on loopback', () => {
+  it('passes our reusable workflow with the right repository claim, on the index and each platform', async () => {
+    await layout.push('v2.0.0', registry.host, 'good/reusable');
+    const resolved = await client.resolve(`${registry.host}/good/reusable:v2.0.0`);
+    expect(resolved.digest).toBe(index.index.digest);
+    for (const subject of subjects(resolved)) {
+      await signAndAttach(sigstore, client, subject, { claims: reusableClaims(REPOSITORY) });
+    }
+    const report = await verifyRelease({
+      image: `${registry.host}/good/reusable:v2.0.0`,
+      identity: { repository: REPOSITORY, signer: 'reusable-workflow' },
+      checks: BUNDLE_CHECKS,
+      engine: 'native',
+      trustedRoot,
+      client,
+      logger: silentLogger,
+    });
+    expect(report.verdict).toBe('passed');
+    expect(report.digest).toBe(index.index.digest);
+    expect(report.reference).toBe(`${registry.host}/good/reusable@${index.index.digest}`);
+    // 3 checks × (index + 2 platforms), every one by digest.
+    expect(report.results).toHaveLength(9);
+    expect(new Set(report.results.map((r) => r.subject.split('@')[1]))).toEqual(
+      new Set([index.index.digest, ...index.manifests.map((m) => m.digest)]),
+    );
+    expect(report.results.filter((r) => r.platform).map((r) => r.platform)).toEqual(
+      expect.arrayContaining(['linux/amd64', 'linux/arm64']),
+    );
+    for (const result of report.results) {
+      expect(result).toMatchObject({
+        status: 'passed',
+        identity:
+          'https://github.com/aotanami/release-actions/.github/workflows/release.yml@refs/tags/v1.4.0',
+        issuer: 'https://token.actions.githubusercontent.com',
+        repository: REPOSITORY,
+      });
+      expect(result.rekor?.logIndex).toEqual(expect.any(Number));
+      expect(result.rekor?.integratedTime).toBeGreaterThan(1_700_000_000);
+      expect(result.reason).toBeUndefined();
+    }
+    expect(report.commands[0]).toContain(`--certificate-github-workflow-repository ${REPOSITORY}`);
+    expect(report.commands[0]).toContain(`--trusted-root ${trustedRoot}`);
+  }, 120_000);
+
+  it("passes the publisher's own workflow with signer: workflow", async () => {
+    const report = await publishAndVerify(
+      'good/workflow',
+      { claims: workflowClaims(REPOSITORY) },
+      { signer: 'workflow', workflow: '.github/workflows/release.yml' },
+    );
+    expect(report.verdict).toBe('passed');
+    expect(report.results.map((r) => r.identity)).toEqual(
+      Array(3).fill('https://github.com/aotanami/aotanami/.github/workflows/release.yml@refs/tags/v2.0.0'),
+    );
+  }, 60_000);
+
+  it('fails a lookalike repository claim (aotanami/aotanami-evil) under our reusable workflow', async () => {
+    const report = await publishAndVerify('bad/lookalike-claim', {
+      claims: reusableClaims('aotanami/aotanami-evil'),
+    });
+    expect(report.verdict).toBe('failed');
+    for (const reason of Object.values(reasons(report))) {
+      expect(reason).toBe('repository claim mismatch: saw aotanami/aotanami-evil, wanted aotanami/aotanami');
+    }
+  }, 60_000);
+
+  it("fails a lookalike repository's own workflow with signer: workflow", async () => {
+    const report = await publishAndVerify(
+      'bad/lookalike-workflow',
+      { claims: workflowClaims('aotanami/aotanami-evil') },
+      { signer: 'workflow', workflow: '.github/workflows/release.yml' },
+    );
+    expect(report.verdict).toBe('failed');
+    expect(reasons(report)['signature']).toBe(
+      'identity mismatch: saw https://github.com/aotanami/aotanami-evil/.github/workflows/release.yml@refs/tags/v2.0.0, wanted pattern ^https://github\\.com/aotanami/aotanami/\\.github/workflows/release\\.yml@refs/tags/v[^@\\s]*$',
+    );
+  }, 60_000);
+
+  it('fails the wrong workflow file', async () => {
+    const report = await publishAndVerify(
+      'bad/workflow-file',
+      { claims: workflowClaims(REPOSITORY, '.github/workflows/nightly.yml') },
+      { signer: 'workflow', workflow: '.github/workflows/release.yml' },
+    );
+    expect(report.verdict).toBe('failed');
+    expect(reasons(report)['sbom-spdx']).toMatch(
+      /^identity mismatch: saw https:\/\/github\.com\/aotanami\/aotanami\/\.github\/workflows\/nightly\.yml@refs\/tags\/v2\.0\.0, wanted pattern /,
+    );
+  }, 60_000);
+
+  it('fails a ref that does not match ref-pattern', async () => {
+    const report = await publishAndVerify('bad/ref', {
+      claims: reusableClaims(REPOSITORY, 'refs/heads/main'),
+    });
+    expect(report.verdict).toBe('failed');
+    expect(reasons(report)['signature']).toBe(
+      `identity mismatch: saw ${'https://github.com/aotanami/release-actions/.github/workflows/release.yml@refs/heads/main'}, wanted pattern ^https://github\\.com/aotanami/release-actions/\\.github/workflows/release\\.yml@refs/tags/v[^@\\s]*$`,
+    );
+  }, 60_000);
+
+  it('fails the wrong issuer', async () => {
+    const report = await publishAndVerify('bad/issuer', {
+      claims: { ...reusableClaims(REPOSITORY), iss: 'https://token.actions.example.com' },
+    });
+    expect(report.verdict).toBe('failed');
+    expect(reasons(report)['sbom-cyclonedx']).toBe(
+      'issuer mismatch: saw https://token.actions.example.com, wanted https://token.actions.githubusercontent.com',
+    );
+  }, 60_000);
+
+  it('fails a statement over a different digest', async () => {
+    const other = `sha256:${'f'.repeat(64)}`;
+    const report = await publishAndVerify('bad/digest', { claims: reusableClaims(REPOSITORY), over: other });
+    expect(report.verdict).toBe('failed');
+    expect(reasons(report)['signature']).toBe(
+      `subject digest mismatch: the statement is over ${other}, not ${report.digest}`,
+    );
+  }, 60_000);
+
+  it('fails a tampered bundle', async () => {
+    const report = await publishAndVerify('bad/tampered', {
+      claims: reusableClaims(REPOSITORY),
+      mutate: (bundle) => {
+        // The same statement re-encoded with one more field: the DSSE signature no longer holds.
+        const envelope = bundle['dsseEnvelope'] as { payload: string };
+        const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+        envelope.payload = Buffer.from(JSON.stringify({ ...statement, extra: true })).toString('base64');
+      },
+    });
+    expect(report.verdict).toBe('failed');
+    for (const reason of Object.values(reasons(report))) {
+      expect(reason).toMatch(/^bundle does not verify \(tampered or not from the trusted root\): /);
+    }
+  }, 60_000);
+
+  it('fails an image with no attestation at all', async () => {
+    const report = await publishAndVerify('bad/none', undefined);
+    expect(report.verdict).toBe('failed');
+    expect(reasons(report)).toEqual({
+      signature: 'no signature found',
+      'sbom-spdx': 'no SPDX SBOM attestation found',
+      'sbom-cyclonedx': 'no CycloneDX SBOM attestation found',
+    });
+  }, 60_000);
+
+  it('fails an SBOM predicate that is not SPDX under spdxjson', async () => {
+    const report = await publishAndVerify(
+      'bad/not-spdx',
+      { claims: reusableClaims(REPOSITORY), predicate: { 'sbom-spdx': CYCLONEDX } },
+      {},
+      ['sbom-spdx'],
+    );
+    expect(report.verdict).toBe('failed');
+    expect(reasons(report)['sbom-spdx']).toBe('predicate not SPDX: it is a CycloneDX BOM');
+  }, 60_000);
+
+  it('fails a bundle signed under another trusted root', async () => {
+    const stranger = await startSigstore();
+    try {
+      await layout.push('single', registry.host, 'bad/root', { destTag: 'v2.0.0' });
+      const resolved = await client.resolve(`${registry.host}/bad/root:v2.0.0`);
+      await signAndAttach(stranger, client, subjects(resolved)[0]!, {
+        claims: reusableClaims(REPOSITORY),
+        kinds: ['signature'],
+      });
+    } finally {
+      await stranger.stop();
+    }
+    const report = await verifyRelease({
+      image: `${registry.host}/bad/root:v2.0.0`,
+      identity: { repository: REPOSITORY, signer: 'reusable-workflow' },
+      checks: ['signature'],
+      engine: 'native',
+      trustedRoot,
+      client,
+      logger: silentLogger,
+    });
+    expect(report.results[0]?.reason).toMatch(/^bundle does not verify/);
+  }, 60_000);
+});
