@@ -173,6 +173,9 @@ function handsToken(source: SourceFile, step: Step | undefined): boolean {
   return false;
 }
 
+const PUSH =
+  /\b(?:(?:docker|podman|helm|oras)\s+push|crane\s+(?:push|copy|cp)|skopeo\s+copy|cosign\s+(?:sign|attest|copy))\b/;
+
 /** Token needs of a run: script, from the commands it calls. */
 function scriptNeeds(script: string): Needs | undefined {
   const needs: Needs = {};
@@ -181,7 +184,8 @@ function scriptNeeds(script: string): Needs | undefined {
   if (ghCommands.length > 0) add(needs, { contents: 'write' });
   if (/\bgit\s+push\b/.test(script)) add(needs, { contents: 'write' });
   if (/\bcosign\s+(sign|attest)(-blob)?\b/.test(script)) add(needs, { 'id-token': 'write' });
-  if (/ghcr\.io/.test(script) && /\b(docker|podman|helm|oras|crane|cosign|skopeo)\b/.test(script)) {
+  // Pushing to ghcr.io needs packages: write; so may a push to a registry named by a variable.
+  if (PUSH.test(script) && (/ghcr\.io/.test(script) || /\$(\{\{|\{?[A-Za-z_])/.test(script))) {
     add(needs, { packages: 'write' });
   }
   return needs;
