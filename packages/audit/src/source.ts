@@ -115,20 +115,58 @@ function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** CST tokens are plain trees; comments are leaf tokens of type "comment" anywhere in them. */
-function collectComments(token: unknown, add: (offset: number, source: string) => void): void {
-  if (token === null || typeof token !== 'object') return;
-  if (Array.isArray(token)) {
-    for (const item of token) collectComments(item, add);
-    return;
-  }
-  const record = token as Record<string, unknown>;
-  if (record.type === 'comment' && typeof record.offset === 'number' && typeof record.source === 'string') {
-    add(record.offset, record.source);
-    return;
-  }
-  for (const key of ['start', 'sep', 'end', 'items', 'key', 'value', 'props']) {
-    if (key in record) collectComments(record[key], add);
+type CommentSink = (offset: number, source: string) => void;
+
+function scanTokens(tokens: readonly CST.Token[] | undefined, add: CommentSink): void {
+  if (!tokens) return;
+  for (const token of tokens) if (token.type === 'comment') add(token.offset, token.source);
+}
+
+/** Comments sit in the start/sep/end token lists of the CST nodes; walk only those. */
+function collectComments(token: CST.Token | undefined, add: CommentSink): void {
+  if (!token) return;
+  switch (token.type) {
+    case 'comment':
+      add(token.offset, token.source);
+      return;
+    case 'document':
+      scanTokens(token.start, add);
+      collectComments(token.value, add);
+      scanTokens(token.end, add);
+      return;
+    case 'doc-end':
+      scanTokens(token.end, add);
+      return;
+    case 'block-map':
+    case 'block-seq':
+      for (const item of token.items) {
+        scanTokens(item.start, add);
+        collectComments(item.key ?? undefined, add);
+        scanTokens(item.sep, add);
+        collectComments(item.value, add);
+      }
+      return;
+    case 'flow-collection':
+      scanTokens([token.start], add);
+      for (const item of token.items) {
+        scanTokens(item.start, add);
+        collectComments(item.key ?? undefined, add);
+        scanTokens(item.sep, add);
+        collectComments(item.value, add);
+      }
+      scanTokens(token.end, add);
+      return;
+    case 'block-scalar':
+      scanTokens(token.props, add);
+      return;
+    case 'alias':
+    case 'scalar':
+    case 'single-quoted-scalar':
+    case 'double-quoted-scalar':
+      scanTokens(token.end, add);
+      return;
+    default:
+      return;
   }
 }
 
