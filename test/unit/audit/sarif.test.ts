@@ -55,6 +55,13 @@ describe('audit reports', () => {
     expect(run.invocations![0]!.executionSuccessful).toBe(true);
   });
 
+  it('names a file outside the working directory by a file: URI', () => {
+    const outside = auditSources([{ file: '/srv/ci/build.yml', text: read('pin002.yml').text }]);
+    const location = toSarif(outside, outside.findings).runs[0]!.results![0]!.locations![0]!
+      .physicalLocation!;
+    expect(location.artifactLocation).toEqual({ uri: 'file:///srv/ci/build.yml' });
+  });
+
   it('uses the configured severity for a rule in SARIF', () => {
     const run = toSarif(result, result.findings, { severities: { PIN003: 'high' } }).runs[0]!;
     expect(run.tool.driver.rules!.find((r) => r.id === 'PIN003')!.properties!['security-severity']).toBe(

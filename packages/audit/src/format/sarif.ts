@@ -1,4 +1,5 @@
-import type { Log, ReportingDescriptor, Result } from 'sarif';
+import { pathToFileURL } from 'node:url';
+import type { ArtifactLocation, Log, ReportingDescriptor, Result } from 'sarif';
 import type { AuditResult, Finding } from '../finding.js';
 import { RULES, type Rule } from '../rules.js';
 import { SECURITY_SEVERITY, type Severity } from '../severity.js';
@@ -11,6 +12,11 @@ function level(severity: Severity): Result.level {
     : severity === 'medium'
       ? 'warning'
       : 'note';
+}
+
+/** Relative paths resolve against the checkout (%SRCROOT%); a file outside it gets a file: URI. */
+function artifact(file: string): ArtifactLocation {
+  return file.startsWith('/') ? { uri: pathToFileURL(file).href } : { uri: file, uriBaseId: '%SRCROOT%' };
 }
 
 function plain(markdown: string): string {
@@ -69,7 +75,7 @@ export function toSarif(
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' },
+                artifactLocation: artifact(f.file),
                 region: { startLine: f.line, startColumn: f.column },
               },
             },
@@ -85,7 +91,7 @@ export function toSarif(
               locations: [
                 {
                   physicalLocation: {
-                    artifactLocation: { uri: e.file, uriBaseId: '%SRCROOT%' },
+                    artifactLocation: artifact(e.file),
                     ...(e.line ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}),
                   },
                 },
