@@ -32,7 +32,7 @@ interface FileState {
   commentOnlyLines: Set<number>;
 }
 
-/** Parses and checks one file; the model is returned for --fix. */
+/** Runs the per-file rules on a parsed file; `reason` says why a file that is neither workflow nor action was skipped. */
 export function checkSource(source: SourceFile): { ctx: CheckContext; kind: string; reason?: string } {
   const ctx = new CheckContext(source);
   const model = buildModel(source);

@@ -29,11 +29,6 @@ export function referencesSecret(body: string): boolean {
   return /(^|[^\w.])secrets\s*(\.|\[)/.test(body);
 }
 
-/** A bare `secrets.NAME` (the only form --fix moves into env:). */
-export function plainSecretName(body: string): string | undefined {
-  return /^secrets\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(body)?.[1];
-}
-
 const ANY_INDEX = String.raw`(?:\[[^\]]*\]|\.\*)`;
 const PERSON = String.raw`(?:author|committer)\.(?:email|name)`;
 
