@@ -1,9 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  plainSecretName,
-  referencesSecret,
-  untrustedContext,
-} from '../../../packages/audit/src/expressions.js';
+import { referencesSecret, untrustedContext } from '../../../packages/audit/src/expressions.js';
 import { parseSuppression } from '../../../packages/audit/src/suppress.js';
 import {
   isSlsaGenerator,
