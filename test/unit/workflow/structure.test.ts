@@ -1,0 +1,461 @@
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import {
+  ancestors,
+  checkoutProblems,
+  gateProblems,
+  hardenRunnerProblems,
+  load,
+  ownAction,
+  permissionMap,
+  permissionProblems,
+  permissionTable,
+  pinProblems,
+  read,
+  RELEASE_WORKFLOW,
+  releasingJobs,
+  SLSA_GENERATOR,
+  workflowFiles,
+  type Job,
+  type Step,
+  type Workflow,
+} from './model.js';
+
+/**
+ * The rules of issue 6 over the parsed release workflow (and, where they apply to any workflow,
+ * over every workflow and example of this repository). Each rule is also shown to catch a
+ * workflow that breaks it.
+ */
+
+const text = read(RELEASE_WORKFLOW);
+const release = parse(text) as Workflow;
+const table = permissionTable(read('docs/permissions.md'));
+const pins = load<Record<string, { sha: string; tag: string }>>('test/fixtures/workflow/pins.json');
+
+/** A deep copy of release.yml changed by `edit`. */
+function mutated(edit: (workflow: Workflow & { jobs: Record<string, Job> }) => void): Workflow {
+  const copy = parse(text) as Workflow & { jobs: Record<string, Job> };
+  edit(copy);
+  return copy;
+}
+
+describe('release.yml', () => {
+  it('is a reusable workflow with the documented inputs, optional secrets and outputs', () => {
+    const call = (release.on as { workflow_call: Record<string, Record<string, Record<string, unknown>>> })
+      .workflow_call;
+    expect(Object.keys(release.on as object)).toEqual(['workflow_call']);
+    expect(Object.keys(call.inputs!)).toEqual(
+      expect.arrayContaining([
+        'image',
+        'context',
+        'dockerfile',
+        'platforms',
+        'build-args',
+        'image-digest',
+        'chart-path',
+        'chart-registry',
+        'severity-cutoff',
+        'ignore-file',
+        'only-fixed',
+        'provenance',
+        'release-tag',
+      ]),
+    );
+    for (const [name, input] of Object.entries(call.inputs!)) {
+      expect([name, typeof input.description]).toEqual([name, 'string']);
+      expect([name, input.required === true || 'default' in input]).toEqual([name, true]);
+    }
+    expect(call.inputs!['severity-cutoff']).toMatchObject({ type: 'string', default: 'high' });
+    expect(call.inputs!.provenance).toMatchObject({ type: 'boolean', default: true });
+    expect(call.inputs!['release-tag']).toMatchObject({ type: 'string', default: '' });
+    expect(call.inputs!.image).toMatchObject({ type: 'string', required: true });
+    expect(Object.keys(call.secrets!).sort()).toEqual(['registry-password', 'registry-username']);
+    for (const secret of Object.values(call.secrets!)) expect(secret.required).toBe(false);
+    expect(Object.keys(call.outputs!).sort()).toEqual([
+      'chart-digest',
+      'image-digest',
+      'sbom-asset-urls',
+      'scan-verdict',
+    ]);
+  });
+
+  it('chains build → sbom → scan → sign | provenance | chart → publish → verify', () => {
+    const jobs = release.jobs!;
+    expect(Object.keys(jobs)).toEqual([
+      'plan',
+      'build',
+      'push',
+      'sbom',
+      'scan',
+      'sign',
+      'provenance',
+      'chart',
+      'publish',
+      'verify',
+    ]);
+    expect(ancestors(release, 'sbom')).toEqual(new Set(['plan', 'push', 'build']));
+    for (const id of ['sign', 'provenance', 'chart']) {
+      expect([id, ancestors(release, id).has('scan')]).toEqual([id, true]);
+      expect([id, ancestors(release, id).has('sign') || ancestors(release, id).has('chart')]).toEqual([
+        id,
+        false,
+      ]);
+    }
+    expect(ancestors(release, 'publish')).toEqual(
+      new Set(['plan', 'build', 'push', 'sbom', 'scan', 'sign', 'provenance', 'chart']),
+    );
+    expect(ancestors(release, 'verify').has('publish')).toBe(true);
+    expect(jobs.provenance!.uses).toMatch(SLSA_GENERATOR);
+    expect(jobs.provenance!.uses).toBe(
+      'slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@v2.1.0',
+    );
+  });
+
+  it('skips build and push only when image-digest is given, and the sbom job then runs on that digest', () => {
+    expect(release.jobs!.build!.if).toMatch(/inputs\.image-digest == ''/);
+    expect(release.jobs!.sbom!.if).toMatch(/needs\.push\.result == 'skipped' && inputs\.image-digest != ''/);
+  });
+
+  it('each job runs our actions by $/ in the documented order', () => {
+    const own = (id: string) =>
+      (release.jobs![id]!.steps ?? []).map((step) => ownAction(step.uses)).filter((name) => name);
+    expect(own('sbom')).toEqual(['setup', 'sbom']);
+    expect(own('scan')).toEqual(['setup', 'scan']);
+    expect(own('sign')).toEqual(['setup', 'sign', 'attest']);
+    expect(own('chart')).toEqual(['setup', 'chart', 'sbom', 'scan', 'sign', 'attest']);
+    expect(own('publish')).toEqual(['publish']);
+    expect(own('verify')).toEqual(['setup', 'verify', 'verify']);
+    for (const job of Object.values(release.jobs!)) {
+      for (const step of job.steps ?? []) {
+        if (ownAction(step.uses)) expect(step.uses).toMatch(/^\$\/[a-z]+$/);
+      }
+    }
+  });
+
+  it('uploads SARIF with a category per target, also when the gate fails', () => {
+    for (const id of ['scan', 'chart']) {
+      const steps = release.jobs![id]!.steps!;
+      const scan = steps.find((step) => ownAction(step.uses) === 'scan')!;
+      const upload = steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
+      expect(scan.with?.category).toMatch(/^grype\/(image|chart)\//);
+      expect(upload.with).toEqual({
+        sarif_file: '${{ steps.scan.outputs.sarif }}',
+        category: '${{ steps.scan.outputs.category }}',
+      });
+      expect(upload.if).toMatch(/!cancelled\(\)/);
+      expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(scan));
+    }
+    expect(release.jobs!.scan!.steps!.find((s) => ownAction(s.uses) === 'scan')!.with!.category).not.toBe(
+      release.jobs!.chart!.steps!.find((s) => ownAction(s.uses) === 'scan')!.with!.category,
+    );
+  });
+
+  it('publishes the four SBOM assets under the names consumers rely on', () => {
+    const publish = release.jobs!.publish!.steps!.find((step) => ownAction(step.uses) === 'publish')!;
+    const files = String(publish.with!.files);
+    for (const name of [
+      'sbom-spdx.json',
+      'sbom-cyclonedx.json',
+      'helm-sbom-spdx.json',
+      'helm-sbom-cyclonedx.json',
+    ]) {
+      expect(files).toMatch(new RegExp(`/${name.replace('.', '\\.')}\\b`));
+    }
+    const chartSbom = release.jobs!.chart!.steps!.find((step) => ownAction(step.uses) === 'sbom')!;
+    expect(chartSbom.with!['output-prefix']).toBe('helm-sbom');
+    const imageSbom = release.jobs!.sbom!.steps!.find((step) => ownAction(step.uses) === 'sbom')!;
+    expect(imageSbom.with!['output-prefix']).toBe('sbom');
+  });
+
+  it('names its artifacts per call and attempt, and never restores a cache', () => {
+    for (const [id, job] of Object.entries(release.jobs!)) {
+      for (const step of job.steps ?? []) {
+        expect([id, step.uses ?? '']).not.toEqual([id, expect.stringMatching(/^actions\/cache/)]);
+        if (/^actions\/(upload|download)-artifact@/.test(step.uses ?? '')) {
+          expect(step.with!.name).toMatch(/^\$\{\{ needs\.plan\.outputs\.artifact \}\}-[a-z-]+$/);
+        }
+      }
+    }
+  });
+
+  it('sends the job token to ghcr.io only', () => {
+    const tokens = [...text.matchAll(/^.*github\.token.*$/gm)].map((m) => m[0]);
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const line of tokens) {
+      expect(line).toMatch(/needs\.plan\.outputs\.(chart-)?registry == 'ghcr\.io' && github\.token \|\| ''/);
+    }
+  });
+});
+
+describe('the gate', () => {
+  it('scan is a needs ancestor of every job that signs, attests or publishes, and each requires its pass', () => {
+    expect(releasingJobs(release)).toEqual(['chart', 'provenance', 'publish', 'sign']);
+    expect(gateProblems(release)).toEqual([]);
+  });
+
+  it('catches a signing job that does not need the gate', () => {
+    const broken = mutated((w) => {
+      w.jobs.sign!.needs = ['plan', 'sbom'];
+    });
+    expect(gateProblems(broken)).toContain('job "sign" signs, attests or publishes without needing "scan"');
+  });
+
+  it('catches a job that runs after a failed gate (always(), or no verdict check)', () => {
+    const broken = mutated((w) => {
+      w.jobs.chart!.if =
+        "${{ always() && needs.scan.result == 'success' && needs.scan.outputs.verdict == 'pass' }}";
+      w.jobs.publish!.if = "${{ !cancelled() && needs.sign.result == 'success' }}";
+    });
+    expect(gateProblems(broken)).toEqual([
+      'job "chart" runs always()',
+      `job "publish" has an if: that does not require the gate's success and verdict pass`,
+    ]);
+  });
+
+  it('catches a gate that cannot fail', () => {
+    const broken = mutated((w) => {
+      const scan = w.jobs.scan!.steps!.find((step) => ownAction(step.uses) === 'scan')!;
+      scan['continue-on-error'] = true;
+      scan.with = { ...scan.with, 'fail-build': false };
+    });
+    expect(gateProblems(broken)).toEqual([
+      'the scan step of "scan" has continue-on-error',
+      'the scan step of "scan" does not fail the build',
+    ]);
+  });
+
+  it('counts a job as releasing when it only calls the SLSA generator', () => {
+    const broken = mutated((w) => {
+      w.jobs.provenance!.needs = ['plan', 'sbom'];
+    });
+    expect(gateProblems(broken)).toContain(
+      'job "provenance" signs, attests or publishes without needing "scan"',
+    );
+  });
+});
+
+describe('permissions', () => {
+  it('docs/permissions.md has a row for every job, and each job is granted exactly that', () => {
+    expect([...table.keys()].sort()).toEqual(Object.keys(release.jobs!).sort());
+    expect(permissionProblems(release, table)).toEqual([]);
+  });
+
+  it('the table reads as documented', () => {
+    expect(table.get('plan')).toEqual({});
+    expect(table.get('sign')).toEqual({ 'id-token': 'write', packages: 'write' });
+    expect(table.get('provenance')).toEqual({ actions: 'read', 'id-token': 'write', packages: 'write' });
+    expect(table.get('publish')).toEqual({ contents: 'write' });
+  });
+
+  it('catches a scope more, a scope less, another level, and top-level permissions', () => {
+    const broken = mutated((w) => {
+      w.permissions = { contents: 'read' };
+      w.jobs.build!.permissions = { contents: 'read', packages: 'write' };
+      w.jobs.sign!.permissions = { 'id-token': 'write' };
+      w.jobs.publish!.permissions = { contents: 'read' };
+      delete w.jobs.verify!.permissions;
+    });
+    expect(permissionProblems(broken, table)).toEqual([
+      'top-level permissions are contents: read, expected {}',
+      'job "build" is granted contents: read, packages: write; docs/permissions.md says contents: read',
+      'job "sign" is granted id-token: write; docs/permissions.md says id-token: write, packages: write',
+      'job "publish" is granted contents: read; docs/permissions.md says contents: write',
+      'job "verify" has no permissions: of its own',
+    ]);
+  });
+
+  it('catches a job the table does not list, and a row for a job that does not exist', () => {
+    const broken = mutated((w) => {
+      w.jobs.extra = { permissions: {}, steps: [] };
+      delete w.jobs.plan;
+    });
+    expect(permissionProblems(broken, table)).toEqual([
+      'job "extra" has no row in docs/permissions.md',
+      'docs/permissions.md lists job "plan", which the workflow does not have',
+    ]);
+  });
+
+  it('refuses a table without its markers or with a malformed row', () => {
+    expect(() => permissionTable('| job | why |\n|---|---|\n')).toThrow(/markers/);
+    expect(() =>
+      permissionTable(
+        '<!-- permissions:start -->\n| job | contents | why |\n|---|---|---|\n| a | read |\n<!-- permissions:end -->',
+      ),
+    ).toThrow(/row "a" has 2 cells/);
+  });
+
+  it('the example caller grants at least what the jobs of release.yml ask for', () => {
+    const rank: Record<string, number> = { none: 0, read: 1, write: 2 };
+    const needed: Record<string, string> = {};
+    for (const job of Object.values(release.jobs!)) {
+      for (const [scope, level] of Object.entries(permissionMap(job.permissions))) {
+        if ((rank[level] ?? 0) > (rank[needed[scope] ?? 'none'] ?? 0)) needed[scope] = level;
+      }
+    }
+    expect(needed).toEqual({
+      actions: 'read',
+      contents: 'write',
+      'id-token': 'write',
+      packages: 'write',
+      'security-events': 'write',
+    });
+    const callers = workflowFiles()
+      .map((file) => [file, load<Workflow>(file)] as const)
+      .flatMap(([file, workflow]) =>
+        Object.entries(workflow.jobs ?? {})
+          .filter(([, job]) => /\/\.github\/workflows\/release\.yml@/.test(job.uses ?? ''))
+          .map(([id, job]) => ({ where: `${file} jobs.${id}`, granted: permissionMap(job.permissions) })),
+      );
+    expect(callers.length).toBeGreaterThan(0);
+    for (const { where, granted } of callers) expect([where, granted]).toEqual([where, needed]);
+  });
+});
+
+describe.each(workflowFiles())('%s', (file) => {
+  const workflow = load<Workflow>(file);
+
+  it('starts every job that has steps with harden-runner and an explicit egress policy', () => {
+    expect(hardenRunnerProblems(workflow)).toEqual([]);
+  });
+
+  it('sets persist-credentials: false on every checkout', () => {
+    expect(checkoutProblems(workflow)).toEqual([]);
+  });
+
+  it('pins every uses: to a full SHA with its release comment (the SLSA generator to its tag)', () => {
+    expect(pinProblems(file, read(file), pins)).toEqual([]);
+  });
+
+  it('has top-level permissions: {} and permissions on every job', () => {
+    expect(workflow.permissions).toEqual({});
+    for (const [id, job] of Object.entries(workflow.jobs ?? {})) {
+      expect([id, job.permissions !== undefined]).toEqual([id, true]);
+    }
+  });
+});
+
+describe('the workflow checks catch', () => {
+  const harden = (policy?: string, endpoints?: string): Step => ({
+    uses: 'step-security/harden-runner@b09bb98e06d4d774595224525879c09bc6e98c40',
+    with: {
+      ...(policy ? { 'egress-policy': policy } : {}),
+      ...(endpoints ? { 'allowed-endpoints': endpoints } : {}),
+    },
+  });
+
+  it('harden-runner missing, not first, without a policy, blocking nothing listed, or auditing a privileged job', () => {
+    const workflow: Workflow = {
+      jobs: {
+        none: { steps: [{ run: 'echo' }] },
+        second: { steps: [{ run: 'echo' }, harden('block', 'github.com:443')] },
+        nopolicy: { steps: [harden()] },
+        nolist: { steps: [harden('block')] },
+        writes: { permissions: { packages: 'write' }, steps: [harden('audit')] },
+        secret: {
+          permissions: {},
+          steps: [harden('audit'), { run: 'echo', env: { T: '${{ secrets.TOKEN }}' } }],
+        },
+        fine: { permissions: { contents: 'read' }, steps: [harden('audit')] },
+        called: { uses: 'owner/repo/.github/workflows/x.yml@0123456789abcdef0123456789abcdef01234567' },
+      },
+    };
+    expect(hardenRunnerProblems(workflow)).toEqual([
+      'job "none": step 1 is not step-security/harden-runner',
+      'job "second": step 1 is not step-security/harden-runner',
+      'job "nopolicy": harden-runner without egress-policy block or audit',
+      'job "nolist": egress blocked without allowed-endpoints',
+      'job "writes": egress only audited in a job with write access or secrets',
+      'job "secret": egress only audited in a job with write access or secrets',
+    ]);
+  });
+
+  it('a checkout that persists its credentials', () => {
+    const workflow: Workflow = {
+      jobs: {
+        a: {
+          steps: [
+            { uses: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1' },
+            {
+              uses: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1',
+              with: { 'persist-credentials': true },
+            },
+            {
+              uses: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1',
+              with: { 'persist-credentials': false },
+            },
+          ],
+        },
+      },
+    };
+    expect(checkoutProblems(workflow)).toEqual([
+      'job "a" step 1: actions/checkout without persist-credentials: false',
+      'job "a" step 2: actions/checkout without persist-credentials: false',
+    ]);
+  });
+
+  it('a tag, a short SHA, a SHA of another release, a wrong or missing comment, an unknown action, a generator by SHA', () => {
+    const lines = [
+      'jobs:',
+      '  a:',
+      '    steps:',
+      '      - uses: actions/checkout@v7',
+      '      - uses: actions/checkout@3d3c42e',
+      '      - uses: actions/checkout@0123456789abcdef0123456789abcdef01234567 # v7.0.1',
+      '      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.0',
+      '      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1',
+      '      - uses: someone/else@3d3c42e5aac5ba805825da76410c181273ba90b1 # v1.0.0',
+      '      - uses: $/sign',
+      '      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1',
+      '  b:',
+      '    uses: slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@f7dd8c54c2067bafc12ca7a55595d5ee9b75204a',
+      '  c:',
+      '    uses: slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@v2.1.0',
+    ].join('\n');
+    expect(pinProblems('x.yml', lines, pins)).toEqual([
+      'x.yml:4: actions/checkout@v7 is not pinned to a full commit SHA',
+      'x.yml:5: actions/checkout@3d3c42e is not pinned to a full commit SHA',
+      'x.yml:6: actions/checkout pinned to 0123456789abcdef0123456789abcdef01234567, elsewhere to 3d3c42e5aac5ba805825da76410c181273ba90b1 (v7.0.1)',
+      'x.yml:7: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 is v7.0.1, the comment says "v7.0.0"',
+      'x.yml:8: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 is v7.0.1, the comment says ""',
+      'x.yml:9: someone/else is not in test/fixtures/workflow/pins.json',
+      'x.yml:13: slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@f7dd8c54c2067bafc12ca7a55595d5ee9b75204a: the SLSA generator verifies its own tag; reference it by vX.Y.Z',
+    ]);
+  });
+});
+
+describe('the root action', () => {
+  const action = load<{ runs: { using: string; steps: Step[] }; inputs: Record<string, unknown> }>(
+    'action.yml',
+  );
+
+  it('is the composite release: setup, sbom, scan (the gate), sign, attest, all by $/', () => {
+    expect(action.runs.using).toBe('composite');
+    const own = action.runs.steps.filter((step) => step.uses).map((step) => step.uses);
+    expect(own).toEqual(['$/setup', '$/sbom', '$/scan', '$/sign', '$/attest']);
+    for (const step of action.runs.steps) {
+      expect(step['continue-on-error']).toBeUndefined();
+      expect(step.if).toBeUndefined();
+    }
+  });
+
+  it('passes the main inputs through and scans and attests the SBOMs it made', () => {
+    const step = (name: string) => action.runs.steps.find((s) => s.uses === `$/${name}`)!;
+    expect(step('sbom').with!.image).toBe('${{ inputs.image }}');
+    expect(step('sign').with!.images).toBe('${{ inputs.image }}');
+    expect(step('attest').with!.subject).toBe('${{ inputs.image }}');
+    expect(step('scan').with!.sbom).toBe('${{ steps.sbom.outputs.spdx-json }}');
+    expect(step('scan').with!['severity-cutoff']).toBe('${{ inputs.severity-cutoff }}');
+    expect(step('attest').with!['sbom-spdx']).toBe('${{ steps.sbom.outputs.spdx-json }}');
+    expect(step('attest').with!['sbom-cyclonedx']).toBe('${{ steps.sbom.outputs.cyclonedx-json }}');
+    for (const name of [
+      'image',
+      'severity-cutoff',
+      'only-fixed',
+      'ignore-file',
+      'registry-username',
+      'registry-password',
+    ]) {
+      expect(Object.keys(action.inputs)).toContain(name);
+    }
+  });
+});
