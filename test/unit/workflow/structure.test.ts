@@ -178,12 +178,29 @@ describe('release.yml', () => {
     }
   });
 
-  it('sends the job token to ghcr.io only', () => {
+  it('sends the job token to ghcr.io only, and registry credentials always as a pair', () => {
     const tokens = [...text.matchAll(/^.*github\.token.*$/gm)].map((m) => m[0]);
     expect(tokens.length).toBeGreaterThan(0);
     for (const line of tokens) {
       expect(line).toMatch(/needs\.plan\.outputs\.(chart-)?registry == 'ghcr\.io' && github\.token \|\| ''/);
     }
+    // The actions refuse a user name without a password: the user name falls back only where the token does.
+    const lines = text.split('\n');
+    expect(lines.filter((l) => /secrets\.registry-username \|\|/.test(l)).length).toBeGreaterThanOrEqual(7);
+    lines.forEach((line, index) => {
+      if (!/secrets\.registry-username \|\|/.test(line)) return;
+      const registry = /outputs\.((?:chart-)?registry) == 'ghcr\.io' && github\.actor \|\| ''/.exec(
+        line,
+      )?.[1];
+      const password = lines
+        .slice(index + 1, index + 3)
+        .find((l) => /registry-password:|REGISTRY_PASSWORD:/.test(l));
+      expect([index + 1, registry]).toEqual([index + 1, expect.stringMatching(/registry$/)]);
+      expect([index + 1, password]).toEqual([
+        index + 1,
+        expect.stringContaining(`outputs.${registry} == 'ghcr.io'`),
+      ]);
+    });
   });
 });
 
