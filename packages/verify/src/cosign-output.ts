@@ -37,17 +37,19 @@ export interface CosignSignature {
 /** The signatures in `cosign verify -o json` output (a JSON array; cosign ≤ 2 printed one per line). */
 export function parseVerifyOutput(stdout: string): CosignSignature[] | undefined {
   const items: unknown[] = [];
+  let parsedAny = false;
   for (const line of stdout.split(/\r?\n/)) {
     const text = line.trim();
     if (!text.startsWith('[') && !text.startsWith('{')) continue;
     try {
       const parsed: unknown = JSON.parse(text);
       items.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+      parsedAny = true;
     } catch {
       return undefined;
     }
   }
-  if (items.length === 0) return undefined;
+  if (!parsedAny) return undefined;
   return items.filter(isRecord).map((item) => {
     // Field names changed case across cosign versions (Critical/critical).
     const critical = (item['critical'] ?? item['Critical']) as Record<string, unknown> | undefined;

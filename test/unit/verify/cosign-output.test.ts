@@ -1,0 +1,185 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  buildIdentityPolicy,
+  certificateLines,
+  judgeAttestations,
+  judgeCosignFailure,
+  judgeSignatures,
+  parseVerifyOutput,
+} from '@release-actions/verify';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../../harness/run-bundle.js';
+
+const upstream = path.join(repoRoot, 'test', 'fixtures', 'upstream');
+const read = (file: string) => readFileSync(path.join(upstream, file), 'utf8');
+const keyless = read('cosign/verify-output/keyless-github-actions.otel-contrib-0.98.0.json');
+const keyBased = read('cosign/verify-output/key-based.cosign-README.json');
+const section = read('cosign/verify-output/keyless-github-actions.otel-README-section.md');
+const dsse = read('cosign/dsse/alpine.syft-attest.cyclonedx.dsse.json');
+const OTEL_DIGEST = 'sha256:5cea85bcbc734a3c0a641368e5a4ea9d31b472997e9f2feca57eeb4a147fcf1a';
+const OTEL_IDENTITY =
+  'https://github.com/open-telemetry/opentelemetry-collector-releases/.github/workflows/base-release.yaml@refs/tags/v0.98.0';
+const otel = buildIdentityPolicy({
+  repository: 'open-telemetry/opentelemetry-collector-releases',
+  signer: 'workflow',
+  workflow: '.github/workflows/base-release.yaml',
+});
+
+describe('cosign verify -o json', () => {
+  it('reads both signatures of the real keyless output: digest, identity, issuer, repository claim, Rekor entry', () => {
+    expect(parseVerifyOutput(keyless)).toEqual([
+      {
+        digest: OTEL_DIGEST,
+        identity: OTEL_IDENTITY,
+        issuer: 'https://token.actions.githubusercontent.com',
+        repository: 'open-telemetry/opentelemetry-collector-releases',
+        rekor: { logIndex: 84797936, integratedTime: 1712809120 },
+      },
+      {
+        digest: OTEL_DIGEST,
+        identity: OTEL_IDENTITY,
+        issuer: 'https://token.actions.githubusercontent.com',
+        repository: 'open-telemetry/opentelemetry-collector-releases',
+        rekor: { logIndex: 84797940, integratedTime: 1712809122 },
+      },
+    ]);
+  });
+
+  it('reads the JSON line out of the README section that also holds the stderr preamble', () => {
+    const line = section.split('\n').find((l) => l.startsWith('[{'));
+    expect(parseVerifyOutput(line ?? '')?.[0]?.identity).toBe(OTEL_IDENTITY);
+  });
+
+  it('passes the real output against its own publisher, and fails every mismatch with its reason', () => {
+    expect(judgeSignatures(keyless, OTEL_DIGEST, otel)).toMatchObject({
+      status: 'passed',
+      identity: OTEL_IDENTITY,
+    });
+    expect(judgeSignatures(keyless, `sha256:${'0'.repeat(64)}`, otel).reason).toBe(
+      `subject digest mismatch: the signature is over ${OTEL_DIGEST}, not sha256:${'0'.repeat(64)}`,
+    );
+    // cosign exited 0 but the certificate is not ours: checked again here, never trusted blindly.
+    const ours = buildIdentityPolicy({ repository: 'aotanami/aotanami', signer: 'reusable-workflow' });
+    expect(judgeSignatures(keyless, OTEL_DIGEST, ours).reason).toBe(
+      `identity mismatch: saw ${OTEL_IDENTITY}, wanted pattern ${ours.identityRegexp}`,
+    );
+    const evil = { ...otel, repository: 'open-telemetry/opentelemetry-collector-releases-evil' };
+    expect(judgeSignatures(keyless, OTEL_DIGEST, evil).reason).toBe(
+      'repository claim mismatch: saw open-telemetry/opentelemetry-collector-releases, wanted open-telemetry/opentelemetry-collector-releases-evil',
+    );
+    expect(judgeSignatures(keyless, OTEL_DIGEST, { ...otel, issuer: 'https://other.example' }).reason).toBe(
+      'issuer mismatch: saw https://token.actions.githubusercontent.com, wanted https://other.example',
+    );
+  });
+
+  it('fails a key-based signature (no certificate identity) and unparsable output', () => {
+    const digest = 'sha256:7a91c50d922925f152fec96ed1d84b7bc6b2079c169d68826f6cf307f22d40e6';
+    expect(parseVerifyOutput(keyBased)).toEqual([{ digest }]);
+    expect(judgeSignatures(keyBased, digest, otel).reason).toBe(
+      'the signature carries no certificate identity (key-based or legacy)',
+    );
+    expect(judgeSignatures('not json', digest, otel).reason).toBe(
+      'cosign verify printed no signature list that could be parsed',
+    );
+    expect(judgeSignatures('[]', digest, otel).reason).toBe('no signature found');
+  });
+});
+
+describe('cosign failures', () => {
+  it.each([
+    [
+      'Error: no matching signatures: none of the expected identities matched what was in the certificate, got subjects [https://github.com/x/y/.github/workflows/a.yml@refs/heads/main] with issuer https://token.actions.githubusercontent.com',
+      'signature',
+      'failed',
+      `identity mismatch: saw https://github.com/x/y/.github/workflows/a.yml@refs/heads/main, wanted pattern ${otel.identityRegexp}`,
+    ],
+    [
+      'Error: no matching attestations: none of the expected identities matched what was in the certificate, got subjects [x] with issuer https://accounts.google.com',
+      'sbom-spdx',
+      'failed',
+      'issuer mismatch: saw https://accounts.google.com, wanted https://token.actions.githubusercontent.com',
+    ],
+    [
+      // The form policy-controller prints (slsa-github-generator container README).
+      'no matching attestations:\nnone of the expected identities matched what was in the certificate',
+      'sbom-cyclonedx',
+      'failed',
+      `identity mismatch: saw an identity cosign did not print, wanted pattern ${otel.identityRegexp}`,
+    ],
+    [
+      'Error: no matching signatures: expected GitHub Workflow Repository not found in certificate',
+      'signature',
+      'failed',
+      'repository claim mismatch: wanted open-telemetry/opentelemetry-collector-releases',
+    ],
+    ['Error: no signatures found', 'signature', 'failed', 'no signature found'],
+    [
+      'Error: none of the attestations matched the predicate type: spdxjson, found: https://cyclonedx.org/bom',
+      'sbom-spdx',
+      'failed',
+      'no SPDX SBOM attestation found',
+    ],
+    [
+      'Error: verifying bundle: invalid signature when validating ASN.1 encoded signature',
+      'signature',
+      'failed',
+      'cosign rejected the signature: verifying bundle: invalid signature when validating ASN.1 encoded signature',
+    ],
+    [
+      'Error: GET https://ghcr.io/token: UNAUTHORIZED: authentication required\nmain.go:74: error during command execution: GET https://ghcr.io/token: UNAUTHORIZED: authentication required',
+      'signature',
+      'error',
+      'cosign could not check the signature: GET https://ghcr.io/token: UNAUTHORIZED: authentication required',
+    ],
+  ] as const)('%s', (stderr, check, status, reason) => {
+    expect(judgeCosignFailure(stderr, check, otel)).toMatchObject({ status, reason });
+  });
+});
+
+describe('cosign verify-attestation', () => {
+  const statement = JSON.parse(Buffer.from(JSON.parse(dsse).payload, 'base64').toString('utf8'));
+  const digest = `sha256:${statement.subject[0].digest.sha256}`;
+  const stderr =
+    'Verification for x --\nCertificate subject:  ' +
+    OTEL_IDENTITY +
+    '\nCertificate issuer URL:  https://token.actions.githubusercontent.com\n';
+
+  it('reads the certificate lines cosign prints', () => {
+    expect(certificateLines(stderr)).toEqual({
+      identity: OTEL_IDENTITY,
+      issuer: 'https://token.actions.githubusercontent.com',
+    });
+  });
+
+  it('passes the real CycloneDX DSSE line for its digest, and fails it for another digest or as SPDX', () => {
+    expect(judgeAttestations(dsse, stderr, digest, 'sbom-cyclonedx', otel)).toMatchObject({
+      status: 'passed',
+      identity: OTEL_IDENTITY,
+    });
+    expect(judgeAttestations(dsse, stderr, OTEL_DIGEST, 'sbom-cyclonedx', otel).reason).toBe(
+      `subject digest mismatch: the statement is over ${digest}, not ${OTEL_DIGEST}`,
+    );
+    expect(judgeAttestations(dsse, stderr, digest, 'sbom-spdx', otel).reason).toBe(
+      'predicate type https://cyclonedx.org/bom, not https://spdx.dev/Document',
+    );
+    expect(judgeAttestations('', stderr, digest, 'sbom-spdx', otel).reason).toBe(
+      'no SPDX SBOM attestation found',
+    );
+  });
+
+  it('passes when any of several lines holds, and says why the first one did not', () => {
+    const other = JSON.stringify({ payloadType: 'text/plain', payload: '' });
+    expect(judgeAttestations(`${other}\n${dsse}`, '', digest, 'sbom-cyclonedx', otel).status).toBe('passed');
+    expect(judgeAttestations(other, '', digest, 'sbom-cyclonedx', otel).reason).toBe(
+      'attestation not readable: payload type text/plain is not application/vnd.in-toto+json',
+    );
+  });
+
+  it('fails when the certificate cosign printed is not the expected identity', () => {
+    const ours = buildIdentityPolicy({ repository: 'aotanami/aotanami', signer: 'reusable-workflow' });
+    expect(judgeAttestations(dsse, stderr, digest, 'sbom-cyclonedx', ours).reason).toBe(
+      `identity mismatch: saw ${OTEL_IDENTITY}, wanted pattern ${ours.identityRegexp}`,
+    );
+  });
+});
