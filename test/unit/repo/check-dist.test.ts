@@ -14,9 +14,11 @@ import path from 'node:path';
 import { repoRoot } from '../../harness/run-bundle.js';
 
 /**
- * `npm run check-dist` must fail when a committed bundle no longer matches its sources and when
- * a bundle nobody committed lies in dist/. It is tried in a scratch worktree of HEAD, so the
- * real tree is never touched.
+ * `npm run check-dist` must fail when a committed bundle no longer matches its sources, when a
+ * bundle nobody committed lies in dist/, and when a bundle outlives its sources. The scripts of
+ * HEAD are tried in a scratch worktree (the real tree is never touched), trimmed to small probe
+ * actions so that each of the several builds takes a moment; whether the repository's own dist/
+ * is current is `npm run check-dist` itself, in .ci/run and CI.
  */
 
 let scratch: string;
@@ -63,15 +65,33 @@ function linkNodeModules(): void {
   }
 }
 
+function writeProbe(name: string, text: string): void {
+  mkdirSync(path.join(tree, 'actions', name, 'src'), { recursive: true });
+  writeFileSync(path.join(tree, 'actions', name, 'src', 'main.ts'), text);
+}
+
+const probeSource = [
+  "import { describeError } from '@release-actions/errors';",
+  "process.stdout.write(`${describeError(new Error('probe'))}\\n`);",
+  '',
+].join('\n');
+
 beforeAll(() => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'check-dist-'));
   tree = path.join(scratch, 'tree');
   git(repoRoot, 'worktree', 'add', '--quiet', '--detach', tree, 'HEAD');
   linkNodeModules();
-  // Start from a state where dist/ is current, whatever HEAD holds right now.
-  spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: tree, timeout: 120_000 });
-  git(tree, 'add', '--all', '--', 'dist');
-  git(tree, 'commit', '--quiet', '--allow-empty', '--no-verify', '-m', 'current dist');
+  for (const folder of ['actions', 'dist']) rmSync(path.join(tree, folder), { recursive: true, force: true });
+  rmSync(path.join(tree, 'packages', 'cli', 'src', 'main.ts'), { force: true });
+  writeProbe('probe', probeSource);
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], {
+    cwd: tree,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (build.status !== 0) throw new Error(`build: ${build.stderr}`);
+  git(tree, 'add', '--all', '--', 'actions', 'dist', 'packages/cli/src/main.ts');
+  git(tree, 'commit', '--quiet', '--no-verify', '-m', 'one probe action and its bundle');
 }, 180_000);
 
 afterAll(() => {
@@ -96,21 +116,17 @@ describe('check-dist', () => {
   }, 120_000);
 
   it('fails on a new bundle left untracked', () => {
-    mkdirSync(path.join(tree, 'actions', 'probe', 'src'), { recursive: true });
-    writeFileSync(
-      path.join(tree, 'actions', 'probe', 'src', 'main.ts'),
-      "process.stdout.write('probe\\n');\n",
-    );
-    git(tree, 'add', 'actions/probe');
+    writeProbe('second', probeSource);
+    git(tree, 'add', 'actions/second');
     git(tree, 'commit', '--quiet', '--no-verify', '-m', 'new action without its bundle');
     const result = checkDist();
     expect(result.status).toBe(1);
-    expect(result.output).toContain('?? dist/probe/index.js');
+    expect(result.output).toContain('?? dist/second/index.js');
 
-    git(tree, 'add', 'dist/probe');
+    git(tree, 'add', 'dist/second');
     git(tree, 'commit', '--quiet', '--no-verify', '-m', 'its bundle');
     expect(checkDist().status).toBe(0);
-  }, 240_000);
+  }, 120_000);
 
   it('fails when a source changed without a rebuild', () => {
     appendFileSync(
@@ -122,5 +138,15 @@ describe('check-dist', () => {
     expect(result.status).toBe(1);
     expect(result.output).toContain(' M dist/probe/index.js');
     expect(result.output).toContain('Run `npm run build` and commit dist/');
+    git(tree, 'commit', '--quiet', '--no-verify', '-am', 'rebuilt');
+    expect(checkDist().status).toBe(0);
+  }, 120_000);
+
+  it('fails when a bundle outlives its sources', () => {
+    git(tree, 'rm', '--quiet', '-r', 'actions/second');
+    git(tree, 'commit', '--quiet', '--no-verify', '-m', 'action removed, bundle kept');
+    const result = checkDist();
+    expect(result.status).toBe(1);
+    expect(result.output).toContain(' D dist/second/index.js');
   }, 120_000);
 });
