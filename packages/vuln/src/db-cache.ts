@@ -110,8 +110,10 @@ export async function saveDb(state: DbCacheState, options: DbCacheOptions): Prom
   }
   try {
     const cache = await (options.load ?? loadActionsCache)();
-    await cache.saveCache([options.dir], state.key);
-    options.logger.info(`grype DB saved to the cache as ${state.key}.`);
+    // @actions/cache reports most failures itself (a warning) and returns -1 instead of throwing.
+    const id = await cache.saveCache([options.dir], state.key);
+    if (id === -1) options.logger.info(`grype DB cache not saved under ${state.key}.`);
+    else options.logger.info(`grype DB saved to the cache as ${state.key}.`);
   } catch (error) {
     // Another job of the same day may have saved it first; either way the scan result stands.
     options.logger.warning(`grype DB cache not saved: ${(error as Error).message}`);

@@ -340,3 +340,57 @@ describe('scan action: grype database', () => {
     expect(existsSync(path.join(result.runnerTemp, 'grype-db', '6', 'vulnerability.db'))).toBe(true);
   });
 });
+
+describe('scan action: grype database cache against a loopback cache service', () => {
+  it('loads @actions/cache only on a runner, asks for the day key with the earlier days as prefix, saves after a miss', async () => {
+    const { createServer } = await import('node:http');
+    const requests: { method: string; url: string; body: string }[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        requests.push({ method: request.method ?? '', url: request.url ?? '', body });
+        // No entry for any key; reserving a key for the save is refused (a 4xx is not retried).
+        if (request.method === 'GET') response.writeHead(204).end();
+        else
+          response
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end('{"message":"refused by test"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const { result, calls } = await runScan(
+        { image: 'busybox:1.32.1' },
+        {
+          report: BUSYBOX,
+          env: {
+            ACTIONS_CACHE_URL: `http://127.0.0.1:${port}/`,
+            ACTIONS_RUNTIME_TOKEN: 'cache-token-for-test',
+          },
+        },
+      );
+      expect(result.outputs.verdict).toBe('fail');
+      expect(oneError(result)).toContain('11 findings at or above high');
+      const day = new Date().toISOString().slice(0, 10);
+      const prefix = `grype-db-${process.platform}-${process.arch}-schema6-grype0.91.2-`;
+      const lookup = requests.find((r) => r.method === 'GET')!;
+      expect(decodeURIComponent(new URL(lookup.url, 'http://x').searchParams.get('keys')!)).toBe(
+        `${prefix}${day},${prefix}`,
+      );
+      // A miss: grype downloaded the database (auto-update stays on) and the action tried to save it.
+      expect(scanCall(calls).env.GRYPE_DB_AUTO_UPDATE).toBeUndefined();
+      const reserve = requests.find((r) => r.method === 'POST')!;
+      expect(JSON.parse(reserve.body).key).toBe(`${prefix}${day}`);
+      // A cache failure is a warning (here @actions/cache's own), never the step's error.
+      expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+        'Failed to save: refused by test',
+      ]);
+      expect(result.stdout).toContain(`grype DB cache not saved under ${prefix}${day}.`);
+      expect(result.stdout).not.toContain('grype DB saved to the cache');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

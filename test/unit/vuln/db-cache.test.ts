@@ -10,7 +10,7 @@ class FakeCache implements CacheApi {
   saves: { paths: string[]; key: string }[] = [];
   constructor(
     private readonly restored: string | undefined,
-    private readonly failures: { restore?: Error; save?: Error; available?: boolean } = {},
+    private readonly failures: { restore?: Error; save?: Error; available?: boolean; saveId?: number } = {},
   ) {}
   isFeatureAvailable(): boolean {
     return this.failures.available ?? true;
@@ -23,7 +23,7 @@ class FakeCache implements CacheApi {
   async saveCache(paths: string[], key: string): Promise<number> {
     this.saves.push({ paths, key });
     if (this.failures.save) throw this.failures.save;
-    return 1;
+    return this.failures.saveId ?? 1;
   }
 }
 
@@ -146,6 +146,16 @@ describe('grype DB cache', () => {
       'warning: grype DB cache could not be restored: cache service 503',
       'warning: grype DB cache not saved: Unable to reserve cache with key, another job may be creating this cache.',
     ]);
+  });
+
+  it('a save that @actions/cache gave up on (-1) is not reported as saved', async () => {
+    const cache = new FakeCache(undefined, { saveId: -1 });
+    const setup = options(cache);
+    const state = await restoreDb(setup.options);
+    fillDb(setup.options.dir);
+    await saveDb(state, setup.options);
+    expect(setup.lines).toContain(`info: grype DB cache not saved under ${KEY}.`);
+    expect(setup.lines.some((l) => l.includes('saved to the cache'))).toBe(false);
   });
 
   it('skipped when the service is unavailable or the grype version is unknown', async () => {
