@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Layout, type BuiltIndex } from '../../harness/images.js';
+import { runWithFakes } from '../sign/helpers.js';
 import { startRegistry, type Registry } from '../../harness/registry.js';
 import { startSigstore, type Sigstore } from '../../harness/sigstore.js';
 import {
@@ -130,6 +131,29 @@ describe('native engine, real Sigstore cryptography on loopback', () => {
     expect(report.commands[0]).toContain(`--certificate-github-workflow-repository ${REPOSITORY}`);
     expect(report.commands[0]).toContain(`--trusted-root ${trustedRoot}`);
   }, 120_000);
+
+  it('runs as the shipped action bundle: engine native, trusted-root from the workspace, no cosign call', async () => {
+    const workspace = mkdtempSync(path.join(dir, 'workspace-'));
+    writeFileSync(path.join(workspace, 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot));
+    const run = await runWithFakes('verify', {
+      workspace,
+      inputs: {
+        image: `${registry.host}/good/reusable:v2.0.0`,
+        repository: REPOSITORY,
+        checks: 'signature,sbom-spdx,sbom-cyclonedx',
+        engine: 'native',
+        'trusted-root': 'trusted_root.json',
+      },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.calls.filter((c) => c.tool === 'cosign')).toEqual([]);
+    const report = JSON.parse(run.outputs['report'] ?? '{}') as VerifyReport;
+    expect(report).toMatchObject({ engine: 'native', verdict: 'passed', digest: index.index.digest });
+    expect(report.results).toHaveLength(9);
+    expect(run.summary).toContain('| signature | ');
+    expect(run.summary).toContain(`--trusted-root ${path.join(workspace, 'trusted_root.json')}`);
+  }, 60_000);
 
   it("passes the publisher's own workflow with signer: workflow", async () => {
     const report = await publishAndVerify(
