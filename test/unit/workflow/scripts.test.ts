@@ -1,15 +1,18 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildIdentityPolicy, identityMatches } from '@release-actions/verify';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Layout, SKOPEO, type BuiltIndex } from '../../harness/images.js';
+import { requireTool, startRegistry, type Registry } from '../../harness/registry.js';
 import { load, RELEASE_WORKFLOW, type Workflow } from './model.js';
 
 /**
  * The two shell steps of release.yml that decide something, run here with bash exactly as the
  * runner would (the script from the workflow file, its env, a GITHUB_OUTPUT file): the plan job's
- * input checks, and the verify job's signing identity.
+ * input checks, the push of the built image and its tagging after the gate (against a real registry
+ * on loopback), and the verify job's signing identity.
  */
 
 const workflow = load<Workflow>(RELEASE_WORKFLOW);
@@ -33,7 +36,7 @@ function run(job: string, id: string, env: Record<string, string>) {
   writeFileSync(output, '');
   writeFileSync(file, script(job, id));
   const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', file], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GITHUB_OUTPUT: output, ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GITHUB_OUTPUT: output, RUNNER_TEMP: dir, ...env },
     encoding: 'utf8',
     timeout: 10_000,
   });
@@ -43,7 +46,7 @@ function run(job: string, id: string, env: Record<string, string>) {
       .filter((line) => line.includes('='))
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
-  return { status: result.status, stdout: result.stdout, outputs };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, outputs };
 }
 
 describe('the plan step', () => {
@@ -200,5 +203,191 @@ describe('the signing identity step of the verify job', () => {
       expect([bad, result.status]).toEqual([bad, 2]);
       expect(result.outputs).toEqual({});
     }
+  });
+});
+
+describe('the push and tag steps, against a registry on loopback', () => {
+  const credentials = { username: 'release', password: 'loopback-secret-9c1f' };
+  let registry: Registry;
+  let layout: Layout;
+  let built: BuiltIndex;
+  let home: string;
+  let archive: string;
+
+  /** What the runner's skopeo finds in $HOME: a policy that accepts images, and plain HTTP to the loopback registry. */
+  function containersConfig(host: string): string {
+    const dir = mkdtempSync(path.join(scratch, 'home-'));
+    mkdirSync(path.join(dir, '.config', 'containers'), { recursive: true });
+    writeFileSync(
+      path.join(dir, '.config', 'containers', 'policy.json'),
+      JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }),
+    );
+    writeFileSync(
+      path.join(dir, '.config', 'containers', 'registries.conf'),
+      `[[registry]]\nlocation = "${host}"\ninsecure = true\n`,
+    );
+    return dir;
+  }
+
+  /** An OCI archive laid out as buildx's oci exporter writes it: index.json naming one index. */
+  function buildxArchive(): string {
+    const index = path.join(layout.dir, 'index.json');
+    writeFileSync(index, JSON.stringify({ schemaVersion: 2, manifests: [built.index] }));
+    const file = path.join(scratch, 'image.tar');
+    const tar = spawnSync('tar', ['-C', layout.dir, '-cf', file, 'oci-layout', 'index.json', 'blobs']);
+    if (tar.status !== 0) throw new Error(`tar: ${tar.stderr}`);
+    return file;
+  }
+
+  /** The repository's tags (distribution answers 404 for a repository without any). */
+  function tags(repository: string): string[] {
+    const result = spawnSync(
+      SKOPEO,
+      [
+        'list-tags',
+        '--tls-verify=false',
+        '--creds',
+        `${credentials.username}:${credentials.password}`,
+        `docker://${registry.host}/${repository}`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, HOME: home } },
+    );
+    if (result.status !== 0) {
+      if (/status code from registry 404/.test(result.stderr)) return [];
+      throw new Error(`skopeo list-tags ${repository}: ${result.stderr}`);
+    }
+    return (JSON.parse(result.stdout) as { Tags: string[] }).Tags.sort();
+  }
+
+  function hasManifest(repository: string, digest: string): boolean {
+    const result = spawnSync(
+      SKOPEO,
+      [
+        'inspect',
+        '--raw',
+        '--tls-verify=false',
+        '--creds',
+        `${credentials.username}:${credentials.password}`,
+        `docker://${registry.host}/${repository}@${digest}`,
+      ],
+      { env: { ...process.env, HOME: home } },
+    );
+    return result.status === 0;
+  }
+
+  /** The push step, with the archive where the download step puts it ($RUNNER_TEMP/image/image.tar). */
+  function push(env: Record<string, string>) {
+    const temp = path.join(scratch, `archive-${++runs}`);
+    mkdirSync(path.join(temp, 'image'), { recursive: true });
+    writeFileSync(path.join(temp, 'image', 'image.tar'), readFileSync(archive));
+    return { ...run('push', 'push', { HOME: home, RUNNER_TEMP: temp, ...env }), temp };
+  }
+
+  beforeAll(async () => {
+    requireTool(SKOPEO, 'skopeo');
+    requireTool('/usr/bin/jq', 'jq');
+    registry = await startRegistry({ auth: credentials });
+    layout = new Layout();
+    built = layout.index('v1', [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64' },
+    ]);
+    home = containersConfig(registry.host);
+    archive = buildxArchive();
+  }, 60_000);
+
+  afterAll(async () => {
+    layout?.remove();
+    await registry?.stop();
+  });
+
+  const login = () => ({
+    REGISTRY: registry.host,
+    REGISTRY_USERNAME: credentials.username,
+    REGISTRY_PASSWORD: credentials.password,
+  });
+
+  it('pushes the archive by digest, unchanged, with no tag', async () => {
+    const result = push({ ...login(), IMAGE: `${registry.host}/team/app`, BUILT_DIGEST: built.index.digest });
+    expect(result.stderr).not.toContain(credentials.password);
+    expect(result.stdout).not.toContain(credentials.password);
+    expect(result.status).toBe(0);
+    expect(result.outputs).toEqual({ digest: built.index.digest });
+    expect(tags('team/app')).toEqual([]);
+    // The index and every platform manifest arrived under their own digests.
+    for (const digest of [built.index.digest, ...built.manifests.map((m) => m.digest)]) {
+      expect([digest, hasManifest('team/app', digest)]).toEqual([digest, true]);
+    }
+  }, 60_000);
+
+  it('refuses an archive whose digest is not the one buildx reported', () => {
+    const other = `sha256:${'1'.repeat(64)}`;
+    const result = push({ ...login(), IMAGE: `${registry.host}/team/other`, BUILT_DIGEST: other });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain(
+      `::error::The OCI archive holds ${built.index.digest}, but buildx reported ${other}.`,
+    );
+    expect(hasManifest('team/other', built.index.digest)).toBe(false);
+  }, 60_000);
+
+  it('fails without the registry password, and leaves no credentials behind', () => {
+    const result = push({
+      ...login(),
+      REGISTRY_PASSWORD: '',
+      IMAGE: `${registry.host}/team/anonymous`,
+      BUILT_DIGEST: built.index.digest,
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.outputs).toEqual({});
+    expect(hasManifest('team/anonymous', built.index.digest)).toBe(false);
+    const wrong = push({
+      ...login(),
+      REGISTRY_PASSWORD: 'wrong',
+      IMAGE: `${registry.host}/team/anonymous`,
+      BUILT_DIGEST: '',
+    });
+    expect(wrong.status).not.toBe(0);
+    expect(readdirSync(wrong.temp)).not.toContain('push-auth.json');
+  }, 60_000);
+
+  it('tags the pushed digest with the release tag after the gate', async () => {
+    const tag = run('sign', 'tag', {
+      ...login(),
+      HOME: home,
+      IMAGE: `${registry.host}/team/app`,
+      DIGEST: built.index.digest,
+      TAG: 'v1.2.3',
+    });
+    expect(tag.status).toBe(0);
+    expect(tag.stdout).toContain(`Tagged ${registry.host}/team/app:v1.2.3`);
+    expect(tags('team/app')).toEqual(['v1.2.3']);
+    const digest = spawnSync(
+      SKOPEO,
+      [
+        'inspect',
+        '--raw',
+        '--tls-verify=false',
+        '--creds',
+        `${credentials.username}:${credentials.password}`,
+        `docker://${registry.host}/team/app:v1.2.3`,
+      ],
+      { env: { ...process.env, HOME: home } },
+    );
+    expect(digest.status).toBe(0);
+    const hash = spawnSync('sha256sum', [], { input: digest.stdout, encoding: 'utf8' }).stdout.split(' ')[0];
+    expect(`sha256:${hash}`).toBe(built.index.digest);
+  }, 60_000);
+
+  it('refuses to tag something that is not a digest', () => {
+    const tag = run('sign', 'tag', {
+      ...login(),
+      HOME: home,
+      IMAGE: `${registry.host}/team/app`,
+      DIGEST: 'latest',
+      TAG: 'v9',
+    });
+    expect(tag.status).toBe(2);
+    expect(tag.stdout).toContain('::error::No image digest to tag.');
+    expect(tags('team/app')).toEqual(['v1.2.3']);
   });
 });

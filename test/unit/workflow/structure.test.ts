@@ -132,6 +132,23 @@ describe('release.yml', () => {
     }
   });
 
+  it('pushes by digest only, and puts the release tag on the image after signing and attesting it', () => {
+    const push = release.jobs!.push!.steps!.find((step) => step.id === 'push')!;
+    expect(push.run).toMatch(/"docker:\/\/\$IMAGE@\$built"/);
+    expect(push.run).not.toMatch(/\$TAG/);
+    const steps = release.jobs!.sign!.steps!;
+    const tag = steps.findIndex((step) => step.id === 'tag');
+    expect(tag).toBe(steps.length - 1);
+    expect(
+      steps
+        .slice(0, tag)
+        .map((step) => ownAction(step.uses))
+        .filter(Boolean),
+    ).toEqual(['setup', 'sign', 'attest']);
+    expect(steps[tag]!.run).toMatch(/"docker:\/\/\$IMAGE:\$TAG"/);
+    expect(steps[tag]!.if).toBe("${{ needs.push.result == 'success' }}");
+  });
+
   it('uploads SARIF with a category per target, also when the gate fails', () => {
     for (const id of ['scan', 'chart']) {
       const steps = release.jobs![id]!.steps!;
