@@ -65,6 +65,14 @@ describe('@actions/workflow-parser accepts', () => {
   it('finds the files it checks', () => {
     expect(actionFiles).toContain('action.yml');
     expect(workflowFiles).toContain('.github/workflows/ci.yml');
+    // The reusable release workflow and the example callers users copy.
+    expect(workflowFiles).toEqual(
+      expect.arrayContaining([
+        '.github/workflows/release.yml',
+        'examples/release-image-and-chart.yml',
+        'examples/sign-and-verify.yml',
+      ]),
+    );
   });
 
   it.each(actionFiles)('action %s', (file) => {
