@@ -1,6 +1,13 @@
 import { InputError, OperationalError, PolicyError } from '@release-actions/errors';
 import { parseReference, subjectsOf, type Credentials, type RegistryClient } from '@release-actions/oci';
-import { ensureTool, run, ToolExitError, type Logger, type RunResult } from '@release-actions/tools';
+import {
+  ensureTool,
+  run,
+  ToolExitError,
+  type EnsureOptions,
+  type Logger,
+  type RunResult,
+} from '@release-actions/tools';
 import { judgeAttestations } from './attestation.js';
 import { checkSourceTag, type CheckName } from './checks.js';
 import {
@@ -33,6 +40,8 @@ export interface VerifyOptions {
   logger: Logger;
   /** One tool run; default 5 minutes. */
   timeoutMs?: number;
+  /** Where a tool missing from PATH is installed from (mirror, tool cache). */
+  install?: Pick<EnsureOptions, 'mirror' | 'toolCache' | 'retry'>;
 }
 
 interface Target {
@@ -124,8 +133,10 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
   });
 
   const needsCosign = options.engine === 'cosign' && options.checks.some((c) => c !== 'provenance');
-  if (needsCosign) await ensureTool('cosign', { logger: options.logger });
-  if (options.checks.includes('provenance')) await ensureTool('slsa-verifier', { logger: options.logger });
+  if (needsCosign) await ensureTool('cosign', { ...options.install, logger: options.logger });
+  if (options.checks.includes('provenance')) {
+    await ensureTool('slsa-verifier', { ...options.install, logger: options.logger });
+  }
 
   let native: typeof import('./native.js') | undefined;
   let verifier: Awaited<ReturnType<(typeof import('./native.js'))['loadVerifier']>> | undefined;

@@ -514,3 +514,36 @@ describe('release-actions verify, cosign engine failure modes', () => {
     expect(stderr.join('')).toContain('--format: "yaml" is not accepted; use one of text, json.');
   });
 });
+
+describe('verifyRelease without the tools', () => {
+  it('is an error (exit 2) when cosign is neither on PATH nor installable', async () => {
+    const { verifyRelease } = await import('@release-actions/verify');
+    const { RegistryClient } = await import('@release-actions/oci');
+    const { exitCodeFor } = await import('@release-actions/errors');
+    const { silentLogger } = await import('@release-actions/tools');
+    process.env.PATH = '/usr/bin:/bin';
+    const toolCache = mkdtempSync(path.join(os.tmpdir(), 'verify-tools-'));
+    const attempt = verifyRelease({
+      image: `${registry.host}/aotanami/one@${single}`,
+      identity: { repository: 'aotanami/aotanami', signer: 'reusable-workflow' },
+      checks: ['signature'],
+      engine: 'cosign',
+      client: new RegistryClient(),
+      logger: silentLogger,
+      install: {
+        mirror: 'http://127.0.0.1:9',
+        toolCache,
+        retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, deadlineMs: 1000 },
+      },
+    });
+    const error = await attempt.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(exitCodeFor(error)).toBe(2);
+    expect((error as Error).message).toMatch(/cosign/);
+    expect((error as Error).message).not.toMatch(/\n/);
+    rmSync(toolCache, { recursive: true, force: true });
+  }, 60_000);
+});
