@@ -12,6 +12,6 @@ export function workflowTables(workflow: unknown): string;
 export function replaceRegion(text: string, name: string, content: string): string | undefined;
 export function insertMarkers(text: string): string;
 export function renderReadme(text: string, action: ActionMetadata): string;
-export function renderWorkflowDoc(text: string, workflow: unknown): string;
+export function renderWorkflowDoc(text: string, workflow: unknown, rootAction?: ActionMetadata): string;
 export function actionFolders(root: string): string[];
 export function generate(root: string): Map<string, { current: string; generated: string }>;

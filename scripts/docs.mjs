@@ -1,7 +1,8 @@
 // Writes the inputs and outputs tables of every <name>/README.md from its <name>/action.yml, and the
-// inputs, secrets and outputs of the reusable workflow into docs/reusable-workflow.md, between marker
-// comments. Only the text between the markers is ever replaced; a README without markers gets them
-// once, after its title and introduction (before its first "## " heading).
+// inputs, secrets and outputs of the reusable workflow (and those of the root action) into
+// docs/reusable-workflow.md, between marker comments. Only the text between the markers is ever
+// replaced; a README without markers gets them once, after its title and introduction (before its
+// first "## " heading).
 //
 //   npm run docs            rewrite what is out of date
 //   npm run docs -- --check list what is out of date and exit 1, writing nothing
@@ -154,10 +155,22 @@ export function renderReadme(text, action) {
   return out;
 }
 
-export function renderWorkflowDoc(text, workflow) {
-  const replaced = replaceRegion(text, 'workflow', workflowTables(workflow));
-  if (replaced === undefined) throw new Error(`${start('workflow')} … ${end('workflow')} are missing`);
-  return replaced;
+/**
+ * The workflow guide: the reusable workflow's tables and, given the root action.yml, the inputs and
+ * outputs of the composite release action.
+ */
+export function renderWorkflowDoc(text, workflow, rootAction) {
+  const regions = [['workflow', workflowTables(workflow)]];
+  if (rootAction !== undefined) {
+    regions.push(['release-inputs', inputsTable(rootAction)], ['release-outputs', outputsTable(rootAction)]);
+  }
+  let out = text;
+  for (const [name, content] of regions) {
+    const replaced = replaceRegion(out, name, content);
+    if (replaced === undefined) throw new Error(`${start(name)} … ${end(name)} are missing`);
+    out = replaced;
+  }
+  return out;
 }
 
 /** <name> folders holding both action.yml and README.md, sorted. */
@@ -189,7 +202,9 @@ export function generate(root) {
   }
   if (existsSync(path.join(root, WORKFLOW_FILE)) && existsSync(path.join(root, WORKFLOW_DOC))) {
     const workflow = parse(readFileSync(path.join(root, WORKFLOW_FILE), 'utf8')) ?? {};
-    add(WORKFLOW_DOC, (text) => renderWorkflowDoc(text, workflow));
+    const rootFile = path.join(root, 'action.yml');
+    const rootAction = existsSync(rootFile) ? (parse(readFileSync(rootFile, 'utf8')) ?? {}) : undefined;
+    add(WORKFLOW_DOC, (text) => renderWorkflowDoc(text, workflow, rootAction));
   }
   return files;
 }
