@@ -14,13 +14,16 @@ import { parse } from 'yaml';
 export const WORKFLOW_FILE = '.github/workflows/release.yml';
 export const WORKFLOW_DOC = 'docs/reusable-workflow.md';
 
-/** One table cell: a single line, pipes escaped, `<` escaped outside code spans (else it reads as HTML). */
+/**
+ * One table cell: a single line, pipes escaped; outside code spans `<` (else it reads as HTML) and
+ * `*` (else two of them make emphasis) escaped.
+ */
 export function cell(value) {
   if (value === undefined || value === null) return '';
   const text = String(value).replace(/\s+/g, ' ').trim();
   return text
     .split('`')
-    .map((part, index) => (index % 2 === 0 ? part.replace(/</g, '&lt;') : part))
+    .map((part, index) => (index % 2 === 0 ? part.replace(/</g, '&lt;').replace(/\*/g, '\\*') : part))
     .join('`')
     .replace(/\|/g, '\\|');
 }
