@@ -12,7 +12,9 @@
 //                      file; "none" means the image has no attestation of that type.
 // Like cosign, it applies --certificate-identity-regexp, --certificate-oidc-issuer and
 // --certificate-github-workflow-repository to the certificate and fails with cosign's messages.
-// FAKE_COSIGN_UNSIGNED=1: the image has no signature at all.
+// FAKE_COSIGN_UNSIGNED=1: the image has no signature at all. FAKE_COSIGN_NEW_BUNDLE_FORMAT=1: verify
+// prints what cosign v3 prints for new-format bundles (type https://sigstore.dev/cosign/sign/v1,
+// "optional": {}).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { flag, upstream } from './lib.mjs';
@@ -99,6 +101,12 @@ export async function verify(command, argv) {
   if (command === 'verify') {
     if (process.env.FAKE_COSIGN_AS_IS !== '1') {
       for (const s of good) s.critical.image['docker-manifest-digest'] = digest;
+    }
+    if (process.env.FAKE_COSIGN_NEW_BUNDLE_FORMAT === '1') {
+      for (const s of good) {
+        s.critical.type = 'https://sigstore.dev/cosign/sign/v1';
+        s.optional = {};
+      }
     }
     process.stderr.write(preamble(reference));
     process.stdout.write(`${JSON.stringify(good)}\n`);

@@ -53,7 +53,12 @@ export function judgeAttestations(
 ): Outcome {
   const seen = certificateLines(stderr);
   if (seen.identity !== undefined) {
-    const problem = policyProblem(policy, { ...seen, repository: policy.repository });
+    // cosign applied the identity flags; what it printed is compared again, the rest it covered.
+    const problem = policyProblem(policy, {
+      identity: seen.identity,
+      issuer: seen.issuer ?? policy.issuer,
+      repository: policy.repository,
+    });
     if (problem !== undefined) return { status: 'failed', ...seen, reason: problem };
   }
   const envelopes = parseEnvelopeLines(stdout);

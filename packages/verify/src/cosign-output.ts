@@ -28,6 +28,11 @@ function num(value: unknown): number | undefined {
 
 export interface CosignSignature {
   digest?: string;
+  /**
+   * `optional` was null: a key-based signature. cosign v3 prints `optional: {}` for the new bundle
+   * format (no certificate fields at all); that is not key-based, the identity flags were applied.
+   */
+  keyBased?: boolean;
   identity?: string;
   issuer?: string;
   repository?: string;
@@ -53,11 +58,13 @@ export function parseVerifyOutput(stdout: string): CosignSignature[] | undefined
   return items.filter(isRecord).map((item) => {
     // Field names changed case across cosign versions (Critical/critical).
     const critical = (item['critical'] ?? item['Critical']) as Record<string, unknown> | undefined;
-    const optional = (item['optional'] ?? item['Optional']) as Record<string, unknown> | null | undefined;
+    const optional = ('optional' in item ? item['optional'] : item['Optional']) as
+      Record<string, unknown> | null | undefined;
     const image = (critical?.['image'] ?? critical?.['Image']) as Record<string, unknown> | undefined;
     const digest = str(image?.['docker-manifest-digest'] ?? image?.['Docker-manifest-digest']);
     const signature: CosignSignature = {};
     if (digest !== undefined) signature.digest = digest.includes(':') ? digest : `sha256:${digest}`;
+    if (optional === null) signature.keyBased = true;
     if (isRecord(optional)) {
       const identity = str(optional['Subject']);
       const issuer = str(optional['Issuer']) ?? str(optional[OID_ISSUER]);
@@ -99,28 +106,48 @@ export function policyProblem(
   return undefined;
 }
 
-/** Judges `cosign verify -o json` output for one digest: any signature that fits everything passes. */
+/**
+ * Judges `cosign verify -o json` output for one digest: any signature that fits everything passes.
+ * Where cosign printed the certificate (cosign ≤ 2, and v3 for legacy signatures) it is checked
+ * again here; cosign v3 prints no certificate fields for new-format bundles, and then the identity,
+ * issuer and repository flags it was given are what held, with the certificate lines of its
+ * stderr (when present) reported and checked.
+ */
 export function judgeSignatures(
   stdout: string,
   digest: string,
   policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository'>,
+  stderr = '',
 ): Outcome {
   const signatures = parseVerifyOutput(stdout);
   if (signatures === undefined) {
     return { status: 'failed', reason: 'cosign verify printed no signature list that could be parsed' };
   }
+  const printed = certificateLines(stderr);
   let first: Outcome | undefined;
   for (const signature of signatures) {
+    const fromOutput = signature.identity !== undefined || signature.issuer !== undefined;
     const seen = {
-      identity: signature.identity,
-      issuer: signature.issuer,
+      identity: signature.identity ?? printed.identity,
+      issuer: signature.issuer ?? printed.issuer,
       repository: signature.repository,
       rekor: signature.rekor,
     };
-    const problem =
-      signature.digest !== digest
-        ? `subject digest mismatch: the signature is over ${signature.digest ?? 'no digest'}, not ${digest}`
-        : policyProblem(policy, signature);
+    let problem: string | undefined;
+    if (signature.digest !== digest) {
+      problem = `subject digest mismatch: the signature is over ${signature.digest ?? 'no digest'}, not ${digest}`;
+    } else if (signature.keyBased) {
+      problem = 'the signature carries no certificate identity (key-based or legacy)';
+    } else if (fromOutput) {
+      problem = policyProblem(policy, signature);
+    } else if (seen.identity !== undefined) {
+      // Only what cosign printed is compared; the flags it was given covered the rest.
+      problem = policyProblem(policy, {
+        identity: seen.identity,
+        issuer: seen.issuer ?? policy.issuer,
+        repository: policy.repository,
+      });
+    }
     if (problem === undefined) return { status: 'passed', ...seen };
     first ??= { status: 'failed', ...seen, reason: problem };
   }

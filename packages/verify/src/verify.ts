@@ -86,7 +86,7 @@ async function cosignCheck(
   if (!('exitCode' in result)) return result;
   if (result.exitCode !== 0) return judgeCosignFailure(result.stderr, check, policy);
   return check === 'signature'
-    ? judgeSignatures(result.stdout, target.digest, policy)
+    ? judgeSignatures(result.stdout, target.digest, policy, result.stderr)
     : judgeAttestations(result.stdout, result.stderr, target.digest, check, policy);
 }
 

@@ -337,6 +337,25 @@ describe('release-actions verify, cosign engine failure modes', () => {
     expect(calls().filter((c) => c.argv[0] !== 'version')).toHaveLength(2);
   });
 
+  it("passes cosign v3's output for new-format bundles (no certificate fields), still by digest", async () => {
+    Object.assign(process.env, { FAKE_COSIGN_NEW_BUNDLE_FORMAT: '1' });
+    const code = await cli(
+      `${registry.host}/aotanami/one@${single}`,
+      ...OTEL,
+      '--checks',
+      'signature',
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout.join('')) as Report;
+    expect(report.results[0]).toMatchObject({
+      status: 'passed',
+      subject: `${registry.host}/aotanami/one@${single}`,
+    });
+    expect(report.results[0]?.identity).toBeUndefined();
+  });
+
   it('identity mismatch: the wrong workflow file', async () => {
     const { code, report } = await failing([
       '--repository',

@@ -75,7 +75,7 @@ describe('cosign verify -o json', () => {
 
   it('fails a key-based signature (no certificate identity) and unparsable output', () => {
     const digest = 'sha256:7a91c50d922925f152fec96ed1d84b7bc6b2079c169d68826f6cf307f22d40e6';
-    expect(parseVerifyOutput(keyBased)).toEqual([{ digest }]);
+    expect(parseVerifyOutput(keyBased)).toEqual([{ digest, keyBased: true }]);
     expect(judgeSignatures(keyBased, digest, otel).reason).toBe(
       'the signature carries no certificate identity (key-based or legacy)',
     );
@@ -83,6 +83,35 @@ describe('cosign verify -o json', () => {
       'cosign verify printed no signature list that could be parsed',
     );
     expect(judgeSignatures('[]', digest, otel).reason).toBe('no signature found');
+  });
+});
+
+describe('cosign v3 output for new-format bundles', () => {
+  // cosign v3 prints the critical part only ("optional": {}) for bundles in the new format; it has
+  // applied the identity, issuer and repository flags itself. Derived from the upstream output.
+  const v3 = JSON.stringify(
+    (JSON.parse(keyless) as { critical: { type: string }; optional: unknown }[]).map((s) => ({
+      ...s,
+      critical: { ...s.critical, type: 'https://sigstore.dev/cosign/sign/v1' },
+      optional: {},
+    })),
+  );
+
+  it('passes on the digest, with the identity cosign printed on stderr when it did', () => {
+    expect(judgeSignatures(v3, OTEL_DIGEST, otel)).toEqual({ status: 'passed' });
+    const stderr = `Certificate subject:  ${OTEL_IDENTITY}\nCertificate issuer URL:  https://token.actions.githubusercontent.com\n`;
+    expect(judgeSignatures(v3, OTEL_DIGEST, otel, stderr)).toMatchObject({
+      status: 'passed',
+      identity: OTEL_IDENTITY,
+    });
+  });
+
+  it('still fails another digest, and a printed identity that is not the expected one', () => {
+    expect(judgeSignatures(v3, `sha256:${'1'.repeat(64)}`, otel).reason).toMatch(/^subject digest mismatch/);
+    const ours = buildIdentityPolicy({ repository: 'aotanami/aotanami', signer: 'reusable-workflow' });
+    expect(judgeSignatures(v3, OTEL_DIGEST, ours, `Certificate subject:  ${OTEL_IDENTITY}\n`).reason).toMatch(
+      /^identity mismatch: saw https:\/\/github\.com\/open-telemetry/,
+    );
   });
 });
 
