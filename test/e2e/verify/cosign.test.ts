@@ -234,6 +234,25 @@ describe('verify action, cosign engine', () => {
     ).toBe(true);
   }, 60_000);
 
+  it('accepts a loose identity regexp with allow-unanchored, loudly', async () => {
+    const loose = 'https://github.com/open-telemetry/';
+    const run = await runWithFakes('verify', {
+      inputs: {
+        image: `${registry.host}/aotanami/one:one`,
+        repository: OTEL_REPOSITORY,
+        'certificate-identity-regexp': loose,
+        'allow-unanchored': 'true',
+        checks: 'signature',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    const warning = `The certificate identity regexp ${loose} is loose (it is not anchored with ^ at the start and $ at the end); a lookalike signer may pass.`;
+    expect((JSON.parse(run.outputs['report'] ?? '{}') as { warning?: string }).warning).toBe(warning);
+    expect(run.summary).toContain(`> [!WARNING]\n> ${warning}`);
+    expect(run.annotations.some((a) => a.level === 'warning' && a.message === warning)).toBe(true);
+    expect(run.calls.find((c) => c.argv[0] === 'verify')?.argv).toContain(loose);
+  }, 60_000);
+
   it('refuses an unanchored identity regexp without allow-unanchored, before running anything', async () => {
     const run = await runWithFakes('verify', {
       inputs: {

@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  formatRekor,
+  reportFailure,
+  reportRows,
+  reportText,
+  verdictOf,
+  type CheckResult,
+  type VerifyReport,
+} from '@release-actions/verify';
+import { exitCodeFor } from '@release-actions/errors';
+
+const ref =
+  'ghcr.io/aotanami/aotanami@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+const passed: CheckResult = {
+  check: 'signature',
+  subject: ref,
+  status: 'passed',
+  identity: 'https://github.com/aotanami/release-actions/.github/workflows/release.yml@refs/tags/v1.4.0',
+  issuer: 'https://token.actions.githubusercontent.com',
+  rekor: { logIndex: 84797936, integratedTime: 1712809120 },
+};
+const failed: CheckResult = {
+  check: 'sbom-spdx',
+  subject: ref.replace('9f86', '0000'),
+  platform: 'linux/arm64',
+  status: 'failed',
+  reason: 'no SPDX SBOM attestation found',
+};
+
+function report(results: CheckResult[]): VerifyReport {
+  return {
+    image: 'ghcr.io/aotanami/aotanami:v1.2.3',
+    reference: ref,
+    digest: ref.split('@')[1]!,
+    engine: 'cosign',
+    policy: {
+      identityRegexp: '^x$',
+      issuer: 'https://token.actions.githubusercontent.com',
+      repository: 'aotanami/aotanami',
+      description: 'd',
+    },
+    checks: ['signature', 'sbom-spdx'],
+    results,
+    commands: ['cosign verify x'],
+    verdict: verdictOf(results),
+  };
+}
+
+describe('report', () => {
+  it('passes only when every check passed; an error outranks a failure; nothing checked is an error', () => {
+    expect(verdictOf([passed])).toBe('passed');
+    expect(verdictOf([passed, failed])).toBe('failed');
+    expect(verdictOf([failed, { ...passed, status: 'error' }])).toBe('error');
+    expect(verdictOf([])).toBe('error');
+  });
+
+  it('formats the Rekor entry and its integrated time', () => {
+    expect(formatRekor(passed.rekor)).toBe('#84797936 2024-04-11T04:18:40Z');
+    expect(formatRekor({ logIndex: 7 })).toBe('#7');
+    expect(formatRekor(undefined)).toBe('');
+  });
+
+  it('has one row per check and digest, with the platform and the reason', () => {
+    expect(reportRows(report([passed, failed]))).toEqual([
+      [
+        'signature',
+        'sha256:9f86d081884c…',
+        'passed',
+        passed.identity,
+        passed.issuer,
+        '#84797936 2024-04-11T04:18:40Z',
+        '',
+      ],
+      [
+        'sbom-spdx',
+        'sha256:0000d081884c… (linux/arm64)',
+        'FAILED',
+        '',
+        '',
+        '',
+        'no SPDX SBOM attestation found',
+      ],
+    ]);
+  });
+
+  it('prints a verdict line, one line per check and the commands', () => {
+    const text = reportText(report([passed, failed]));
+    expect(text.split('\n')[0]).toBe(`Verification of ${ref} failed: 1 of 2 check(s) did not pass.`);
+    expect(text).toContain('FAILED sbom-spdx');
+    expect(text).toContain('— no SPDX SBOM attestation found');
+    expect(text.endsWith('Reproduce by hand:\n  cosign verify x')).toBe(true);
+  });
+
+  it('turns a failed report into a policy failure (exit 1) and an error into exit 2, naming the first check', () => {
+    expect(reportFailure(report([passed]))).toBeUndefined();
+    const failure = reportFailure(report([passed, failed]));
+    expect(failure?.message).toBe(
+      `verification of ${ref} failed: sbom-spdx (linux/arm64): no SPDX SBOM attestation found`,
+    );
+    expect(exitCodeFor(failure)).toBe(1);
+    expect(exitCodeFor(reportFailure(report([{ ...failed, status: 'error' }])))).toBe(2);
+  });
+});
