@@ -6,43 +6,65 @@ import {
   registryApiHost,
   type Credentials,
 } from '@release-actions/oci';
+import { withRetry, type RetryPolicy } from '@release-actions/tools';
 import { createHash } from 'node:crypto';
 
 /**
  * Reads one blob (a Sigstore bundle layer) by digest. The registry client in @release-actions/oci
  * reads manifests only; bundles live in blobs, so this is the one extra read, with the same
  * rules: plain HTTP only to loopback, credentials from the caller or the Docker config, a Bearer
- * token asked for pull access only, never credentials to another origin, the body hashed and
- * compared with the digest before it is used.
+ * token asked for pull access only, never credentials to another origin, transient failures
+ * retried within a bound, and the body hashed and compared with the digest before it is used.
  */
 export interface BlobOptions {
   credentials?: Credentials;
   maxBytes?: number;
   timeoutMs?: number;
+  /** Retry of 5xx, 429, 408 and network failures (default 4 attempts from 1 s, within 60 s). */
+  retry?: RetryPolicy;
 }
 
 const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
+const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 4,
+  initialDelayMs: 1000,
+  maxDelayMs: 10_000,
+  deadlineMs: 60_000,
+};
 
-async function get(url: string, authorization: string | undefined, timeoutMs: number): Promise<Response> {
-  const headers: Record<string, string> = {};
-  if (authorization !== undefined) headers['authorization'] = authorization;
-  try {
-    // fetch drops Authorization when a redirect leaves the origin (blob storage, CDNs).
-    return await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new OperationalError(
-      `cannot reach ${new URL(url).origin}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
-    );
-  }
+class Transient extends OperationalError {}
+
+type Get = (url: string, authorization?: string) => Promise<Response>;
+
+function getter(timeoutMs: number, policy: RetryPolicy): Get {
+  const once = async (url: string, authorization?: string): Promise<Response> => {
+    const headers: Record<string, string> = {};
+    if (authorization !== undefined) headers['authorization'] = authorization;
+    let response: Response;
+    try {
+      // fetch drops Authorization when a redirect leaves the origin (blob storage, CDNs).
+      response = await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new Transient(
+        `cannot reach ${new URL(url).origin}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      );
+    }
+    if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      throw new Transient(`${new URL(url).origin} answered HTTP ${response.status}`);
+    }
+    return response;
+  };
+  return (url, authorization) =>
+    withRetry(() => once(url, authorization), policy, { isTransient: (error) => error instanceof Transient });
 }
 
 async function authorize(
+  get: Get,
   registry: string,
   repository: string,
   header: string,
   credentials: Credentials | undefined,
-  timeoutMs: number,
 ): Promise<string> {
   const basic =
     credentials === undefined
@@ -65,7 +87,7 @@ async function authorize(
   if (challenge.params['service'] !== undefined)
     tokenUrl.searchParams.set('service', challenge.params['service']);
   tokenUrl.searchParams.set('scope', `repository:${repository}:pull`);
-  const response = await get(tokenUrl.toString(), basic, timeoutMs);
+  const response = await get(tokenUrl.toString(), basic);
   const body = (await response.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown };
   const token = body.token ?? body.access_token;
   if (response.status !== 200 || typeof token !== 'string' || token === '') {
@@ -82,21 +104,21 @@ export async function fetchBlob(
   digest: string,
   options: BlobOptions = {},
 ): Promise<Buffer> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const get = getter(options.timeoutMs ?? 30_000, options.retry ?? DEFAULT_RETRY);
   const host = registryApiHost(registry);
   const scheme = isLoopbackHost(host) ? 'http' : 'https';
   const url = `${scheme}://${host}/v2/${repository}/blobs/${digest}`;
-  let response = await get(url, undefined, timeoutMs);
+  let response = await get(url);
   if (response.status === 401) {
     const credentials = options.credentials ?? lookupDockerCredentials(registry).credentials;
     const authorization = await authorize(
+      get,
       registry,
       repository,
       response.headers.get('www-authenticate') ?? '',
       credentials,
-      timeoutMs,
     );
-    response = await get(url, authorization, timeoutMs);
+    response = await get(url, authorization);
   }
   if (response.status !== 200) {
     throw new OperationalError(
