@@ -16,8 +16,8 @@ import {
   attestImages,
   openSession,
   signingOutputs,
+  renderSigningSummary,
   signingRetryPolicy,
-  signingTable,
 } from '@release-actions/sigstore';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,16 +72,8 @@ await runAction(async () => {
     });
     for (const [name, value] of Object.entries(signingOutputs(report))) setOutput(name, value);
 
-    const summary = new Markdown().heading('Attestations');
-    if (report.mode === 'skipped') summary.paragraph(report.skippedReason ?? 'Skipped.');
-    else {
-      const table = signingTable(report);
-      summary
-        .paragraph(
-          `${report.records.length} attestation(s) signed with cosign (${report.mode === 'keyless' ? 'keyless: Fulcio certificate, Rekor entry' : 'key-based'}).`,
-        )
-        .table(table.headers, table.rows);
-    }
+    const summary = new Markdown();
+    renderSigningSummary(report, summary, 'Attestations');
     await writeSummary(summary);
   } finally {
     session.dispose();

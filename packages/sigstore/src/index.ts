@@ -25,7 +25,8 @@ export {
 } from './predicate.js';
 export { writeDockerConfig, currentDockerConfigFile } from './docker-config.js';
 export type { DockerConfig, RegistryLogin } from './docker-config.js';
-export { signingTable, signingOutputs } from './report.js';
+export { signingTable, signingOutputs, renderSigningSummary } from './report.js';
+export type { SummaryBuilder } from './report.js';
 export type { SigningTable } from './report.js';
 export { publishChart, parsePushOutput, chartRegistry, readChartMetadata } from './chart.js';
 export type { ChartOptions, ChartResult } from './chart.js';

@@ -31,6 +31,29 @@ export function signingTable(report: SigningReport): SigningTable {
   return { headers, rows };
 }
 
+/** The part of the kit's Markdown builder a summary needs; this package stays free of runner code. */
+export interface SummaryBuilder {
+  heading(text: string, level?: 1 | 2 | 3 | 4): unknown;
+  paragraph(text: string): unknown;
+  table(headers: readonly string[], rows: readonly (readonly string[])[]): unknown;
+}
+
+/** The summary of a sign or attest run, the same in the job summary and on the CLI. */
+export function renderSigningSummary(report: SigningReport, document: SummaryBuilder, title: string): void {
+  document.heading(title);
+  if (report.mode === 'skipped') {
+    document.paragraph(report.skippedReason ?? 'Skipped.');
+    return;
+  }
+  const attest = report.records.some((record) => record.predicateType !== undefined);
+  const how = report.mode === 'keyless' ? 'keyless: Fulcio certificate, Rekor entry' : 'key-based';
+  document.paragraph(
+    `${report.records.length} ${attest ? 'attestation(s)' : 'digest(s)'} signed with cosign (${how}).`,
+  );
+  const table = signingTable(report);
+  document.table(table.headers, table.rows);
+}
+
 /** The outputs both actions (and the CLI's JSON) give. */
 export function signingOutputs(report: SigningReport): {
   signed: boolean;

@@ -6,7 +6,7 @@ import {
   signImages,
   signingOutputs,
   signingRetryPolicy,
-  signingTable,
+  renderSigningSummary,
   type SigningReport,
 } from '@release-actions/sigstore';
 import { existsSync, readFileSync } from 'node:fs';
@@ -51,12 +51,8 @@ export function printReport(
     context.out(JSON.stringify({ ...signingOutputs(report), records: report.records }, null, 2));
     return;
   }
-  const document = new Markdown().heading(title);
-  if (report.mode === 'skipped') document.paragraph(report.skippedReason ?? 'Skipped.');
-  else {
-    const table = signingTable(report);
-    document.table(table.headers, table.rows);
-  }
+  const document = new Markdown();
+  renderSigningSummary(report, document, title);
   context.out(document.toString());
 }
 
