@@ -12,7 +12,6 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
-import { parseReference } from '@release-actions/oci';
 import { openSession } from '@release-actions/sigstore';
 import {
   CHECK_NAMES,
@@ -80,10 +79,6 @@ await runAction(async () => {
       sourceTag,
       trustedRoot,
       client: session.client,
-      credentials:
-        registryUsername !== undefined && registryPassword !== undefined
-          ? { [parseReference(image).registry]: { username: registryUsername, password: registryPassword } }
-          : undefined,
       dockerConfigDirectory: session.dockerConfig?.directory,
       secrets: session.secrets,
       tufCachePath: path.join(tempRoot, 'sigstore-tuf'),

@@ -89,6 +89,11 @@ export interface Referrer extends Descriptor {
   artifactType?: string;
 }
 
+export interface BlobReadOptions {
+  /** Largest body accepted, in bytes (default 8 MiB: blobs read here are held in memory). */
+  maxBytes?: number;
+}
+
 export interface AttachOptions {
   /** Media type of the artifact (the manifest's artifactType and its layer's mediaType). */
   artifactType: string;
@@ -129,6 +134,7 @@ const DEFAULT_RETRY: RetryPolicy = {
   deadlineMs: 60_000,
 };
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const MAX_BLOB_BYTES = 8 * 1024 * 1024;
 const MAX_REFERRER_PAGES = 20;
 
 export function isLoopbackHost(registry: string): boolean {
@@ -393,6 +399,35 @@ export class RegistryClient {
       if (typeof type === 'string') referrer.artifactType = type;
     }
     return artifactType === undefined ? referrers : referrers.filter((r) => r.artifactType === artifactType);
+  }
+
+  /**
+   * A blob's bytes (e.g. the Sigstore bundle layer of an artifact) from the repository of `input`,
+   * refused when over `maxBytes` or when they do not hash to `digest`. A redirect to blob storage
+   * is followed without the registry's credentials.
+   */
+  async getBlob(
+    input: string | ImageReference,
+    digest: string,
+    options: BlobReadOptions = {},
+  ): Promise<Buffer> {
+    const ref = toReference(input);
+    checkDigest(digest);
+    const name = `${ref.repository}@${digest}`;
+    const response = await this.request(ref, { method: 'GET', path: `blobs/${digest}` });
+    if (response.status !== 200) throw this.statusError(response, `read blob ${name}`, ref);
+    const limit = options.maxBytes ?? MAX_BLOB_BYTES;
+    if (response.body.length > limit) {
+      throw new OperationalError(
+        `blob ${name} is ${response.body.length} bytes, over the ${limit}-byte limit`,
+      );
+    }
+    if (digestOf(response.body, digest.split(':')[0]) !== digest) {
+      throw new OperationalError(
+        `registry ${ref.registry} sent a blob for ${name} that does not match its digest`,
+      );
+    }
+    return response.body;
   }
 
   /** Uploads a blob (monolithic POST + PUT) unless the registry already has it. */

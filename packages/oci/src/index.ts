@@ -25,6 +25,7 @@ export type {
   Resolved,
   Referrer,
   AttachOptions,
+  BlobReadOptions,
   Subject,
 } from './client.js';
 export * as mediaTypes from './media-types.js';

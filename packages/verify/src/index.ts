@@ -58,6 +58,4 @@ export type { CheckResult, CheckStatus, Engine, RekorEntry, VerifyReport } from 
 export { verifyRelease, reportFailure } from './verify.js';
 export type { VerifyOptions } from './verify.js';
 export { cliCommand } from './cli-command.js';
-export { fetchBlob } from './blob.js';
-export type { BlobOptions } from './blob.js';
 export type { CliCommandOptions } from './cli-command.js';

@@ -3,11 +3,10 @@ import { X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { InputError, OperationalError } from '@release-actions/errors';
-import type { Credentials, RegistryClient } from '@release-actions/oci';
+import type { RegistryClient } from '@release-actions/oci';
 import type { Logger } from '@release-actions/tools';
 import { readFileSync } from 'node:fs';
 import { statementProblem } from './attestation.js';
-import { fetchBlob } from './blob.js';
 import { PREDICATE_TYPES, type CheckName } from './checks.js';
 import { notFound, policyProblem } from './cosign-output.js';
 import type { IdentityPolicy } from './identity.js';
@@ -34,11 +33,13 @@ const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
 type BundleCheck = Exclude<CheckName, 'provenance'>;
 type Outcome = Pick<CheckResult, 'status' | 'identity' | 'issuer' | 'repository' | 'rekor' | 'reason'>;
 
+/** A bundle is a few KiB; anything far larger is not one. */
+const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
+
 export interface NativeOptions {
   client: RegistryClient;
   /** A TrustedRoot JSON file; without it, Sigstore's public-good root through TUF. */
   trustedRoot?: string;
-  credentials?: Record<string, Credentials>;
   /** Where the TUF client caches Sigstore's root (RUNNER_TEMP on a runner). */
   tufCachePath?: string;
   logger: Logger;
@@ -109,13 +110,7 @@ export async function findBundles(reference: string, options: NativeOptions): Pr
       found.push({ digest: referrer.digest, problem: 'the bundle artifact has no layer' });
       continue;
     }
-    const at = reference.lastIndexOf('@');
-    const name = reference.slice(0, at);
-    const slash = name.indexOf('/');
-    const registry = name.slice(0, slash);
-    const blob = await fetchBlob(registry, name.slice(slash + 1), layer.digest, {
-      credentials: options.credentials?.[registry],
-    });
+    const blob = await options.client.getBlob(reference, layer.digest, { maxBytes: MAX_BUNDLE_BYTES });
     let json: unknown;
     try {
       json = JSON.parse(blob.toString('utf8'));

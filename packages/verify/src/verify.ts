@@ -1,5 +1,5 @@
 import { InputError, OperationalError, PolicyError } from '@release-actions/errors';
-import { parseReference, subjectsOf, type Credentials, type RegistryClient } from '@release-actions/oci';
+import { parseReference, subjectsOf, type RegistryClient } from '@release-actions/oci';
 import {
   ensureTool,
   run,
@@ -31,8 +31,6 @@ export interface VerifyOptions {
   /** TrustedRoot JSON file (both engines; cosign gets --trusted-root). */
   trustedRoot?: string;
   client: RegistryClient;
-  /** Registry credentials given as inputs, by registry (the native engine's blob reads). */
-  credentials?: Record<string, Credentials>;
   /** Private Docker config directory for cosign and slsa-verifier (registry credentials). */
   dockerConfigDirectory?: string;
   secrets?: readonly string[];
@@ -152,7 +150,6 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
       native !== undefined
         ? await native.findBundles(target.reference, {
             client: options.client,
-            credentials: options.credentials,
             trustedRoot: options.trustedRoot,
             logger: options.logger,
           })

@@ -247,10 +247,7 @@ describe('a keyless attestation, signed for real and attached as cosign v3 does'
     expect((manifest.json.subject as { digest: string }).digest).toBe(resolved.digest);
     const [layer] = manifest.json.layers as { digest: string; mediaType: string }[];
     expect(layer?.mediaType).toBe(BUNDLE_TYPE);
-    // The client reads manifests; the blob is read over the plain distribution API.
-    const blob = Buffer.from(
-      await (await fetch(`${registry.url}/v2/signed/app/blobs/${layer?.digest}`)).arrayBuffer(),
-    );
+    const blob = await client.getBlob(subject, layer?.digest ?? '');
     expect(`sha256:${sha256(blob).toString('hex')}`).toBe(layer?.digest);
 
     const readBack = JSON.parse(blob.toString('utf8'));

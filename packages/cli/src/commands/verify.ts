@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { EXIT_ERROR, EXIT_OK, EXIT_POLICY, InputError } from '@release-actions/errors';
-import { parseReference } from '@release-actions/oci';
 import { openSession } from '@release-actions/sigstore';
 import {
   cliCommand,
@@ -111,10 +110,6 @@ export function registerVerify(program: Command, context: CommandContext): void 
             sourceTag: flags.sourceTag,
             trustedRoot,
             client: session.client,
-            credentials:
-              username !== undefined && password !== undefined
-                ? { [parseReference(image).registry]: { username, password } }
-                : undefined,
             dockerConfigDirectory: session.dockerConfig?.directory,
             secrets: session.secrets,
             logger,

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { fetchBlob } from '@release-actions/verify';
+import { RegistryClient, type Credentials } from '@release-actions/oci';
+import type { RetryPolicy } from '@release-actions/tools';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -7,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Bundle blob reads against loopback stand-ins of a registry and of its blob storage. */
+/** Blob reads (Sigstore bundle layers) against loopback stand-ins of a registry and of its blob storage. */
 const BLOB = Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}');
 const DIGEST = `sha256:${createHash('sha256').update(BLOB).digest('hex')}`;
 const USER = 'reader';
@@ -24,7 +25,7 @@ let registry: Server;
 let storage: Server;
 let registryHandler: Handler;
 const storageRequests: IncomingHttpHeaders[] = [];
-const dir = mkdtempSync(path.join(os.tmpdir(), 'verify-blob-'));
+const dir = mkdtempSync(path.join(os.tmpdir(), 'oci-blob-'));
 const savedDockerConfig = process.env.DOCKER_CONFIG;
 
 async function listen(server: Server): Promise<string> {
@@ -64,15 +65,24 @@ afterAll(async () => {
 const basic = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 const fast = { attempts: 3, initialDelayMs: 1, maxDelayMs: 2, deadlineMs: 1000 };
 
-describe('fetchBlob', () => {
+/** Reads DIGEST from a/b on the stand-in registry, as the native verify engine reads a bundle. */
+function getBlob(
+  options: { credentials?: Credentials; retry?: RetryPolicy; maxBytes?: number } = {},
+): Promise<Buffer> {
+  const client = new RegistryClient({
+    credentials: options.credentials === undefined ? {} : { [registryHost]: options.credentials },
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+  });
+  return client.getBlob(`${registryHost}/a/b`, DIGEST, { maxBytes: options.maxBytes });
+}
+
+describe('RegistryClient.getBlob', () => {
   it('answers a Basic challenge and follows the redirect to storage without the credentials', async () => {
     registryHandler = (_url, headers): Answer =>
       headers.authorization === basic
         ? { status: 307, headers: { location: `http://${storageHost}/blob?sig=1` } }
         : { status: 401, headers: { 'www-authenticate': 'Basic realm="registry"' } };
-    const blob = await fetchBlob(registryHost, 'a/b', DIGEST, {
-      credentials: { username: USER, password: PASSWORD },
-    });
+    const blob = await getBlob({ credentials: { username: USER, password: PASSWORD } });
     expect(blob.equals(BLOB)).toBe(true);
     expect(storageRequests).toHaveLength(1);
     expect(storageRequests[0]?.authorization).toBeUndefined();
@@ -93,9 +103,7 @@ describe('fetchBlob', () => {
               status: 401,
               headers: { 'www-authenticate': `Bearer realm="http://${tokenHost}/token",service="reg"` },
             };
-      const blob = await fetchBlob(registryHost, 'a/b', DIGEST, {
-        credentials: { username: USER, password: PASSWORD },
-      });
+      const blob = await getBlob({ credentials: { username: USER, password: PASSWORD } });
       expect(blob.equals(BLOB)).toBe(true);
       expect(scope).toBe('repository:a/b:pull');
     } finally {
@@ -108,39 +116,35 @@ describe('fetchBlob', () => {
       status: 401,
       headers: { 'www-authenticate': 'Bearer realm="http://token.example.com/token"' },
     });
-    await expect(
-      fetchBlob(registryHost, 'a/b', DIGEST, { credentials: { username: USER, password: PASSWORD } }),
-    ).rejects.toThrow(
+    await expect(getBlob({ credentials: { username: USER, password: PASSWORD } })).rejects.toThrow(
       `registry ${registryHost} points to token service http://token.example.com, which is not HTTPS; refusing it`,
     );
   });
 
   it('says so when the registry wants credentials and none are configured', async () => {
     registryHandler = () => ({ status: 401, headers: { 'www-authenticate': 'Basic realm="registry"' } });
-    await expect(fetchBlob(registryHost, 'a/b', DIGEST)).rejects.toThrow(
-      `registry ${registryHost} requires authentication for a/b and none is configured`,
+    await expect(getBlob()).rejects.toThrow(
+      `registry ${registryHost} requires authentication for a/b and no credentials were given`,
     );
   });
 
   it('retries 5xx within the bound, then reads', async () => {
     let calls = 0;
     registryHandler = (): Answer => (++calls < 3 ? { status: 503 } : { status: 200, body: BLOB });
-    expect((await fetchBlob(registryHost, 'a/b', DIGEST, { retry: fast })).equals(BLOB)).toBe(true);
+    expect((await getBlob({ retry: fast })).equals(BLOB)).toBe(true);
     expect(calls).toBe(3);
     calls = -10;
-    await expect(fetchBlob(registryHost, 'a/b', DIGEST, { retry: fast })).rejects.toThrow(
-      /answered HTTP 503/,
-    );
+    await expect(getBlob({ retry: fast })).rejects.toThrow(/answered HTTP 503/);
   });
 
   it('refuses a body that does not match the digest, or that is too large', async () => {
     registryHandler = () => ({ status: 200, body: 'something else' });
-    await expect(fetchBlob(registryHost, 'a/b', DIGEST)).rejects.toThrow(
+    await expect(getBlob()).rejects.toThrow(
       `registry ${registryHost} sent a blob for a/b@${DIGEST} that does not match its digest`,
     );
     registryHandler = () => ({ status: 200, body: BLOB });
-    await expect(fetchBlob(registryHost, 'a/b', DIGEST, { maxBytes: 10 })).rejects.toThrow(
-      /too large for a Sigstore bundle/,
+    await expect(getBlob({ maxBytes: 10 })).rejects.toThrow(
+      `blob a/b@${DIGEST} is ${BLOB.length} bytes, over the 10-byte limit`,
     );
   });
 });
