@@ -1,28 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
-import {
-  fulcioHandler,
-  initializeCA,
-  initializeTLog,
-  initializeTSA,
-  rekorHandler,
-  tsaHandler,
-  type HandlerFn,
-} from '@sigstore/mock';
+import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness } from '@sigstore/sign';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { RegistryClient } from '@release-actions/oci';
 import { parseBundle } from '@release-actions/sigstore';
-import { createHash, generateKeyPairSync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 import { Layout, type BuiltIndex } from '../../harness/images.js';
 import { startRegistry, type Registry } from '../../harness/registry.js';
+import { GITHUB_ISSUER, startSigstore, type GitHubClaims, type Sigstore } from '../../harness/sigstore.js';
 
 /**
  * Real Sigstore cryptography, offline: Fulcio, Rekor and a timestamp authority from @sigstore/mock
- * served on loopback, @sigstore/sign signing an in-toto statement over an image digest from the
+ * served on loopback (test/harness/sigstore.ts), @sigstore/sign signing an in-toto statement over an image digest from the
  * loopback registry, the bundle attached to the image as cosign v3 attaches it (an OCI artifact of
  * type application/vnd.dev.sigstore.bundle.v0.3+json whose subject is the image; the registry has
  * no referrers API, so through the sha256-<hex> tag), read back through packages/oci and verified
@@ -34,140 +23,28 @@ const SBOM_TYPE = 'https://spdx.dev/Document';
 let registry: Registry;
 let layout: Layout;
 let image: BuiltIndex;
-let sigstore: Server;
-let sigstoreUrl: string;
-let trustedRoot: ReturnType<typeof TrustedRoot.fromJSON>;
+let sigstore: Sigstore;
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest();
-const keyPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
-/**
- * Rekor stores a DSSE entry as hashes and signatures, not as the proposed envelope the mock would
- * keep; verifiers compare the bundle with the stored form, so the proposal is turned into it here.
- */
-function storedDsseEntry(body: string): string {
-  const proposed = JSON.parse(body) as {
-    kind: string;
-    apiVersion: string;
-    spec: { proposedContent?: { envelope: string; verifiers: string[] } };
-  };
-  const content = proposed.spec.proposedContent;
-  if (proposed.kind !== 'dsse' || content === undefined) return body;
-  const envelope = JSON.parse(content.envelope) as { payload: string; signatures: { sig: string }[] };
-  return JSON.stringify({
-    apiVersion: proposed.apiVersion,
-    kind: 'dsse',
-    spec: {
-      envelopeHash: { algorithm: 'sha256', value: sha256(content.envelope).toString('hex') },
-      payloadHash: {
-        algorithm: 'sha256',
-        value: sha256(Buffer.from(envelope.payload, 'base64')).toString('hex'),
-      },
-      signatures: envelope.signatures.map((signature, i) => ({
-        signature: signature.sig,
-        verifier: content.verifiers[i] ?? content.verifiers[0],
-      })),
-    },
-  });
-}
+/** The claims of GitHub's OIDC token for a tag push in the caller's repository, signing through our workflow. */
+const claims: GitHubClaims = {
+  identity: 'repo:aotanami/aotanami:ref:refs/tags/v1.0.0',
+  repository: 'aotanami/aotanami',
+  ref: 'refs/tags/v1.0.0',
+  sha: 'a'.repeat(40),
+  workflow_ref: 'aotanami/aotanami/.github/workflows/release.yml@refs/tags/v1.0.0',
+  job_workflow_ref: 'aotanami/release-actions/.github/workflows/release.yml@refs/tags/v1',
+  event_name: 'push',
+};
 
-async function startSigstore(): Promise<void> {
-  sigstore = createServer();
-  await new Promise<void>((resolve) => sigstore.listen(0, '127.0.0.1', resolve));
-  sigstoreUrl = `http://127.0.0.1:${(sigstore.address() as AddressInfo).port}`;
-  // One clock in whole seconds for every service (certificates and RFC 3161 times carry no
-  // fractions), a little ahead of now: the mock TSA's own certificates start at their creation,
-  // and the timestamps must fall inside their validity.
-  const clock = new Date(Math.floor(Date.now() / 1000) * 1000 + 2000);
-  const caKeys = keyPair();
-  const tlogKeys = keyPair();
-  const tsaKeys = keyPair();
-  // No CT log: the mock CA writes its SCT list without the per-SCT length prefix of RFC 6962,
-  // which no verifier can parse; without a CT log it embeds no SCT at all.
-  const ca = await initializeCA(caKeys, undefined, clock);
-  const tlog = await initializeTLog(sigstoreUrl, tlogKeys, clock);
-  const tsa = await initializeTSA(tsaKeys, clock);
-  const rekor = rekorHandler(tlog);
-  const routes: Record<string, HandlerFn> = {
-    [fulcioHandler(ca).path]: fulcioHandler(ca).fn,
-    [rekor.path]: (body) => rekor.fn(storedDsseEntry(body)),
-    [tsaHandler(tsa).path]: tsaHandler(tsa).fn,
-  };
-  sigstore.on('request', (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const route = routes[new URL(req.url ?? '/', sigstoreUrl).pathname];
-      if (req.method !== 'POST' || route === undefined) {
-        res.writeHead(404).end();
-        return;
-      }
-      void route(Buffer.concat(chunks).toString('utf8')).then((result) => {
-        res
-          .writeHead(result.statusCode, { 'content-type': result.contentType ?? 'text/plain' })
-          .end(result.response);
-      });
-    });
-  });
-
-  const validFor = { start: '2000-01-01T00:00:00Z' };
-  const der = (key: ReturnType<typeof keyPair>) =>
-    key.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
-  trustedRoot = TrustedRoot.fromJSON({
-    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [
-      {
-        baseUrl: sigstoreUrl,
-        hashAlgorithm: 'SHA2_256',
-        publicKey: { rawBytes: der(tlogKeys), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor },
-        logId: { keyId: sha256(tlog.publicKey).toString('base64') },
-      },
-    ],
-    certificateAuthorities: [
-      {
-        subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
-        uri: sigstoreUrl,
-        certChain: { certificates: [{ rawBytes: ca.rootCertificate.toString('base64') }] },
-        validFor,
-      },
-    ],
-    ctlogs: [],
-    timestampAuthorities: [
-      {
-        subject: { organization: 'sigstore.mock', commonName: 'tsa' },
-        uri: sigstoreUrl,
-        certChain: {
-          certificates: [
-            { rawBytes: tsa.intCertificate.toString('base64') },
-            { rawBytes: tsa.rootCertificate.toString('base64') },
-          ],
-        },
-        validFor,
-      },
-    ],
-  });
-}
-
-/** An unsigned OIDC token with the claims GitHub's token has; the mock Fulcio only decodes it. */
-function identityToken(): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const claims = {
-    iss: 'https://token.actions.githubusercontent.com',
-    sub: 'repo:aotanami/aotanami:ref:refs/tags/v1.0.0',
-    aud: 'sigstore',
-    repository: 'aotanami/aotanami',
-    ref: 'refs/tags/v1.0.0',
-    sha: 'a'.repeat(40),
-    workflow_ref: 'aotanami/aotanami/.github/workflows/release.yml@refs/tags/v1.0.0',
-    job_workflow_ref: 'aotanami/release-actions/.github/workflows/release.yml@refs/tags/v1',
-    event_name: 'push',
-  };
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
-}
-
-/** Certificate chain, signature, Rekor entry (SET, inclusion proof, body) and RFC 3161 timestamp. */
+/** Certificate chain and SCT, signature, Rekor entry (SET, inclusion proof, body) and RFC 3161 timestamp. */
 function verifier(): Verifier {
-  return new Verifier(toTrustMaterial(trustedRoot), { tlogThreshold: 1, ctlogThreshold: 0, tsaThreshold: 1 });
+  return new Verifier(toTrustMaterial(TrustedRoot.fromJSON(sigstore.trustedRoot)), {
+    tlogThreshold: 1,
+    ctlogThreshold: 1,
+    tsaThreshold: 1,
+  });
 }
 
 beforeAll(async () => {
@@ -178,13 +55,13 @@ beforeAll(async () => {
     { os: 'linux', architecture: 'arm64' },
   ]);
   await layout.push('6.0', registry.host, 'signed/app');
-  await startSigstore();
+  sigstore = await startSigstore();
 }, 120_000);
 
 afterAll(async () => {
   await registry?.stop();
   layout?.remove();
-  await new Promise((resolve) => sigstore?.close(resolve));
+  await sigstore?.stop();
 });
 
 describe('a keyless attestation, signed for real and attached as cosign v3 does', () => {
@@ -202,26 +79,11 @@ describe('a keyless attestation, signed for real and attached as cosign v3 does'
       predicateType: SBOM_TYPE,
       predicate: { spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'app', packages: [] },
     };
-    const builder = new DSSEBundleBuilder({
-      signer: new FulcioSigner({
-        fulcioBaseURL: sigstoreUrl,
-        identityProvider: { getToken: async () => identityToken() },
-        retry: 0,
-      }),
-      witnesses: [
-        new RekorWitness({ rekorBaseURL: sigstoreUrl, entryType: 'dsse', retry: 0 }),
-        new TSAWitness({ tsaBaseURL: sigstoreUrl, retry: 0 }),
-      ],
-    });
-    const bundle = await builder.create({
-      data: Buffer.from(JSON.stringify(statement)),
-      type: 'application/vnd.in-toto+json',
-    });
-    const json = bundleToJSON(bundle);
+    const json = await sigstore.sign(statement, claims);
     expect(json.mediaType).toBe(BUNDLE_TYPE);
     const signer = verifier().verify(toSignedEntity(bundleFromJSON(json)));
     expect(signer.identity?.subjectAlternativeName).toBe('repo:aotanami/aotanami:ref:refs/tags/v1.0.0');
-    expect(signer.identity?.extensions?.issuer).toBe('https://token.actions.githubusercontent.com');
+    expect(signer.identity?.extensions?.issuer).toBe(GITHUB_ISSUER);
 
     const content = Buffer.from(JSON.stringify(json));
     const attached = await client.attachArtifact(subject, {
