@@ -95,23 +95,17 @@ export async function runBundle(name: string, options: BundleOptions = {}): Prom
   }
 
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', name, 'index.js')], {
+  const child = await runNode(path.join(repoRoot, 'dist', name, 'index.js'), [], {
     cwd: workspace,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs: options.timeoutMs ?? 60_000,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  clearTimeout(timer);
   const durationMs = performance.now() - started;
 
+  const { stdout, stderr } = child;
   const { annotations, masks } = parseWorkflowCommands(stdout);
   return {
-    exitCode,
+    exitCode: child.code,
     stdout,
     stderr,
     outputs: parseFileCommand(readFileSync(files.output, 'utf8')),
@@ -126,6 +120,50 @@ export async function runBundle(name: string, options: BundleOptions = {}): Prom
     workspace,
     durationMs,
   };
+}
+
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface NodeRunOptions {
+  cwd?: string;
+  /**
+   * The child's environment: this process's PATH and these variables, nothing else (outside any
+   * runner: no RUNNER_* or GITHUB_* variables unless given). An undefined value leaves a variable out.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Killed (SIGKILL) after this long; no limit by default. */
+  timeoutMs?: number;
+}
+
+/** `node <script> <args>` as a child (no shell); its output and exit code. */
+export async function runNode(
+  script: string,
+  args: readonly string[],
+  options: NodeRunOptions = {},
+): Promise<ProcessResult> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: options.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer =
+    options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
 }
 
 /** Parses GITHUB_OUTPUT / GITHUB_ENV: `name=value` lines and `name<<DELIM` heredocs. */

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../harness/run-bundle.js';
+import { runCli, type ProcessResult } from '../../harness/run-cli.js';
 
 const corpus = path.join(repoRoot, 'test', 'fixtures', 'audit', 'corpus');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'audit-cli-'));
@@ -11,18 +11,8 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'audit-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** `node dist/cli/index.js audit ...` in `cwd`, outside any runner. */
-async function audit(args: string[], cwd = corpus) {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli', 'index.js'), 'audit', ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: scratch },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
+function audit(args: string[], cwd = corpus): Promise<ProcessResult> {
+  return runCli(['audit', ...args], { cwd, env: { HOME: scratch } });
 }
 
 function workspace(name: string, files: Record<string, string>): string {

@@ -1,24 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOOL_NAMES } from '@release-actions/tools';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DownloadServer, serveAssets, type TestAsset } from '../../harness/download-server.js';
-import { repoRoot } from '../../harness/run-bundle.js';
+import { runCli, type ProcessResult } from '../../harness/run-cli.js';
 
 /** Runs `node dist/cli/index.js ...` outside any runner (no RUNNER_* variables). */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli', 'index.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: home, RELEASE_ACTIONS_RETRY_BASE_MS: '5', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
+function cli(args: string[], env: Record<string, string> = {}): Promise<ProcessResult> {
+  return runCli(args, { env: { HOME: home, RELEASE_ACTIONS_RETRY_BASE_MS: '5', ...env } });
 }
 
 const host = `${process.platform}-${process.arch}`;
@@ -50,7 +41,7 @@ describe('release-actions install', () => {
   it('installs into --dir and prints "tool version path" per line; a second run makes no request', async () => {
     const dir = path.join(scratch, 'tools');
     const before = server.count();
-    const result = await cli([
+    const args = [
       'install',
       'cosign',
       'helm',
@@ -59,7 +50,8 @@ describe('release-actions install', () => {
       '--mirror',
       server.url,
       ...overrides(['cosign', 'helm']),
-    ]);
+    ];
+    const result = await cli(args);
     expect(result.stderr).not.toContain('release-actions:');
     expect(result.code).toBe(0);
     const cosign = path.join(dir, 'cosign', '0.0.1', process.arch, 'cosign');
@@ -70,16 +62,7 @@ describe('release-actions install', () => {
     // Progress goes to stderr, never into the result lines.
     expect(result.stderr).toContain('Downloading cosign v0.0.1');
 
-    const again = await cli([
-      'install',
-      'cosign',
-      'helm',
-      '--dir',
-      dir,
-      '--mirror',
-      server.url,
-      ...overrides(['cosign', 'helm']),
-    ]);
+    const again = await cli(args);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(result.stdout);
     expect(server.count()).toBe(before + 2);

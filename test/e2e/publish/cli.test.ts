@@ -1,34 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createProgram, main } from '@release-actions/cli';
 import { registerPublish } from '../../../packages/cli/src/commands/publish.js';
 import { faults, GitHubApiStandIn } from '../../harness/github-api.js';
+import { captureCli } from '../../harness/run-cli.js';
 
 /** `release-actions publish`, parsed by the real program, against the loopback GitHub API. */
 
 const TOKEN = `ghp_${randomBytes(18).toString('hex')}`;
-const savedEnv = { ...process.env };
-let savedExitCode: typeof process.exitCode;
-let stdout: string[];
-let stderr: string[];
+const { stdout, stderr, run: cli } = captureCli([registerPublish]);
 let dir: string;
 let api: GitHubApiStandIn;
 
 beforeEach(async () => {
-  savedExitCode = process.exitCode;
-  stdout = [];
-  stderr = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  });
   dir = mkdtempSync(path.join(os.tmpdir(), 'publish-cli-'));
   api = await GitHubApiStandIn.start({ token: TOKEN });
   delete process.env.GITHUB_REPOSITORY;
@@ -37,22 +23,10 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  jest.restoreAllMocks();
-  process.exitCode = savedExitCode;
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
   await api.close();
   rmSync(dir, { recursive: true, force: true });
   expect([...stdout, ...stderr].join('')).not.toContain(TOKEN);
 });
-
-async function cli(...args: string[]): Promise<number> {
-  process.exitCode = undefined;
-  await main(createProgram([registerPublish]), ['node', 'release-actions', ...args]);
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = savedExitCode;
-  return code;
-}
 
 function file(name: string, content: string): string {
   const target = path.join(dir, name);

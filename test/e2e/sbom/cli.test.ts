@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createProgram, main } from '@release-actions/cli';
 import { registerSbom } from '../../../packages/cli/src/commands/sbom.js';
-import { fakesBin, repoRoot } from '../../harness/run-bundle.js';
+import { repoRoot } from '../../harness/run-bundle.js';
+import { captureCli, readCalls, useFakeTools } from '../../harness/run-cli.js';
 
 /** `release-actions sbom` and `sbom diff`, parsed by the real program, with the fake syft on PATH. */
 
@@ -14,54 +13,18 @@ const GOLDEN_SPDX = path.join(syftFixtures, 'golden/spdx-json.image.golden.json'
 const GOLDEN_CDX = path.join(syftFixtures, 'golden/cyclonedx-json-1.7.image.golden.json');
 const DIGEST = `sha256:${'ef'.repeat(32)}`;
 
-const savedEnv = { ...process.env };
-const savedCwd = process.cwd();
-let savedExitCode: typeof process.exitCode;
-let stdout: string[];
-let stderr: string[];
+const { stdout, stderr, run: cli } = captureCli([registerSbom]);
 let dir: string;
 let log: string;
 
 beforeEach(() => {
-  savedExitCode = process.exitCode;
-  stdout = [];
-  stderr = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-  dir = mkdtempSync(path.join(os.tmpdir(), 'sbom-cli-'));
-  log = path.join(dir, 'fake.log');
-  process.env.FAKE_LOG = log;
-  process.env.PATH = `${fakesBin}${path.delimiter}${savedEnv.PATH ?? ''}`;
+  ({ dir, log } = useFakeTools('sbom-cli-'));
   process.chdir(dir);
 });
 
-afterEach(() => {
-  jest.restoreAllMocks();
-  process.chdir(savedCwd);
-  process.exitCode = savedExitCode;
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
-});
-
-async function cli(...args: string[]): Promise<number> {
-  process.exitCode = undefined;
-  await main(createProgram([registerSbom]), ['node', 'release-actions', ...args]);
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = savedExitCode;
-  return code;
-}
-
 function scans(): string[][] {
-  return readFileSync(log, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => (JSON.parse(line) as { argv: string[] }).argv)
+  return readCalls(log)
+    .map((call) => call.argv)
     .filter((argv) => argv[0] === 'scan');
 }
 

@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createProgram, main } from '@release-actions/cli';
 import { registerScan } from '../../../packages/cli/src/commands/scan.js';
-import { fakesBin, repoRoot } from '../../harness/run-bundle.js';
+import { repoRoot } from '../../harness/run-bundle.js';
+import { captureCli, readCalls, useFakeTools } from '../../harness/run-cli.js';
 import { expectedFrom, grypeFixtures, grypeJsonReports } from '../../unit/vuln/expected.js';
 import { rulesWithoutSecuritySeverity, sarifErrors } from '../../unit/vuln/sarif-validator.js';
 
@@ -15,45 +14,17 @@ const CHECK_ALL = path.join(grypeFixtures, 'reports', 'check-all-fields.grype-0.
 const BUSYBOX = path.join(grypeFixtures, 'reports', 'busybox-binary.grype-0.94.0.json');
 const EMPTY = path.join(grypeFixtures, 'golden', 'json', 'TestEmptyJsonPresenter.golden');
 
-const savedEnv = { ...process.env };
-const savedCwd = process.cwd();
-let savedExitCode: typeof process.exitCode;
-let stdout: string[];
-let stderr: string[];
+const { stdout, stderr, run } = captureCli([registerScan], ['scan']);
 let dir: string;
 let log: string;
 
 beforeEach(() => {
-  savedExitCode = process.exitCode;
-  process.exitCode = undefined;
-  stdout = [];
-  stderr = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-  dir = mkdtempSync(path.join(os.tmpdir(), 'scan-cli-'));
-  log = path.join(dir, 'fake.log');
-  process.env.FAKE_LOG = log;
-  process.env.PATH = `${fakesBin}${path.delimiter}${savedEnv.PATH ?? ''}`;
+  ({ dir, log } = useFakeTools('scan-cli-'));
   process.chdir(dir);
 });
 
-afterEach(() => {
-  jest.restoreAllMocks();
-  process.chdir(savedCwd);
-  process.exitCode = savedExitCode;
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
-});
-
 async function cli(...args: string[]): Promise<{ code: number; out: string; errLines: string[] }> {
-  await main(createProgram([registerScan]), ['node', 'release-actions', 'scan', ...args]);
-  const code = Number(process.exitCode ?? 0);
+  const code = await run(...args);
   const errLines = stderr
     .join('')
     .split('\n')
@@ -135,11 +106,7 @@ describe('scan <source> runs grype once', () => {
     process.env.FAKE_GRYPE_REPORT = BUSYBOX;
     const { code, out } = await cli('busybox:1.32.1', '--output-dir', dir, '--format', 'json');
     expect(code).toBe(1);
-    const calls = readFileSync(log, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { argv: string[] });
-    expect(calls.map((c) => c.argv)).toEqual([
+    expect(readCalls(log).map((c) => c.argv)).toEqual([
       ['version'],
       ['version'],
       ['busybox:1.32.1', '-o', `json=${path.join(dir, 'grype.json')}`],
@@ -153,8 +120,7 @@ describe('scan <source> runs grype once', () => {
     writeFileSync(sbom, '{}');
     const { code } = await cli('app.spdx.json', '--output-dir', dir);
     expect(code).toBe(0);
-    const last = readFileSync(log, 'utf8').trim().split('\n').pop()!;
-    expect((JSON.parse(last) as { argv: string[] }).argv[0]).toBe(`sbom:${sbom}`);
+    expect(readCalls(log).at(-1)?.argv[0]).toBe(`sbom:${sbom}`);
   });
 });
 

@@ -1,24 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { cpSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { createProgram, main } from '@release-actions/cli';
 import { registerAttest } from '../../../packages/cli/src/commands/attest.js';
 import { registerChart } from '../../../packages/cli/src/commands/chart.js';
 import { registerSign } from '../../../packages/cli/src/commands/sign.js';
 import { Layout, type BuiltIndex } from '../../harness/images.js';
 import { startRegistry, type Registry } from '../../harness/registry.js';
-import { fakesBin, repoRoot } from '../../harness/run-bundle.js';
+import { repoRoot } from '../../harness/run-bundle.js';
+import { captureCli, readCalls, useFakeTools } from '../../harness/run-cli.js';
 import { OIDC_ENV, type Call } from './helpers.js';
 
 /** `release-actions sign|attest|chart`, parsed by the real program, with the fake tools and a loopback registry. */
 let registry: Registry;
 let layout: Layout;
 let multi: BuiltIndex;
-const savedEnv = { ...process.env };
-let savedExitCode: typeof process.exitCode;
-let stdout: string[];
-let stderr: string[];
+const { stdout, stderr, run: cli } = captureCli([registerSign, registerAttest, registerChart]);
 let dir: string;
 let log: string;
 
@@ -38,53 +34,14 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  savedExitCode = process.exitCode;
-  stdout = [];
-  stderr = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-  dir = mkdtempSync(path.join(os.tmpdir(), 'sign-cli-'));
-  log = path.join(dir, 'fake.log');
-  process.env.FAKE_LOG = log;
-  process.env.PATH = `${fakesBin}${path.delimiter}${savedEnv.PATH ?? ''}`;
+  ({ dir, log } = useFakeTools('sign-cli-'));
   process.env.DOCKER_CONFIG = mkdtempSync(path.join(dir, 'docker-'));
   process.env.RELEASE_ACTIONS_RETRY_DELAY_MS = '5';
   delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL;
   delete process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
 });
 
-afterEach(() => {
-  jest.restoreAllMocks();
-  process.exitCode = savedExitCode;
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
-});
-
-async function cli(...args: string[]): Promise<number> {
-  process.exitCode = 0;
-  await main(createProgram([registerSign, registerAttest, registerChart]), [
-    'node',
-    'release-actions',
-    ...args,
-  ]);
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return code;
-}
-
-function calls(): Call[] {
-  if (!existsSync(log)) return [];
-  return readFileSync(log, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Call);
-}
+const calls = (): Call[] => readCalls(log);
 
 describe('release-actions sign', () => {
   it('signs the index and its platforms by digest and prints JSON', async () => {

@@ -2,13 +2,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fakesBin, runBundle, type BundleOptions, type BundleResult } from '../../harness/run-bundle.js';
+import { readCalls, type Call } from '../../harness/run-cli.js';
 
-/** One recorded call of a fake tool (test/fakes/lib.mjs). */
-export interface Call {
-  tool: string;
-  argv: string[];
-  env: Record<string, string>;
-}
+export type { Call } from '../../harness/run-cli.js';
 
 export interface FakeRun extends BundleResult {
   calls: Call[];
@@ -42,13 +38,7 @@ export async function runWithFakes(
       ...options.env,
     },
   });
-  const calls = existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Call)
-    : [];
-  return { ...result, calls, log: existsSync(log) ? readFileSync(log, 'utf8') : '' };
+  return { ...result, calls: readCalls(log), log: existsSync(log) ? readFileSync(log, 'utf8') : '' };
 }
 
 /** Everything a person or a log collector could see of a run, except the mask commands the runner consumes. */

@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { createProgram, main } from '@release-actions/cli';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { registerVerify } from '../../../packages/cli/src/commands/verify.js';
 import { Layout, type BuiltIndex } from '../../harness/images.js';
 import { startRegistry, type Registry } from '../../harness/registry.js';
-import { fakesBin, repoRoot } from '../../harness/run-bundle.js';
+import { repoRoot } from '../../harness/run-bundle.js';
+import { captureCli, readCalls, useFakeTools } from '../../harness/run-cli.js';
 import { runWithFakes, type Call } from '../sign/helpers.js';
 
 /**
@@ -271,53 +271,16 @@ describe('verify action, cosign engine', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const savedEnv = { ...process.env };
-let savedExitCode: typeof process.exitCode;
-let stdout: string[];
-let stderr: string[];
+const { stdout, stderr, run: cli } = captureCli([registerVerify], ['--quiet', 'verify']);
 let log: string;
 
 beforeEach(() => {
-  savedExitCode = process.exitCode;
-  stdout = [];
-  stderr = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'verify-cli-'));
-  log = path.join(dir, 'fake.log');
-  process.env.FAKE_LOG = log;
-  process.env.PATH = `${fakesBin}${path.delimiter}${savedEnv.PATH ?? ''}`;
-  process.env.DOCKER_CONFIG = mkdtempSync(path.join(dir, 'docker-'));
+  const fakes = useFakeTools('verify-cli-');
+  log = fakes.log;
+  process.env.DOCKER_CONFIG = mkdtempSync(path.join(fakes.dir, 'docker-'));
 });
 
-afterEach(() => {
-  jest.restoreAllMocks();
-  process.exitCode = savedExitCode;
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
-});
-
-async function cli(...args: string[]): Promise<number> {
-  process.exitCode = 0;
-  await main(createProgram([registerVerify]), ['node', 'release-actions', '--quiet', 'verify', ...args]);
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return code;
-}
-
-function calls(): Call[] {
-  if (!existsSync(log)) return [];
-  return readFileSync(log, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Call);
-}
+const calls = (): Call[] => readCalls(log);
 
 const OTEL = [
   '--repository',

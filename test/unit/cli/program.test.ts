@@ -1,67 +1,34 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import type { Command } from 'commander';
 import { InputError, OperationalError, PolicyError } from '@release-actions/errors';
-import { action, createProgram, main, type CommandContext } from '@release-actions/cli';
-import { repoRoot } from '../../harness/run-bundle.js';
-
-const cli = path.join(repoRoot, 'dist', 'cli', 'index.js');
-
-function runCli(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [cli, ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-}
+import { action, createProgram, type CommandContext } from '@release-actions/cli';
+import { captureCli, runCli } from '../../harness/run-cli.js';
 
 describe('the built CLI (dist/cli/index.js)', () => {
-  it('--help exits 0 and prints the usage', () => {
-    const result = runCli(['--help']);
-    expect(result.status).toBe(0);
+  it('--help exits 0 and prints the usage', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: release-actions /);
     expect(result.stdout).toContain('--verbose');
   });
 
-  it('an unknown command exits 2 with a pointer to --help', () => {
-    const result = runCli(['no-such-command']);
-    expect(result.status).toBe(2);
+  it('an unknown command exits 2 with a pointer to --help', async () => {
+    const result = await runCli(['no-such-command']);
+    expect(result.code).toBe(2);
     // Commander words it "unknown command" once subcommands exist, "too many arguments" before.
     expect(result.stderr).toMatch(/unknown command 'no-such-command'|too many arguments/);
     expect(result.stderr).toContain('release-actions --help');
   });
 
-  it('an unknown option exits 2', () => {
-    const result = runCli(['--no-such-option']);
-    expect(result.status).toBe(2);
+  it('an unknown option exits 2', async () => {
+    const result = await runCli(['--no-such-option']);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown option '--no-such-option'");
   });
 });
 
 describe('program: exit codes of a subcommand', () => {
-  let savedExitCode: typeof process.exitCode;
-  let stderr: string[];
-  let stdout: string[];
-
-  beforeEach(() => {
-    savedExitCode = process.exitCode;
-    stderr = [];
-    stdout = [];
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr.push(String(chunk));
-      return true;
-    });
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout.push(String(chunk));
-      return true;
-    });
-  });
-
-  afterEach(() => {
-    jest.restoreAllMocks();
-    process.exitCode = savedExitCode;
-    delete process.env.RUNNER_DEBUG;
-  });
+  const { stdout, stderr, exitCode } = captureCli();
 
   function programWith(body: (context: CommandContext) => Promise<number | void>): Command {
     return createProgram([
@@ -77,11 +44,7 @@ describe('program: exit codes of a subcommand', () => {
   async function exitOf(
     body: (context: CommandContext) => Promise<number | void>,
   ): Promise<number | undefined> {
-    process.exitCode = undefined;
-    await main(programWith(body), ['node', 'release-actions', 'probe']);
-    const code = process.exitCode;
-    process.exitCode = savedExitCode;
-    return code === undefined ? undefined : Number(code);
+    return exitCode(programWith(body), ['probe']);
   }
 
   it('0 when the body returns nothing, its code when it returns one', async () => {
@@ -121,9 +84,9 @@ describe('program: exit codes of a subcommand', () => {
       context.logger().debug('detail');
       return Promise.resolve();
     };
-    await main(programWith(log), ['node', 'release-actions', '--quiet', 'probe']);
+    await exitCode(programWith(log), ['--quiet', 'probe']);
     expect(stderr.join('')).toBe('');
-    await main(programWith(log), ['node', 'release-actions', '--verbose', 'probe']);
+    await exitCode(programWith(log), ['--verbose', 'probe']);
     expect(stderr.join('')).toBe('progress\ndebug: detail\n');
   });
 });

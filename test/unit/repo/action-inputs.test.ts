@@ -1,16 +1,7 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import os from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { actionFolders, madeUpRepository, readActionMetadata } from '../../harness/action-metadata.js';
 import { repoRoot } from '../../harness/run-bundle.js';
 
 /**
@@ -61,11 +52,6 @@ function readInputs(srcDir: string): Reads {
   return reads;
 }
 
-interface ActionYml {
-  inputs?: Record<string, unknown>;
-  runs?: { using?: string; main?: string };
-}
-
 /** The actions with sources: <name>/action.yml beside actions/<name>/src. */
 function actionNames(root: string): string[] {
   const actionsDir = path.join(root, 'actions');
@@ -80,12 +66,11 @@ function actionNames(root: string): string[] {
 function checkActions(root: string): string[] {
   const problems: string[] = [];
   for (const name of actionNames(root)) {
-    const metadataFile = path.join(root, name, 'action.yml');
-    if (!existsSync(metadataFile)) {
+    const metadata = readActionMetadata(root, name);
+    if (metadata === undefined) {
       problems.push(`${name}: actions/${name}/src exists but ${name}/action.yml does not`);
       continue;
     }
-    const metadata = (parse(readFileSync(metadataFile, 'utf8')) ?? {}) as ActionYml;
     const declared = new Set(Object.keys(metadata.inputs ?? {}));
     const reads = readInputs(path.join(root, 'actions', name, 'src'));
     for (const input of reads.names) {
@@ -116,24 +101,14 @@ describe('action.yml inputs match what the code reads', () => {
   });
 
   it('every <name>/action.yml of a JavaScript action has its sources', () => {
-    const withMetadata = readdirSync(repoRoot, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && existsSync(path.join(repoRoot, entry.name, 'action.yml')))
-      .map((entry) => entry.name);
-    const javascript = withMetadata.filter((name) => {
-      const metadata = parse(readFileSync(path.join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYml;
-      return metadata.runs?.using !== 'composite';
-    });
+    const javascript = actionFolders(repoRoot).filter(
+      (name) => readActionMetadata(repoRoot, name)?.runs?.using !== 'composite',
+    );
     expect(javascript.filter((name) => !actionNames(repoRoot).includes(name))).toEqual([]);
   });
 
   describe('on a made-up action with every kind of mismatch', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'action-inputs-'));
-    afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-    function write(file: string, text: string): void {
-      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      writeFileSync(path.join(root, file), text);
-    }
+    const { root, write } = madeUpRepository('action-inputs-');
 
     write(
       'actions/demo/src/main.ts',

@@ -1,16 +1,13 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import os from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import {
+  actionFolders,
+  madeUpRepository,
+  readActionMetadata,
+  type ActionInput,
+} from '../../harness/action-metadata.js';
 import { repoRoot } from '../../harness/run-bundle.js';
 
 /**
@@ -20,7 +17,7 @@ import { repoRoot } from '../../harness/run-bundle.js';
  * runner only warns about an unknown input; here it fails.
  */
 
-type Inputs = Record<string, { required?: boolean; default?: unknown } | null>;
+type Inputs = Record<string, ActionInput | null>;
 
 interface Call {
   file: string;
@@ -57,9 +54,8 @@ function callsIn(file: string, text: string): Call[] {
 function declaredInputs(root: string, uses: string): Inputs | undefined {
   const action = OWN_ACTION.exec(uses);
   if (action) {
-    const file = path.join(root, action[1]!, 'action.yml');
-    if (!existsSync(file)) return undefined;
-    return ((parse(readFileSync(file, 'utf8')) ?? {}) as { inputs?: Inputs }).inputs ?? {};
+    const metadata = readActionMetadata(root, action[1]!);
+    return metadata === undefined ? undefined : (metadata.inputs ?? {});
   }
   const workflow = OWN_WORKFLOW.exec(uses);
   if (workflow) {
@@ -84,9 +80,7 @@ function checkCalls(root: string): string[] {
     ...yamlFiles(path.join(root, '.github', 'workflows')),
     ...yamlFiles(path.join(root, 'examples')),
     path.join(root, 'action.yml'),
-    ...readdirSync(root)
-      .filter((name) => !name.startsWith('.') && name !== 'node_modules')
-      .map((name) => path.join(root, name, 'action.yml')),
+    ...actionFolders(root).map((name) => path.join(root, name, 'action.yml')),
   ].filter((file) => existsSync(file));
   const problems: string[] = [];
   for (const file of files) {
@@ -118,12 +112,7 @@ describe('calls of our own actions and workflows', () => {
   });
 
   describe('on made-up files', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'uses-inputs-'));
-    afterAll(() => rmSync(root, { recursive: true, force: true }));
-    const write = (file: string, text: string) => {
-      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      writeFileSync(path.join(root, file), text);
-    };
+    const { root, write } = madeUpRepository('uses-inputs-');
     write(
       'sign/action.yml',
       'name: s\ndescription: s\ninputs:\n  image: {description: i, required: true}\n  mode: {description: m, required: true, default: x}\nruns: {using: node24, main: ../dist/sign/index.js}\n',

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { install, manifest as pinned, resolveAsset, type Manifest } from '@release-actions/tools';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildAsset, DownloadServer } from '../../harness/download-server.js';
 import { repoRoot } from '../../harness/run-bundle.js';
+import { runNode, type ProcessResult } from '../../harness/run-cli.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'tools-update-'));
 let server: DownloadServer;
@@ -26,18 +26,12 @@ function manifestCopy(): string {
   return file;
 }
 
-async function update(args: string[]) {
-  const child = spawn(
-    process.execPath,
-    [path.join(repoRoot, 'scripts', 'run-ts.mjs'), 'packages/tools/scripts/update-manifest.ts', ...args],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+function update(args: string[]): Promise<ProcessResult> {
+  return runNode(
+    path.join(repoRoot, 'scripts', 'run-ts.mjs'),
+    ['packages/tools/scripts/update-manifest.ts', ...args],
+    { cwd: repoRoot, env: process.env },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
 }
 
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Manifest;
