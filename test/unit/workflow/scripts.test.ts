@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildIdentityPolicy, identityMatches } from '@release-actions/verify';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,18 +28,50 @@ function script(job: string, id: string): string {
 
 let runs = 0;
 
+interface Exec {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  raw: Buffer;
+}
+
+/**
+ * A child process without blocking the event loop: the loopback registry runs in this process's
+ * care, and a blocked loop would leave its log pipe full and the registry stalled.
+ */
+function exec(command: string, args: string[], env: NodeJS.ProcessEnv, timeout = 60_000): Promise<Exec> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      const raw = Buffer.concat(out);
+      resolve({ status, stdout: raw.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), raw });
+    });
+  });
+}
+
 /** Runs a step's script with its env (expressions replaced by the values given). */
-function run(job: string, id: string, env: Record<string, string>) {
+async function run(job: string, id: string, env: Record<string, string>) {
   const dir = path.join(scratch, String(++runs));
   const output = path.join(dir, 'output');
   const file = path.join(dir, 'step.sh');
   mkdirSync(dir, { recursive: true });
   writeFileSync(output, '');
   writeFileSync(file, script(job, id));
-  const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', file], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GITHUB_OUTPUT: output, RUNNER_TEMP: dir, ...env },
-    encoding: 'utf8',
-    timeout: 10_000,
+  const result = await exec('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', file], {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    GITHUB_OUTPUT: output,
+    RUNNER_TEMP: dir,
+    ...env,
   });
   const outputs = Object.fromEntries(
     readFileSync(output, 'utf8')
@@ -62,14 +95,14 @@ describe('the plan step', () => {
     CALL_ID: '42-1-plan',
   };
 
-  it('sets the env the script reads, each from an expression', () => {
+  it('sets the env the script reads, each from an expression', async () => {
     const step = workflow.jobs!.plan!.steps!.find((s) => s.id === 'plan')!;
     expect(Object.keys(step.env!).sort()).toEqual(Object.keys(tagPush).sort());
     expect(step.run).not.toMatch(/\$\{\{/);
   });
 
-  it('derives the registry, its endpoints, the tag and an artifact name on a tag push to ghcr.io', () => {
-    const result = run('plan', 'plan', tagPush);
+  it('derives the registry, its endpoints, the tag and an artifact name on a tag push to ghcr.io', async () => {
+    const result = await run('plan', 'plan', tagPush);
     expect(result.status).toBe(0);
     expect(result.outputs).toEqual({
       name: 'ghcr.io/aotanami/aotanami',
@@ -82,13 +115,13 @@ describe('the plan step', () => {
     });
   });
 
-  it('knows Docker Hub, a registry with a port, and a chart registry; release-tag wins over the ref', () => {
-    const hub = run('plan', 'plan', { ...tagPush, IMAGE: 'my-org/my-image' });
+  it('knows Docker Hub, a registry with a port, and a chart registry; release-tag wins over the ref', async () => {
+    const hub = await run('plan', 'plan', { ...tagPush, IMAGE: 'my-org/my-image' });
     expect(hub.outputs.registry).toBe('docker.io');
     expect(hub.outputs['registry-endpoints']).toBe(
       'registry-1.docker.io:443 auth.docker.io:443 production.cloudflare.docker.com:443',
     );
-    const local = run('plan', 'plan', {
+    const local = await run('plan', 'plan', {
       ...tagPush,
       IMAGE: 'localhost:5000/app',
       CHART_PATH: 'charts/app',
@@ -107,13 +140,15 @@ describe('the plan step', () => {
     });
   });
 
-  it('names artifacts differently for another image or another attempt', () => {
-    const first = run('plan', 'plan', tagPush).outputs.artifact;
-    expect(run('plan', 'plan', tagPush).outputs.artifact).toBe(first);
-    expect(run('plan', 'plan', { ...tagPush, IMAGE: 'ghcr.io/aotanami/other' }).outputs.artifact).not.toBe(
+  it('names artifacts differently for another image or another attempt', async () => {
+    const first = (await run('plan', 'plan', tagPush)).outputs.artifact;
+    expect((await run('plan', 'plan', tagPush)).outputs.artifact).toBe(first);
+    expect(
+      (await run('plan', 'plan', { ...tagPush, IMAGE: 'ghcr.io/aotanami/other' })).outputs.artifact,
+    ).not.toBe(first);
+    expect((await run('plan', 'plan', { ...tagPush, CALL_ID: '42-2-plan' })).outputs.artifact).not.toBe(
       first,
     );
-    expect(run('plan', 'plan', { ...tagPush, CALL_ID: '42-2-plan' }).outputs.artifact).not.toBe(first);
   });
 
   it.each([
@@ -128,8 +163,8 @@ describe('the plan step', () => {
     [{ CHART_PATH: 'charts/x', CHART_REGISTRY: 'https://ghcr.io/x' }, "Input 'chart-registry'"],
     [{ GIT_REF: 'refs/heads/main', GIT_REF_NAME: 'main' }, "Input 'release-tag'"],
     [{ RELEASE_TAG: 'v1;rm -rf /' }, "Input 'release-tag'"],
-  ])('refuses %j with one error line naming the input', (change, name) => {
-    const result = run('plan', 'plan', { ...tagPush, ...change });
+  ])('refuses %j with one error line naming the input', async (change, name) => {
+    const result = await run('plan', 'plan', { ...tagPush, ...change });
     expect(result.status).toBe(2);
     const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error::'));
     expect(errors).toHaveLength(1);
@@ -137,8 +172,8 @@ describe('the plan step', () => {
     expect(result.outputs).toEqual({});
   });
 
-  it('accepts a digest and any case of the severity', () => {
-    const result = run('plan', 'plan', {
+  it('accepts a digest and any case of the severity', async () => {
+    const result = await run('plan', 'plan', {
       ...tagPush,
       IMAGE_DIGEST: `sha256:${'0'.repeat(64)}`,
       SEVERITY_CUTOFF: 'Critical',
@@ -159,8 +194,8 @@ describe('the signing identity step of the verify job', () => {
 
   it.each([byTag, bySha])(
     'for %s, an anchored, escaped regexp that verify accepts and that matches it',
-    (ref) => {
-      const result = identity(ref);
+    async (ref) => {
+      const result = await identity(ref);
       expect(result.status).toBe(0);
       const regexp = result.outputs.regexp!;
       expect(regexp).toBe(`^${`${server}/${ref}`.replace(/[.]/g, '\\.')}$`);
@@ -174,8 +209,8 @@ describe('the signing identity step of the verify job', () => {
     },
   );
 
-  it('matches nothing else: another ref, a lookalike repository or workflow', () => {
-    const regexp = identity(byTag).outputs.regexp!;
+  it('matches nothing else: another ref, a lookalike repository or workflow', async () => {
+    const regexp = (await identity(byTag)).outputs.regexp!;
     const policy = buildIdentityPolicy({
       repository: 'aotanami/aotanami',
       signer: 'reusable-workflow',
@@ -192,14 +227,14 @@ describe('the signing identity step of the verify job', () => {
     }
   });
 
-  it('fails closed without a workflow ref of the expected shape', () => {
+  it('fails closed without a workflow ref of the expected shape', async () => {
     for (const bad of [
       '',
       'release.yml',
       'aotanami/release-actions/.github/workflows/release.yml',
       'a/b/.github/workflows/x.yml@ref with space',
     ]) {
-      const result = identity(bad);
+      const result = await identity(bad);
       expect([bad, result.status]).toEqual([bad, 2]);
       expect(result.outputs).toEqual({});
     }
@@ -230,28 +265,37 @@ describe('the push and tag steps, against a registry on loopback', () => {
   }
 
   /** An OCI archive laid out as buildx's oci exporter writes it: index.json naming one index. */
-  function buildxArchive(): string {
+  async function buildxArchive(): Promise<string> {
     const index = path.join(layout.dir, 'index.json');
     writeFileSync(index, JSON.stringify({ schemaVersion: 2, manifests: [built.index] }));
     const file = path.join(scratch, 'image.tar');
-    const tar = spawnSync('tar', ['-C', layout.dir, '-cf', file, 'oci-layout', 'index.json', 'blobs']);
+    const tar = await exec(
+      'tar',
+      ['-C', layout.dir, '-cf', file, 'oci-layout', 'index.json', 'blobs'],
+      process.env,
+    );
     if (tar.status !== 0) throw new Error(`tar: ${tar.stderr}`);
     return file;
   }
 
-  /** The repository's tags (distribution answers 404 for a repository without any). */
-  function tags(repository: string): string[] {
-    const result = spawnSync(
+  /** skopeo as the test's own client of the registry (credentials on its command line are test data). */
+  function skopeo(...args: string[]): Promise<Exec> {
+    return exec(
       SKOPEO,
       [
-        'list-tags',
+        args[0]!,
         '--tls-verify=false',
         '--creds',
         `${credentials.username}:${credentials.password}`,
-        `docker://${registry.host}/${repository}`,
+        ...args.slice(1),
       ],
-      { encoding: 'utf8', env: { ...process.env, HOME: home } },
+      { ...process.env, HOME: home },
     );
+  }
+
+  /** The repository's tags (distribution answers 404 for a repository without any). */
+  async function tags(repository: string): Promise<string[]> {
+    const result = await skopeo('list-tags', `docker://${registry.host}/${repository}`);
     if (result.status !== 0) {
       if (/status code from registry 404/.test(result.stderr)) return [];
       throw new Error(`skopeo list-tags ${repository}: ${result.stderr}`);
@@ -259,28 +303,18 @@ describe('the push and tag steps, against a registry on loopback', () => {
     return (JSON.parse(result.stdout) as { Tags: string[] }).Tags.sort();
   }
 
-  function hasManifest(repository: string, digest: string): boolean {
-    const result = spawnSync(
-      SKOPEO,
-      [
-        'inspect',
-        '--raw',
-        '--tls-verify=false',
-        '--creds',
-        `${credentials.username}:${credentials.password}`,
-        `docker://${registry.host}/${repository}@${digest}`,
-      ],
-      { env: { ...process.env, HOME: home } },
+  async function hasManifest(repository: string, digest: string): Promise<boolean> {
+    return (
+      (await skopeo('inspect', '--raw', `docker://${registry.host}/${repository}@${digest}`)).status === 0
     );
-    return result.status === 0;
   }
 
   /** The push step, with the archive where the download step puts it ($RUNNER_TEMP/image/image.tar). */
-  function push(env: Record<string, string>) {
+  async function push(env: Record<string, string>) {
     const temp = path.join(scratch, `archive-${++runs}`);
     mkdirSync(path.join(temp, 'image'), { recursive: true });
     writeFileSync(path.join(temp, 'image', 'image.tar'), readFileSync(archive));
-    return { ...run('push', 'push', { HOME: home, RUNNER_TEMP: temp, ...env }), temp };
+    return { ...(await run('push', 'push', { HOME: home, RUNNER_TEMP: temp, ...env })), temp };
   }
 
   beforeAll(async () => {
@@ -293,7 +327,7 @@ describe('the push and tag steps, against a registry on loopback', () => {
       { os: 'linux', architecture: 'arm64' },
     ]);
     home = containersConfig(registry.host);
-    archive = buildxArchive();
+    archive = await buildxArchive();
   }, 60_000);
 
   afterAll(async () => {
@@ -308,30 +342,34 @@ describe('the push and tag steps, against a registry on loopback', () => {
   });
 
   it('pushes the archive by digest, unchanged, with no tag', async () => {
-    const result = push({ ...login(), IMAGE: `${registry.host}/team/app`, BUILT_DIGEST: built.index.digest });
+    const result = await push({
+      ...login(),
+      IMAGE: `${registry.host}/team/app`,
+      BUILT_DIGEST: built.index.digest,
+    });
     expect(result.stderr).not.toContain(credentials.password);
     expect(result.stdout).not.toContain(credentials.password);
     expect(result.status).toBe(0);
     expect(result.outputs).toEqual({ digest: built.index.digest });
-    expect(tags('team/app')).toEqual([]);
+    expect(await tags('team/app')).toEqual([]);
     // The index and every platform manifest arrived under their own digests.
     for (const digest of [built.index.digest, ...built.manifests.map((m) => m.digest)]) {
-      expect([digest, hasManifest('team/app', digest)]).toEqual([digest, true]);
+      expect([digest, await hasManifest('team/app', digest)]).toEqual([digest, true]);
     }
   }, 60_000);
 
-  it('refuses an archive whose digest is not the one buildx reported', () => {
+  it('refuses an archive whose digest is not the one buildx reported', async () => {
     const other = `sha256:${'1'.repeat(64)}`;
-    const result = push({ ...login(), IMAGE: `${registry.host}/team/other`, BUILT_DIGEST: other });
+    const result = await push({ ...login(), IMAGE: `${registry.host}/team/other`, BUILT_DIGEST: other });
     expect(result.status).toBe(2);
     expect(result.stdout).toContain(
       `::error::The OCI archive holds ${built.index.digest}, but buildx reported ${other}.`,
     );
-    expect(hasManifest('team/other', built.index.digest)).toBe(false);
+    expect(await hasManifest('team/other', built.index.digest)).toBe(false);
   }, 60_000);
 
-  it('fails without the registry password, and leaves no credentials behind', () => {
-    const result = push({
+  it('fails without the registry password, and leaves no credentials behind', async () => {
+    const result = await push({
       ...login(),
       REGISTRY_PASSWORD: '',
       IMAGE: `${registry.host}/team/anonymous`,
@@ -339,8 +377,8 @@ describe('the push and tag steps, against a registry on loopback', () => {
     });
     expect(result.status).not.toBe(0);
     expect(result.outputs).toEqual({});
-    expect(hasManifest('team/anonymous', built.index.digest)).toBe(false);
-    const wrong = push({
+    expect(await hasManifest('team/anonymous', built.index.digest)).toBe(false);
+    const wrong = await push({
       ...login(),
       REGISTRY_PASSWORD: 'wrong',
       IMAGE: `${registry.host}/team/anonymous`,
@@ -351,7 +389,7 @@ describe('the push and tag steps, against a registry on loopback', () => {
   }, 60_000);
 
   it('tags the pushed digest with the release tag after the gate', async () => {
-    const tag = run('sign', 'tag', {
+    const tag = await run('sign', 'tag', {
       ...login(),
       HOME: home,
       IMAGE: `${registry.host}/team/app`,
@@ -360,26 +398,15 @@ describe('the push and tag steps, against a registry on loopback', () => {
     });
     expect(tag.status).toBe(0);
     expect(tag.stdout).toContain(`Tagged ${registry.host}/team/app:v1.2.3`);
-    expect(tags('team/app')).toEqual(['v1.2.3']);
-    const digest = spawnSync(
-      SKOPEO,
-      [
-        'inspect',
-        '--raw',
-        '--tls-verify=false',
-        '--creds',
-        `${credentials.username}:${credentials.password}`,
-        `docker://${registry.host}/team/app:v1.2.3`,
-      ],
-      { env: { ...process.env, HOME: home } },
-    );
-    expect(digest.status).toBe(0);
-    const hash = spawnSync('sha256sum', [], { input: digest.stdout, encoding: 'utf8' }).stdout.split(' ')[0];
+    expect(await tags('team/app')).toEqual(['v1.2.3']);
+    const tagged = await skopeo('inspect', '--raw', `docker://${registry.host}/team/app:v1.2.3`);
+    expect(tagged.status).toBe(0);
+    const hash = createHash('sha256').update(tagged.raw).digest('hex');
     expect(`sha256:${hash}`).toBe(built.index.digest);
   }, 60_000);
 
-  it('refuses to tag something that is not a digest', () => {
-    const tag = run('sign', 'tag', {
+  it('refuses to tag something that is not a digest', async () => {
+    const tag = await run('sign', 'tag', {
       ...login(),
       HOME: home,
       IMAGE: `${registry.host}/team/app`,
@@ -388,6 +415,6 @@ describe('the push and tag steps, against a registry on loopback', () => {
     });
     expect(tag.status).toBe(2);
     expect(tag.stdout).toContain('::error::No image digest to tag.');
-    expect(tags('team/app')).toEqual(['v1.2.3']);
+    expect(await tags('team/app')).toEqual(['v1.2.3']);
   });
 });
