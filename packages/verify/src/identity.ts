@@ -42,7 +42,10 @@ export interface IdentityPolicy {
 
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const WORKFLOW_FILE = /^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/;
-const REF_PATTERN = /^refs\/(?:tags|heads)\/[A-Za-z0-9._/*+-]+$/;
+// A caller that pins our reusable workflow by commit (as it should) gets certificates whose identity
+// ends in @<sha>; it names that exact commit. Any-commit patterns are not offered: a commit of a
+// fork is reachable by SHA through the parent repository.
+const REF_PATTERN = /^(?:refs\/(?:tags|heads)\/[A-Za-z0-9._/*+-]+|[0-9a-f]{40})$/;
 
 /** Escapes every character that has a meaning in RE2 or JavaScript regular expressions. */
 export function escapeRegExp(text: string): string {
@@ -86,7 +89,7 @@ export function buildIdentityPolicy(options: IdentityOptions): IdentityPolicy {
   const refPattern = options.refPattern ?? DEFAULT_REF_PATTERN;
   if (!REF_PATTERN.test(refPattern)) {
     throw new InputError(
-      `Input 'ref-pattern': "${refPattern}" is not accepted; use refs/tags/<glob> or refs/heads/<glob> (e.g. refs/tags/v*).`,
+      `Input 'ref-pattern': "${refPattern}" is not accepted; use refs/tags/<glob>, refs/heads/<glob> (e.g. refs/tags/v*) or the full 40-hex commit SHA the workflow was pinned to.`,
     );
   }
 

@@ -68,6 +68,21 @@ describe('identity policy', () => {
     expect(identityMatches(workflow, ours('refs/tags/v0.1.0'))).toBe(false);
   });
 
+  it('accepts the exact commit a caller pinned our reusable workflow to, and only that commit', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const pinned = buildIdentityPolicy({
+      repository: 'aotanami/aotanami',
+      signer: 'reusable-workflow',
+      refPattern: sha,
+    });
+    expect(identityMatches(pinned, ours(sha))).toBe(true);
+    expect(identityMatches(pinned, ours('fedcba9876543210fedcba9876543210fedcba98'))).toBe(false);
+    expect(identityMatches(pinned, ours('refs/tags/v1.0.0'))).toBe(false);
+    expect(() =>
+      buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', refPattern: '0123456789abcdef' }),
+    ).toThrow(/full 40-hex commit SHA/);
+  });
+
   it('refuses a loose override unless the user opts in, and then carries a warning', () => {
     const loose = 'https://github.com/aotanami/aotanami';
     expect(() =>
