@@ -14,10 +14,9 @@ import {
 import type { PredicateFile } from '@release-actions/sigstore';
 import {
   attestImages,
-  openSession,
   signingOutputs,
+  withSigningSession,
   renderSigningSummary,
-  signingRetryPolicy,
 } from '@release-actions/sigstore';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,36 +45,25 @@ await runAction(async () => {
   const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
   const bundleDirectory = readPath('bundle-directory') ?? path.join(tempRoot, 'sigstore-bundles');
 
-  const session = openSession({
-    references: [subject],
-    referenceInput: 'subject',
-    key,
-    keyPassword,
-    registryUsername,
-    registryPassword,
-    tempRoot,
-    logger,
-  });
-  for (const secret of session.secrets) maskSecret(secret);
-  try {
-    const report = await attestImages({
-      subjects: [subject],
-      predicates,
-      source: session.source,
-      key: session.key,
+  const report = await withSigningSession(
+    {
+      references: [subject],
+      referenceInput: 'subject',
+      key,
+      keyPassword,
+      registryUsername,
+      registryPassword,
+      tempRoot,
+      logger,
       requireSignature,
       bundleDirectory,
-      dockerConfigDirectory: session.dockerConfig?.directory,
-      secrets: session.secrets,
-      retry: signingRetryPolicy(),
-      logger,
-    });
-    for (const [name, value] of Object.entries(signingOutputs(report))) setOutput(name, value);
+      mask: maskSecret,
+    },
+    (setup) => attestImages({ ...setup, subjects: [subject], predicates }),
+  );
+  for (const [name, value] of Object.entries(signingOutputs(report))) setOutput(name, value);
 
-    const summary = new Markdown();
-    renderSigningSummary(report, summary, 'Attestations');
-    await writeSummary(summary);
-  } finally {
-    session.dispose();
-  }
+  const summary = new Markdown();
+  renderSigningSummary(report, summary, 'Attestations');
+  await writeSummary(summary);
 });

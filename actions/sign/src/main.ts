@@ -13,11 +13,10 @@ import {
   writeSummary,
 } from '@release-actions/kit';
 import {
-  openSession,
   signImages,
   signingOutputs,
+  withSigningSession,
   renderSigningSummary,
-  signingRetryPolicy,
 } from '@release-actions/sigstore';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,36 +33,25 @@ await runAction(async () => {
   const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
   const bundleDirectory = readPath('bundle-directory') ?? path.join(tempRoot, 'sigstore-bundles');
 
-  const session = openSession({
-    references: images,
-    referenceInput: 'images',
-    key,
-    keyPassword,
-    registryUsername,
-    registryPassword,
-    tempRoot,
-    logger,
-  });
-  for (const secret of session.secrets) maskSecret(secret);
-  try {
-    const report = await signImages({
-      images,
-      annotations,
-      source: session.source,
-      key: session.key,
+  const report = await withSigningSession(
+    {
+      references: images,
+      referenceInput: 'images',
+      key,
+      keyPassword,
+      registryUsername,
+      registryPassword,
+      tempRoot,
+      logger,
       requireSignature,
       bundleDirectory,
-      dockerConfigDirectory: session.dockerConfig?.directory,
-      secrets: session.secrets,
-      retry: signingRetryPolicy(),
-      logger,
-    });
-    for (const [name, value] of Object.entries(signingOutputs(report))) setOutput(name, value);
+      mask: maskSecret,
+    },
+    (setup) => signImages({ ...setup, images, annotations }),
+  );
+  for (const [name, value] of Object.entries(signingOutputs(report))) setOutput(name, value);
 
-    const summary = new Markdown();
-    renderSigningSummary(report, summary, 'Signatures');
-    await writeSummary(summary);
-  } finally {
-    session.dispose();
-  }
+  const summary = new Markdown();
+  renderSigningSummary(report, summary, 'Signatures');
+  await writeSummary(summary);
 });

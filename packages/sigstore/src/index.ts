@@ -30,5 +30,5 @@ export type { SummaryBuilder } from './report.js';
 export type { SigningTable } from './report.js';
 export { publishChart, parsePushOutput, chartRegistry, readChartMetadata } from './chart.js';
 export type { ChartOptions, ChartResult } from './chart.js';
-export { openSession, loginRegistry } from './session.js';
-export type { Session, SessionOptions } from './session.js';
+export { openSession, loginRegistry, withSigningSession } from './session.js';
+export type { Session, SessionOptions, SigningSessionOptions } from './session.js';

@@ -8,6 +8,8 @@ import { writeDockerConfig } from './docker-config.js';
 import type { SigningKey } from './key.js';
 import { prepareSigningKey } from './key.js';
 import { registrySubjectSource } from './oci-source.js';
+import { signingRetryPolicy } from './retry.js';
+import type { SigningSetup } from './signing.js';
 import type { SubjectSource } from './subjects.js';
 
 export interface SessionOptions {
@@ -105,4 +107,38 @@ export function openSession(options: SessionOptions): Session {
       if (dockerConfig) rmSync(dockerConfig.directory, { recursive: true, force: true });
     },
   };
+}
+
+export interface SigningSessionOptions extends SessionOptions {
+  requireSignature: boolean;
+  bundleDirectory: string;
+  /** Called with each secret before anything can print it (the action masks it in the log). */
+  mask?: (secret: string) => void;
+}
+
+/**
+ * Opens a session, hands `body` the signing setup sign and attest share, and always removes the
+ * key file and Docker config afterwards, whatever `body` does.
+ */
+export async function withSigningSession<T>(
+  options: SigningSessionOptions,
+  body: (setup: SigningSetup & { source: SubjectSource }) => Promise<T>,
+): Promise<T> {
+  const session = openSession(options);
+  for (const secret of session.secrets) options.mask?.(secret);
+  try {
+    return await body({
+      source: session.source,
+      key: session.key,
+      requireSignature: options.requireSignature,
+      bundleDirectory: options.bundleDirectory,
+      dockerConfigDirectory: session.dockerConfig?.directory,
+      secrets: session.secrets,
+      retry: signingRetryPolicy(),
+      logger: options.logger,
+      env: options.env,
+    });
+  } finally {
+    session.dispose();
+  }
 }

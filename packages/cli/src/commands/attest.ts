@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '@release-actions/errors';
-import { attestImages, openSession, signingRetryPolicy, type PredicateFile } from '@release-actions/sigstore';
+import { attestImages, withSigningSession, type PredicateFile } from '@release-actions/sigstore';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,34 +49,23 @@ export function registerAttest(program: Command, context: CommandContext): void 
       const cyclonedx = file(flags.sbomCyclonedx, '--sbom-cyclonedx');
       if (cyclonedx) predicates.push({ file: cyclonedx, type: 'cyclonedx', inputName: 'sbom-cyclonedx' });
       const tempRoot = os.tmpdir();
-      const session = openSession({
-        references: [subject],
-        referenceInput: 'subject',
-        key: keyFromFlag(flags.key),
-        keyPassword: process.env.COSIGN_PASSWORD,
-        registryUsername: flags.registryUsername,
-        registryPassword: registryPassword(flags.registryUsername),
-        tempRoot,
-        logger,
-      });
-      try {
-        const report = await attestImages({
-          subjects: [subject],
-          predicates,
-          source: session.source,
-          key: session.key,
+      const report = await withSigningSession(
+        {
+          references: [subject],
+          referenceInput: 'subject',
+          key: keyFromFlag(flags.key),
+          keyPassword: process.env.COSIGN_PASSWORD,
+          registryUsername: flags.registryUsername,
+          registryPassword: registryPassword(flags.registryUsername),
+          tempRoot,
+          logger,
           requireSignature: Boolean(flags.requireSignature),
           bundleDirectory: path.resolve(flags.bundleDirectory ?? path.join(tempRoot, 'sigstore-bundles')),
-          dockerConfigDirectory: session.dockerConfig?.directory,
-          secrets: session.secrets,
-          retry: signingRetryPolicy(),
-          logger,
-        });
-        printReport(context, report, 'Attestations', flags.json);
-        return 0;
-      } finally {
-        session.dispose();
-      }
+        },
+        (setup) => attestImages({ ...setup, subjects: [subject], predicates }),
+      );
+      printReport(context, report, 'Attestations', flags.json);
+      return 0;
     }),
   );
 }

@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import { InputError } from '@release-actions/errors';
 import { Markdown } from '@release-actions/kit';
 import {
-  openSession,
   signImages,
   signingOutputs,
-  signingRetryPolicy,
+  withSigningSession,
   renderSigningSummary,
   type SigningReport,
 } from '@release-actions/sigstore';
@@ -86,34 +85,23 @@ export function registerSign(program: Command, context: CommandContext): void {
       const logger = context.logger();
       const tempRoot = os.tmpdir();
       const registryUsername = flags.registryUsername;
-      const session = openSession({
-        references: images,
-        referenceInput: 'images',
-        key: keyFromFlag(flags.key),
-        keyPassword: process.env.COSIGN_PASSWORD,
-        registryUsername,
-        registryPassword: registryPassword(registryUsername),
-        tempRoot,
-        logger,
-      });
-      try {
-        const report = await signImages({
-          images,
-          annotations: flags.annotation ?? [],
-          source: session.source,
-          key: session.key,
+      const report = await withSigningSession(
+        {
+          references: images,
+          referenceInput: 'images',
+          key: keyFromFlag(flags.key),
+          keyPassword: process.env.COSIGN_PASSWORD,
+          registryUsername,
+          registryPassword: registryPassword(registryUsername),
+          tempRoot,
+          logger,
           requireSignature: Boolean(flags.requireSignature),
           bundleDirectory: path.resolve(flags.bundleDirectory ?? path.join(tempRoot, 'sigstore-bundles')),
-          dockerConfigDirectory: session.dockerConfig?.directory,
-          secrets: session.secrets,
-          retry: signingRetryPolicy(),
-          logger,
-        });
-        printReport(context, report, 'Signatures', flags.json);
-        return 0;
-      } finally {
-        session.dispose();
-      }
+        },
+        (setup) => signImages({ ...setup, images, annotations: flags.annotation ?? [] }),
+      );
+      printReport(context, report, 'Signatures', flags.json);
+      return 0;
     }),
   );
 }
