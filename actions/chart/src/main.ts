@@ -10,14 +10,13 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
-import { RegistryClient } from '@release-actions/oci';
+import { credentialsPair, RegistryClient } from '@release-actions/oci';
 import {
   chartRegistry,
   publishChart,
   signingRetryPolicy,
   writeDockerConfig,
 } from '@release-actions/sigstore';
-import { InputError } from '@release-actions/errors';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -29,18 +28,14 @@ await runAction(async () => {
   const appVersion = readString('app-version');
   const username = readString('registry-username');
   const password = readSecret('registry-password');
-  if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(
-      `Inputs 'registry-username' and 'registry-password' go together; give both or neither.`,
-    );
-  }
+  const login = credentialsPair(username, password);
   const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
 
   const host = registry.split('/')[0] as string;
   let registryConfigFile: string | undefined;
   const secrets: string[] = [];
-  if (username !== undefined && password !== undefined) {
-    const config = writeDockerConfig({ registry: host, username, password }, tempRoot, logger);
+  if (login !== undefined) {
+    const config = writeDockerConfig({ registry: host, ...login }, tempRoot, logger);
     for (const secret of config.secrets) maskSecret(secret);
     secrets.push(...config.secrets);
     registryConfigFile = config.file;
@@ -50,7 +45,7 @@ await runAction(async () => {
   }
   const client = new RegistryClient({
     logger,
-    credentials: username !== undefined && password !== undefined ? { [host]: { username, password } } : {},
+    credentials: login !== undefined ? { [host]: login } : {},
   });
   const result = await publishChart({
     chartDirectory,

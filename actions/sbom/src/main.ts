@@ -11,6 +11,7 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
+import { credentialsPair } from '@release-actions/oci';
 import {
   checkPlatform,
   checkPrefix,
@@ -63,11 +64,7 @@ await runAction(async () => {
   const username = readString('registry-username');
   const password = readSecret('registry-password');
   const token = readSecret('registry-token');
-  if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(
-      "Inputs 'registry-username' and 'registry-password' go together; give both or neither.",
-    );
-  }
+  credentialsPair(username, password);
   if (token !== undefined && password !== undefined) {
     throw new InputError("Inputs 'registry-token' and 'registry-password' exclude each other; give one.");
   }

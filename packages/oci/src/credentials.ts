@@ -134,3 +134,19 @@ export function loadDockerCredentials(
 ): Credentials | undefined {
   return lookupDockerCredentials(registry, options).credentials;
 }
+
+/**
+ * Registry credentials given as a username and password pair (action inputs or CLI flags): both
+ * or neither, so a half-given login fails at once instead of reaching the registry anonymously.
+ */
+export function credentialsPair(
+  username: string | undefined,
+  password: string | undefined,
+): Credentials | undefined {
+  if ((username === undefined) !== (password === undefined)) {
+    throw new InputError(
+      `Inputs 'registry-username' and 'registry-password' go together; give both or neither.`,
+    );
+  }
+  return username !== undefined && password !== undefined ? { username, password } : undefined;
+}

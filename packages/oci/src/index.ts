@@ -11,7 +11,12 @@ export {
   DEFAULT_REGISTRY,
 } from './reference.js';
 export type { ImageReference } from './reference.js';
-export { loadDockerCredentials, lookupDockerCredentials, dockerConfigPath } from './credentials.js';
+export {
+  loadDockerCredentials,
+  lookupDockerCredentials,
+  dockerConfigPath,
+  credentialsPair,
+} from './credentials.js';
 export type { Credentials, DockerConfigOptions, DockerCredentialLookup } from './credentials.js';
 export { parseChallenges } from './challenge.js';
 export type { Challenge } from './challenge.js';

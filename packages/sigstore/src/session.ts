@@ -1,6 +1,6 @@
 import { InputError } from '@release-actions/errors';
 import type { Credentials } from '@release-actions/oci';
-import { parseReference, RegistryClient } from '@release-actions/oci';
+import { credentialsPair, parseReference, RegistryClient } from '@release-actions/oci';
 import type { Logger } from '@release-actions/tools';
 import { rmSync } from 'node:fs';
 import type { DockerConfig } from './docker-config.js';
@@ -60,26 +60,16 @@ export function loginRegistry(references: readonly string[], referenceInput: str
 
 /** Prepares what sign and attest need: the registry client, the key, the Docker config for cosign. */
 export function openSession(options: SessionOptions): Session {
-  const { registryUsername: username, registryPassword: password } = options;
-  if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(
-      `Inputs 'registry-username' and 'registry-password' go together; give both or neither.`,
-    );
-  }
+  const login = credentialsPair(options.registryUsername, options.registryPassword);
   if (options.keyPassword !== undefined && options.key === undefined) {
     throw new InputError(`Input 'key-password' needs the 'key' input.`);
   }
   let dockerConfig: DockerConfig | undefined;
   const credentials: Record<string, Credentials> = {};
-  if (username !== undefined && password !== undefined) {
+  if (login !== undefined) {
     const registry = loginRegistry(options.references, options.referenceInput);
-    dockerConfig = writeDockerConfig(
-      { registry, username, password },
-      options.tempRoot,
-      options.logger,
-      options.env,
-    );
-    credentials[registry] = { username, password };
+    dockerConfig = writeDockerConfig({ registry, ...login }, options.tempRoot, options.logger, options.env);
+    credentials[registry] = login;
   }
   let key: SigningKey | undefined;
   try {
