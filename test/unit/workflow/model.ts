@@ -107,8 +107,11 @@ export function releasingJobs(workflow: Workflow): string[] {
     .filter(
       ([, job]) =>
         (job.uses !== undefined && SLSA_GENERATOR.test(job.uses)) ||
-        (job.steps ?? []).some((step) =>
-          ['sign', 'attest', 'chart', 'publish'].includes(ownAction(step.uses) ?? ''),
+        (job.steps ?? []).some(
+          (step) =>
+            ['sign', 'attest', 'chart', 'publish'].includes(ownAction(step.uses) ?? '') ||
+            // Putting the release tag on the image releases it as much as signing does.
+            /"docker:\/\/\$IMAGE:\$TAG"/.test(step.run ?? ''),
         ),
     )
     .map(([id]) => id)
@@ -232,6 +235,19 @@ function grantsWrite(job: Job): boolean {
  * harden-runner is the first step of every job with steps, with an explicit egress policy: block
  * with allowed-endpoints, or audit only in a job that holds no write scope and no secret.
  */
+/**
+ * Whether a job reads a secret other than the caller's build secrets handed to BuildKit: those
+ * are for the Dockerfile, which runs in the one job whose egress cannot be listed.
+ */
+function secretsBeyondBuildSecrets(job: Job): boolean {
+  const steps = (job.steps ?? []).map((step) => {
+    if (!step.uses?.startsWith('docker/build-push-action@') || step.with?.secrets === undefined) return step;
+    const { secrets, ...rest } = step.with;
+    return secrets === '${{ secrets.build-secrets }}' ? { ...step, with: rest } : step;
+  });
+  return JSON.stringify({ ...job, steps }).includes('secrets.');
+}
+
 export function hardenRunnerProblems(workflow: Workflow): string[] {
   const problems: string[] = [];
   for (const [id, job] of Object.entries(workflow.jobs ?? {})) {
@@ -246,7 +262,7 @@ export function hardenRunnerProblems(workflow: Workflow): string[] {
       if (first.with?.['allowed-endpoints'] === undefined)
         problems.push(`job "${id}": egress blocked without allowed-endpoints`);
     } else if (policy === 'audit') {
-      if (grantsWrite(job) || JSON.stringify(job).includes('secrets.')) {
+      if (grantsWrite(job) || secretsBeyondBuildSecrets(job)) {
         problems.push(`job "${id}": egress only audited in a job with write access or secrets`);
       }
     } else {

@@ -86,13 +86,19 @@ describe('the plan step', () => {
   const tagPush = {
     IMAGE: 'ghcr.io/aotanami/aotanami',
     IMAGE_DIGEST: '',
+    PROVENANCE: 'true',
     CHART_PATH: '',
     CHART_REGISTRY: '',
     SEVERITY_CUTOFF: 'high',
+    MAX_IGNORE_DAYS: '365',
     RELEASE_TAG: '',
+    EXTRA_ENDPOINTS: '',
+    PRIVATE_REPOSITORY: 'false',
+    VISIBILITY: 'public',
     GIT_REF: 'refs/tags/v1.2.3',
     GIT_REF_NAME: 'v1.2.3',
     CALL_ID: '42-1-plan',
+    INPUTS: JSON.stringify({ image: 'ghcr.io/aotanami/aotanami', provenance: true }, null, 2),
   };
 
   it('sets the env the script reads, each from an expression', async () => {
@@ -118,9 +124,13 @@ describe('the plan step', () => {
   it('knows Docker Hub, a registry with a port, and a chart registry; release-tag wins over the ref', async () => {
     const hub = await run('plan', 'plan', { ...tagPush, IMAGE: 'my-org/my-image' });
     expect(hub.outputs.registry).toBe('docker.io');
-    expect(hub.outputs['registry-endpoints']).toBe(
-      'registry-1.docker.io:443 auth.docker.io:443 production.cloudflare.docker.com:443',
-    );
+    expect(hub.outputs['registry-endpoints']!.split(' ')).toEqual([
+      'index.docker.io:443',
+      'registry-1.docker.io:443',
+      'auth.docker.io:443',
+      'production.cloudflare.docker.com:443',
+      'docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com:443',
+    ]);
     const local = await run('plan', 'plan', {
       ...tagPush,
       IMAGE: 'localhost:5000/app',
@@ -140,15 +150,80 @@ describe('the plan step', () => {
     });
   });
 
-  it('names artifacts differently for another image or another attempt', async () => {
+  it('names artifacts differently for another attempt or a call with any other input', async () => {
     const first = (await run('plan', 'plan', tagPush)).outputs.artifact;
     expect((await run('plan', 'plan', tagPush)).outputs.artifact).toBe(first);
-    expect(
-      (await run('plan', 'plan', { ...tagPush, IMAGE: 'ghcr.io/aotanami/other' })).outputs.artifact,
-    ).not.toBe(first);
     expect((await run('plan', 'plan', { ...tagPush, CALL_ID: '42-2-plan' })).outputs.artifact).not.toBe(
       first,
     );
+    // Two calls in one run that differ only in an input the plan does not check (a matrix over
+    // build contexts, say) still get their own artifacts.
+    const otherContext = JSON.stringify({ ...JSON.parse(tagPush.INPUTS), context: 'services/api' });
+    expect((await run('plan', 'plan', { ...tagPush, INPUTS: otherContext })).outputs.artifact).not.toBe(
+      first,
+    );
+  });
+
+  it('adds the blob hosts of Quay, ECR and ACR, and validated extra endpoints, to the registry', async () => {
+    const endpoints = async (image: string, extra = '') =>
+      (await run('plan', 'plan', { ...tagPush, IMAGE: image, EXTRA_ENDPOINTS: extra })).outputs[
+        'registry-endpoints'
+      ]!.split(' ');
+    expect(await endpoints('quay.io/org/app')).toEqual([
+      'quay.io:443',
+      'cdn.quay.io:443',
+      'cdn01.quay.io:443',
+      'cdn02.quay.io:443',
+      'cdn03.quay.io:443',
+    ]);
+    expect(await endpoints('123456789012.dkr.ecr.eu-west-1.amazonaws.com/app')).toEqual([
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com:443',
+      'api.ecr.eu-west-1.amazonaws.com:443',
+      'prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com:443',
+    ]);
+    expect(await endpoints('myregistry.azurecr.io/app')).toEqual([
+      'myregistry.azurecr.io:443',
+      '*.data.azurecr.io:443',
+      '*.blob.core.windows.net:443',
+    ]);
+    expect(await endpoints('europe-west1-docker.pkg.dev/project/repo/app')).toEqual([
+      'europe-west1-docker.pkg.dev:443',
+    ]);
+    expect(
+      await endpoints(
+        'europe-west1-docker.pkg.dev/project/repo/app',
+        'storage.googleapis.com:443,\n*.example.com:8443',
+      ),
+    ).toEqual(['europe-west1-docker.pkg.dev:443', 'storage.googleapis.com:443', '*.example.com:8443']);
+  });
+
+  it('puts the extra endpoints on the chart registry too, and nothing without a chart', async () => {
+    const withChart = await run('plan', 'plan', {
+      ...tagPush,
+      CHART_PATH: 'charts/app',
+      CHART_REGISTRY: 'oci://quay.io/org/charts',
+      EXTRA_ENDPOINTS: 'mirror.example.com:443',
+    });
+    expect(withChart.outputs['chart-registry-endpoints']).toBe(
+      'quay.io:443 cdn.quay.io:443 cdn01.quay.io:443 cdn02.quay.io:443 cdn03.quay.io:443 mirror.example.com:443',
+    );
+    const withoutChart = await run('plan', 'plan', { ...tagPush, EXTRA_ENDPOINTS: 'mirror.example.com:443' });
+    expect(withoutChart.outputs['chart-registry-endpoints']).toBe('');
+  });
+
+  it('releases a private or internal repository only when the caller accepts the public log', async () => {
+    for (const visibility of ['private', 'internal', '']) {
+      const refused = await run('plan', 'plan', { ...tagPush, VISIBILITY: visibility });
+      expect([visibility, refused.status]).toEqual([visibility, 2]);
+      expect(refused.stdout).toContain("::error::Input 'private-repository'");
+      expect(refused.stdout).toContain('public Rekor transparency log');
+      const accepted = await run('plan', 'plan', {
+        ...tagPush,
+        VISIBILITY: visibility,
+        PRIVATE_REPOSITORY: 'true',
+      });
+      expect([visibility, accepted.status]).toEqual([visibility, 0]);
+    }
   });
 
   it.each([
@@ -163,6 +238,20 @@ describe('the plan step', () => {
     [{ CHART_PATH: 'charts/x', CHART_REGISTRY: 'https://ghcr.io/x' }, "Input 'chart-registry'"],
     [{ GIT_REF: 'refs/heads/main', GIT_REF_NAME: 'main' }, "Input 'release-tag'"],
     [{ RELEASE_TAG: 'v1;rm -rf /' }, "Input 'release-tag'"],
+    // A git tag is not always a registry tag: these would be refused by the registry after signing.
+    [{ GIT_REF: 'refs/tags/release/v1', GIT_REF_NAME: 'release/v1' }, "Input 'release-tag'"],
+    [{ GIT_REF: 'refs/tags/v1+build', GIT_REF_NAME: 'v1+build' }, "Input 'release-tag'"],
+    [{ RELEASE_TAG: '.v1' }, "Input 'release-tag'"],
+    [{ RELEASE_TAG: '-v1' }, "Input 'release-tag'"],
+    [{ RELEASE_TAG: 'v' + '1'.repeat(128) }, "Input 'release-tag'"],
+    [{ IMAGE_DIGEST: `sha256:${'0'.repeat(64)}` }, "Input 'image-digest'"],
+    [{ MAX_IGNORE_DAYS: '0' }, "Input 'max-ignore-days'"],
+    [{ MAX_IGNORE_DAYS: '1.5' }, "Input 'max-ignore-days'"],
+    [{ EXTRA_ENDPOINTS: 'example.com' }, "Input 'allowed-endpoints'"],
+    [{ EXTRA_ENDPOINTS: 'https://example.com:443' }, "Input 'allowed-endpoints'"],
+    [{ EXTRA_ENDPOINTS: 'a.com:443 $(id):443' }, "Input 'allowed-endpoints'"],
+    [{ EXTRA_ENDPOINTS: '*:443' }, "Input 'allowed-endpoints'"],
+    [{ VISIBILITY: 'private' }, "Input 'private-repository'"],
   ])('refuses %j with one error line naming the input', async (change, name) => {
     const result = await run('plan', 'plan', { ...tagPush, ...change });
     expect(result.status).toBe(2);
@@ -172,13 +261,16 @@ describe('the plan step', () => {
     expect(result.outputs).toEqual({});
   });
 
-  it('accepts a digest and any case of the severity', async () => {
+  it('accepts a digest without provenance, any case of the severity, the longest registry tag', async () => {
     const result = await run('plan', 'plan', {
       ...tagPush,
       IMAGE_DIGEST: `sha256:${'0'.repeat(64)}`,
+      PROVENANCE: 'false',
       SEVERITY_CUTOFF: 'Critical',
+      RELEASE_TAG: `_${'v'.repeat(127)}`,
     });
     expect(result.status).toBe(0);
+    expect(result.outputs.tag).toHaveLength(128);
   });
 });
 
@@ -389,7 +481,7 @@ describe('the push and tag steps, against a registry on loopback', () => {
   }, 60_000);
 
   it('tags the pushed digest with the release tag after the gate', async () => {
-    const tag = await run('sign', 'tag', {
+    const tag = await run('tag', 'tag', {
       ...login(),
       HOME: home,
       IMAGE: `${registry.host}/team/app`,
@@ -406,7 +498,7 @@ describe('the push and tag steps, against a registry on loopback', () => {
   }, 60_000);
 
   it('refuses to tag something that is not a digest', async () => {
-    const tag = await run('sign', 'tag', {
+    const tag = await run('tag', 'tag', {
       ...login(),
       HOME: home,
       IMAGE: `${registry.host}/team/app`,

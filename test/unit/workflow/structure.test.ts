@@ -57,7 +57,12 @@ describe('release.yml', () => {
         'severity-cutoff',
         'ignore-file',
         'only-fixed',
+        'unknown-fails',
+        'max-ignore-days',
+        'upload-sarif',
         'provenance',
+        'private-repository',
+        'allowed-endpoints',
         'release-tag',
       ]),
     );
@@ -68,8 +73,16 @@ describe('release.yml', () => {
     expect(call.inputs!['severity-cutoff']).toMatchObject({ type: 'string', default: 'high' });
     expect(call.inputs!.provenance).toMatchObject({ type: 'boolean', default: true });
     expect(call.inputs!['release-tag']).toMatchObject({ type: 'string', default: '' });
+    expect(call.inputs!['private-repository']).toMatchObject({ type: 'boolean', default: false });
+    expect(call.inputs!['upload-sarif']).toMatchObject({ type: 'boolean', default: true });
+    expect(call.inputs!['unknown-fails']).toMatchObject({ type: 'boolean', default: false });
+    expect(call.inputs!['max-ignore-days']).toMatchObject({ type: 'number', default: 365 });
     expect(call.inputs!.image).toMatchObject({ type: 'string', required: true });
-    expect(Object.keys(call.secrets!).sort()).toEqual(['registry-password', 'registry-username']);
+    expect(Object.keys(call.secrets!).sort()).toEqual([
+      'build-secrets',
+      'registry-password',
+      'registry-username',
+    ]);
     for (const secret of Object.values(call.secrets!)) expect(secret.required).toBe(false);
     expect(Object.keys(call.outputs!).sort()).toEqual([
       'chart-digest',
@@ -79,7 +92,7 @@ describe('release.yml', () => {
     ]);
   });
 
-  it('chains build → sbom → scan → sign | provenance | chart → publish → verify', () => {
+  it('chains build → sbom → scan → sign | provenance | chart → publish → verify → tag', () => {
     const jobs = release.jobs!;
     expect(Object.keys(jobs)).toEqual([
       'plan',
@@ -92,6 +105,7 @@ describe('release.yml', () => {
       'chart',
       'publish',
       'verify',
+      'tag',
     ]);
     expect(ancestors(release, 'sbom')).toEqual(new Set(['plan', 'push', 'build']));
     for (const id of ['sign', 'provenance', 'chart']) {
@@ -105,6 +119,9 @@ describe('release.yml', () => {
       new Set(['plan', 'build', 'push', 'sbom', 'scan', 'sign', 'provenance', 'chart']),
     );
     expect(ancestors(release, 'verify').has('publish')).toBe(true);
+    expect(ancestors(release, 'tag')).toEqual(
+      new Set(['plan', 'build', 'push', 'sbom', 'scan', 'sign', 'provenance', 'chart', 'publish', 'verify']),
+    );
     expect(jobs.provenance!.uses).toMatch(SLSA_GENERATOR);
     expect(jobs.provenance!.uses).toBe(
       'slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@v2.1.0',
@@ -132,24 +149,88 @@ describe('release.yml', () => {
     }
   });
 
-  it('pushes by digest only, and puts the release tag on the image after signing and attesting it', () => {
+  it('pushes by digest only, and puts the release tag on the image last, once verify passed', () => {
     const push = release.jobs!.push!.steps!.find((step) => step.id === 'push')!;
     expect(push.run).toMatch(/"docker:\/\/\$IMAGE@\$built"/);
     expect(push.run).not.toMatch(/\$TAG/);
-    const steps = release.jobs!.sign!.steps!;
-    const tag = steps.findIndex((step) => step.id === 'tag');
-    expect(tag).toBe(steps.length - 1);
-    expect(
-      steps
-        .slice(0, tag)
-        .map((step) => ownAction(step.uses))
-        .filter(Boolean),
-    ).toEqual(['setup', 'sign', 'attest']);
-    expect(steps[tag]!.run).toMatch(/"docker:\/\/\$IMAGE:\$TAG"/);
-    expect(steps[tag]!.if).toBe("${{ needs.push.result == 'success' }}");
+    const tagging = Object.entries(release.jobs!).filter(([, job]) =>
+      (job.steps ?? []).some((step) => /\$TAG/.test(step.run ?? '')),
+    );
+    expect(tagging.map(([id]) => id)).toEqual(['tag']);
+    const tag = release.jobs!.tag!;
+    expect(tag.steps!.map((step) => step.id ?? step.name)).toEqual(['Harden the runner', 'tag']);
+    expect(tag.steps![1]!.run).toMatch(/"docker:\/\/\$IMAGE:\$TAG"/);
+    const condition = String(tag.if).replace(/\s+/g, ' ');
+    expect(condition).toContain("needs.verify.result == 'success'");
+    // An image given by image-digest (no push) keeps the tags it has.
+    expect(condition).toContain("needs.push.result == 'success'");
+    expect(condition).not.toMatch(/always\(\)/);
   });
 
-  it('uploads SARIF with a category per target, also when the gate fails', () => {
+  it('gates every platform and attests each platform SBOM pair through the platforms manifest', () => {
+    const step = (job: string, name: string) =>
+      release.jobs![job]!.steps!.find((s) => ownAction(s.uses) === name)!;
+    expect(step('sbom', 'sbom').with).toMatchObject({ platforms: 'all', 'output-prefix': 'sbom' });
+    const upload = release.jobs!.sbom!.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with!.path).toBe('sbom/');
+    expect(step('scan', 'scan').with!['sbom-manifest']).toBe(
+      'release-actions-output/sbom/sbom-platforms.json',
+    );
+    expect(step('scan', 'scan').with!.sbom).toBeUndefined();
+    expect(step('sign', 'attest').with!['sbom-manifest']).toBe(
+      'release-actions-output/sbom/sbom-platforms.json',
+    );
+    expect(step('sign', 'attest').with!['sbom-spdx']).toBeUndefined();
+    expect(step('sign', 'attest').with!['sbom-cyclonedx']).toBeUndefined();
+  });
+
+  it('passes the gate options through and never scans against a cached database', () => {
+    for (const id of ['scan', 'chart']) {
+      const scan = release.jobs![id]!.steps!.find((step) => ownAction(step.uses) === 'scan')!;
+      expect([id, scan.with]).toEqual([
+        id,
+        expect.objectContaining({
+          'severity-cutoff': '${{ inputs.severity-cutoff }}',
+          'only-fixed': '${{ inputs.only-fixed }}',
+          'unknown-fails': '${{ inputs.unknown-fails }}',
+          'ignore-file': '${{ inputs.ignore-file }}',
+          'max-ignore-days': '${{ inputs.max-ignore-days }}',
+          'cache-db': false,
+        }),
+      ]);
+    }
+  });
+
+  it('passes build secrets to BuildKit as secrets, uploads no build record, pins the builder images', () => {
+    const steps = release.jobs!.build!.steps!;
+    const build = steps.find((step) => step.uses?.startsWith('docker/build-push-action@'))!;
+    expect(build.with!.secrets).toBe('${{ secrets.build-secrets }}');
+    expect(String(build.with!['build-args'])).not.toMatch(/secrets\./);
+    expect(build.env).toMatchObject({ DOCKER_BUILD_RECORD_UPLOAD: 'false' });
+    expect(text.match(/secrets\.build-secrets/g)).toHaveLength(1);
+    const qemu = steps.find((step) => step.uses?.startsWith('docker/setup-qemu-action@'))!;
+    expect(qemu.with!.image).toMatch(/^tonistiigi\/binfmt:[\w.-]+@sha256:[0-9a-f]{64}$/);
+    expect(String(qemu.with!['cache-image'])).toBe('false');
+    const buildx = steps.find((step) => step.uses?.startsWith('docker/setup-buildx-action@'))!;
+    expect(buildx.with!['driver-opts']).toMatch(/^image=moby\/buildkit:[\w.-]+@sha256:[0-9a-f]{64}$/);
+    expect(String(buildx.with!['cache-binary'])).toBe('false');
+  });
+
+  it('disables sudo and containers in every job but the build', () => {
+    for (const [id, job] of Object.entries(release.jobs!)) {
+      if (!job.steps) continue;
+      const harden = job.steps[0]!.with ?? {};
+      expect([id, harden['disable-sudo-and-containers']]).toEqual([id, id === 'build' ? undefined : true]);
+    }
+  });
+
+  it('forwards the private-repository acknowledgement to the SLSA generator', () => {
+    expect(release.jobs!.provenance!.with).toMatchObject({
+      'private-repository': '${{ inputs.private-repository }}',
+    });
+  });
+
+  it('uploads SARIF with a category per target, also when the gate fails; an upload failure only warns', () => {
     for (const id of ['scan', 'chart']) {
       const steps = release.jobs![id]!.steps!;
       const scan = steps.find((step) => ownAction(step.uses) === 'scan')!;
@@ -160,14 +241,19 @@ describe('release.yml', () => {
         category: '${{ steps.scan.outputs.category }}',
       });
       expect(upload.if).toMatch(/!cancelled\(\)/);
+      expect(upload.if).toMatch(/inputs\.upload-sarif/);
+      expect(upload['continue-on-error']).toBe(true);
       expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(scan));
+      const warning = steps[steps.indexOf(upload) + 1]!;
+      expect(warning.if).toContain(`steps.${upload.id}.outcome == 'failure'`);
+      expect(warning.run).toMatch(/^echo "::warning::/);
     }
     expect(release.jobs!.scan!.steps!.find((s) => ownAction(s.uses) === 'scan')!.with!.category).not.toBe(
       release.jobs!.chart!.steps!.find((s) => ownAction(s.uses) === 'scan')!.with!.category,
     );
   });
 
-  it('publishes the four SBOM assets under the names consumers rely on', () => {
+  it('publishes the four SBOM assets under the names consumers rely on, and one pair per platform', () => {
     const publish = release.jobs!.publish!.steps!.find((step) => ownAction(step.uses) === 'publish')!;
     const files = String(publish.with!.files);
     for (const name of [
@@ -175,8 +261,12 @@ describe('release.yml', () => {
       'sbom-cyclonedx.json',
       'helm-sbom-spdx.json',
       'helm-sbom-cyclonedx.json',
+      // Every platform's pair (sbom-spdx-linux-arm64.json, ...) and sbom-platforms.json; a pattern
+      // that matches no file fails the publish step, and this one always matches the seed names.
+      'sbom-*.json',
     ]) {
-      expect(files).toMatch(new RegExp(`/${name.replace('.', '\\.')}\\b`));
+      const escaped = name.replace(/[.*]/g, (c) => `\\${c}`);
+      expect([name, new RegExp(`/${escaped}(?=$|')`, 'm').test(files)]).toEqual([name, true]);
     }
     const chartSbom = release.jobs!.chart!.steps!.find((step) => ownAction(step.uses) === 'sbom')!;
     expect(chartSbom.with!['output-prefix']).toBe('helm-sbom');
@@ -223,7 +313,7 @@ describe('release.yml', () => {
 
 describe('the gate', () => {
   it('scan is a needs ancestor of every job that signs, attests or publishes, and each requires its pass', () => {
-    expect(releasingJobs(release)).toEqual(['chart', 'provenance', 'publish', 'sign']);
+    expect(releasingJobs(release)).toEqual(['chart', 'provenance', 'publish', 'sign', 'tag']);
     expect(gateProblems(release)).toEqual([]);
   });
 
@@ -477,14 +567,23 @@ describe('the root action', () => {
     expect(step('sbom').with!.image).toBe('${{ inputs.image }}');
     expect(step('sign').with!.images).toBe('${{ inputs.image }}');
     expect(step('attest').with!.subject).toBe('${{ inputs.image }}');
-    expect(step('scan').with!.sbom).toBe('${{ steps.sbom.outputs.spdx-json }}');
+    // Every platform of an index: its own SBOMs, its own verdict, its own attestations.
+    expect(step('sbom').with!.platforms).toBe('all');
+    expect(step('scan').with!['sbom-manifest']).toBe('${{ steps.sbom.outputs.manifest }}');
+    expect(step('attest').with!['sbom-manifest']).toBe('${{ steps.sbom.outputs.manifest }}');
+    expect(step('attest').with!['sbom-spdx']).toBeUndefined();
     expect(step('scan').with!['severity-cutoff']).toBe('${{ inputs.severity-cutoff }}');
-    expect(step('attest').with!['sbom-spdx']).toBe('${{ steps.sbom.outputs.spdx-json }}');
-    expect(step('attest').with!['sbom-cyclonedx']).toBe('${{ steps.sbom.outputs.cyclonedx-json }}');
+    expect(step('scan').with!['unknown-fails']).toBe('${{ inputs.unknown-fails }}');
+    expect(step('scan').with!['max-ignore-days']).toBe('${{ inputs.max-ignore-days }}');
+    // A gate that ends in signing never trusts an Actions cache that other workflows can write.
+    expect(step('scan').with!['cache-db']).toBe(false);
+    expect(Object.keys(action.inputs)).not.toContain('platform');
     for (const name of [
       'image',
       'severity-cutoff',
       'only-fixed',
+      'unknown-fails',
+      'max-ignore-days',
       'ignore-file',
       'registry-username',
       'registry-password',
