@@ -92,7 +92,7 @@ describe('release.yml', () => {
     ]);
   });
 
-  it('chains build → sbom → scan → sign | provenance | chart → publish → verify → tag', () => {
+  it('chains build → sbom → scan → sign | provenance | chart → verify → publish → tag', () => {
     const jobs = release.jobs!;
     expect(Object.keys(jobs)).toEqual([
       'plan',
@@ -103,8 +103,8 @@ describe('release.yml', () => {
       'sign',
       'provenance',
       'chart',
-      'publish',
       'verify',
+      'publish',
       'tag',
     ]);
     expect(ancestors(release, 'sbom')).toEqual(new Set(['plan', 'push', 'build']));
@@ -115,10 +115,11 @@ describe('release.yml', () => {
         false,
       ]);
     }
-    expect(ancestors(release, 'publish')).toEqual(
+    expect(ancestors(release, 'verify')).toEqual(
       new Set(['plan', 'build', 'push', 'sbom', 'scan', 'sign', 'provenance', 'chart']),
     );
-    expect(ancestors(release, 'verify').has('publish')).toBe(true);
+    // Nothing is published, and no tag set, unless the release verified as a consumer verifies it.
+    expect(ancestors(release, 'publish').has('verify')).toBe(true);
     expect(ancestors(release, 'tag')).toEqual(
       new Set(['plan', 'build', 'push', 'sbom', 'scan', 'sign', 'provenance', 'chart', 'publish', 'verify']),
     );
@@ -141,7 +142,7 @@ describe('release.yml', () => {
     expect(own('sign')).toEqual(['setup', 'sign', 'attest']);
     expect(own('chart')).toEqual(['setup', 'chart', 'sbom', 'scan', 'sign', 'attest']);
     expect(own('publish')).toEqual(['publish']);
-    expect(own('verify')).toEqual(['setup', 'verify', 'verify']);
+    expect(own('verify')).toEqual(['setup', 'verify', 'verify', 'verify', 'verify']);
     for (const job of Object.values(release.jobs!)) {
       for (const step of job.steps ?? []) {
         if (ownAction(step.uses)) expect(step.uses).toMatch(/^\$\/[a-z]+$/);
@@ -274,6 +275,43 @@ describe('release.yml', () => {
     expect(imageSbom.with!['output-prefix']).toBe('sbom');
   });
 
+  it('writes into the release notes the very commands verify ran with, on a draft at the released commit', () => {
+    const steps = release.jobs!.verify!.steps!;
+    const verifySteps = steps.filter((step) => ownAction(step.uses) === 'verify');
+    const emitted = verifySteps.filter((step) => step.with?.emit === 'commands');
+    const verifying = verifySteps.filter((step) => step.with?.emit === undefined);
+    expect(emitted.map((step) => step.id)).toEqual(['commands', 'chart-commands']);
+    expect(verifying).toHaveLength(2);
+    emitted.forEach((step, index) => {
+      const { emit, ...rest } = step.with!;
+      expect([step.id, emit, rest, step.if]).toEqual([
+        step.id,
+        'commands',
+        verifying[index]!.with,
+        verifying[index]!.if,
+      ]);
+    });
+    for (const step of verifySteps) {
+      // The publisher's run: this repository, at exactly the ref that triggered it.
+      expect(step.with).toMatchObject({
+        repository: '${{ github.repository }}',
+        'source-ref-pattern': '${{ github.ref }}',
+        'source-ref': '${{ github.ref }}',
+        'certificate-identity-regexp': '${{ steps.identity.outputs.regexp }}',
+      });
+    }
+    expect(release.jobs!.verify!.outputs).toEqual({
+      commands: '${{ steps.commands.outputs.commands }}',
+      'chart-commands': '${{ steps.chart-commands.outputs.commands }}',
+    });
+    const publish = release.jobs!.publish!.steps!.find((step) => ownAction(step.uses) === 'publish')!;
+    expect(String(publish.with!['release-notes'])).toBe(
+      '${{ needs.verify.outputs.commands }}\n${{ needs.verify.outputs.chart-commands }}\n',
+    );
+    expect(publish.with!['create-draft']).toBe(true);
+    expect(publish.with!['target-commitish']).toBe('${{ github.sha }}');
+  });
+
   it('names its artifacts per call and attempt, and never restores a cache', () => {
     for (const [id, job] of Object.entries(release.jobs!)) {
       for (const step of job.steps ?? []) {
@@ -383,8 +421,8 @@ describe('permissions', () => {
       'top-level permissions are contents: read, expected {}',
       'job "build" is granted contents: read, packages: write; docs/permissions.md says contents: read',
       'job "sign" is granted id-token: write; docs/permissions.md says id-token: write, packages: write',
-      'job "publish" is granted contents: read; docs/permissions.md says contents: write',
       'job "verify" has no permissions: of its own',
+      'job "publish" is granted contents: read; docs/permissions.md says contents: write',
     ]);
   });
 
