@@ -282,6 +282,28 @@ describe('verify action, cosign engine', () => {
     );
   }, 60_000);
 
+  it('emit: commands writes the consumer commands to the commands output, runs no tool', async () => {
+    const run = await runWithFakes('verify', {
+      inputs: {
+        image: `${registry.host}/aotanami/one:one`,
+        repository: 'aotanami/aotanami',
+        'source-ref': 'refs/tags/v2.0.0',
+        emit: 'commands',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
+    const ref = `${registry.host}/aotanami/one@${single}`;
+    expect(run.outputs['commands']).toContain(
+      `release-actions verify ${ref} --repository aotanami/aotanami --source-ref refs/tags/v2.0.0\n`,
+    );
+    expect(run.outputs['commands']).toContain(
+      `cosign verify-attestation --type cyclonedx --certificate-identity-regexp '${OURS_REGEXP}' --certificate-oidc-issuer ${ISSUER} --certificate-github-workflow-repository aotanami/aotanami --certificate-github-workflow-ref refs/tags/v2.0.0 ${ref}`,
+    );
+    expect(run.outputs['digest']).toBe(single);
+    expect(run.outputs['verified']).toBeUndefined();
+  }, 60_000);
+
   it('refuses the retired ref-pattern input, naming its successors', async () => {
     const run = await runWithFakes('verify', {
       inputs: {
@@ -645,4 +667,53 @@ describe('verifyRelease without the tools', () => {
     expect((error as Error).message).not.toMatch(/\n/);
     rmSync(toolCache, { recursive: true, force: true });
   }, 60_000);
+});
+
+describe('release-actions verify --emit commands', () => {
+  it('verifies nothing and writes the consumer commands for the release as Markdown, per digest of the index', async () => {
+    const file = path.join(scratch, 'notes.md');
+    const code = await cli(
+      `${registry.host}/aotanami/aotanami:v2.0.0`,
+      '--repository',
+      'aotanami/aotanami',
+      '--source-ref',
+      'refs/tags/v2.0.0',
+      '--emit',
+      'commands',
+      '--output',
+      file,
+    );
+    expect(code).toBe(0);
+    expect(calls()).toEqual([]);
+    const notes = readFileSync(file, 'utf8');
+    const index = `${registry.host}/aotanami/aotanami@${image.index.digest}`;
+    const [amd64, arm64] = image.manifests.map((m) => `${registry.host}/aotanami/aotanami@${m.digest}`);
+    const flags = `--certificate-identity-regexp '${OURS_REGEXP}' --certificate-oidc-issuer ${ISSUER} --certificate-github-workflow-repository aotanami/aotanami --certificate-github-workflow-ref refs/tags/v2.0.0`;
+    expect(notes).toContain(
+      `\`\`\`sh\nrelease-actions verify ${index} --repository aotanami/aotanami --source-ref refs/tags/v2.0.0\n\`\`\``,
+    );
+    expect(notes).toContain(
+      [
+        `cosign verify ${flags} -o json ${index}`,
+        `slsa-verifier verify-image ${index} --source-uri github.com/aotanami/aotanami --builder-id ${BUILDER} --source-tag v2.0.0`,
+        `cosign verify ${flags} -o json ${amd64}`,
+        `cosign verify-attestation --type spdxjson ${flags} ${amd64}`,
+        `cosign verify-attestation --type cyclonedx ${flags} ${amd64}`,
+        `cosign verify ${flags} -o json ${arm64}`,
+      ].join('\n'),
+    );
+    expect(notes).not.toContain(`--type spdxjson ${flags} ${index}`);
+    expect(notes).toContain('the index carries none');
+  });
+
+  it('prints to stdout without --output, and refuses --output without --emit commands', async () => {
+    expect(
+      await cli(`${registry.host}/aotanami/one:one`, '--repository', 'aotanami/aotanami', '--emit', 'commands'),
+    ).toBe(0);
+    expect(stdout.join('')).toMatch(/^### Verify this release\n/);
+    expect(
+      await cli(`${registry.host}/aotanami/one:one`, '--repository', 'aotanami/aotanami', '--output', 'x.md'),
+    ).toBe(2);
+    expect(stderr.join('')).toContain('--output: only with --emit commands.');
+  });
 });
