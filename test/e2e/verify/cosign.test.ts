@@ -708,7 +708,13 @@ describe('release-actions verify --emit commands', () => {
 
   it('prints to stdout without --output, and refuses --output without --emit commands', async () => {
     expect(
-      await cli(`${registry.host}/aotanami/one:one`, '--repository', 'aotanami/aotanami', '--emit', 'commands'),
+      await cli(
+        `${registry.host}/aotanami/one:one`,
+        '--repository',
+        'aotanami/aotanami',
+        '--emit',
+        'commands',
+      ),
     ).toBe(0);
     expect(stdout.join('')).toMatch(/^### Verify this release\n/);
     expect(
