@@ -10,8 +10,10 @@
 //                      subject is set to the digest asked for unless FAKE_COSIGN_AS_IS=1.
 //                      $FAKE_COSIGN_ATTESTATION_<TYPE> (e.g. …_SPDXJSON) names another envelope
 //                      file; "none" means the image has no attestation of that type.
-// Like cosign, it applies --certificate-identity-regexp, --certificate-oidc-issuer and
-// --certificate-github-workflow-repository to the certificate and fails with cosign's messages.
+// Like cosign (CheckCertificatePolicy), it applies --certificate-identity-regexp,
+// --certificate-oidc-issuer, then --certificate-github-workflow-trigger, -repository and -ref to
+// the certificate's legacy GitHub extensions (githubWorkflowTrigger 1.2, githubWorkflowRepository
+// 1.5, githubWorkflowRef 1.6), each an exact comparison, and fails with cosign's messages.
 // FAKE_COSIGN_UNSIGNED=1: the image has no signature at all. FAKE_COSIGN_NEW_BUNDLE_FORMAT=1: verify
 // prints what cosign v3 prints for new-format bundles (type https://sigstore.dev/cosign/sign/v1,
 // "optional": {}).
@@ -38,6 +40,8 @@ function policyFailure(argv, optional) {
   const regexp = flag(argv, '--certificate-identity-regexp');
   const issuer = flag(argv, '--certificate-oidc-issuer');
   const repository = flag(argv, '--certificate-github-workflow-repository');
+  const ref = flag(argv, '--certificate-github-workflow-ref');
+  const trigger = flag(argv, '--certificate-github-workflow-trigger');
   if (optional === null) return 'no certificate';
   if (
     (issuer !== undefined && optional.Issuer !== issuer) ||
@@ -45,8 +49,14 @@ function policyFailure(argv, optional) {
   ) {
     return `none of the expected identities matched what was in the certificate, got subjects [${optional.Subject}] with issuer ${optional.Issuer}`;
   }
+  if (trigger !== undefined && optional.githubWorkflowTrigger !== trigger) {
+    return 'expected GitHub Workflow Trigger not found in certificate';
+  }
   if (repository !== undefined && optional.githubWorkflowRepository !== repository) {
     return 'expected GitHub Workflow Repository not found in certificate';
+  }
+  if (ref !== undefined && optional.githubWorkflowRef !== ref) {
+    return 'expected GitHub Workflow Ref not found in certificate';
   }
   return undefined;
 }
@@ -122,7 +132,7 @@ export async function verify(command, argv) {
   }
   const cert = good[0].optional;
   process.stderr.write(
-    `${preamble(reference)}Certificate subject:  ${cert.Subject}\nCertificate issuer URL:  ${cert.Issuer}\nGitHub Workflow Trigger: ${cert.githubWorkflowTrigger}\nGitHub Workflow SHA: ${cert.githubWorkflowSha}\nGitHub Workflow Name: ${cert.githubWorkflowName}\nGitHub Workflow Trigger ${cert.githubWorkflowRepository}\nGitHub Workflow Ref: ${cert.githubWorkflowRef}\n`,
+    `${preamble(reference)}Certificate subject:  ${cert.Subject}\nCertificate issuer URL:  ${cert.Issuer}\nGitHub Workflow Trigger: ${cert.githubWorkflowTrigger}\nGitHub Workflow SHA: ${cert.githubWorkflowSha}\nGitHub Workflow Name: ${cert.githubWorkflowName}\nGitHub Workflow Repository: ${cert.githubWorkflowRepository}\nGitHub Workflow Ref: ${cert.githubWorkflowRef}\n`,
   );
   process.stdout.write(`${JSON.stringify(envelope)}\n`);
 }

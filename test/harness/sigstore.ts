@@ -33,6 +33,8 @@ export interface GitHubClaims {
   sha?: string;
   workflow_ref?: string;
   job_workflow_ref?: string;
+  /** The commit of the called (reusable) workflow: Fulcio's build signer digest, 1.3.6.1.4.1.57264.1.10. */
+  job_workflow_sha?: string;
   event_name?: string;
 }
 

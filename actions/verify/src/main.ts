@@ -16,7 +16,9 @@ import { openSession } from '@release-actions/sigstore';
 import {
   CHECK_NAMES,
   cliCommand,
+  emitCommands,
   parseChecks,
+  policyLine,
   reportFailure,
   reportJson,
   reportRows,
@@ -24,6 +26,7 @@ import {
   TABLE_HEADERS,
   verdictLine,
   verifyRelease,
+  type IdentityOptions,
   type VerifyReport,
 } from '@release-actions/verify';
 import os from 'node:os';
@@ -34,7 +37,7 @@ function summaryOf(report: VerifyReport, command: string): Markdown {
   if (report.warning) summary.paragraph(`> [!WARNING]\n> ${report.warning}`);
   summary
     .paragraph(
-      `Policy: ${report.policy.description} — identity ${code(report.policy.identityRegexp)}, issuer ${code(report.policy.issuer)}, repository claim ${code(report.policy.repository)}; engine ${report.engine}.`,
+      `Policy: ${policyLine(report.policy)}; identity ${code(report.policy.identityRegexp)}; engine ${report.engine}.`,
     )
     .table(TABLE_HEADERS, reportRows(report))
     .paragraph('Reproduce by hand:')
@@ -49,14 +52,24 @@ await runAction(async () => {
   const signer =
     readEnum('signer', ['reusable-workflow', 'workflow'] as const, { default: 'reusable-workflow' }) ??
     'reusable-workflow';
-  const workflow = readString('workflow');
-  const refPattern = readString('ref-pattern');
-  const issuer = readString('oidc-issuer');
+  const identity: IdentityOptions = {
+    repository,
+    signer,
+    workflow: readString('workflow'),
+    sourceRefPattern: readString('source-ref-pattern'),
+    sourceRef: readString('source-ref'),
+    workflowRefPattern: readString('workflow-ref-pattern'),
+    workflowCommit: readString('workflow-commit'),
+    trigger: readString('trigger'),
+    refPattern: readString('ref-pattern'),
+    issuer: readString('oidc-issuer'),
+    identityRegexp: readString('certificate-identity-regexp'),
+    allowUnanchored: readBoolean('allow-unanchored', { default: false }),
+  };
   const checks = parseChecks(readList('checks', { accepted: CHECK_NAMES }));
   const sourceTag = readString('source-tag');
-  const identityRegexp = readString('certificate-identity-regexp');
-  const allowUnanchored = readBoolean('allow-unanchored', { default: false });
   const engine = readEnum('engine', ['cosign', 'native'] as const, { default: 'cosign' }) ?? 'cosign';
+  const emit = readEnum('emit', ['report', 'commands'] as const, { default: 'report' }) ?? 'report';
   const trustedRoot = readPath('trusted-root', { mustExist: 'file' });
   const registryUsername = readString('registry-username');
   const registryPassword = readSecret('registry-password');
@@ -71,9 +84,25 @@ await runAction(async () => {
     logger,
   });
   try {
+    if (emit === 'commands') {
+      const emitted = await emitCommands({
+        image,
+        identity,
+        checks,
+        sourceTag,
+        engine,
+        trustedRoot,
+        client: session.client,
+      });
+      logger.info(emitted.markdown);
+      setOutput('digest', emitted.digest);
+      setOutput('commands', emitted.markdown);
+      await writeSummary(new Markdown().raw(emitted.markdown));
+      return;
+    }
     const report = await verifyRelease({
       image,
-      identity: { repository, signer, workflow, refPattern, issuer, identityRegexp, allowUnanchored },
+      identity,
       checks,
       engine,
       sourceTag,
@@ -86,11 +115,7 @@ await runAction(async () => {
     });
     const command = cliCommand({
       image: report.reference,
-      repository,
-      signer,
-      workflow,
-      refPattern,
-      issuer,
+      ...identity,
       checks,
       sourceTag,
       engine,

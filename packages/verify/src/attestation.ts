@@ -1,5 +1,4 @@
 import { PREDICATE_TYPES, type CheckName } from './checks.js';
-import type { IdentityPolicy } from './identity.js';
 import type { CheckResult } from './report.js';
 import {
   decodeEnvelope,
@@ -10,10 +9,16 @@ import {
   subjectMatches,
   type Statement,
 } from './statement.js';
-import { certificateLines, notFound, policyProblem } from './cosign-output.js';
+import {
+  certificateLines,
+  judgeClaims,
+  notFound,
+  type ClaimPolicy,
+  type CosignContext,
+} from './cosign-output.js';
 import { parseEnvelopeLines } from './statement.js';
 
-type Outcome = Pick<CheckResult, 'status' | 'identity' | 'issuer' | 'repository' | 'rekor' | 'reason'>;
+type Outcome = Omit<CheckResult, 'check' | 'subject' | 'platform'>;
 type BundleCheck = Exclude<CheckName, 'provenance'>;
 
 /** Why a verified statement does not prove `check` for `digest`, or undefined when it does. */
@@ -49,18 +54,13 @@ export function judgeAttestations(
   stderr: string,
   digest: string,
   check: BundleCheck,
-  policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository'>,
+  policy: ClaimPolicy,
+  context: CosignContext = {},
 ): Outcome {
-  const seen = certificateLines(stderr);
-  if (seen.identity !== undefined) {
-    // cosign applied the identity flags; what it printed is compared again, the rest it covered.
-    const problem = policyProblem(policy, {
-      identity: seen.identity,
-      issuer: seen.issuer ?? policy.issuer,
-      repository: policy.repository,
-    });
-    if (problem !== undefined) return { status: 'failed', ...seen, reason: problem };
-  }
+  // cosign applied the identity flags; what it printed is compared again, the rest it covered.
+  const held = judgeClaims(policy, certificateLines(stderr), context);
+  if (held.status !== 'passed') return held;
+  const { status: _status, ...seen } = held;
   const envelopes = parseEnvelopeLines(stdout);
   if (envelopes.length === 0) return { status: 'failed', ...seen, reason: notFound(check) };
   let first: string | undefined;

@@ -1,13 +1,22 @@
 import { formatCommand } from '@release-actions/tools';
 import { CHECK_NAMES, type CheckName } from './checks.js';
-import { DEFAULT_REF_PATTERN, GITHUB_ACTIONS_ISSUER, type Signer } from './identity.js';
+import {
+  DEFAULT_SOURCE_REF_PATTERN,
+  DEFAULT_WORKFLOW_REF_PATTERN,
+  GITHUB_ACTIONS_ISSUER,
+  type Signer,
+} from './identity.js';
 
 export interface CliCommandOptions {
   image: string;
   repository: string;
   signer: Signer;
   workflow?: string;
-  refPattern?: string;
+  sourceRefPattern?: string;
+  sourceRef?: string;
+  workflowRefPattern?: string;
+  workflowCommit?: string;
+  trigger?: string;
   issuer?: string;
   checks?: readonly CheckName[];
   sourceTag?: string;
@@ -20,9 +29,18 @@ export function cliCommand(options: CliCommandOptions): string {
   const args = ['verify', options.image, '--repository', options.repository];
   if (options.signer !== 'reusable-workflow') args.push('--signer', options.signer);
   if (options.workflow !== undefined) args.push('--workflow', options.workflow);
-  if (options.refPattern !== undefined && options.refPattern !== DEFAULT_REF_PATTERN) {
-    args.push('--ref-pattern', options.refPattern);
+  if (options.sourceRefPattern !== undefined && options.sourceRefPattern !== DEFAULT_SOURCE_REF_PATTERN) {
+    args.push('--source-ref-pattern', options.sourceRefPattern);
   }
+  if (options.sourceRef !== undefined) args.push('--source-ref', options.sourceRef);
+  if (
+    options.workflowRefPattern !== undefined &&
+    options.workflowRefPattern !== DEFAULT_WORKFLOW_REF_PATTERN
+  ) {
+    args.push('--workflow-ref-pattern', options.workflowRefPattern);
+  }
+  if (options.workflowCommit !== undefined) args.push('--workflow-commit', options.workflowCommit);
+  if (options.trigger !== undefined) args.push('--trigger', options.trigger);
   if (options.issuer !== undefined && options.issuer !== GITHUB_ACTIONS_ISSUER) {
     args.push('--oidc-issuer', options.issuer);
   }

@@ -1,13 +1,19 @@
 import { formatCommand } from '@release-actions/tools';
 import { COSIGN_TYPES, SLSA_CONTAINER_BUILDER_ID, type CheckName } from './checks.js';
-import type { IdentityPolicy } from './identity.js';
+import type { ClaimPolicy } from './cosign-output.js';
 
 export interface CommandPolicy {
-  policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository'>;
+  policy: ClaimPolicy;
   trustedRoot?: string;
+  /** An exact publisher ref for --certificate-github-workflow-ref (default: the policy's source-ref). */
+  pinnedRef?: string;
 }
 
-function identityFlags({ policy, trustedRoot }: CommandPolicy): string[] {
+/**
+ * cosign's identity flags for the policy. cosign takes no pattern for the ref, so it gets the
+ * exact one when it is known; the trigger only when the policy pins it.
+ */
+function identityFlags({ policy, trustedRoot, pinnedRef }: CommandPolicy): string[] {
   const flags = [
     '--certificate-identity-regexp',
     policy.identityRegexp,
@@ -16,6 +22,9 @@ function identityFlags({ policy, trustedRoot }: CommandPolicy): string[] {
     '--certificate-github-workflow-repository',
     policy.repository,
   ];
+  const ref = pinnedRef ?? policy.sourceRef;
+  if (ref !== undefined) flags.push('--certificate-github-workflow-ref', ref);
+  if (policy.trigger !== undefined) flags.push('--certificate-github-workflow-trigger', policy.trigger);
   if (trustedRoot !== undefined) flags.push('--trusted-root', trustedRoot);
   return flags;
 }
@@ -32,6 +41,11 @@ export function cosignVerifyAttestationArgs(
   options: CommandPolicy,
 ): string[] {
   return ['verify-attestation', '--type', COSIGN_TYPES[check], ...identityFlags(options), reference];
+}
+
+/** The git tag of a refs/tags/… ref, for slsa-verifier --source-tag. */
+export function tagOfRef(ref: string | undefined): string | undefined {
+  return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 }
 
 /** `slsa-verifier verify-image <ref@digest> --source-uri github.com/<repository> …`. */
@@ -57,6 +71,21 @@ export interface SubjectDigest {
   reference: string;
   /** True for the digest given (or resolved), false for a platform manifest of an index. */
   top: boolean;
+  /** True for an image index: it carries the signature, not SBOMs (those are per platform). */
+  index?: boolean;
+}
+
+/**
+ * Which checks apply to a digest. An index carries its signature and the provenance (the SLSA
+ * generator attests the digest it was given); its SBOMs are on each platform digest, never on
+ * the index itself. A platform digest carries its signature and its own SBOMs.
+ */
+export function checksFor(subject: SubjectDigest, checks: readonly CheckName[]): CheckName[] {
+  return checks.filter((check) => {
+    if (check === 'provenance') return subject.top;
+    if (check === 'signature') return true;
+    return subject.index !== true;
+  });
 }
 
 /** The commands that reproduce `checks` by hand, as a person would paste them into a shell. */
@@ -66,19 +95,18 @@ export function equivalentCommands(
   options: CommandPolicy & { sourceTag?: string },
 ): string[] {
   const out: string[] = [];
+  const sourceTag = options.sourceTag ?? tagOfRef(options.pinnedRef ?? options.policy.sourceRef);
   for (const subject of subjects) {
-    for (const check of checks) {
+    for (const check of checksFor(subject, checks)) {
       if (check === 'signature')
         out.push(formatCommand('cosign', cosignVerifyArgs(subject.reference, options)));
       else if (check === 'provenance') {
-        if (subject.top) {
-          out.push(
-            formatCommand(
-              'slsa-verifier',
-              slsaVerifierArgs(subject.reference, options.policy.repository, options.sourceTag),
-            ),
-          );
-        }
+        out.push(
+          formatCommand(
+            'slsa-verifier',
+            slsaVerifierArgs(subject.reference, options.policy.repository, sourceTag),
+          ),
+        );
       } else {
         out.push(formatCommand('cosign', cosignVerifyAttestationArgs(subject.reference, check, options)));
       }

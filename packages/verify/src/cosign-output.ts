@@ -1,17 +1,47 @@
 import type { CheckName } from './checks.js';
-import { identityMatches, type IdentityPolicy } from './identity.js';
+import { checkClaims, claimProblem, type ClaimCheck, type Claims } from './claims.js';
+import type { IdentityPolicy } from './identity.js';
 import type { CheckResult, RekorEntry } from './report.js';
 
 /**
  * What cosign's verify commands print, read back: the `verify -o json` signature list, the
  * certificate lines `verify-attestation` writes to stderr, and its error messages turned into
  * one-line reasons. cosign's exit codes are not relied on; its words are.
+ *
+ * cosign prints only the legacy GitHub extensions (1.1–1.6, as githubWorkflowRef and so on) and,
+ * for cosign v3's new-format bundles, no certificate fields at all. What it did not print is
+ * established by the flags it was given (identity regexp, issuer, repository, an exact ref, a
+ * trigger) and shown as "enforced by cosign"; what no flag covers and nothing printed fails.
  */
 
 const OID_ISSUER = '1.3.6.1.4.1.57264.1.1';
+const OID_TRIGGER_LEGACY = '1.3.6.1.4.1.57264.1.2';
 const OID_REPOSITORY = '1.3.6.1.4.1.57264.1.5';
+const OID_REF_LEGACY = '1.3.6.1.4.1.57264.1.6';
+const OID_BUILD_SIGNER_DIGEST = '1.3.6.1.4.1.57264.1.10';
+const OID_SOURCE_REF = '1.3.6.1.4.1.57264.1.14';
+const OID_TRIGGER = '1.3.6.1.4.1.57264.1.20';
 
-type Outcome = Pick<CheckResult, 'status' | 'identity' | 'issuer' | 'repository' | 'rekor' | 'reason'>;
+type Outcome = Omit<CheckResult, 'check' | 'subject' | 'platform'>;
+export type ClaimPolicy = Pick<
+  IdentityPolicy,
+  | 'identityRegexp'
+  | 'issuer'
+  | 'repository'
+  | 'sourceRefPattern'
+  | 'sourceRef'
+  | 'trigger'
+  | 'workflowCommit'
+  | 'signer'
+>;
+
+/** What cosign was made to enforce beyond the policy's fixed flags, and what was read elsewhere. */
+export interface CosignContext {
+  /** The exact ref passed as --certificate-github-workflow-ref. */
+  pinnedRef?: string;
+  /** The workflow commit read from the certificates next to the image, when all of them agree. */
+  workflowCommit?: { value: string; note: string };
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,17 +56,22 @@ function num(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
-export interface CosignSignature {
+export interface CosignSignature extends Claims {
   digest?: string;
   /**
    * `optional` was null: a key-based signature. cosign v3 prints `optional: {}` for the new bundle
    * format (no certificate fields at all); that is not key-based, the identity flags were applied.
    */
   keyBased?: boolean;
-  identity?: string;
-  issuer?: string;
-  repository?: string;
   rekor?: RekorEntry;
+}
+
+/** cosign prints the raw bytes of a non-legacy extension: a DER UTF8String, tag 0x0c and a length. */
+function derString(value: unknown): string | undefined {
+  const text = str(value);
+  if (text === undefined) return undefined;
+  const m = /^\f[\s\S]([\s\S]*)$/.exec(text);
+  return m ? m[1] : text;
 }
 
 /** The signatures in `cosign verify -o json` output (a JSON array; cosign ≤ 2 printed one per line). */
@@ -66,12 +101,23 @@ export function parseVerifyOutput(stdout: string): CosignSignature[] | undefined
     if (digest !== undefined) signature.digest = digest.includes(':') ? digest : `sha256:${digest}`;
     if (optional === null) signature.keyBased = true;
     if (isRecord(optional)) {
-      const identity = str(optional['Subject']);
-      const issuer = str(optional['Issuer']) ?? str(optional[OID_ISSUER]);
-      const repository = str(optional['githubWorkflowRepository']) ?? str(optional[OID_REPOSITORY]);
-      if (identity) signature.identity = identity;
-      if (issuer) signature.issuer = issuer;
-      if (repository) signature.repository = repository;
+      const fields: Claims = {
+        identity: str(optional['Subject']),
+        issuer: str(optional['Issuer']) ?? str(optional[OID_ISSUER]),
+        repository: str(optional['githubWorkflowRepository']) ?? str(optional[OID_REPOSITORY]),
+        sourceRef:
+          derString(optional[OID_SOURCE_REF]) ??
+          str(optional['githubWorkflowRef']) ??
+          str(optional[OID_REF_LEGACY]),
+        trigger:
+          derString(optional[OID_TRIGGER]) ??
+          str(optional['githubWorkflowTrigger']) ??
+          str(optional[OID_TRIGGER_LEGACY]),
+        workflowCommit: derString(optional[OID_BUILD_SIGNER_DIGEST]),
+      };
+      for (const [key, value] of Object.entries(fields) as [keyof Claims, string | undefined][]) {
+        if (value !== undefined) signature[key] = value;
+      }
       const bundle = optional['Bundle'];
       const payload = isRecord(bundle) && isRecord(bundle['Payload']) ? bundle['Payload'] : undefined;
       if (payload) {
@@ -87,37 +133,108 @@ export function parseVerifyOutput(stdout: string): CosignSignature[] | undefined
   });
 }
 
-/** Why one certificate does not satisfy the policy, or undefined when it does. */
-export function policyProblem(
-  policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository'>,
-  seen: { identity?: string; issuer?: string; repository?: string },
-): string | undefined {
-  if (seen.identity === undefined)
-    return 'the signature carries no certificate identity (key-based or legacy)';
-  if (seen.issuer !== policy.issuer) {
-    return `issuer mismatch: saw ${seen.issuer ?? 'none'}, wanted ${policy.issuer}`;
+const ENFORCED = 'enforced by cosign';
+
+/**
+ * The claim checks of one cosign-verified signature: a printed value is checked here; a value
+ * cosign did not print but was given as a flag passed cosign's own check.
+ */
+export function cosignClaimChecks(
+  policy: ClaimPolicy,
+  printed: Claims,
+  context: CosignContext = {},
+): ClaimCheck[] {
+  const filled: Claims = { ...printed };
+  const enforced = new Set<string>();
+  const fill = (key: keyof Claims, value: string | undefined) => {
+    if (filled[key] === undefined && value !== undefined) {
+      filled[key] = value;
+      enforced.add(key);
+    }
+  };
+  fill('issuer', policy.issuer);
+  fill('repository', policy.repository);
+  fill('sourceRef', context.pinnedRef);
+  fill('trigger', policy.trigger);
+  if (filled.workflowCommit === undefined && context.workflowCommit !== undefined) {
+    filled.workflowCommit = context.workflowCommit.value;
   }
-  if (!identityMatches(policy as IdentityPolicy, seen.identity)) {
-    return `identity mismatch: saw ${seen.identity}, wanted pattern ${policy.identityRegexp}`;
+  const checks = checkClaims(policy, filled);
+  const noteOf: Record<string, keyof Claims> = {
+    issuer: 'issuer',
+    repository: 'repository',
+    'source-ref': 'sourceRef',
+    trigger: 'trigger',
+  };
+  return checks.map((check) => {
+    if (check.claim === 'identity' && printed.identity === undefined) {
+      // cosign matched the SAN against --certificate-identity-regexp but did not print it.
+      return { claim: 'identity', wanted: check.wanted, ok: true, note: ENFORCED };
+    }
+    if (check.claim === 'workflow-commit' && printed.workflowCommit === undefined) {
+      return context.workflowCommit === undefined
+        ? {
+            ...check,
+            note: 'cosign neither shows nor checks 1.3.6.1.4.1.57264.1.10 and no certificate was found next to the image; use engine native',
+          }
+        : { ...check, note: context.workflowCommit.note };
+    }
+    if (
+      check.claim === 'source-ref' &&
+      check.seen === undefined &&
+      policy.signer === 'workflow' &&
+      printed.identity === undefined
+    ) {
+      // The publisher's own workflow: the SAN cosign matched ends in the publisher's ref.
+      return { ...check, ok: true, note: `${ENFORCED} through the SAN` };
+    }
+    const key = noteOf[check.claim];
+    return key !== undefined && enforced.has(key) ? { ...check, note: ENFORCED } : check;
+  });
+}
+
+/** The fields of a result from a signature's claims and their checks. */
+function outcomeOf(claims: Claims, checks: ClaimCheck[], rekor?: RekorEntry): Outcome {
+  const out: Outcome = { status: 'failed', claims: checks };
+  for (const check of checks) {
+    if (check.seen === undefined) continue;
+    if (check.claim === 'identity') out.identity = check.seen;
+    if (check.claim === 'issuer') out.issuer = check.seen;
+    if (check.claim === 'repository') out.repository = check.seen;
+    if (check.claim === 'source-ref') out.sourceRef = check.seen;
+    if (check.claim === 'trigger') out.trigger = check.seen;
+    if (check.claim === 'workflow-commit') out.workflowCommit = check.seen;
   }
-  if (seen.repository !== policy.repository) {
-    return `repository claim mismatch: saw ${seen.repository ?? 'none'}, wanted ${policy.repository}`;
-  }
-  return undefined;
+  if (claims.identity !== undefined) out.identity = claims.identity;
+  if (rekor !== undefined) out.rekor = rekor;
+  const problem = claimProblem(checks);
+  if (problem === undefined) out.status = 'passed';
+  else out.reason = problem;
+  return out;
+}
+
+/** Judges the claims cosign printed (or was told to enforce) for one signature or attestation. */
+export function judgeClaims(
+  policy: ClaimPolicy,
+  printed: Claims,
+  context: CosignContext = {},
+  rekor?: RekorEntry,
+): Outcome {
+  return outcomeOf(printed, cosignClaimChecks(policy, printed, context), rekor);
 }
 
 /**
  * Judges `cosign verify -o json` output for one digest: any signature that fits everything passes.
  * Where cosign printed the certificate (cosign ≤ 2, and v3 for legacy signatures) it is checked
- * again here; cosign v3 prints no certificate fields for new-format bundles, and then the identity,
- * issuer and repository flags it was given are what held, with the certificate lines of its
- * stderr (when present) reported and checked.
+ * again here; cosign v3 prints no certificate fields for new-format bundles, and then the flags
+ * it was given are what held, with the certificate lines of its stderr (when present) checked.
  */
 export function judgeSignatures(
   stdout: string,
   digest: string,
-  policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository'>,
+  policy: ClaimPolicy,
   stderr = '',
+  context: CosignContext = {},
 ): Outcome {
   const signatures = parseVerifyOutput(stdout);
   if (signatures === undefined) {
@@ -126,41 +243,43 @@ export function judgeSignatures(
   const printed = certificateLines(stderr);
   let first: Outcome | undefined;
   for (const signature of signatures) {
-    const fromOutput = signature.identity !== undefined || signature.issuer !== undefined;
-    const seen = {
-      identity: signature.identity ?? printed.identity,
-      issuer: signature.issuer ?? printed.issuer,
-      repository: signature.repository,
-      rekor: signature.rekor,
-    };
-    let problem: string | undefined;
+    let outcome: Outcome;
     if (signature.digest !== digest) {
-      problem = `subject digest mismatch: the signature is over ${signature.digest ?? 'no digest'}, not ${digest}`;
+      outcome = {
+        status: 'failed',
+        reason: `subject digest mismatch: the signature is over ${signature.digest ?? 'no digest'}, not ${digest}`,
+      };
     } else if (signature.keyBased) {
-      problem = 'the signature carries no certificate identity (key-based or legacy)';
-    } else if (fromOutput) {
-      problem = policyProblem(policy, signature);
-    } else if (seen.identity !== undefined) {
-      // Only what cosign printed is compared; the flags it was given covered the rest.
-      problem = policyProblem(policy, {
-        identity: seen.identity,
-        issuer: seen.issuer ?? policy.issuer,
-        repository: policy.repository,
-      });
+      outcome = {
+        status: 'failed',
+        reason: 'the signature carries no certificate identity (key-based or legacy)',
+      };
+    } else {
+      const { digest: _d, keyBased: _k, rekor, ...claims } = signature;
+      const merged: Claims = { ...printed, ...claims };
+      outcome = judgeClaims(policy, merged, context, rekor);
     }
-    if (problem === undefined) return { status: 'passed', ...seen };
-    first ??= { status: 'failed', ...seen, reason: problem };
+    if (outcome.status === 'passed') return outcome;
+    first ??= outcome;
   }
   return first ?? { status: 'failed', reason: 'no signature found' };
 }
 
-/** `Certificate subject:` and `Certificate issuer URL:` lines of cosign's stderr. */
-export function certificateLines(stderr: string): { identity?: string; issuer?: string } {
-  const out: { identity?: string; issuer?: string } = {};
-  const subject = /^Certificate subject:\s+(\S+)/m.exec(stderr)?.[1];
-  const issuer = /^Certificate issuer URL:\s+(\S+)/m.exec(stderr)?.[1];
-  if (subject) out.identity = subject;
-  if (issuer) out.issuer = issuer;
+/** The certificate lines of cosign's text output (`Certificate subject:`, `GitHub Workflow Ref:` …). */
+export function certificateLines(stderr: string): Claims {
+  const out: Claims = {};
+  const line = (label: string) => new RegExp(`^${label}:\\s+(\\S+)`, 'm').exec(stderr)?.[1];
+  const fields: [keyof Claims, string][] = [
+    ['identity', 'Certificate subject'],
+    ['issuer', 'Certificate issuer URL'],
+    ['repository', 'GitHub Workflow Repository'],
+    ['sourceRef', 'GitHub Workflow Ref'],
+    ['trigger', 'GitHub Workflow Trigger'],
+  ];
+  for (const [key, label] of fields) {
+    const value = line(label);
+    if (value) out[key] = value;
+  }
   return out;
 }
 
@@ -177,13 +296,15 @@ export function notFound(check: CheckName): string {
 
 /**
  * A failed cosign run as a check result. Verification failures (no signature, identity, issuer,
- * repository claim, bad signature) fail the check; anything else (registry unreachable, refused
- * credentials, a crash) is an error, so the caller cannot mistake it for a verdict.
+ * repository claim, ref, trigger, bad signature) fail the check; anything else (registry
+ * unreachable, refused credentials, a crash) is an error, so the caller cannot mistake it for a
+ * verdict.
  */
 export function judgeCosignFailure(
   stderr: string,
   check: CheckName,
-  policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository'>,
+  policy: ClaimPolicy,
+  context: CosignContext = {},
 ): Outcome {
   const text = stderr.replace(/\r/g, '');
   const mismatch =
@@ -203,8 +324,18 @@ export function judgeCosignFailure(
     }
     return out;
   }
-  if (/expected GitHub Workflow Repository not found|GitHub Workflow Repository/i.test(text)) {
+  if (/expected GitHub Workflow Repository not found/i.test(text)) {
     return { status: 'failed', reason: `repository claim mismatch: wanted ${policy.repository}` };
+  }
+  if (/expected GitHub Workflow Ref not found/i.test(text)) {
+    const wanted = context.pinnedRef ?? policy.sourceRef ?? policy.sourceRefPattern;
+    return { status: 'failed', reason: `source ref mismatch: the certificate does not name ${wanted}` };
+  }
+  if (/expected GitHub Workflow Trigger not found/i.test(text)) {
+    return {
+      status: 'failed',
+      reason: `trigger mismatch: the certificate does not name ${policy.trigger ?? 'the trigger asked for'}`,
+    };
   }
   if (
     /no signatures found|no matching signatures|no matching attestations|none of the attestations matched the predicate type|no attestations found/i.test(

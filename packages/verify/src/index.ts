@@ -6,9 +6,13 @@ export {
   looseness,
   checkRepository,
   GITHUB_ACTIONS_ISSUER,
+  refMatches,
   OUR_REUSABLE_WORKFLOW,
-  DEFAULT_REF_PATTERN,
+  DEFAULT_SOURCE_REF_PATTERN,
+  DEFAULT_WORKFLOW_REF_PATTERN,
 } from './identity.js';
+export { checkClaims, claimProblem, formatClaim, CLAIM_LABELS } from './claims.js';
+export type { Claims, ClaimCheck, ClaimName } from './claims.js';
 export type { IdentityOptions, IdentityPolicy, Signer } from './identity.js';
 export {
   CHECK_NAMES,
@@ -24,6 +28,8 @@ export {
   cosignVerifyAttestationArgs,
   slsaVerifierArgs,
   equivalentCommands,
+  checksFor,
+  tagOfRef,
 } from './commands.js';
 export type { CommandPolicy, SubjectDigest } from './commands.js';
 export {
@@ -31,9 +37,10 @@ export {
   judgeSignatures,
   judgeCosignFailure,
   certificateLines,
-  policyProblem,
+  cosignClaimChecks,
+  judgeClaims,
 } from './cosign-output.js';
-export type { CosignSignature } from './cosign-output.js';
+export type { CosignSignature, ClaimPolicy, CosignContext } from './cosign-output.js';
 export { judgeAttestations, statementProblem } from './attestation.js';
 export { judgeSlsaVerifier } from './slsa.js';
 export {
@@ -51,6 +58,7 @@ export {
   reportText,
   reportJson,
   verdictLine,
+  policyLine,
   formatRekor,
   TABLE_HEADERS,
 } from './report.js';
@@ -59,3 +67,5 @@ export { verifyRelease, reportFailure } from './verify.js';
 export type { VerifyOptions } from './verify.js';
 export { cliCommand } from './cli-command.js';
 export type { CliCommandOptions } from './cli-command.js';
+export { emitCommands, releaseNotes } from './emit.js';
+export type { EmitOptions, EmittedCommands } from './emit.js';

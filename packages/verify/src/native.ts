@@ -8,8 +8,8 @@ import type { Logger } from '@release-actions/tools';
 import { readFileSync } from 'node:fs';
 import { statementProblem } from './attestation.js';
 import { PREDICATE_TYPES, type CheckName } from './checks.js';
-import { notFound, policyProblem } from './cosign-output.js';
-import type { IdentityPolicy } from './identity.js';
+import { checkClaims, claimProblem, type Claims } from './claims.js';
+import { notFound } from './cosign-output.js';
 import type { CheckResult, RekorEntry } from './report.js';
 import { decodeEnvelope } from './statement.js';
 
@@ -27,11 +27,22 @@ export const BUNDLE_ARTIFACT_TYPES = [
   'application/vnd.dev.sigstore.bundle+json;version=0.3',
 ];
 
-const OID_REPOSITORY = '1.3.6.1.4.1.57264.1.5';
-const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
+/** Fulcio's extensions: the legacy ones hold raw strings, the newer ones DER UTF8Strings. */
+const OID = {
+  issuerLegacy: '1.3.6.1.4.1.57264.1.1',
+  triggerLegacy: '1.3.6.1.4.1.57264.1.2',
+  repositoryLegacy: '1.3.6.1.4.1.57264.1.5',
+  refLegacy: '1.3.6.1.4.1.57264.1.6',
+  issuer: '1.3.6.1.4.1.57264.1.8',
+  buildSignerDigest: '1.3.6.1.4.1.57264.1.10',
+  sourceRepositoryUri: '1.3.6.1.4.1.57264.1.12',
+  sourceRepositoryRef: '1.3.6.1.4.1.57264.1.14',
+  buildTrigger: '1.3.6.1.4.1.57264.1.20',
+} as const;
 
 type BundleCheck = Exclude<CheckName, 'provenance'>;
-type Outcome = Pick<CheckResult, 'status' | 'identity' | 'issuer' | 'repository' | 'rekor' | 'reason'>;
+type Outcome = Omit<CheckResult, 'check' | 'subject' | 'platform'>;
+type ClaimPolicy = Parameters<typeof checkClaims>[0];
 
 /** A bundle is a few KiB; anything far larger is not one. */
 const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
@@ -87,7 +98,7 @@ export async function loadVerifier(
   return new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1 });
 }
 
-interface FoundBundle {
+export interface FoundBundle {
   /** Artifact manifest digest, for messages. */
   digest: string;
   json?: unknown;
@@ -140,12 +151,78 @@ function certificateOf(bundle: Bundle): X509Certificate | undefined {
   return der === undefined ? undefined : X509Certificate.parse(der);
 }
 
-/** The repository claim: the legacy GitHub extension (a raw string), else the source repository URI. */
-export function repositoryClaim(certificate: X509Certificate): string | undefined {
-  const legacy = certificate.extension(OID_REPOSITORY);
-  if (legacy !== undefined) return legacy.value.toString('utf8');
-  const uri = certificate.extension(OID_SOURCE_REPOSITORY_URI)?.valueObj.subs[0]?.value.toString('utf8');
-  return uri?.replace(/^https:\/\/[^/]+\//, '');
+function raw(certificate: X509Certificate, oid: string): string | undefined {
+  return certificate.extension(oid)?.value.toString('utf8');
+}
+
+function utf8(certificate: X509Certificate, oid: string): string | undefined {
+  return certificate.extension(oid)?.valueObj.subs[0]?.value.toString('utf8');
+}
+
+/**
+ * The newer extension, else the legacy one. Fulcio writes both from the same token claim; when
+ * they disagree the value shown says so and can match no policy.
+ */
+function either(current: string | undefined, legacy: string | undefined): string | undefined {
+  if (current !== undefined && legacy !== undefined && current !== legacy) {
+    return `${current} (legacy extension says ${legacy})`;
+  }
+  return current ?? legacy;
+}
+
+/** The source repository claim as owner/repo: 1.12 (a URL on the server), else legacy 1.5. */
+export function repositoryClaim(
+  certificate: X509Certificate,
+  serverUrl = 'https://github.com',
+): string | undefined {
+  const uri = utf8(certificate, OID.sourceRepositoryUri);
+  const prefix = `${serverUrl.replace(/\/+$/, '')}/`;
+  const fromUri = uri === undefined ? undefined : uri.startsWith(prefix) ? uri.slice(prefix.length) : uri;
+  return either(fromUri, raw(certificate, OID.repositoryLegacy));
+}
+
+/** Every claim of the identity policy, read from a certificate's SAN and extensions. */
+export function certificateClaims(certificate: X509Certificate): Claims {
+  const claims: Claims = {};
+  const set = <K extends keyof Claims>(key: K, value: string | undefined) => {
+    if (value !== undefined && value !== '') claims[key] = value;
+  };
+  set('identity', certificate.subjectAltName);
+  set('issuer', either(utf8(certificate, OID.issuer), raw(certificate, OID.issuerLegacy)));
+  set('repository', repositoryClaim(certificate));
+  set('sourceRef', either(utf8(certificate, OID.sourceRepositoryRef), raw(certificate, OID.refLegacy)));
+  set('trigger', either(utf8(certificate, OID.buildTrigger), raw(certificate, OID.triggerLegacy)));
+  set('workflowCommit', utf8(certificate, OID.buildSignerDigest));
+  return claims;
+}
+
+/**
+ * The claims of each bundle found for `check`, read without verifying anything: the cosign
+ * engine uses them to learn which exact ref to make cosign enforce, never to pass a check.
+ */
+export function unverifiedClaims(bundles: readonly FoundBundle[], check: BundleCheck): Claims[] {
+  const out: Claims[] = [];
+  for (const found of bundles) {
+    if (found.problem !== undefined || found.predicateType !== PREDICATE_TYPES[check]) continue;
+    try {
+      const certificate = certificateOf(bundleFromJSON(found.json));
+      if (certificate) out.push(certificateClaims(certificate));
+    } catch {
+      // Not a bundle: nothing to learn from it.
+    }
+  }
+  return out;
+}
+
+/** Fills a result with what the claims say and how each value fared. */
+export function withClaims(outcome: Outcome, claims: Claims, policy: ClaimPolicy): Outcome {
+  const checks = checkClaims(policy, claims);
+  const out: Outcome = { ...outcome, claims: checks };
+  for (const key of ['identity', 'issuer', 'repository', 'sourceRef', 'trigger', 'workflowCommit'] as const) {
+    const value = claims[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 function rekorOf(bundle: Bundle): RekorEntry | undefined {
@@ -163,7 +240,7 @@ export function judgeBundle(
   verifier: Verifier,
   check: BundleCheck,
   digest: string,
-  policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository'>,
+  policy: ClaimPolicy,
 ): Outcome {
   if (found.problem !== undefined)
     return { status: 'failed', reason: `bundle ${found.digest}: ${found.problem}` };
@@ -176,27 +253,28 @@ export function judgeBundle(
       reason: `bundle ${found.digest} is not a valid Sigstore bundle: ${(error as Error).message}`,
     };
   }
-  const seen: Outcome = { status: 'failed' };
+  const base: Outcome = { status: 'failed' };
   const rekor = rekorOf(bundle);
-  if (rekor) seen.rekor = rekor;
+  if (rekor) base.rekor = rekor;
   const certificate = certificateOf(bundle);
-  if (certificate) {
-    const repository = repositoryClaim(certificate);
-    if (certificate.subjectAltName) seen.identity = certificate.subjectAltName;
-    if (repository) seen.repository = repository;
-  }
+  const claims = certificate ? certificateClaims(certificate) : {};
   let signer;
   try {
     signer = verifier.verify(toSignedEntity(bundle));
   } catch (error) {
+    const seen: Outcome = { ...base };
+    if (claims.identity) seen.identity = claims.identity;
+    if (claims.repository) seen.repository = claims.repository;
     return {
       ...seen,
       reason: `bundle does not verify (tampered or not from the trusted root): ${(error as Error).message}`,
     };
   }
-  if (signer.identity?.subjectAlternativeName) seen.identity = signer.identity.subjectAlternativeName;
-  if (signer.identity?.extensions?.issuer) seen.issuer = signer.identity.extensions.issuer;
-  const problem = policyProblem(policy, seen);
+  // What the verifier read from the certificate it verified is what counts.
+  if (signer.identity?.subjectAlternativeName) claims.identity = signer.identity.subjectAlternativeName;
+  if (signer.identity?.extensions?.issuer) claims.issuer = signer.identity.extensions.issuer;
+  const seen = withClaims(base, claims, policy);
+  const problem = claimProblem(seen.claims ?? []);
   if (problem !== undefined) return { ...seen, reason: problem };
   if (bundle.content.$case !== 'dsseEnvelope') {
     return { ...seen, reason: 'the bundle signs a message, not an in-toto statement over the image' };
@@ -216,7 +294,7 @@ export function judgeBundles(
   verifier: Verifier,
   check: BundleCheck,
   digest: string,
-  policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository'>,
+  policy: ClaimPolicy,
 ): Outcome {
   const candidates = bundles.filter(
     (b) => b.problem !== undefined || b.predicateType === PREDICATE_TYPES[check],

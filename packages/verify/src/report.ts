@@ -1,4 +1,5 @@
 import type { CheckName } from './checks.js';
+import { CLAIM_LABELS, formatClaim, type ClaimCheck, type ClaimName } from './claims.js';
 import type { IdentityPolicy } from './identity.js';
 
 export type Engine = 'cosign' | 'native';
@@ -20,8 +21,15 @@ export interface CheckResult {
   /** The certificate identity (SAN) of the signature that was looked at. */
   identity?: string;
   issuer?: string;
-  /** The certificate's repository claim. */
+  /** The certificate's source repository claim. */
   repository?: string;
+  /** The publisher's ref the certificate names (or cosign was told to enforce). */
+  sourceRef?: string;
+  trigger?: string;
+  /** The commit of the signing workflow (1.3.6.1.4.1.57264.1.10). */
+  workflowCommit?: string;
+  /** Every value of the identity policy, as seen, with pass or fail. */
+  claims?: ClaimCheck[];
   rekor?: RekorEntry;
   /** One line, set when the check did not pass. */
   reason?: string;
@@ -34,7 +42,18 @@ export interface VerifyReport {
   reference: string;
   digest: string;
   engine: Engine;
-  policy: Pick<IdentityPolicy, 'identityRegexp' | 'issuer' | 'repository' | 'description'>;
+  policy: Pick<
+    IdentityPolicy,
+    | 'signer'
+    | 'identityRegexp'
+    | 'issuer'
+    | 'repository'
+    | 'sourceRefPattern'
+    | 'sourceRef'
+    | 'trigger'
+    | 'workflowCommit'
+    | 'description'
+  >;
   warning?: string;
   checks: CheckName[];
   results: CheckResult[];
@@ -66,11 +85,22 @@ export const TABLE_HEADERS = [
   'check',
   'digest',
   'result',
-  'identity seen',
+  'SAN',
   'issuer',
+  'source repository',
+  'source ref',
+  'trigger',
+  'workflow commit',
   'Rekor entry / integrated time',
   'reason',
 ] as const;
+
+/** The cell of one claim: the value seen with ✓ or ✗ when it was checked, else what was seen. */
+function claimCell(result: CheckResult, claim: ClaimName, seen: string | undefined): string {
+  const check = result.claims?.find((c) => c.claim === claim);
+  if (check === undefined) return seen ?? '';
+  return formatClaim(check) + (check.note ? ` (${check.note})` : '');
+}
 
 function shortDigest(subject: string, platform?: string): string {
   const digest = subject.slice(subject.indexOf('@') + 1);
@@ -83,8 +113,12 @@ export function reportRows(report: VerifyReport): string[][] {
     r.check,
     shortDigest(r.subject, r.platform),
     MARK[r.status],
-    r.identity ?? '',
-    r.issuer ?? '',
+    claimCell(r, 'identity', r.identity),
+    claimCell(r, 'issuer', r.issuer),
+    claimCell(r, 'repository', r.repository),
+    claimCell(r, 'source-ref', r.sourceRef),
+    claimCell(r, 'trigger', r.trigger),
+    claimCell(r, 'workflow-commit', r.workflowCommit),
     formatRekor(r.rekor),
     r.reason ?? '',
   ]);
@@ -98,21 +132,41 @@ export function verdictLine(report: VerifyReport): string {
   return `Verification of ${report.reference} ${report.verdict === 'error' ? 'could not complete' : 'failed'}: ${failed} of ${report.results.length} check(s) did not pass.`;
 }
 
+/** The policy in one line: every value a certificate must carry. */
+export function policyLine(policy: VerifyReport['policy']): string {
+  const parts = [
+    `SAN ${policy.identityRegexp}`,
+    `issuer ${policy.issuer}`,
+    `source repository ${policy.repository}`,
+    `source ref ${policy.sourceRef ?? policy.sourceRefPattern}`,
+  ];
+  if (policy.trigger) parts.push(`trigger ${policy.trigger}`);
+  if (policy.workflowCommit) parts.push(`workflow commit ${policy.workflowCommit}`);
+  return `${policy.description} (${parts.join(', ')})`;
+}
+
+function details(r: CheckResult): string[] {
+  if (r.claims !== undefined && r.claims.length > 0) {
+    const claims = r.claims.map(
+      (c) => `${CLAIM_LABELS[c.claim]} ${formatClaim(c)}${c.note ? ` (${c.note})` : ''}`,
+    );
+    return r.rekor ? [...claims, `Rekor ${formatRekor(r.rekor)}`] : claims;
+  }
+  return [
+    r.identity ? `identity ${r.identity}` : '',
+    r.issuer ? `issuer ${r.issuer}` : '',
+    r.rekor ? `Rekor ${formatRekor(r.rekor)}` : '',
+  ].filter((d) => d.trim() !== '' && !d.endsWith(' '));
+}
+
 /** Plain text for the log and the CLI: one line per check, then the reproducing commands. */
 export function reportText(report: VerifyReport): string {
-  const lines = [
-    verdictLine(report),
-    `Policy: ${report.policy.description} (identity ${report.policy.identityRegexp}, issuer ${report.policy.issuer}, repository claim ${report.policy.repository}); engine ${report.engine}.`,
-  ];
+  const lines = [verdictLine(report), `Policy: ${policyLine(report.policy)}; engine ${report.engine}.`];
   if (report.warning) lines.push(`Warning: ${report.warning}`);
   for (const r of report.results) {
-    const details = [
-      r.identity ? `identity ${r.identity}` : '',
-      r.issuer ? `issuer ${r.issuer}` : '',
-      r.rekor ? `Rekor ${formatRekor(r.rekor)}` : '',
-    ].filter((d) => d.trim() !== '' && !d.endsWith(' '));
+    const detail = details(r);
     lines.push(
-      `  ${MARK[r.status].padEnd(6)} ${r.check.padEnd(14)} ${r.subject}${r.platform ? ` (${r.platform})` : ''}${r.reason ? ` — ${r.reason}` : ''}${details.length > 0 ? ` [${details.join('; ')}]` : ''}`,
+      `  ${MARK[r.status].padEnd(6)} ${r.check.padEnd(14)} ${r.subject}${r.platform ? ` (${r.platform})` : ''}${r.reason ? ` — ${r.reason}` : ''}${detail.length > 0 ? ` [${detail.join('; ')}]` : ''}`,
     );
   }
   lines.push('Reproduce by hand:', ...report.commands.map((c) => `  ${c}`));

@@ -10,14 +10,17 @@ import {
 } from '@release-actions/tools';
 import { judgeAttestations } from './attestation.js';
 import { checkSourceTag, type CheckName } from './checks.js';
+import { checkClaims, claimProblem, type Claims } from './claims.js';
 import {
+  checksFor,
   cosignVerifyArgs,
   cosignVerifyAttestationArgs,
   equivalentCommands,
   slsaVerifierArgs,
+  tagOfRef,
 } from './commands.js';
-import { judgeCosignFailure, judgeSignatures } from './cosign-output.js';
-import { buildIdentityPolicy, type IdentityOptions, type IdentityPolicy } from './identity.js';
+import { judgeCosignFailure, judgeSignatures, type CosignContext } from './cosign-output.js';
+import { buildIdentityPolicy, refMatches, type IdentityOptions, type IdentityPolicy } from './identity.js';
 import { verdictOf, type CheckResult, type Engine, type VerifyReport } from './report.js';
 import { judgeSlsaVerifier } from './slsa.js';
 
@@ -47,6 +50,8 @@ interface Target {
   digest: string;
   platform?: string;
   top: boolean;
+  /** An image index: signed, but its SBOMs are on the platform digests. */
+  index: boolean;
 }
 
 type Outcome = Omit<CheckResult, 'check' | 'subject' | 'platform'>;
@@ -69,23 +74,95 @@ async function runTool(tool: string, args: string[], options: VerifyOptions): Pr
   }
 }
 
-async function cosignCheck(
+async function runCosign(
   check: Exclude<CheckName, 'provenance'>,
   target: Target,
   policy: IdentityPolicy,
   options: VerifyOptions,
+  context: CosignContext,
 ): Promise<Outcome> {
-  const commandPolicy = { policy, trustedRoot: options.trustedRoot };
+  const commandPolicy = { policy, trustedRoot: options.trustedRoot, pinnedRef: context.pinnedRef };
   const args =
     check === 'signature'
       ? cosignVerifyArgs(target.reference, commandPolicy)
       : cosignVerifyAttestationArgs(target.reference, check, commandPolicy);
   const result = await runTool('cosign', args, options);
   if (!('exitCode' in result)) return result;
-  if (result.exitCode !== 0) return judgeCosignFailure(result.stderr, check, policy);
+  if (result.exitCode !== 0) return judgeCosignFailure(result.stderr, check, policy, context);
   return check === 'signature'
-    ? judgeSignatures(result.stdout, target.digest, policy, result.stderr)
-    : judgeAttestations(result.stdout, result.stderr, target.digest, check, policy);
+    ? judgeSignatures(result.stdout, target.digest, policy, result.stderr, context)
+    : judgeAttestations(result.stdout, result.stderr, target.digest, check, policy, context);
+}
+
+const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/**
+ * The cosign engine. cosign matches the publisher's ref only exactly, and prints no certificate
+ * fields for cosign v3 bundles; so unless the consumer gave the exact ref, the refs named by the
+ * certificates next to the image are read (not trusted: cosign still verifies), those matching
+ * the pattern are handed to cosign one at a time as --certificate-github-workflow-ref, and cosign
+ * enforces the one it accepts. Where no certificate is found (cosign's older signature format),
+ * the ref cosign prints is checked, and a ref that is neither printed nor enforced fails.
+ */
+async function cosignCheck(
+  check: Exclude<CheckName, 'provenance'>,
+  target: Target,
+  policy: IdentityPolicy,
+  options: VerifyOptions,
+  discover: () => Promise<Claims[]>,
+): Promise<Outcome> {
+  const needRef = policy.sourceRef === undefined && policy.signer === 'reusable-workflow';
+  let known: Claims[] = [];
+  if (needRef || policy.workflowCommit !== undefined) {
+    // Only certificates of the right signer and repository can tell which ref to pin.
+    known = (await discover()).filter((claims) =>
+      checkClaims(policy, claims)
+        .filter((c) => c.claim !== 'source-ref' && c.claim !== 'workflow-commit')
+        .every((c) => c.ok),
+    );
+  }
+  let pins: (string | undefined)[] = [policy.sourceRef];
+  if (needRef) {
+    const refs = unique(known.map((c) => c.sourceRef).filter((r): r is string => r !== undefined));
+    if (refs.length > 0) {
+      const matching = refs.filter((ref) => refMatches(policy.sourceRefPattern, ref));
+      if (matching.length === 0) {
+        const claims = known.find((c) => c.sourceRef === refs[0]) ?? {};
+        const checks = checkClaims(policy, claims);
+        const out: Outcome = { status: 'failed', claims: checks, reason: claimProblem(checks) };
+        if (claims.identity) out.identity = claims.identity;
+        if (claims.repository) out.repository = claims.repository;
+        if (claims.sourceRef) out.sourceRef = claims.sourceRef;
+        return out;
+      }
+      pins = matching;
+    }
+  }
+  let first: Outcome | undefined;
+  for (const pin of pins) {
+    const context: CosignContext = {};
+    if (pin !== undefined) context.pinnedRef = pin;
+    if (policy.workflowCommit !== undefined) {
+      const commits = unique(
+        known.filter((c) => pin === undefined || c.sourceRef === pin).map((c) => c.workflowCommit ?? ''),
+      );
+      if (commits.length === 1 && commits[0] !== '') {
+        context.workflowCommit = {
+          value: commits[0] as string,
+          note: 'read from the certificate next to the image',
+        };
+      } else if (commits.length > 1) {
+        context.workflowCommit = {
+          value: commits.find((c) => c !== policy.workflowCommit) || '(none)',
+          note: 'the certificates next to the image name different commits',
+        };
+      }
+    }
+    const outcome = await runCosign(check, target, policy, options, context);
+    if (outcome.status === 'passed') return outcome;
+    first ??= outcome;
+  }
+  return first as Outcome;
 }
 
 async function provenanceCheck(target: Target, repository: string, options: VerifyOptions): Promise<Outcome> {
@@ -111,7 +188,7 @@ function describePlatform(platform: { os: string; architecture: string; variant?
 export async function verifyRelease(options: VerifyOptions): Promise<VerifyReport> {
   const policy = buildIdentityPolicy(options.identity);
   if (options.checks.length === 0) throw new InputError(`Input 'checks': name at least one check.`);
-  const sourceTag = checkSourceTag(options.sourceTag);
+  const sourceTag = checkSourceTag(options.sourceTag) ?? tagOfRef(policy.sourceRef);
   let reference;
   try {
     reference = parseReference(options.image);
@@ -124,8 +201,14 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
   if (reference.digest === undefined) {
     options.logger.info(`Every check uses ${resolved.reference} (resolved once from ${options.image}).`);
   }
+  const isIndex = (resolved.platforms?.length ?? 0) > 0;
   const targets: Target[] = subjectsOf(resolved).map((s, i) => {
-    const target: Target = { reference: s.reference, digest: s.digest, top: i === 0 };
+    const target: Target = {
+      reference: s.reference,
+      digest: s.digest,
+      top: i === 0,
+      index: i === 0 && isIndex,
+    };
     if (s.platform) target.platform = describePlatform(s.platform);
     return target;
   });
@@ -154,14 +237,30 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
             logger: options.logger,
           })
         : undefined;
-    for (const check of options.checks) {
-      if (check === 'provenance' && !target.top) continue;
+    let found: Awaited<ReturnType<(typeof import('./native.js'))['findBundles']>> | undefined;
+    const discover = (check: Exclude<CheckName, 'provenance'>) => async (): Promise<Claims[]> => {
+      const reader = await import('./native.js');
+      try {
+        found ??= await reader.findBundles(target.reference, {
+          client: options.client,
+          trustedRoot: options.trustedRoot,
+          logger: options.logger,
+        });
+      } catch (error) {
+        options.logger.warning(
+          `Could not read the certificates next to ${target.reference} (${(error as Error).message}); only what cosign prints can show the source ref.`,
+        );
+        found = [];
+      }
+      return reader.unverifiedClaims(found, check);
+    };
+    for (const check of checksFor(target, options.checks)) {
       let outcome: Outcome;
       if (check === 'provenance')
         outcome = await provenanceCheck(target, policy.repository, { ...options, sourceTag });
       else if (native !== undefined && verifier !== undefined && bundles !== undefined) {
         outcome = native.judgeBundles(bundles, verifier, check, target.digest, policy);
-      } else outcome = await cosignCheck(check, target, policy, options);
+      } else outcome = await cosignCheck(check, target, policy, options, discover(check));
       const result: CheckResult = { check, subject: target.reference, ...outcome };
       if (target.platform) result.platform = target.platform;
       results.push(result);
@@ -177,9 +276,11 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
     digest: resolved.digest,
     engine: options.engine,
     policy: {
+      signer: policy.signer,
       identityRegexp: policy.identityRegexp,
       issuer: policy.issuer,
       repository: policy.repository,
+      sourceRefPattern: policy.sourceRefPattern,
       description: policy.description,
     },
     checks: [...options.checks],
@@ -191,6 +292,9 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
     }),
     verdict: verdictOf(results),
   };
+  if (policy.sourceRef !== undefined) report.policy.sourceRef = policy.sourceRef;
+  if (policy.trigger !== undefined) report.policy.trigger = policy.trigger;
+  if (policy.workflowCommit !== undefined) report.policy.workflowCommit = policy.workflowCommit;
   if (policy.warning) report.warning = policy.warning;
   return report;
 }

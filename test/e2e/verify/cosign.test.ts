@@ -20,7 +20,8 @@ const OTEL_IDENTITY = `https://github.com/${OTEL_REPOSITORY}/.github/workflows/b
 const OTEL_REGEXP =
   '^https://github\\.com/open-telemetry/opentelemetry-collector-releases/\\.github/workflows/base-release\\.yaml@refs/tags/v[^@\\s]*$';
 const OURS_REGEXP =
-  '^https://github\\.com/aotanami/release-actions/\\.github/workflows/release\\.yml@refs/tags/v[^@\\s]*$';
+  '^https://github\\.com/aotanami/release-actions/\\.github/workflows/release\\.yml@(refs/tags/v[^@\\s]*|[0-9a-f]{40})$';
+const OUR_COMMIT = '0123456789abcdef0123456789abcdef01234567';
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const BUILDER =
   'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml';
@@ -31,10 +32,14 @@ let image: BuiltIndex;
 let single: string;
 let scratch: string;
 let ourVerifyOutput: string;
+let ourBranchOutput: string;
 let ourProvenance: string;
 
-/** The upstream verify output as our reusable workflow's signature of aotanami/aotanami would read. */
-function deriveOurSignatures(): string {
+/**
+ * The upstream verify output as our reusable workflow's signature of aotanami/aotanami would read:
+ * our workflow pinned by commit, the publisher's run at `callerRef`.
+ */
+function deriveOurSignatures(callerRef = 'refs/tags/v2.0.0', name = 'ours'): string {
   const signatures = JSON.parse(
     readFileSync(
       path.join(upstream, 'cosign/verify-output/keyless-github-actions.otel-contrib-0.98.0.json'),
@@ -43,11 +48,13 @@ function deriveOurSignatures(): string {
   ) as { optional: Record<string, unknown> }[];
   for (const s of signatures) {
     s.optional['Subject'] =
-      'https://github.com/aotanami/release-actions/.github/workflows/release.yml@refs/tags/v1.4.0';
+      `https://github.com/aotanami/release-actions/.github/workflows/release.yml@${OUR_COMMIT}`;
     s.optional['githubWorkflowRepository'] = 'aotanami/aotanami';
     s.optional['1.3.6.1.4.1.57264.1.5'] = 'aotanami/aotanami';
+    s.optional['githubWorkflowRef'] = callerRef;
+    s.optional['1.3.6.1.4.1.57264.1.6'] = callerRef;
   }
-  const file = path.join(scratch, 'ours.verify.json');
+  const file = path.join(scratch, `${name}.verify.json`);
   writeFileSync(file, JSON.stringify(signatures));
   return file;
 }
@@ -76,6 +83,7 @@ beforeAll(async () => {
   await layout.push('one', registry.host, 'aotanami/one');
   scratch = mkdtempSync(path.join(os.tmpdir(), 'verify-cosign-'));
   ourVerifyOutput = deriveOurSignatures();
+  ourBranchOutput = deriveOurSignatures('refs/heads/main', 'branch');
   ourProvenance = deriveOurProvenance();
 }, 120_000);
 
@@ -129,18 +137,23 @@ describe('verify action, cosign engine', () => {
     const refs = digests.map((d) => `${registry.host}/aotanami/aotanami@${d}`);
     const cosign = run.calls.filter((c) => c.tool === 'cosign' && c.argv[0] !== 'version').map((c) => c.argv);
     const policy = identityArgs(OTEL_REGEXP, OTEL_REPOSITORY);
+    // The index carries its signature only; each platform its signature and its own SBOMs.
     expect(cosign).toEqual(
-      refs.flatMap((ref) => [
+      refs.flatMap((ref, i) => [
         ['verify', ...policy, '-o', 'json', ref],
-        ['verify-attestation', '--type', 'spdxjson', ...policy, ref],
-        ['verify-attestation', '--type', 'cyclonedx', ...policy, ref],
+        ...(i === 0
+          ? []
+          : [
+              ['verify-attestation', '--type', 'spdxjson', ...policy, ref],
+              ['verify-attestation', '--type', 'cyclonedx', ...policy, ref],
+            ]),
       ]),
     );
     expect(run.outputs['verified']).toBe('true');
     expect(run.outputs['digest']).toBe(image.index.digest);
     const report = JSON.parse(run.outputs['report'] ?? '{}') as Report;
     expect(report.verdict).toBe('passed');
-    expect(report.results).toHaveLength(9);
+    expect(report.results).toHaveLength(7);
     const signature = report.results.find((r) => r.check === 'signature');
     // From the upstream `cosign verify -o json` output: the first signature's certificate and Rekor entry.
     expect(signature).toMatchObject({
@@ -155,7 +168,7 @@ describe('verify action, cosign engine', () => {
       issuer: ISSUER,
     });
     expect(run.summary).toContain(
-      '| check | digest | result | identity seen | issuer | Rekor entry / integrated time | reason |',
+      '| check | digest | result | SAN | issuer | source repository | source ref | trigger | workflow commit | Rekor entry / integrated time | reason |',
     );
     expect(run.summary).toContain('#84797936 2024-04-11T04:18:40Z');
     expect(run.summary).toContain(
@@ -166,12 +179,11 @@ describe('verify action, cosign engine', () => {
     );
   }, 60_000);
 
-  it('passes our reusable workflow with provenance through slsa-verifier (the generator builder id, the source tag)', async () => {
+  it('passes our reusable workflow pinned by commit at a tag of the publisher, with only repository (the defaults), provenance through slsa-verifier', async () => {
     const run = await runWithFakes('verify', {
       inputs: {
         image: `${registry.host}/aotanami/aotanami:v2.0.0`,
         repository: 'aotanami/aotanami',
-        'source-tag': 'v2.0.0',
       },
       env: { FAKE_COSIGN_VERIFY_OUTPUT: ourVerifyOutput, FAKE_SLSA_VERIFIER_STATEMENT: ourProvenance },
     });
@@ -182,16 +194,7 @@ describe('verify action, cosign engine', () => {
       .map((c) => c.argv);
     // Provenance is of the digest given (the index), once.
     expect(slsa).toEqual([
-      [
-        'verify-image',
-        ref,
-        '--source-uri',
-        'github.com/aotanami/aotanami',
-        '--builder-id',
-        BUILDER,
-        '--source-tag',
-        'v2.0.0',
-      ],
+      ['verify-image', ref, '--source-uri', 'github.com/aotanami/aotanami', '--builder-id', BUILDER],
     ]);
     const verify = run.calls.find((c) => c.tool === 'cosign' && c.argv[0] === 'verify');
     expect(verify?.argv).toEqual([
@@ -208,8 +211,114 @@ describe('verify action, cosign engine', () => {
       identity: `${BUILDER}@refs/tags/v1.10.0`,
     });
     expect(report.commands).toContain(
-      `slsa-verifier verify-image ${ref} --source-uri github.com/aotanami/aotanami --builder-id ${BUILDER} --source-tag v2.0.0`,
+      `slsa-verifier verify-image ${ref} --source-uri github.com/aotanami/aotanami --builder-id ${BUILDER}`,
     );
+    expect(report.results.find((r) => r.check === 'signature')).toMatchObject({
+      identity: `https://github.com/aotanami/release-actions/.github/workflows/release.yml@${OUR_COMMIT}`,
+      sourceRef: 'refs/tags/v2.0.0',
+    });
+    expect(run.summary).toContain('| refs/tags/v2.0.0 ✓ |');
+  }, 60_000);
+
+  it("fails the publisher's branch run through our workflow (exit 1), naming the ref in the summary", async () => {
+    const run = await runWithFakes('verify', {
+      inputs: {
+        image: `${registry.host}/aotanami/aotanami:v2.0.0`,
+        repository: 'aotanami/aotanami',
+        checks: 'signature,sbom-spdx',
+      },
+      env: { FAKE_COSIGN_VERIFY_OUTPUT: ourBranchOutput },
+    });
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.outputs['report'] ?? '{}') as Report;
+    expect(new Set(report.results.map((r) => r.reason))).toEqual(
+      new Set(['source ref refs/heads/main does not match refs/tags/v*']),
+    );
+    expect(run.summary).toContain('| refs/heads/main ✗ |');
+    expect(
+      run.annotations.some(
+        (a) =>
+          a.level === 'error' && a.message.includes('source ref refs/heads/main does not match refs/tags/v*'),
+      ),
+    ).toBe(true);
+  }, 60_000);
+
+  it('gives cosign the exact ref and a pinned trigger, and cosign refuses another ref', async () => {
+    const run = await runWithFakes('verify', {
+      inputs: {
+        image: `${registry.host}/aotanami/one:one`,
+        repository: 'aotanami/aotanami',
+        'source-ref': 'refs/tags/v2.0.0',
+        trigger: 'push',
+        checks: 'signature',
+      },
+      env: { FAKE_COSIGN_VERIFY_OUTPUT: ourVerifyOutput },
+    });
+    expect(run.exitCode).toBe(0);
+    const verify = run.calls.find((c) => c.tool === 'cosign' && c.argv[0] === 'verify');
+    expect(verify?.argv).toEqual([
+      'verify',
+      ...identityArgs(OURS_REGEXP, 'aotanami/aotanami'),
+      '--certificate-github-workflow-ref',
+      'refs/tags/v2.0.0',
+      '--certificate-github-workflow-trigger',
+      'push',
+      '-o',
+      'json',
+      `${registry.host}/aotanami/one@${single}`,
+    ]);
+    const refused = await runWithFakes('verify', {
+      inputs: {
+        image: `${registry.host}/aotanami/one:one`,
+        repository: 'aotanami/aotanami',
+        'source-ref': 'refs/tags/v9.9.9',
+        checks: 'signature',
+      },
+      env: { FAKE_COSIGN_VERIFY_OUTPUT: ourVerifyOutput },
+    });
+    expect(refused.exitCode).toBe(1);
+    expect((JSON.parse(refused.outputs['report'] ?? '{}') as Report).results[0]?.reason).toBe(
+      'source ref mismatch: the certificate does not name refs/tags/v9.9.9',
+    );
+  }, 60_000);
+
+  it('emit: commands writes the consumer commands to the commands output, runs no tool', async () => {
+    const run = await runWithFakes('verify', {
+      inputs: {
+        image: `${registry.host}/aotanami/one:one`,
+        repository: 'aotanami/aotanami',
+        'source-ref': 'refs/tags/v2.0.0',
+        emit: 'commands',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
+    const ref = `${registry.host}/aotanami/one@${single}`;
+    expect(run.outputs['commands']).toContain(
+      `release-actions verify ${ref} --repository aotanami/aotanami --source-ref refs/tags/v2.0.0\n`,
+    );
+    expect(run.outputs['commands']).toContain(
+      `cosign verify-attestation --type cyclonedx --certificate-identity-regexp '${OURS_REGEXP}' --certificate-oidc-issuer ${ISSUER} --certificate-github-workflow-repository aotanami/aotanami --certificate-github-workflow-ref refs/tags/v2.0.0 ${ref}`,
+    );
+    expect(run.outputs['digest']).toBe(single);
+    expect(run.outputs['verified']).toBeUndefined();
+  }, 60_000);
+
+  it('refuses the retired ref-pattern input, naming its successors', async () => {
+    const run = await runWithFakes('verify', {
+      inputs: {
+        image: `${registry.host}/aotanami/one:one`,
+        repository: 'aotanami/aotanami',
+        'ref-pattern': OUR_COMMIT,
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        /^Input 'ref-pattern' \("0123456789abcdef0123456789abcdef01234567"\) is no longer accepted: .*source-ref-pattern.*workflow-commit/,
+      ),
+    ]);
+    expect(run.calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
   }, 60_000);
 
   it('fails the step on a lookalike repository and says why in the summary and the report', async () => {
@@ -360,10 +469,10 @@ describe('release-actions verify, cosign engine failure modes', () => {
     expect(report.results[0]?.identity).toBe(OTEL_IDENTITY);
   });
 
-  it('ref not matching ref-pattern', async () => {
+  it('ref not matching source-ref-pattern (signer: workflow: the SAN carries the ref)', async () => {
     const { code, report } = await failing([
       ...OTEL,
-      '--ref-pattern',
+      '--source-ref-pattern',
       'refs/tags/v1.*',
       '--checks',
       'signature',
@@ -371,6 +480,17 @@ describe('release-actions verify, cosign engine failure modes', () => {
     expect(code).toBe(1);
     expect(report.results[0]?.reason).toBe(
       `identity mismatch: saw ${OTEL_IDENTITY}, wanted pattern ^https://github\\.com/open-telemetry/opentelemetry-collector-releases/\\.github/workflows/base-release\\.yaml@refs/tags/v1\\.[^@\\s]*$`,
+    );
+  });
+
+  it('fails closed when cosign v3 shows no source ref and no certificate is next to the image', async () => {
+    const { code, report } = await failing(['--repository', 'aotanami/aotanami', '--checks', 'signature'], {
+      FAKE_COSIGN_VERIFY_OUTPUT: ourVerifyOutput,
+      FAKE_COSIGN_NEW_BUNDLE_FORMAT: '1',
+    });
+    expect(code).toBe(1);
+    expect(report.results[0]?.reason).toBe(
+      "source ref not shown: the certificate's source ref could not be read (wanted refs/tags/v*)",
     );
   });
 
@@ -547,4 +667,59 @@ describe('verifyRelease without the tools', () => {
     expect((error as Error).message).not.toMatch(/\n/);
     rmSync(toolCache, { recursive: true, force: true });
   }, 60_000);
+});
+
+describe('release-actions verify --emit commands', () => {
+  it('verifies nothing and writes the consumer commands for the release as Markdown, per digest of the index', async () => {
+    const file = path.join(scratch, 'notes.md');
+    const code = await cli(
+      `${registry.host}/aotanami/aotanami:v2.0.0`,
+      '--repository',
+      'aotanami/aotanami',
+      '--source-ref',
+      'refs/tags/v2.0.0',
+      '--emit',
+      'commands',
+      '--output',
+      file,
+    );
+    expect(code).toBe(0);
+    expect(calls()).toEqual([]);
+    const notes = readFileSync(file, 'utf8');
+    const index = `${registry.host}/aotanami/aotanami@${image.index.digest}`;
+    const [amd64, arm64] = image.manifests.map((m) => `${registry.host}/aotanami/aotanami@${m.digest}`);
+    const flags = `--certificate-identity-regexp '${OURS_REGEXP}' --certificate-oidc-issuer ${ISSUER} --certificate-github-workflow-repository aotanami/aotanami --certificate-github-workflow-ref refs/tags/v2.0.0`;
+    expect(notes).toContain(
+      `\`\`\`sh\nrelease-actions verify ${index} --repository aotanami/aotanami --source-ref refs/tags/v2.0.0\n\`\`\``,
+    );
+    expect(notes).toContain(
+      [
+        `cosign verify ${flags} -o json ${index}`,
+        `slsa-verifier verify-image ${index} --source-uri github.com/aotanami/aotanami --builder-id ${BUILDER} --source-tag v2.0.0`,
+        `cosign verify ${flags} -o json ${amd64}`,
+        `cosign verify-attestation --type spdxjson ${flags} ${amd64}`,
+        `cosign verify-attestation --type cyclonedx ${flags} ${amd64}`,
+        `cosign verify ${flags} -o json ${arm64}`,
+      ].join('\n'),
+    );
+    expect(notes).not.toContain(`--type spdxjson ${flags} ${index}`);
+    expect(notes).toContain('the index carries none');
+  });
+
+  it('prints to stdout without --output, and refuses --output without --emit commands', async () => {
+    expect(
+      await cli(
+        `${registry.host}/aotanami/one:one`,
+        '--repository',
+        'aotanami/aotanami',
+        '--emit',
+        'commands',
+      ),
+    ).toBe(0);
+    expect(stdout.join('')).toMatch(/^### Verify this release\n/);
+    expect(
+      await cli(`${registry.host}/aotanami/one:one`, '--repository', 'aotanami/aotanami', '--output', 'x.md'),
+    ).toBe(2);
+    expect(stderr.join('')).toContain('--output: only with --emit commands.');
+  });
 });

@@ -5,16 +5,28 @@ import type { GitHubClaims, Sigstore } from '../../harness/sigstore.js';
 export const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 export const OURS = 'https://github.com/aotanami/release-actions/.github/workflows/release.yml';
 
-/** Claims of a job of our reusable workflow at `ref`, called by `repository`. */
-export function reusableClaims(repository: string, ref = 'refs/tags/v1.4.0'): GitHubClaims {
+/** The commit of aotanami/release-actions the jobs below ran (1.3.6.1.4.1.57264.1.10). */
+export const OUR_COMMIT = '0123456789abcdef0123456789abcdef01234567';
+
+/**
+ * Claims of a job of our reusable workflow at `ref` (our tag, or the commit the caller pinned),
+ * called by `repository`'s workflow running at `callerRef` on `event`.
+ */
+export function reusableClaims(
+  repository: string,
+  ref = 'refs/tags/v1.4.0',
+  callerRef = 'refs/tags/v2.0.0',
+  event = 'push',
+): GitHubClaims {
   return {
     identity: `${OURS}@${ref}`,
     repository,
-    ref: 'refs/tags/v2.0.0',
+    ref: callerRef,
     sha: 'a'.repeat(40),
-    workflow_ref: `${repository}/.github/workflows/release.yml@refs/tags/v2.0.0`,
+    workflow_ref: `${repository}/.github/workflows/release.yml@${callerRef}`,
     job_workflow_ref: `aotanami/release-actions/.github/workflows/release.yml@${ref}`,
-    event_name: 'push',
+    job_workflow_sha: OUR_COMMIT,
+    event_name: event,
   };
 }
 

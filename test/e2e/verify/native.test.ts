@@ -16,6 +16,8 @@ import { startRegistry, type Registry } from '../../harness/registry.js';
 import { startSigstore, type Sigstore } from '../../harness/sigstore.js';
 import {
   CYCLONEDX,
+  OUR_COMMIT,
+  OURS,
   reusableClaims,
   signAndAttach,
   subjects,
@@ -108,8 +110,11 @@ describe('native engine, real Sigstore cryptography on loopback', () => {
     expect(report.verdict).toBe('passed');
     expect(report.digest).toBe(index.index.digest);
     expect(report.reference).toBe(`${registry.host}/good/reusable@${index.index.digest}`);
-    // 3 checks × (index + 2 platforms), every one by digest.
-    expect(report.results).toHaveLength(9);
+    // The signature on the index and each platform, the SBOMs on each platform only.
+    expect(report.results).toHaveLength(7);
+    expect(report.results.filter((r) => r.subject.endsWith(index.index.digest)).map((r) => r.check)).toEqual([
+      'signature',
+    ]);
     expect(new Set(report.results.map((r) => r.subject.split('@')[1]))).toEqual(
       new Set([index.index.digest, ...index.manifests.map((m) => m.digest)]),
     );
@@ -150,7 +155,7 @@ describe('native engine, real Sigstore cryptography on loopback', () => {
     expect(run.calls.filter((c) => c.tool === 'cosign')).toEqual([]);
     const report = JSON.parse(run.outputs['report'] ?? '{}') as VerifyReport;
     expect(report).toMatchObject({ engine: 'native', verdict: 'passed', digest: index.index.digest });
-    expect(report.results).toHaveLength(9);
+    expect(report.results).toHaveLength(7);
     expect(run.summary).toContain('| signature | ');
     expect(run.summary).toContain(`--trusted-root ${path.join(workspace, 'trusted_root.json')}`);
   }, 60_000);
@@ -201,13 +206,95 @@ describe('native engine, real Sigstore cryptography on loopback', () => {
     );
   }, 60_000);
 
-  it('fails a ref that does not match ref-pattern', async () => {
-    const report = await publishAndVerify('bad/ref', {
-      claims: reusableClaims(REPOSITORY, 'refs/heads/main'),
+  it("fails the publisher's branch run through our workflow at a tag, naming the ref", async () => {
+    const report = await publishAndVerify('bad/branch', {
+      claims: reusableClaims(REPOSITORY, 'refs/tags/v1.4.0', 'refs/heads/main'),
     });
     expect(report.verdict).toBe('failed');
+    for (const reason of Object.values(reasons(report))) {
+      expect(reason).toBe('source ref refs/heads/main does not match refs/tags/v*');
+    }
+    const signature = report.results.find((r) => r.check === 'signature');
+    expect(signature?.sourceRef).toBe('refs/heads/main');
+    expect(signature?.claims?.map((c) => [c.claim, c.seen, c.ok])).toEqual([
+      ['identity', `${OURS}@refs/tags/v1.4.0`, true],
+      ['issuer', 'https://token.actions.githubusercontent.com', true],
+      ['repository', REPOSITORY, true],
+      ['source-ref', 'refs/heads/main', false],
+    ]);
+  }, 60_000);
+
+  it('passes a tag of the publisher with our workflow pinned by commit, with the default options', async () => {
+    const report = await publishAndVerify('good/pinned', {
+      claims: reusableClaims(REPOSITORY, OUR_COMMIT, 'refs/tags/v1.2.3'),
+    });
+    expect(report.verdict).toBe('passed');
+    const signature = report.results.find((r) => r.check === 'signature');
+    expect(signature).toMatchObject({
+      identity: `${OURS}@${OUR_COMMIT}`,
+      repository: REPOSITORY,
+      sourceRef: 'refs/tags/v1.2.3',
+      trigger: 'push',
+      workflowCommit: OUR_COMMIT,
+    });
+  }, 60_000);
+
+  it('pins the trigger and our workflow commit (1.3.6.1.4.1.57264.1.10) when asked', async () => {
+    const pinned = await publishAndVerify(
+      'good/commit',
+      { claims: reusableClaims(REPOSITORY, 'refs/tags/v1.4.0', 'refs/tags/v1.2.3') },
+      { workflowCommit: OUR_COMMIT, trigger: 'push', sourceRef: 'refs/tags/v1.2.3' },
+    );
+    expect(pinned.verdict).toBe('passed');
+    expect(pinned.results[0]?.claims?.map((c) => c.claim)).toEqual([
+      'identity',
+      'issuer',
+      'repository',
+      'source-ref',
+      'trigger',
+      'workflow-commit',
+    ]);
+    const other = 'f'.repeat(40);
+    const wrong = await publishAndVerify(
+      'bad/commit',
+      { claims: reusableClaims(REPOSITORY, 'refs/tags/v1.4.0', 'refs/tags/v1.2.3', 'workflow_dispatch') },
+      { workflowCommit: other },
+    );
+    expect(reasons(wrong)['signature']).toBe(`workflow commit ${OUR_COMMIT} is not ${other}`);
+    const dispatch = await publishAndVerify(
+      'bad/trigger',
+      { claims: reusableClaims(REPOSITORY, 'refs/tags/v1.4.0', 'refs/tags/v1.2.3', 'workflow_dispatch') },
+      { trigger: 'push' },
+    );
+    expect(reasons(dispatch)['signature']).toBe('trigger workflow_dispatch is not push');
+  }, 60_000);
+
+  it.each([
+    [
+      'another repository of the same name',
+      `https://github.com/aotanami/release-actions-evil/.github/workflows/release.yml@${'0'.repeat(40)}`,
+    ],
+    ['a lookalike workflow file', `${OURS}.evil@refs/tags/v1.4.0`],
+    [
+      'another workflow file of ours',
+      'https://github.com/aotanami/release-actions/.github/workflows/ci.yml@refs/tags/v1.4.0',
+    ],
+  ])(
+    'fails a lookalike SAN: %s',
+    async (_name, identity) => {
+      const report = await publishAndVerify(`bad/san-${identity.length}`, {
+        claims: { ...reusableClaims(REPOSITORY), identity },
+      });
+      expect(report.verdict).toBe('failed');
+      expect(reasons(report)['signature']).toMatch(/^identity mismatch: saw /);
+    },
+    60_000,
+  );
+
+  it('fails a source repository claim of another owner', async () => {
+    const report = await publishAndVerify('bad/owner', { claims: reusableClaims('evil/aotanami') });
     expect(reasons(report)['signature']).toBe(
-      `identity mismatch: saw ${'https://github.com/aotanami/release-actions/.github/workflows/release.yml@refs/heads/main'}, wanted pattern ^https://github\\.com/aotanami/release-actions/\\.github/workflows/release\\.yml@refs/tags/v[^@\\s]*$`,
+      'repository claim mismatch: saw evil/aotanami, wanted aotanami/aotanami',
     );
   }, 60_000);
 

@@ -34,6 +34,8 @@ describe('cosign verify -o json', () => {
         identity: OTEL_IDENTITY,
         issuer: 'https://token.actions.githubusercontent.com',
         repository: 'open-telemetry/opentelemetry-collector-releases',
+        sourceRef: 'refs/tags/v0.98.0',
+        trigger: 'push',
         rekor: { logIndex: 84797936, integratedTime: 1712809120 },
       },
       {
@@ -41,6 +43,8 @@ describe('cosign verify -o json', () => {
         identity: OTEL_IDENTITY,
         issuer: 'https://token.actions.githubusercontent.com',
         repository: 'open-telemetry/opentelemetry-collector-releases',
+        sourceRef: 'refs/tags/v0.98.0',
+        trigger: 'push',
         rekor: { logIndex: 84797940, integratedTime: 1712809122 },
       },
     ]);
@@ -98,7 +102,16 @@ describe('cosign v3 output for new-format bundles', () => {
   );
 
   it('passes on the digest, with the identity cosign printed on stderr when it did', () => {
-    expect(judgeSignatures(v3, OTEL_DIGEST, otel)).toEqual({ status: 'passed' });
+    const quiet = judgeSignatures(v3, OTEL_DIGEST, otel);
+    expect(quiet.status).toBe('passed');
+    expect(quiet.identity).toBeUndefined();
+    // Nothing printed: each value is shown as what cosign's flags enforced.
+    expect(quiet.claims?.map((c) => [c.claim, c.ok, c.note])).toEqual([
+      ['identity', true, 'enforced by cosign'],
+      ['issuer', true, 'enforced by cosign'],
+      ['repository', true, 'enforced by cosign'],
+      ['source-ref', true, 'enforced by cosign through the SAN'],
+    ]);
     const stderr = `Certificate subject:  ${OTEL_IDENTITY}\nCertificate issuer URL:  https://token.actions.githubusercontent.com\n`;
     expect(judgeSignatures(v3, OTEL_DIGEST, otel, stderr)).toMatchObject({
       status: 'passed',
@@ -112,6 +125,122 @@ describe('cosign v3 output for new-format bundles', () => {
     expect(judgeSignatures(v3, OTEL_DIGEST, ours, `Certificate subject:  ${OTEL_IDENTITY}\n`).reason).toMatch(
       /^identity mismatch: saw https:\/\/github\.com\/open-telemetry/,
     );
+  });
+});
+
+describe("the publisher's ref through cosign", () => {
+  const ours = buildIdentityPolicy({ repository: 'aotanami/aotanami', signer: 'reusable-workflow' });
+  const sha = '0123456789abcdef0123456789abcdef01234567';
+  /** The upstream output as our reusable workflow's signature for aotanami/aotanami at `ref`. */
+  const signed = (ref: string, optional: Record<string, unknown> = {}) =>
+    JSON.stringify(
+      (JSON.parse(keyless) as { optional: Record<string, unknown> }[]).map((s) => ({
+        ...s,
+        optional: {
+          ...s.optional,
+          Subject: `https://github.com/aotanami/release-actions/.github/workflows/release.yml@${sha}`,
+          githubWorkflowRepository: 'aotanami/aotanami',
+          githubWorkflowRef: ref,
+          ...optional,
+        },
+      })),
+    );
+
+  it('passes a tag of the publisher with our workflow pinned by commit, showing every value', () => {
+    const outcome = judgeSignatures(signed('refs/tags/v1.2.3'), OTEL_DIGEST, ours);
+    expect(outcome.status).toBe('passed');
+    expect(outcome).toMatchObject({ sourceRef: 'refs/tags/v1.2.3', repository: 'aotanami/aotanami' });
+    expect(outcome.claims?.map((c) => [c.claim, c.seen, c.ok])).toEqual([
+      ['identity', `https://github.com/aotanami/release-actions/.github/workflows/release.yml@${sha}`, true],
+      ['issuer', 'https://token.actions.githubusercontent.com', true],
+      ['repository', 'aotanami/aotanami', true],
+      ['source-ref', 'refs/tags/v1.2.3', true],
+    ]);
+  });
+
+  it("fails the publisher's branch, naming the ref", () => {
+    expect(judgeSignatures(signed('refs/heads/main'), OTEL_DIGEST, ours).reason).toBe(
+      'source ref refs/heads/main does not match refs/tags/v*',
+    );
+  });
+
+  it('fails closed when cosign shows no ref and none was enforced; passes the ref cosign was made to enforce', () => {
+    const v3 = signed('refs/tags/v1.2.3').replace(
+      /"optional":\{[^]*?"githubWorkflowTrigger":"push"\}/g,
+      '"optional":{}',
+    );
+    expect(judgeSignatures(v3, OTEL_DIGEST, ours).reason).toBe(
+      "source ref not shown: the certificate's source ref could not be read (wanted refs/tags/v*)",
+    );
+    const pinned = judgeSignatures(v3, OTEL_DIGEST, ours, '', { pinnedRef: 'refs/tags/v1.2.3' });
+    expect(pinned.status).toBe('passed');
+    expect(pinned.claims?.find((c) => c.claim === 'source-ref')).toEqual({
+      claim: 'source-ref',
+      wanted: 'refs/tags/v*',
+      seen: 'refs/tags/v1.2.3',
+      ok: true,
+      note: 'enforced by cosign',
+    });
+  });
+
+  it('checks a pinned trigger and workflow commit; cosign cannot show the commit, so it fails closed', () => {
+    const push = buildIdentityPolicy({
+      repository: 'aotanami/aotanami',
+      signer: 'reusable-workflow',
+      trigger: 'push',
+    });
+    expect(judgeSignatures(signed('refs/tags/v1.2.3'), OTEL_DIGEST, push).status).toBe('passed');
+    expect(
+      judgeSignatures(
+        signed('refs/tags/v1.2.3', { githubWorkflowTrigger: 'workflow_dispatch' }),
+        OTEL_DIGEST,
+        push,
+      ).reason,
+    ).toBe('trigger workflow_dispatch is not push');
+    const commit = buildIdentityPolicy({
+      repository: 'aotanami/aotanami',
+      signer: 'reusable-workflow',
+      workflowCommit: sha,
+    });
+    expect(judgeSignatures(signed('refs/tags/v1.2.3'), OTEL_DIGEST, commit).reason).toMatch(
+      /^workflow commit not shown \(wanted 0123456789abcdef0123456789abcdef01234567\); cosign neither shows nor checks/,
+    );
+    expect(
+      judgeSignatures(signed('refs/tags/v1.2.3'), OTEL_DIGEST, commit, '', {
+        workflowCommit: { value: sha, note: 'read from the certificate next to the image' },
+      }).status,
+    ).toBe('passed');
+  });
+
+  it("reads the ref and trigger of verify-attestation's certificate lines", () => {
+    expect(
+      certificateLines(
+        'Certificate subject:  https://x\nGitHub Workflow Trigger: push\nGitHub Workflow Repository: a/b\nGitHub Workflow Ref: refs/heads/main\n',
+      ),
+    ).toEqual({ identity: 'https://x', trigger: 'push', repository: 'a/b', sourceRef: 'refs/heads/main' });
+  });
+
+  it("turns cosign's ref and trigger refusals into reasons", () => {
+    expect(
+      judgeCosignFailure(
+        'Error: no matching signatures: expected GitHub Workflow Ref not found in certificate',
+        'signature',
+        ours,
+        {
+          pinnedRef: 'refs/tags/v1.2.3',
+        },
+      ),
+    ).toEqual({
+      status: 'failed',
+      reason: 'source ref mismatch: the certificate does not name refs/tags/v1.2.3',
+    });
+    expect(
+      judgeCosignFailure(
+        'Error: no matching signatures: expected GitHub Workflow Trigger not found in certificate',
+        'signature',
+        { ...ours, trigger: 'push' },
+      ).reason,
+    ).toBe('trigger mismatch: the certificate does not name push');
   });
 });
 

@@ -24,13 +24,19 @@ function documented(): string[] {
   return blocks.flatMap((block) => block.split('\n').filter((line) => line.trim() !== ''));
 }
 
+const SOURCE_REF = 'refs/tags/v1.2.3';
+
 function printed(signer: Signer, workflow?: string): string[] {
-  const policy = buildIdentityPolicy({ repository: 'aotanami/aotanami', signer, workflow });
+  const identity = { repository: 'aotanami/aotanami', signer, workflow, sourceRef: SOURCE_REF };
+  const policy = buildIdentityPolicy(identity);
   return [
-    cliCommand({ image: IMAGE, repository: 'aotanami/aotanami', signer, workflow, sourceTag: 'v1.2.3' }),
-    ...equivalentCommands([{ reference: IMAGE, top: true }], CHECK_NAMES, { policy, sourceTag: 'v1.2.3' }),
+    cliCommand({ image: IMAGE, ...identity }),
+    ...equivalentCommands([{ reference: IMAGE, top: true }], CHECK_NAMES, { policy }),
   ];
 }
+
+/** The release-actions command a consumer of a SHA-pinned caller's release is told to run. */
+const CONSUMER = `release-actions verify ${IMAGE} --repository aotanami/aotanami --source-ref ${SOURCE_REF}`;
 
 describe('docs/verify.md', () => {
   it('shows exactly the commands the code prints, reusable workflow first, then the publisher workflow', () => {
@@ -40,9 +46,22 @@ describe('docs/verify.md', () => {
     ]);
   });
 
-  it('binds the repository claim and anchors every identity in its commands', () => {
+  it('gives the same command for a release made by a SHA-pinned caller in verify/README.md and SECURITY.md', () => {
+    expect(printed('reusable-workflow')[0]).toBe(CONSUMER);
+    for (const file of ['verify/README.md', 'SECURITY.md']) {
+      const text = readFileSync(path.join(repoRoot, file), 'utf8');
+      expect([file, text.includes(CONSUMER)]).toEqual([file, true]);
+      expect([file, /ref-pattern/.test(text.replace(/(source|workflow)-ref-pattern/g, ''))]).toEqual([
+        file,
+        /retired|refused/.test(text),
+      ]);
+    }
+  });
+
+  it("accepts our workflow at a tag or any commit, and binds the publisher's repository and ref in its commands", () => {
     for (const line of documented().filter((l) => l.startsWith('cosign '))) {
       expect(line).toContain('--certificate-github-workflow-repository aotanami/aotanami');
+      expect(line).toContain(`--certificate-github-workflow-ref ${SOURCE_REF}`);
       expect(line).toMatch(/--certificate-identity-regexp '\^https:\/\/github\\\.com\/[^']*\$'/);
     }
   });

@@ -18,8 +18,9 @@ describe('identity policy', () => {
     expect(reusable.repository).toBe('aotanami/aotanami');
     expect(reusable.issuer).toBe('https://token.actions.githubusercontent.com');
     expect(reusable.identityRegexp).toBe(
-      '^https://github\\.com/aotanami/release-actions/\\.github/workflows/release\\.yml@refs/tags/v[^@\\s]*$',
+      '^https://github\\.com/aotanami/release-actions/\\.github/workflows/release\\.yml@(refs/tags/v[^@\\s]*|[0-9a-f]{40})$',
     );
+    expect(reusable.sourceRefPattern).toBe('refs/tags/v*');
   });
 
   it.each([
@@ -68,19 +69,90 @@ describe('identity policy', () => {
     expect(identityMatches(workflow, ours('refs/tags/v0.1.0'))).toBe(false);
   });
 
-  it('accepts the exact commit a caller pinned our reusable workflow to, and only that commit', () => {
+  it('accepts our workflow pinned by any full commit SHA (the rule for callers), or at one of our tags', () => {
     const sha = '0123456789abcdef0123456789abcdef01234567';
-    const pinned = buildIdentityPolicy({
-      repository: 'aotanami/aotanami',
-      signer: 'reusable-workflow',
-      refPattern: sha,
-    });
-    expect(identityMatches(pinned, ours(sha))).toBe(true);
-    expect(identityMatches(pinned, ours('fedcba9876543210fedcba9876543210fedcba98'))).toBe(false);
-    expect(identityMatches(pinned, ours('refs/tags/v1.0.0'))).toBe(false);
+    expect(identityMatches(reusable, ours(sha))).toBe(true);
+    expect(identityMatches(reusable, ours('refs/tags/v1.0.0'))).toBe(true);
+    expect(identityMatches(reusable, ours(sha.slice(0, 12)))).toBe(false);
     expect(() =>
-      buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', refPattern: '0123456789abcdef' }),
-    ).toThrow(/full 40-hex commit SHA/);
+      buildIdentityPolicy({
+        repository: 'a/b',
+        signer: 'reusable-workflow',
+        workflowCommit: sha.slice(0, 16),
+      }),
+    ).toThrow(/^Input 'workflow-commit': "0123456789abcdef" is not a full 40-hex commit SHA/);
+  });
+
+  it('refuses the retired ref-pattern, naming the inputs that replace it', () => {
+    expect(() =>
+      buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', refPattern: 'refs/tags/v*' }),
+    ).toThrow(
+      /^Input 'ref-pattern' \("refs\/tags\/v\*"\) is no longer accepted: it was matched against our reusable workflow's ref, never the publisher's\. Use source-ref-pattern .* workflow-ref-pattern or workflow-commit/,
+    );
+    expect(() =>
+      buildIdentityPolicy({
+        repository: 'a/b',
+        signer: 'workflow',
+        workflow: '.github/workflows/r.yml',
+        refPattern: 'refs/tags/v*',
+      }),
+    ).toThrow(/^Input 'ref-pattern' .* use source-ref-pattern/);
+  });
+
+  it("checks the publisher's exact ref against the pattern, and validates trigger and source ref", () => {
+    expect(
+      buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', sourceRef: 'refs/tags/v1.2.3' })
+        .sourceRef,
+    ).toBe('refs/tags/v1.2.3');
+    expect(() =>
+      buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', sourceRef: 'refs/heads/main' }),
+    ).toThrow("Input 'source-ref': refs/heads/main does not match source-ref-pattern refs/tags/v*.");
+    expect(() =>
+      buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', sourceRef: 'refs/tags/v*' }),
+    ).toThrow(/^Input 'source-ref': "refs\/tags\/v\*" is not accepted/);
+    expect(() =>
+      buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', sourceRefPattern: 'v*' }),
+    ).toThrow(
+      /^Input 'source-ref-pattern': "v\*" is not accepted; give the publisher's ref as refs\/tags\/<glob>/,
+    );
+    expect(() =>
+      buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', trigger: 'push; rm' }),
+    ).toThrow(/^Input 'trigger': "push; rm" is not an event name/);
+    expect(() =>
+      buildIdentityPolicy({
+        repository: 'a/b',
+        signer: 'workflow',
+        workflow: '.github/workflows/r.yml',
+        workflowCommit: 'a'.repeat(40),
+      }),
+    ).toThrow(/^Input 'workflow-commit': only with signer: reusable-workflow/);
+  });
+
+  it("with signer: workflow the SAN's ref is the publisher's ref, exact when source-ref is given", () => {
+    const exact = buildIdentityPolicy({
+      repository: 'aotanami/aotanami',
+      signer: 'workflow',
+      workflow: '.github/workflows/release.yml',
+      sourceRef: 'refs/tags/v1.2.3',
+    });
+    expect(
+      identityMatches(
+        exact,
+        theirs('aotanami/aotanami', '.github/workflows/release.yml', 'refs/tags/v1.2.3'),
+      ),
+    ).toBe(true);
+    expect(
+      identityMatches(
+        exact,
+        theirs('aotanami/aotanami', '.github/workflows/release.yml', 'refs/tags/v1.2.4'),
+      ),
+    ).toBe(false);
+    expect(
+      identityMatches(
+        workflow,
+        theirs('aotanami/aotanami', '.github/workflows/release.yml', 'refs/heads/main'),
+      ),
+    ).toBe(false);
   });
 
   it('refuses a loose override unless the user opts in, and then carries a warning', () => {
@@ -123,8 +195,10 @@ describe('identity policy', () => {
       /Input 'repository': "not a repo" is not an owner\/repo name/,
     );
     expect(() =>
-      buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', refPattern: 'v*' }),
-    ).toThrow(/Input 'ref-pattern': "v\*" is not accepted; use refs\/tags\/<glob>/);
+      buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', workflowRefPattern: 'v*' }),
+    ).toThrow(
+      /Input 'workflow-ref-pattern': "v\*" is not accepted; give our reusable workflow's ref as refs\/tags\/<glob>/,
+    );
     expect(() =>
       buildIdentityPolicy({ repository: 'a/b', signer: 'workflow', workflow: 'release.yml' }),
     ).toThrow(/Input 'workflow'/);

@@ -36,6 +36,9 @@ function identities(options: IdentityOptions, ref: string): { genuine: string; l
       `https://github.com/${workflowPath}.evil@${ref}`,
       `https://github.com/${workflowPath}@${ref}@refs/heads/evil`,
       `https://github.com/${workflowPath}@refs/pull/1/merge`,
+      `https://github.com/${workflowPath}@${'a'.repeat(39)}`,
+      `https://github.com/${workflowPath}@${'A'.repeat(40)}`,
+      `https://github.com/${workflowPath}@${'a'.repeat(41)}`,
       `x${genuine}`,
       `${genuine}\n`,
       `${genuine} `,
@@ -47,8 +50,13 @@ describe('generated identity regexps', () => {
   for (const repository of repositories) {
     for (const [refPattern, ref] of refPatterns) {
       for (const options of [
-        { repository, signer: 'reusable-workflow', refPattern },
-        { repository, signer: 'workflow', workflow: '.github/workflows/release.yml', refPattern },
+        { repository, signer: 'reusable-workflow', workflowRefPattern: refPattern },
+        {
+          repository,
+          signer: 'workflow',
+          workflow: '.github/workflows/release.yml',
+          sourceRefPattern: refPattern,
+        },
       ] as IdentityOptions[]) {
         it(`${options.signer} for ${repository} at ${refPattern}`, () => {
           const policy = buildIdentityPolicy(options);
@@ -63,6 +71,33 @@ describe('generated identity regexps', () => {
       }
     }
   }
+
+  it('accepts any full commit SHA in our SAN by default, and one only with workflow-commit', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const other = 'fedcba9876543210fedcba9876543210fedcba98';
+    const ours = (ref: string) =>
+      `https://github.com/aotanami/release-actions/.github/workflows/release.yml@${ref}`;
+    const any = buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow' });
+    expect(identityMatches(any, ours(sha))).toBe(true);
+    expect(identityMatches(any, ours(other))).toBe(true);
+    const pinned = buildIdentityPolicy({
+      repository: 'a/b',
+      signer: 'reusable-workflow',
+      workflowCommit: sha,
+    });
+    expect(pinned.identityRegexp).toBe(
+      `^https://github\\.com/aotanami/release-actions/\\.github/workflows/release\\.yml@(refs/tags/v[^@\\s]*|${sha})$`,
+    );
+    expect(identityMatches(pinned, ours(sha))).toBe(true);
+    expect(identityMatches(pinned, ours('refs/tags/v1.0.0'))).toBe(true);
+    expect(identityMatches(pinned, ours(other))).toBe(false);
+    expect(
+      identityMatches(
+        pinned,
+        `https://github.com/aotanami/release-actions-evil/.github/workflows/release.yml@${sha}`,
+      ),
+    ).toBe(false);
+  });
 
   it('uses only syntax RE2 (cosign) shares with JavaScript: no lookaround, no backreferences', () => {
     const policy = buildIdentityPolicy({

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  buildIdentityPolicy,
+  checkClaims,
   formatRekor,
   reportFailure,
   reportRows,
@@ -35,9 +37,11 @@ function report(results: CheckResult[]): VerifyReport {
     digest: ref.split('@')[1]!,
     engine: 'cosign',
     policy: {
+      signer: 'reusable-workflow',
       identityRegexp: '^x$',
       issuer: 'https://token.actions.githubusercontent.com',
       repository: 'aotanami/aotanami',
+      sourceRefPattern: 'refs/tags/v*',
       description: 'd',
     },
     checks: ['signature', 'sbom-spdx'],
@@ -69,6 +73,10 @@ describe('report', () => {
         'passed',
         passed.identity,
         passed.issuer,
+        '',
+        '',
+        '',
+        '',
         '#84797936 2024-04-11T04:18:40Z',
         '',
       ],
@@ -79,9 +87,51 @@ describe('report', () => {
         '',
         '',
         '',
+        '',
+        '',
+        '',
+        '',
         'no SPDX SBOM attestation found',
       ],
     ]);
+  });
+
+  it('shows every value it checked with pass or fail, in the table and the text', () => {
+    const branch: CheckResult = {
+      ...passed,
+      status: 'failed',
+      reason: 'source ref refs/heads/main does not match refs/tags/v*',
+      claims: checkClaims(
+        buildIdentityPolicy({
+          repository: 'aotanami/aotanami',
+          signer: 'reusable-workflow',
+          trigger: 'push',
+        }),
+        {
+          identity: passed.identity,
+          issuer: passed.issuer,
+          repository: 'aotanami/aotanami',
+          sourceRef: 'refs/heads/main',
+          trigger: 'push',
+        },
+      ),
+    };
+    expect(reportRows(report([branch]))[0]?.slice(3, 9)).toEqual([
+      `${passed.identity} ✓`,
+      'https://token.actions.githubusercontent.com ✓',
+      'aotanami/aotanami ✓',
+      'refs/heads/main ✗',
+      'push ✓',
+      '',
+    ]);
+    const text = reportText(report([branch]));
+    expect(text).toContain(
+      'Policy: d (SAN ^x$, issuer https://token.actions.githubusercontent.com, source repository aotanami/aotanami, source ref refs/tags/v*)',
+    );
+    expect(text).toContain('— source ref refs/heads/main does not match refs/tags/v* [SAN ');
+    expect(text).toContain(
+      'source repository aotanami/aotanami ✓; source ref refs/heads/main ✗; trigger push ✓',
+    );
   });
 
   it('prints a verdict line, one line per check and the commands', () => {

@@ -3,14 +3,16 @@ import { EXIT_ERROR, EXIT_OK, EXIT_POLICY, InputError } from '@release-actions/e
 import { openSession } from '@release-actions/sigstore';
 import {
   cliCommand,
+  emitCommands,
   parseChecks,
   reportFailure,
   reportJson,
   reportText,
   verifyRelease,
+  type IdentityOptions,
   type Signer,
 } from '@release-actions/verify';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
@@ -20,6 +22,11 @@ interface VerifyFlags {
   repository: string;
   signer: string;
   workflow?: string;
+  sourceRefPattern?: string;
+  sourceRef?: string;
+  workflowRefPattern?: string;
+  workflowCommit?: string;
+  trigger?: string;
   refPattern?: string;
   oidcIssuer?: string;
   checks?: string;
@@ -30,6 +37,15 @@ interface VerifyFlags {
   trustedRoot?: string;
   registryUsername?: string;
   format: string;
+  emit: string;
+  output?: string;
+}
+
+/** Writes `text` to `file` whole or not at all. */
+function writeWhole(file: string, text: string): void {
+  const partial = `${file}.partial-${process.pid}`;
+  writeFileSync(partial, text);
+  renameSync(partial, file);
 }
 
 function oneOf<T extends string>(flag: string, value: string, accepted: readonly T[]): T {
@@ -59,7 +75,21 @@ export function registerVerify(program: Command, context: CommandContext): void 
       '--workflow <file>',
       'with --signer workflow: the workflow file, e.g. .github/workflows/release.yml',
     )
-    .option('--ref-pattern <glob>', 'ref the signing workflow ran at (default refs/tags/v*)')
+    .option(
+      '--source-ref-pattern <glob>',
+      "the publisher's ref the release was made from (certificate 1.3.6.1.4.1.57264.1.14; default refs/tags/v*)",
+    )
+    .option('--source-ref <ref>', "the publisher's exact ref, e.g. refs/tags/v1.2.3 (cosign checks it as is)")
+    .option(
+      '--workflow-ref-pattern <glob>',
+      'with the reusable workflow: tags of aotanami/release-actions to accept besides any full commit SHA (default refs/tags/v*)',
+    )
+    .option(
+      '--workflow-commit <sha>',
+      'with the reusable workflow: the one commit of aotanami/release-actions to accept (also checks 1.3.6.1.4.1.57264.1.10)',
+    )
+    .option('--trigger <event>', "the event of the publisher's run, e.g. push (1.3.6.1.4.1.57264.1.20)")
+    .option('--ref-pattern <glob>', 'retired: use --source-ref-pattern or --workflow-ref-pattern')
     .option('--oidc-issuer <url>', 'certificate OIDC issuer (default GitHub Actions)')
     .option('--checks <list>', 'comma-separated: signature,sbom-spdx,sbom-cyclonedx,provenance (default all)')
     .option('--source-tag <tag>', 'git tag the provenance must name (slsa-verifier --source-tag)')
@@ -72,10 +102,20 @@ export function registerVerify(program: Command, context: CommandContext): void 
     .option('--trusted-root <file>', 'Sigstore TrustedRoot JSON (private deployments, offline)')
     .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
     .option('--format <text|json>', 'output format', 'text')
+    .option(
+      '--emit <report|commands>',
+      'report: verify (default); commands: verify nothing, print the consumer commands as Markdown',
+      'report',
+    )
+    .option('--output <file>', 'with --emit commands: write the Markdown to this file instead of stdout')
     .action((image: string, flags: VerifyFlags) =>
       action(async () => {
         const logger = context.logger();
         const format = oneOf('--format', flags.format, ['text', 'json'] as const);
+        const emit = oneOf('--emit', flags.emit, ['report', 'commands'] as const);
+        if (flags.output !== undefined && emit !== 'commands') {
+          throw new InputError('--output: only with --emit commands.');
+        }
         const signer: Signer = oneOf('--signer', flags.signer, ['reusable-workflow', 'workflow'] as const);
         const engine = oneOf('--engine', flags.engine, ['cosign', 'native'] as const);
         const checks = parseChecks((flags.checks ?? '').split(','));
@@ -93,18 +133,38 @@ export function registerVerify(program: Command, context: CommandContext): void 
           tempRoot: os.tmpdir(),
           logger,
         });
+        const identity: IdentityOptions = {
+          repository: flags.repository,
+          signer,
+          workflow: flags.workflow,
+          sourceRefPattern: flags.sourceRefPattern,
+          sourceRef: flags.sourceRef,
+          workflowRefPattern: flags.workflowRefPattern,
+          workflowCommit: flags.workflowCommit,
+          trigger: flags.trigger,
+          refPattern: flags.refPattern,
+          issuer: flags.oidcIssuer,
+          identityRegexp: flags.certificateIdentityRegexp,
+          allowUnanchored: Boolean(flags.allowUnanchored),
+        };
         try {
+          if (emit === 'commands') {
+            const emitted = await emitCommands({
+              image,
+              identity,
+              checks,
+              sourceTag: flags.sourceTag,
+              engine,
+              trustedRoot: flags.trustedRoot,
+              client: session.client,
+            });
+            if (flags.output !== undefined) writeWhole(flags.output, emitted.markdown);
+            else context.out(emitted.markdown.trimEnd());
+            return EXIT_OK;
+          }
           const report = await verifyRelease({
             image,
-            identity: {
-              repository: flags.repository,
-              signer,
-              workflow: flags.workflow,
-              refPattern: flags.refPattern,
-              issuer: flags.oidcIssuer,
-              identityRegexp: flags.certificateIdentityRegexp,
-              allowUnanchored: Boolean(flags.allowUnanchored),
-            },
+            identity,
             checks,
             engine,
             sourceTag: flags.sourceTag,
@@ -118,11 +178,7 @@ export function registerVerify(program: Command, context: CommandContext): void 
           else {
             const command = cliCommand({
               image: report.reference,
-              repository: flags.repository,
-              signer,
-              workflow: flags.workflow,
-              refPattern: flags.refPattern,
-              issuer: flags.oidcIssuer,
+              ...identity,
               checks,
               sourceTag: flags.sourceTag,
               engine,
