@@ -140,7 +140,13 @@ describe('release.yml', () => {
     expect(own('sbom')).toEqual(['setup', 'sbom']);
     expect(own('scan')).toEqual(['setup', 'scan']);
     expect(own('sign')).toEqual(['setup', 'sign', 'attest']);
-    expect(own('chart')).toEqual(['setup', 'chart', 'sbom', 'scan', 'sign', 'attest']);
+    // The chart is gated before it is pushed: package, SBOM, scan, then push, sign, attest.
+    expect(own('chart')).toEqual(['setup', 'chart', 'sbom', 'scan', 'chart', 'sign', 'attest']);
+    const charts = release.jobs!.chart!.steps!.filter((step) => ownAction(step.uses) === 'chart');
+    expect(charts[0]!.with).toMatchObject({ path: '${{ inputs.chart-path }}', push: false });
+    expect(charts[0]!.with!.registry).toBeUndefined();
+    expect(charts[1]!.with).toMatchObject({ package: '${{ steps.package.outputs.package }}' });
+    expect(charts[1]!.id).toBe('chart');
     expect(own('publish')).toEqual(['publish']);
     expect(own('verify')).toEqual(['setup', 'verify', 'verify', 'verify', 'verify']);
     for (const job of Object.values(release.jobs!)) {
