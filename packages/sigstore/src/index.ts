@@ -6,6 +6,14 @@ export { parseBundle, readBundle, rekorUrl, REKOR_SEARCH_URL } from './bundle.js
 export type { BundleInfo } from './bundle.js';
 export { DEFAULT_SIGNING_RETRY, signingRetryPolicy } from './retry.js';
 export { runCosign } from './cosign.js';
+export {
+  estimatedEntryBytes,
+  isPayloadTooLarge,
+  isSizeFailure,
+  LARGE_ENTRY_BYTES,
+  tooLargeHeadline,
+} from './entry-size.js';
+export type { EntrySize } from './entry-size.js';
 export type { CosignRunOptions, CosignOutcome } from './cosign.js';
 export { expandSubjects, subjectReference } from './subjects.js';
 export type { Subject, SubjectSource, ResolvedReference } from './subjects.js';
