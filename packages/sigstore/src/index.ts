@@ -36,7 +36,16 @@ export type { DockerConfig, RegistryLogin } from './docker-config.js';
 export { signingTable, signingOutputs, renderSigningSummary } from './report.js';
 export type { SummaryBuilder } from './report.js';
 export type { SigningTable } from './report.js';
-export { publishChart, parsePushOutput, chartRegistry, readChartMetadata } from './chart.js';
-export type { ChartOptions, ChartResult } from './chart.js';
+export {
+  publishChart,
+  packageChart,
+  pushChart,
+  parsePushOutput,
+  chartRegistry,
+  readChartMetadata,
+} from './chart.js';
+export type { ChartOptions, ChartResult, PackageOptions, PushOptions, PackagedChart } from './chart.js';
+export { readChartArchive, differingFiles, MAX_CHART_BYTES } from './chart-archive.js';
+export type { ChartFiles } from './chart-archive.js';
 export { openSession, loginRegistry, withSigningSession } from './session.js';
 export type { Session, SessionOptions, SigningSessionOptions } from './session.js';
