@@ -5,6 +5,7 @@ import {
   Markdown,
   readBoolean,
   readEnum,
+  readInteger,
   readList,
   readPath,
   readString,
@@ -13,12 +14,15 @@ import {
   writeSummary,
 } from '@release-actions/kit';
 import {
+  catalogueSize,
   dbBuiltOf,
+  DEFAULT_MAX_IGNORE_DAYS,
   DISPLAY_ORDER,
   grypeVersionOf,
   headline,
   judge,
   loadPolicy,
+  MAX_IGNORE_DAYS_LIMIT,
   renderSummary,
   scan,
   SEVERITIES,
@@ -55,6 +59,11 @@ await runAction(async () => {
   const failBuild = readBoolean('fail-build', { default: true });
   const cacheDb = readBoolean('cache-db', { default: true });
   const ignoreFile = readPath('ignore-file', { mustExist: 'file' });
+  const maxIgnoreDays = readInteger('max-ignore-days', {
+    default: DEFAULT_MAX_IGNORE_DAYS,
+    min: 1,
+    max: MAX_IGNORE_DAYS_LIMIT,
+  });
   const vexFiles = readList('vex').map((file) => checkPath('vex', file, { mustExist: 'file' }));
   const category = readString('category');
   const temp = process.env.RUNNER_TEMP || process.cwd();
@@ -62,7 +71,15 @@ await runAction(async () => {
   const tag = createHash('sha256').update(`${scanned.kind}:${scanned.value}`).digest('hex').slice(0, 12);
   const outputDir = readPath('output-dir') ?? path.join(temp, `scan-${tag}`);
 
-  const policy = await loadPolicy({ severityCutoff, onlyFixed, unknownFails, ignoreFile, vexFiles });
+  const policy = await loadPolicy({
+    severityCutoff,
+    onlyFixed,
+    unknownFails,
+    ignoreFile,
+    vexFiles,
+    maxIgnoreDays,
+  });
+  const packages = await catalogueSize(scanned);
   const outcome = await scan({
     source: scanned,
     outputDir,
@@ -77,6 +94,7 @@ await runAction(async () => {
   const { evaluation, sarif } = judge(outcome.report, policy, {
     category,
     source: categorySource as ScanSource,
+    packages,
   });
   const sarifFile = path.join(outputDir, 'grype.sarif');
   await writeSarif(sarifFile, sarif);

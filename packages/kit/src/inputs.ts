@@ -122,6 +122,8 @@ export interface PathOptions {
   mustExist?: 'file' | 'directory' | 'any';
   /** Paths outside the workspace are refused unless this is true (default false). */
   allowOutsideWorkspace?: boolean;
+  /** Directories besides the workspace a path may be in (e.g. where an earlier step of the job wrote). */
+  alsoInside?: readonly string[];
 }
 
 /**
@@ -139,8 +141,13 @@ export function checkPath(name: string, value: string, options: PathOptions = {}
   const workspace = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd());
   const resolved = path.resolve(workspace, value);
   // A symbolic link inside the workspace can point out of it, so the real location counts too.
-  if (isOutside(workspace, resolved) || isOutside(realLocation(workspace), realLocation(resolved))) {
-    if (!options.allowOutsideWorkspace) {
+  const inside = (root: string) =>
+    !isOutside(root, resolved) && !isOutside(realLocation(root), realLocation(resolved));
+  if (!inside(workspace)) {
+    if (
+      !options.allowOutsideWorkspace &&
+      !(options.alsoInside ?? []).some((root) => inside(path.resolve(root)))
+    ) {
       throw new InputError(
         `Input '${name}': "${value}" is outside the workspace ${workspace}; give a path inside it.`,
       );

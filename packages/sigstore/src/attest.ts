@@ -1,4 +1,5 @@
 import { InputError } from '@release-actions/errors';
+import { statSync } from 'node:fs';
 import { checkPredicate, checkPredicateType } from './predicate.js';
 import type { SigningRecord, SigningReport, SigningSetup } from './signing.js';
 import { bundleStem, chooseMode, keyArguments, signOne } from './signing.js';
@@ -72,6 +73,10 @@ export async function attestImages(options: AttestOptions): Promise<SigningRepor
           subjectReference(subject),
         ],
         `${bundleStem(subject)}.${typeSlug(predicate.type)}.att.sigstore.json`,
+        {
+          predicateBytes: statSync(predicate.file).size,
+          what: `${predicate.type} predicate ${predicate.file} on ${subjectReference(subject)}`,
+        },
       );
       records.push({ ...record, predicateType: predicate.type, predicate: predicate.file });
     }

@@ -2,6 +2,7 @@ import { OperationalError } from '@release-actions/errors';
 import type { Logger, RetryPolicy } from '@release-actions/tools';
 import { run, ToolExitError, withRetry } from '@release-actions/tools';
 import { isAlreadyLogged, isTransientFailure } from './cosign-errors.js';
+import { entryTooLargeError, isSizeFailure, type EntrySize } from './entry-size.js';
 
 export interface CosignRunOptions {
   logger: Logger;
@@ -14,6 +15,8 @@ export interface CosignRunOptions {
   timeoutMs?: number;
   /** For tests: replaces the wait between attempts. */
   sleep?: (ms: number) => Promise<void>;
+  /** attest: the predicate's size, so that a failure caused by it is reported as such, not retried. */
+  entry?: EntrySize;
 }
 
 export interface CosignOutcome {
@@ -46,7 +49,10 @@ export async function runCosign(args: readonly string[], options: CosignRunOptio
       },
       options.retry,
       {
-        isTransient: (error) => error instanceof ToolExitError && isTransientFailure(error.result.stderr),
+        isTransient: (error) =>
+          error instanceof ToolExitError &&
+          isTransientFailure(error.result.stderr) &&
+          !isSizeFailure(error.result.stderr, options.entry),
         onRetry: (_error, attempt, delayMs) =>
           options.logger.warning(
             `cosign failed with a transient error (attempt ${attempt}); trying again in ${Math.round(delayMs / 100) / 10} s.`,
@@ -59,6 +65,9 @@ export async function runCosign(args: readonly string[], options: CosignRunOptio
     if (error instanceof ToolExitError && isAlreadyLogged(error.result.stderr)) {
       options.logger.notice('The transparency log already holds this entry (an earlier run logged it).');
       return { attempts, alreadyLogged: true };
+    }
+    if (error instanceof ToolExitError && isSizeFailure(error.result.stderr, options.entry)) {
+      throw entryTooLargeError(error.result.stderr, options.entry!, error);
     }
     if (error instanceof ToolExitError && isTransientFailure(error.result.stderr)) {
       throw new OperationalError(

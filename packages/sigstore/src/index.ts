@@ -6,6 +6,14 @@ export { parseBundle, readBundle, rekorUrl, REKOR_SEARCH_URL } from './bundle.js
 export type { BundleInfo } from './bundle.js';
 export { DEFAULT_SIGNING_RETRY, signingRetryPolicy } from './retry.js';
 export { runCosign } from './cosign.js';
+export {
+  estimatedEntryBytes,
+  isPayloadTooLarge,
+  isSizeFailure,
+  LARGE_ENTRY_BYTES,
+  tooLargeHeadline,
+} from './entry-size.js';
+export type { EntrySize } from './entry-size.js';
 export type { CosignRunOptions, CosignOutcome } from './cosign.js';
 export { expandSubjects, subjectReference } from './subjects.js';
 export type { Subject, SubjectSource, ResolvedReference } from './subjects.js';
@@ -28,7 +36,16 @@ export type { DockerConfig, RegistryLogin } from './docker-config.js';
 export { signingTable, signingOutputs, renderSigningSummary } from './report.js';
 export type { SummaryBuilder } from './report.js';
 export type { SigningTable } from './report.js';
-export { publishChart, parsePushOutput, chartRegistry, readChartMetadata } from './chart.js';
-export type { ChartOptions, ChartResult } from './chart.js';
+export {
+  publishChart,
+  packageChart,
+  pushChart,
+  parsePushOutput,
+  chartRegistry,
+  readChartMetadata,
+} from './chart.js';
+export type { ChartOptions, ChartResult, PackageOptions, PushOptions, PackagedChart } from './chart.js';
+export { readChartArchive, differingFiles, MAX_CHART_BYTES } from './chart-archive.js';
+export type { ChartFiles } from './chart-archive.js';
 export { openSession, loginRegistry, withSigningSession } from './session.js';
 export type { Session, SessionOptions, SigningSessionOptions } from './session.js';

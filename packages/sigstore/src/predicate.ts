@@ -1,5 +1,6 @@
 import { InputError } from '@release-actions/errors';
 import { readFileSync, statSync } from 'node:fs';
+import { tooLargeHeadline } from './entry-size.js';
 
 /** cosign's predicate type names we accept (besides a predicate type URI). */
 export const PREDICATE_TYPES = [
@@ -14,7 +15,9 @@ export type PredicateTypeName = (typeof PREDICATE_TYPES)[number];
 
 /**
  * The largest predicate we send: a DSSE envelope above this is refused by Rekor and GitHub's
- * attestation store, and cosign would only find out after signing.
+ * attestation store, and cosign would only find out after signing. Base64 makes it an entry of
+ * about 21.3 MiB, under the 32 MB the public Rekor's load balancer once documented (see
+ * entry-size.ts); a log with a smaller limit answers 413, which is reported the same way.
  */
 export const MAX_PREDICATE_BYTES = 16 * 1024 * 1024;
 
@@ -58,7 +61,7 @@ export function checkPredicate(file: string, type: string, inputName: string): v
   const size = statSync(file).size;
   if (size > MAX_PREDICATE_BYTES) {
     throw new InputError(
-      `Input '${inputName}': ${file} is ${formatBytes(size)} (${size} bytes), over the ${formatBytes(MAX_PREDICATE_BYTES)} (${MAX_PREDICATE_BYTES} bytes) limit for a predicate; attest a smaller document.`,
+      `Input '${inputName}': ${tooLargeHeadline(size)}: ${file} is ${formatBytes(size)} (${size} bytes), over the ${formatBytes(MAX_PREDICATE_BYTES)} (${MAX_PREDICATE_BYTES} bytes) limit for a predicate; attest a smaller document.`,
     );
   }
   if (size === 0) throw new InputError(`Input '${inputName}': ${file} is empty.`);

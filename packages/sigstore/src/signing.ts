@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readBundle, rekorUrl } from './bundle.js';
 import { runCosign } from './cosign.js';
+import type { EntrySize } from './entry-size.js';
 import type { SigningKey } from './key.js';
 import { hasOidcToken, NO_OIDC_EXPLANATION } from './oidc.js';
 import type { Subject } from './subjects.js';
@@ -87,6 +88,7 @@ export async function signOne(
   subject: Subject,
   args: (bundle: string) => string[],
   bundleName: string,
+  entry?: EntrySize,
 ): Promise<SigningRecord> {
   mkdirSync(setup.bundleDirectory, { recursive: true });
   const bundle = path.join(setup.bundleDirectory, bundleName);
@@ -97,6 +99,7 @@ export async function signOne(
     env: cosignEnvironment(setup),
     secrets: [...(setup.key?.secrets ?? []), ...(setup.secrets ?? [])],
     sleep: setup.sleep,
+    entry,
   });
   const record: SigningRecord = {
     ...subject,

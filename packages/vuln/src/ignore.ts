@@ -12,6 +12,9 @@ import type { GrypeMatch } from './report.js';
  *       version: 1.1.1n-0+deb10u3    # optional
  *       reason: X.509 policy constraints are not used
  *       expires: 2026-12-31          # UTC day; the rule stops applying after it and fails the gate
+ *
+ * An expiry is also capped (one year from today by default, see `checkExpiryCap`): a rule dated
+ * 2099 is a permanent exception in disguise, and the point of the date is that someone looks again.
  */
 export interface IgnoreRule {
   /** 1-based position in the file, for messages. */
@@ -131,4 +134,47 @@ export function ruleMatches(rule: IgnoreRule, match: GrypeMatch): boolean {
 export function describeRule(rule: IgnoreRule): string {
   const target = [rule.package, rule.version].filter(Boolean).join('@');
   return `rule ${rule.index} (${rule.id}${target ? ` in ${target}` : ''}) of ${rule.file}`;
+}
+
+/** How far ahead an ignore rule may expire unless the user says otherwise: one year. */
+export const DEFAULT_MAX_IGNORE_DAYS = 365;
+/** The largest cap accepted (ten years); beyond that the setting no longer means anything. */
+export const MAX_IGNORE_DAYS_LIMIT = 3650;
+
+/** The last UTC day a rule may expire on: today plus `maxDays`. */
+export function latestExpiry(maxDays: number, now: Date): string {
+  return utcDay(new Date(Date.parse(`${utcDay(now)}T00:00:00Z`) + maxDays * 86_400_000));
+}
+
+/**
+ * Fails closed on the first rule whose expiry lies beyond the cap, naming the rule and the cap.
+ * `setting` is how the user sets the cap (the action input or the CLI flag).
+ */
+export function checkExpiryCap(
+  rules: readonly IgnoreRule[],
+  maxDays: number,
+  now: Date,
+  setting = 'max-ignore-days',
+): void {
+  const latest = latestExpiry(maxDays, now);
+  for (const rule of rules) {
+    if (rule.expires > latest) {
+      throw new InputError(
+        `Ignore ${describeRule(rule)} expires on ${rule.expires}, more than ${maxDays} days from today (${utcDay(now)}); the latest accepted expiry is ${latest}. Set an earlier date and review the exception then, or raise ${setting} (at most ${MAX_IGNORE_DAYS_LIMIT}).`,
+      );
+    }
+  }
+}
+
+/** Reads the cap as given to the CLI (`--max-ignore-days`); the action reads it with the kit's readInteger. */
+export function parseMaxIgnoreDays(value: string | undefined, setting = '--max-ignore-days'): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_MAX_IGNORE_DAYS;
+  const text = value.trim();
+  const parsed = Number(text);
+  if (!/^\d+$/.test(text) || parsed < 1 || parsed > MAX_IGNORE_DAYS_LIMIT) {
+    throw new InputError(
+      `${setting}: "${value}" is not accepted; give a whole number of days between 1 and ${MAX_IGNORE_DAYS_LIMIT}.`,
+    );
+  }
+  return parsed;
 }

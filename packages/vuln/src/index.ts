@@ -10,7 +10,19 @@ export type { Cutoff, Severity, SeverityCounts } from './severity.js';
 export { parseReport, readReport, reportTarget, grypeVersionOf, dbBuiltOf } from './report.js';
 export { readReportChunks, projectMatch } from './stream.js';
 export type { GrypeReport, GrypeMatch, GrypeVulnerability, GrypeArtifact, GrypeCvss } from './report.js';
-export { parseIgnoreRules, loadIgnoreFile, isExpired, ruleMatches, utcDay } from './ignore.js';
+export {
+  parseIgnoreRules,
+  loadIgnoreFile,
+  isExpired,
+  ruleMatches,
+  utcDay,
+  checkExpiryCap,
+  latestExpiry,
+  parseMaxIgnoreDays,
+  DEFAULT_MAX_IGNORE_DAYS,
+  MAX_IGNORE_DAYS_LIMIT,
+} from './ignore.js';
+export { catalogueSize, emptyCatalogueReason, withCatalogue } from './catalogue.js';
 export type { IgnoreRule } from './ignore.js';
 export { parseVex, loadVex, vexDecision, purlKey } from './vex.js';
 export type { VexStatement, VexStatus } from './vex.js';

@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { restoreDb, saveDb, type CacheApi, type DbCacheState } from './db-cache.js';
 import { grypeVersion, runGrype, type GrypeVersion, type ScanSource } from './grype.js';
-import { loadIgnoreFile, type IgnoreRule } from './ignore.js';
+import { withCatalogue } from './catalogue.js';
+import { checkExpiryCap, DEFAULT_MAX_IGNORE_DAYS, loadIgnoreFile, type IgnoreRule } from './ignore.js';
 import { evaluate, type Evaluation, type Policy } from './policy.js';
 import type { GrypeReport } from './report.js';
 import { defaultCategory, toSarif, type SarifOutput } from './sarif.js';
@@ -16,12 +17,19 @@ export interface PolicyInput {
   unknownFails?: boolean;
   ignoreFile?: string;
   vexFiles?: readonly string[];
+  /** Cap on how far ahead an ignore rule may expire, in days (default one year). */
+  maxIgnoreDays?: number;
+  /** How the user sets that cap, for the error (action input or CLI flag). */
+  maxIgnoreDaysSetting?: string;
+  now?: Date;
 }
 
 /** Reads the policy's files; every problem is an input error naming the file. */
 export async function loadPolicy(input: PolicyInput): Promise<Policy> {
   const cutoff = parseCutoff(input.severityCutoff);
   const ignoreRules: IgnoreRule[] = input.ignoreFile ? await loadIgnoreFile(input.ignoreFile) : [];
+  const maxDays = input.maxIgnoreDays ?? DEFAULT_MAX_IGNORE_DAYS;
+  checkExpiryCap(ignoreRules, maxDays, input.now ?? new Date(), input.maxIgnoreDaysSetting);
   const vex: VexStatement[] = [];
   for (const file of input.vexFiles ?? []) vex.push(...(await loadVex(file)));
   return {
@@ -42,9 +50,10 @@ export interface Judgement {
 export function judge(
   report: GrypeReport,
   policy: Policy,
-  options: { category?: string; source?: ScanSource; now?: Date } = {},
+  options: { category?: string; source?: ScanSource; now?: Date; packages?: number } = {},
 ): Judgement {
-  const evaluation = evaluate(report, policy, options.now);
+  // packages: how many the scanned SBOM lists (catalogueSize); 0 fails the gate.
+  const evaluation = withCatalogue(evaluate(report, policy, options.now), options.packages);
   const category = options.category?.trim() || defaultCategory(options.source, report);
   return { evaluation, sarif: toSarif(evaluation, report, { category }) };
 }

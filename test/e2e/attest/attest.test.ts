@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Layout, type BuiltIndex } from '../../harness/images.js';
@@ -132,7 +132,7 @@ describe('attest', () => {
     expect(errorLines(run)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^Input 'predicate': .*big\\.json is 17\\.0 MiB \\(${size} bytes\\), over the 16\\.0 MiB \\(16777216 bytes\\) limit`,
+          `^Input 'predicate': attestation too large for the transparency log \\(17\\.0 MiB\\): .*big\\.json is 17\\.0 MiB \\(${size} bytes\\), over the 16\\.0 MiB \\(16777216 bytes\\) limit`,
         ),
       ),
     ]);
@@ -209,5 +209,95 @@ describe('attest', () => {
     expect(errorLines(run)).toEqual([]);
     expect(run.calls).toHaveLength(3);
     expect(run.outputs.signed).toBe('true');
+  });
+
+  describe('an attestation too large for the transparency log', () => {
+    /**
+     * syft's SPDX golden with its first package repeated (new SPDXIDs) until the file is `bytes`
+     * long: a large SBOM of the shape syft writes.
+     */
+    function bigSpdx(name: string, bytes: number): string {
+      const doc = JSON.parse(readFileSync(path.join(syftGolden, 'spdx-json.image.golden.json'), 'utf8')) as {
+        packages: Record<string, unknown>[];
+      };
+      const template = doc.packages[0]!;
+      const size = JSON.stringify(template).length + 1;
+      const copies = Math.ceil(bytes / size);
+      for (let i = 0; i < copies; i++)
+        doc.packages.push({ ...template, SPDXID: `SPDXRef-Package-copy-${i}` });
+      writeFileSync(path.join(workspace, name), JSON.stringify(doc));
+      return name;
+    }
+
+    /** The predicate's size and the entry cosign sends for it (base64 plus 16 KiB), as the message gives them. */
+    function sizes(name: string): { predicate: string; entry: string } {
+      const bytes = statSync(path.join(workspace, name)).size;
+      const entry = Math.ceil(bytes / 3) * 4 + 16 * 1024;
+      const mib = (n: number) => (n / (1024 * 1024)).toFixed(1).replace('.', '\\.');
+      return { predicate: mib(bytes), entry: mib(entry) };
+    }
+
+    // cosign's stderr when Rekor refuses the body, as printed since sigstore/rekor#2813 ("Update 413
+    // status code error handling", the PR's own example output with cosign v2.6.2).
+    const REKOR_413 =
+      'Error: signing ghcr.io/team/web@sha256:0000: [POST /api/v1/log/entries][413] createLogEntry default {"code":413,"message":"Request Entity Too Large. Limit set to 10597713"}\n' +
+      'error during command execution: ghcr.io/team/web@sha256:0000: [POST /api/v1/log/entries][413] createLogEntry default {"code":413,"message":"Request Entity Too Large. Limit set to 10597713"}\n';
+    // cosign v3.0.6 attesting a 46 MB SBOM to the public Rekor, whose load balancer answers 502
+    // (sigstore/rekor#2915, "HTTP 502 Bad Gateway for rekor.sigstore.dev").
+    const REKOR_502 =
+      'Error: creating bundle: signing bundle: error signing bundle: Post "https://rekor.sigstore.dev/api/v1/log/entries": giving up after 2 attempt(s): status 502: <!doctype html><meta charset="utf-8"><meta name=viewport content="width=device-width, initial-scale=1"><title>502</title>502 Bad Gateway\n';
+
+    it('a Rekor 413 is reported with the size and not retried', async () => {
+      const sbom = bigSpdx('big-413.spdx.json', 5 * 1024 * 1024);
+      const run = await runWithFakes('attest', {
+        workspace,
+        inputs: { subject: `${registry.host}/team/web@${multi.manifests[0]?.digest}`, 'sbom-spdx': sbom },
+        env: { FAKE_COSIGN_FAIL_TIMES: '8', FAKE_COSIGN_FAIL_STDERR: REKOR_413 },
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.calls).toHaveLength(1);
+      const { predicate, entry } = sizes(sbom);
+      expect(errorLines(run)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^attestation too large for the transparency log \\(${predicate} MiB\\): the log refused the entry for spdxjson predicate .*big-413\\.spdx\\.json on .*team/web@sha256:[0-9a-f]{64} \\(about ${entry} MiB\\) with 413 Payload Too Large\\. Not retried\\.`,
+          ),
+        ),
+      ]);
+      expect(run.log).not.toContain('trying again');
+    });
+
+    it('a 5xx after an entry above 4 MiB is the size, not an outage: reported at once', async () => {
+      const sbom = bigSpdx('big-502.spdx.json', 5 * 1024 * 1024);
+      const run = await runWithFakes('attest', {
+        workspace,
+        inputs: { subject: `${registry.host}/team/web@${multi.manifests[0]?.digest}`, 'sbom-spdx': sbom },
+        env: { FAKE_COSIGN_FAIL_TIMES: '8', FAKE_COSIGN_FAIL_STDERR: REKOR_502 },
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.calls).toHaveLength(1);
+      const { predicate, entry } = sizes(sbom);
+      expect(errorLines(run)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^attestation too large for the transparency log \\(${predicate} MiB\\): the log answered a server error to the entry for spdxjson predicate .*big-502\\.spdx\\.json .*\\(about ${entry} MiB\\), above the 4\\.0 MiB a Rekor v2 log accepts by default`,
+          ),
+        ),
+      ]);
+    });
+
+    it('the same 5xx after a small entry is transient and retried', async () => {
+      const run = await runWithFakes('attest', {
+        workspace,
+        inputs: {
+          subject: `${registry.host}/team/web@${multi.manifests[0]?.digest}`,
+          'sbom-spdx': 'sbom-spdx.json',
+        },
+        env: { FAKE_COSIGN_FAIL_TIMES: '1', FAKE_COSIGN_FAIL_STDERR: REKOR_502 },
+      });
+      expect(errorLines(run)).toEqual([]);
+      expect(run.calls).toHaveLength(2);
+      expect(run.outputs.signed).toBe('true');
+    });
   });
 });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startRegistry, type Registry } from '../../harness/registry.js';
 import { repoRoot } from '../../harness/run-bundle.js';
-import { errorLines, runWithFakes, visibleText } from '../sign/helpers.js';
+import { errorLines, notices, runWithFakes, visibleText } from '../sign/helpers.js';
 
 /**
  * The chart action with the fake helm, which really uploads the chart to a loopback
@@ -143,7 +143,7 @@ describe('chart', () => {
       workspace,
       inputs: {
         path: 'demo',
-        registry: `oci://${registry.host}/charts`,
+        registry: `oci://${registry.host}/charts-unconfirmed`,
         'registry-username': auth.username,
         'registry-password': auth.password,
       },
@@ -153,20 +153,27 @@ describe('chart', () => {
     expect(errorLines(run)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^helm reported sha256:0{64} for .*charts/demo:1\\.2\\.3_build\\.7, but the registry serves sha256:`,
+          `^helm reported sha256:0{64} for .*charts-unconfirmed/demo:1\\.2\\.3_build\\.7, but the registry serves sha256:`,
         ),
       ),
     ]);
     expect(run.outputs.digest).toBeUndefined();
   });
 
-  it('fails clearly when the registry refuses the push', async () => {
+  it('fails clearly when the registry refuses access, before anything is pushed', async () => {
     const run = await runWithFakes('chart', {
       workspace,
       inputs: { path: 'demo', registry: `oci://${registry.host}/charts` },
     });
     expect(run.exitCode).toBe(1);
-    expect(errorLines(run)).toEqual([expect.stringMatching(/^helm exited with code 1: .*401 Unauthorized/)]);
+    expect(errorLines(run)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^registry ${registry.host} requires authentication for charts/demo and no credentials were given`,
+        ),
+      ),
+    ]);
+    expect(run.calls.map((c) => c.argv[0])).toEqual(['package']);
   });
 
   it('refuses a registry that is not oci://<host>/<path>, and a directory without Chart.yaml', async () => {
@@ -184,5 +191,138 @@ describe('chart', () => {
     expect(empty.exitCode).toBe(1);
     expect(empty.calls).toEqual([]);
     expect(errorLines(empty)).toEqual([expect.stringMatching(/^Input 'path': .* has no Chart\.yaml/)]);
+  });
+
+  const login = { 'registry-username': auth.username, 'registry-password': auth.password };
+
+  it('push: false packages only: the .tgz, name and version, and no registry is contacted', async () => {
+    const run = await runWithFakes('chart', { workspace, inputs: { path: 'demo', push: 'false' } });
+    expect(errorLines(run)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const tgz = path.join(run.runnerTemp, 'helm-charts', 'demo-1.2.3+build.7.tgz');
+    expect(run.calls.map((c) => c.argv)).toEqual([
+      ['package', path.join(workspace, 'demo'), '--destination', path.join(run.runnerTemp, 'helm-charts')],
+    ]);
+    expect(run.outputs.package).toBe(tgz);
+    expect(existsSync(tgz)).toBe(true);
+    expect(run.outputs.name).toBe('demo');
+    expect(run.outputs.version).toBe('1.2.3+build.7');
+    expect(run.outputs.pushed).toBe('false');
+    expect(run.outputs.digest).toBeUndefined();
+    expect(run.outputs.reference).toBeUndefined();
+    expect(run.exportedEnv.DOCKER_CONFIG).toBeUndefined();
+  });
+
+  it('a second step pushes the packaged chart as it is (package → scan → push)', async () => {
+    const packaged = await runWithFakes('chart', { workspace, inputs: { path: 'demo', push: 'false' } });
+    expect(errorLines(packaged)).toEqual([]);
+    const tgz = packaged.outputs.package ?? '';
+    const bytes = readFileSync(tgz);
+
+    // The same job: the package is under the job's RUNNER_TEMP.
+    const pushed = await runWithFakes('chart', {
+      workspace,
+      inputs: { package: tgz, registry: `oci://${registry.host}/two-step`, ...login },
+      env: { RUNNER_TEMP: packaged.runnerTemp },
+    });
+    expect(errorLines(pushed)).toEqual([]);
+    expect(pushed.exitCode).toBe(0);
+    expect(pushed.calls.map((c) => c.argv.slice(0, 3))).toEqual([
+      ['push', tgz, `oci://${registry.host}/two-step`],
+    ]);
+    const digest = await servedDigest('two-step/demo', '1.2.3_build.7');
+    expect(pushed.outputs.digest).toBe(digest);
+    expect(pushed.outputs.reference).toBe(`${registry.host}/two-step/demo@${digest}`);
+    expect(pushed.outputs.name).toBe('demo');
+    expect(pushed.outputs.version).toBe('1.2.3+build.7');
+    expect(pushed.outputs.pushed).toBe('true');
+    // What the registry holds is exactly the package that was scanned.
+    const manifest = (await (
+      await fetch(`${registry.url}/v2/two-step/demo/manifests/${digest}`, {
+        headers: { accept: 'application/vnd.oci.image.manifest.v1+json', authorization: `Basic ${basic}` },
+      })
+    ).json()) as { layers: { digest: string }[] };
+    expect(manifest.layers[0]?.digest).toBe(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+  });
+
+  it("refuses a package outside the workspace and the job's chart directory, and bad combinations", async () => {
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'elsewhere-'));
+    writeFileSync(path.join(outside, 'demo-1.0.0.tgz'), 'x');
+    const cases: [Record<string, string>, string][] = [
+      [
+        { package: path.join(outside, 'demo-1.0.0.tgz'), registry: `oci://${registry.host}/x` },
+        `Input 'package': "${path.join(outside, 'demo-1.0.0.tgz')}" is outside the workspace`,
+      ],
+      [
+        { path: 'demo', package: 'demo/Chart.yaml', registry: `oci://${registry.host}/x` },
+        "Give exactly one of the inputs 'path' (a chart directory to package) or 'package'",
+      ],
+      [{ path: 'demo' }, "Input 'registry' is required to push"],
+      [{ package: 'demo/Chart.yaml', push: 'false' }, "Input 'push': false with 'package' would do nothing"],
+      [
+        { package: 'demo/Chart.yaml', registry: `oci://${registry.host}/x`, version: '2.0.0' },
+        "Inputs 'version' and 'app-version' apply when packaging",
+      ],
+      [
+        { package: 'demo/Chart.yaml', registry: `oci://${registry.host}/x` },
+        "Chart.yaml is not a gzip'd chart archive",
+      ],
+    ];
+    for (const [inputs, message] of cases) {
+      const run = await runWithFakes('chart', { workspace, inputs });
+      expect(run.exitCode).toBe(1);
+      expect(run.calls).toEqual([]);
+      expect(errorLines(run)).toEqual([expect.stringContaining(message)]);
+    }
+  });
+
+  it('the same version with different content is refused and nothing is pushed', async () => {
+    const first = await runWithFakes('chart', {
+      workspace,
+      inputs: { path: 'demo', registry: `oci://${registry.host}/immutable`, ...login },
+    });
+    expect(errorLines(first)).toEqual([]);
+    const digest = await servedDigest('immutable/demo', '1.2.3_build.7');
+
+    // The chart changed, its Chart.yaml version did not.
+    cpSync(path.join(workspace, 'demo'), path.join(workspace, 'demo-changed'), { recursive: true });
+    writeFileSync(path.join(workspace, 'demo-changed', 'values.yaml'), 'replicaCount: 3\n');
+    const second = await runWithFakes('chart', {
+      workspace,
+      inputs: { path: 'demo-changed', registry: `oci://${registry.host}/immutable`, ...login },
+    });
+    expect(second.exitCode).toBe(1);
+    expect(errorLines(second)).toEqual([
+      `chart demo version 1.2.3+build.7 already exists at ${registry.host}/immutable/demo:1.2.3_build.7 with different content (digest ${digest}; files that differ: demo/values.yaml); bump the version in Chart.yaml.`,
+    ]);
+    expect(second.calls.map((c) => c.argv[0])).toEqual(['package']);
+    expect(await servedDigest('immutable/demo', '1.2.3_build.7')).toBe(digest);
+    expect(second.outputs.digest).toBeUndefined();
+  });
+
+  it('the same version with the same files (a rerun, repackaged) is not pushed again: the existing digest is output', async () => {
+    const first = await runWithFakes('chart', {
+      workspace,
+      inputs: { path: 'demo', registry: `oci://${registry.host}/rerun`, ...login },
+    });
+    expect(errorLines(first)).toEqual([]);
+    const digest = await servedDigest('rerun/demo', '1.2.3_build.7');
+    // Packaged again a second later: the archive's times differ, its files do not.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const again = await runWithFakes('chart', {
+      workspace,
+      inputs: { path: 'demo', registry: `oci://${registry.host}/rerun`, ...login },
+    });
+    expect(errorLines(again)).toEqual([]);
+    expect(again.exitCode).toBe(0);
+    expect(readFileSync(again.outputs.package ?? '')).not.toEqual(readFileSync(first.outputs.package ?? ''));
+    expect(again.calls.map((c) => c.argv[0])).toEqual(['package']);
+    expect(again.outputs.digest).toBe(digest);
+    expect(again.outputs.reference).toBe(`${registry.host}/rerun/demo@${digest}`);
+    expect(again.outputs.pushed).toBe('false');
+    expect(notices(again)).toContainEqual(
+      expect.stringContaining(`already holds this chart (same files) as ${digest}`),
+    );
+    expect(again.summary).toContain('nothing was pushed');
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { BundleOptions, BundleResult } from '../../harness/run-bundle.js';
 import { errors, fakesBin, repoRoot, runBundle } from '../../harness/run-bundle.js';
 import { expectedFrom, grypeFixtures, grypeJsonReports } from '../../unit/vuln/expected.js';
+import { emptyCycloneDx, emptySpdx, inDays, SYFT_SPDX, withExpiry } from '../../unit/vuln/policy-files.js';
 import { rulesWithoutSecuritySeverity, sarifErrors } from '../../unit/vuln/sarif-validator.js';
 
 /** The scan action's bundle, run as the runner runs it, with the fake grype first on PATH. */
@@ -20,15 +21,27 @@ const report = (name: string) => path.join(grypeFixtures, 'reports', name);
 const CHECK_ALL = report('check-all-fields.grype-0.28.0.json');
 const BUSYBOX = report('busybox-binary.grype-0.94.0.json');
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'negligible', 'unknown'];
+/** Within the default cap on ignore-rule expiries (one year). */
+const EXPIRES = inDays(90);
 
-/** A workspace holding an SBOM file and the policy fixtures, as a checkout would. */
+/**
+ * A workspace holding an SBOM file (syft's upstream SPDX golden, two packages) and the policy
+ * fixtures, as a checkout would. check-all-fields.yaml gets an expiry within the cap; the
+ * fixture's own 2099 dates are kept in far-away.yaml.
+ */
 function workspace(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'scan-ws-'));
-  writeFileSync(path.join(dir, 'sbom.spdx.json'), '{"spdxVersion":"SPDX-2.3"}\n');
+  copyFileSync(SYFT_SPDX, path.join(dir, 'sbom.spdx.json'));
+  writeFileSync(path.join(dir, 'empty.spdx.json'), emptySpdx());
+  writeFileSync(path.join(dir, 'empty.cyclonedx.json'), emptyCycloneDx());
   mkdirSync(path.join(dir, 'policy'));
-  for (const file of ['check-all-fields.yaml', 'expired.yaml', 'no-reason.yaml', 'no-expires.yaml']) {
+  for (const file of ['expired.yaml', 'no-reason.yaml', 'no-expires.yaml']) {
     copyFileSync(path.join(vulnFixtures, 'ignore', file), path.join(dir, 'policy', file));
   }
+  const rules = readFileSync(path.join(vulnFixtures, 'ignore', 'check-all-fields.yaml'), 'utf8');
+  writeFileSync(path.join(dir, 'policy', 'check-all-fields.yaml'), withExpiry(rules, EXPIRES));
+  writeFileSync(path.join(dir, 'policy', 'far-away.yaml'), rules);
+  writeFileSync(path.join(dir, 'policy', 'in-400-days.yaml'), withExpiry(rules, inDays(400)));
   for (const file of ['check-all-fields.openvex.json', 'legacy-v0.0.1.openvex.json']) {
     copyFileSync(path.join(vulnFixtures, 'vex', file), path.join(dir, 'policy', file));
   }
@@ -190,7 +203,7 @@ describe('scan action: policy', () => {
     expect(counts.before).toEqual({ critical: 2, high: 3, medium: 0, low: 0, negligible: 1, unknown: 0 });
     expect(counts.after).toEqual({ critical: 0, high: 0, medium: 0, low: 0, negligible: 1, unknown: 0 });
     expect(result.summary).toContain('### Suppressed');
-    expect(result.summary).toContain('ignore rule 1 (until 2099-12-31)');
+    expect(result.summary).toContain(`ignore rule 1 (until ${EXPIRES})`);
     expect(result.summary).toContain('The app is served behind a proxy');
     expect(result.summary).toContain(
       'not_affected: vulnerable_code_not_in_execute_path: mq_notify is never called',
@@ -322,6 +335,87 @@ describe('scan action: bad inputs give one clear line', () => {
     expect(oneError(result)).toContain(message);
     // Nothing is scanned when the inputs are wrong.
     expect(calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
+  });
+});
+
+describe("scan action: the gate's edges", () => {
+  it.each([
+    ['SPDX', 'empty.spdx.json'],
+    ['CycloneDX', 'empty.cyclonedx.json'],
+  ])('an %s SBOM that lists 0 packages fails the gate with the reason', async (_format, file) => {
+    const { result, calls } = await runScan(
+      { sbom: file },
+      { report: path.join(grypeFixtures, 'golden', 'json', 'TestEmptyJsonPresenter.golden') },
+    );
+    // grype ran and found nothing, which is what it finds in nothing.
+    expect(scanCall(calls).argv[0]).toBe(`sbom:${path.join(result.workspace, file)}`);
+    expect(oneError(result)).toBe(
+      '❌ Vulnerability gate blocked for unknown: the SBOM lists 0 packages: nothing was scanned; an empty catalogue is not a pass',
+    );
+    expect(result.outputs.verdict).toBe('fail');
+    expect(result.outputs.blocking).toBe('0');
+    expect(result.summary.split('\n')[0]).toBe('## ❌ Vulnerability scan: blocked');
+    expect(result.summary).toContain('**the SBOM lists 0 packages: nothing was scanned');
+  });
+
+  it('the same SBOM with its packages passes (the count is what decides)', async () => {
+    const { result } = await runScan(
+      { sbom: 'sbom.spdx.json' },
+      { report: path.join(grypeFixtures, 'golden', 'json', 'TestEmptyJsonPresenter.golden') },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.verdict).toBe('pass');
+  });
+
+  it('an SBOM the gate cannot count is an error naming the input, before grype runs', async () => {
+    const ws = workspace();
+    writeFileSync(path.join(ws, 'stub.json'), '{"spdxVersion":"SPDX-2.3"}\n');
+    const { result, calls } = await runScan({ sbom: 'stub.json' }, { report: BUSYBOX, workspace: ws });
+    expect(oneError(result)).toBe(
+      `sbom: SBOM file ${path.join(ws, 'stub.json')} has no SPDXID "SPDXRef-DOCUMENT"; it is not an SPDX document. The gate reads the SBOM's packages itself; give SPDX JSON, CycloneDX JSON or syft JSON.`,
+    );
+    expect(calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
+  });
+
+  it('an ignore rule that expires beyond the cap (one year by default) fails closed, naming the rule and the cap', async () => {
+    const { result, calls } = await runScan(
+      { image: 'vulnerable-image:latest', 'ignore-file': 'policy/far-away.yaml' },
+      { report: CHECK_ALL },
+    );
+    const today = inDays(0);
+    expect(oneError(result)).toBe(
+      `Ignore rule 1 (CVE-2021-44420 in Django) of ${path.join(result.workspace, 'policy', 'far-away.yaml')} expires on 2099-12-31, more than 365 days from today (${today}); the latest accepted expiry is ${inDays(365)}. Set an earlier date and review the exception then, or raise max-ignore-days (at most 3650).`,
+    );
+    expect(result.outputs.verdict).toBeUndefined();
+    expect(calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
+  });
+
+  it('max-ignore-days moves the cap', async () => {
+    const inputs = { image: 'vulnerable-image:latest', 'ignore-file': 'policy/in-400-days.yaml' };
+    const capped = await runScan(inputs, { report: CHECK_ALL });
+    expect(oneError(capped.result)).toContain(`expires on ${inDays(400)}, more than 365 days from today`);
+
+    const raised = await runScan({ ...inputs, 'max-ignore-days': '400' }, { report: CHECK_ALL });
+    expect(raised.result.outputs.verdict).toBe('fail'); // the VEX findings are not suppressed here
+    expect(errors(raised.result)[0]).toContain('2 findings at or above high (2 critical)');
+
+    const lowered = await runScan(
+      { ...inputs, 'ignore-file': 'policy/check-all-fields.yaml', 'max-ignore-days': '30' },
+      { report: CHECK_ALL },
+    );
+    expect(oneError(lowered.result)).toContain(`more than 30 days from today`);
+    expect(oneError(lowered.result)).toContain('raise max-ignore-days');
+  });
+
+  it.each(['0', '3651', 'a year', '1.5'])('max-ignore-days "%s" is refused with the range', async (value) => {
+    const { result, calls } = await runScan(
+      { image: 'busybox:1.32.1', 'max-ignore-days': value },
+      { report: BUSYBOX },
+    );
+    expect(oneError(result)).toBe(
+      `Input 'max-ignore-days': "${value}" is not a whole number between 1 and 3650.`,
+    );
+    expect(calls).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import { registerScan } from '../../../packages/cli/src/commands/scan.js';
 import { repoRoot } from '../../harness/run-bundle.js';
 import { captureCli, readCalls, useFakeTools } from '../../harness/run-cli.js';
 import { expectedFrom, grypeFixtures, grypeJsonReports } from '../../unit/vuln/expected.js';
+import { emptySpdx, inDays, SYFT_SPDX, withExpiry } from '../../unit/vuln/policy-files.js';
 import { rulesWithoutSecuritySeverity, sarifErrors } from '../../unit/vuln/sarif-validator.js';
 
 /** `release-actions scan`, parsed by the real program; grype is the fake one on PATH. */
@@ -79,11 +80,14 @@ describe('scan --report on every grype JSON report of the fixtures', () => {
 
     stdout.length = 0;
     process.exitCode = undefined;
+    const rules = path.join(dir, 'rules.yaml');
+    const fixture = readFileSync(path.join(vulnFixtures, 'ignore', 'check-all-fields.yaml'), 'utf8');
+    writeFileSync(rules, withExpiry(fixture, inDays(90)));
     const policy = await cli(
       '--report',
       CHECK_ALL,
       '--ignore-file',
-      path.join(vulnFixtures, 'ignore', 'check-all-fields.yaml'),
+      rules,
       '--vex',
       path.join(vulnFixtures, 'vex', 'check-all-fields.openvex.json'),
       '--format',
@@ -117,10 +121,21 @@ describe('scan <source> runs grype once', () => {
   it('an SBOM file: sbom:<file>', async () => {
     process.env.FAKE_GRYPE_REPORT = EMPTY;
     const sbom = path.join(dir, 'app.spdx.json');
-    writeFileSync(sbom, '{}');
+    copyFileSync(SYFT_SPDX, sbom);
     const { code } = await cli('app.spdx.json', '--output-dir', dir);
     expect(code).toBe(0);
     expect(readCalls(log).at(-1)?.argv[0]).toBe(`sbom:${sbom}`);
+  });
+
+  it('an SBOM that lists 0 packages: exit 1 with the reason', async () => {
+    process.env.FAKE_GRYPE_REPORT = EMPTY;
+    writeFileSync(path.join(dir, 'empty.spdx.json'), emptySpdx());
+    const { code, out, errLines } = await cli('sbom:empty.spdx.json', '--output-dir', dir);
+    expect(errLines).toEqual([]);
+    expect(code).toBe(1);
+    expect(out.split('\n')[0]).toBe(
+      '❌ Vulnerability gate blocked for unknown: the SBOM lists 0 packages: nothing was scanned; an empty catalogue is not a pass',
+    );
   });
 });
 
@@ -199,6 +214,31 @@ describe('scan: bad inputs give one clear line and the right exit code', () => {
     expect(errLines).toHaveLength(1);
     expect(errLines[0]).toContain(typeof message === 'function' ? message() : message);
     expect(out).toBe('');
+  });
+
+  it('an ignore rule beyond the cap: exit 2 naming the rule and --max-ignore-days; the flag moves the cap', async () => {
+    const rules = path.join(dir, 'rules.yaml');
+    const fixture = readFileSync(path.join(vulnFixtures, 'ignore', 'check-all-fields.yaml'), 'utf8');
+    writeFileSync(rules, withExpiry(fixture, inDays(400)));
+    const capped = await cli('--report', EMPTY, '--ignore-file', rules);
+    expect(capped.code).toBe(2);
+    expect(capped.errLines).toEqual([
+      `release-actions: Ignore rule 1 (CVE-2021-44420 in Django) of ${rules} expires on ${inDays(400)}, more than 365 days from today (${inDays(0)}); the latest accepted expiry is ${inDays(365)}. Set an earlier date and review the exception then, or raise --max-ignore-days (at most 3650).`,
+    ]);
+    expect(capped.out).toBe('');
+
+    stderr.length = 0;
+    const raised = await cli('--report', EMPTY, '--ignore-file', rules, '--max-ignore-days', '400');
+    expect(raised.errLines).toEqual([]);
+    expect(raised.code).toBe(0);
+
+    stderr.length = 0;
+    stdout.length = 0;
+    const bad = await cli('--report', EMPTY, '--max-ignore-days', 'forever');
+    expect(bad.code).toBe(2);
+    expect(bad.errLines).toEqual([
+      'release-actions: --max-ignore-days: "forever" is not accepted; give a whole number of days between 1 and 3650.',
+    ]);
   });
 
   it('a report of 0 matches passes with exit 0', async () => {

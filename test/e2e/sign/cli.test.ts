@@ -124,4 +124,30 @@ describe('release-actions attest and chart', () => {
     expect(result.reference).toMatch(new RegExp(`^${registry.host}/cli-charts/demo@sha256:[0-9a-f]{64}$`));
     expect(calls().map((c) => c.argv[0])).toEqual(['package', 'push']);
   });
+
+  it('chart --no-push packages only; chart --package pushes that package; a rerun pushes nothing', async () => {
+    const chart = path.join(dir, 'demo');
+    cpSync(path.join(repoRoot, 'test/fixtures/sigstore/charts/demo'), chart, { recursive: true });
+    expect(await cli('chart', chart, '--no-push', '--destination', dir, '--json')).toBe(0);
+    const packaged = JSON.parse(stdout.join(''));
+    expect(packaged).toEqual({
+      name: 'demo',
+      version: '1.2.3+build.7',
+      package: path.join(dir, 'demo-1.2.3+build.7.tgz'),
+      pushed: false,
+    });
+    expect(calls().map((c) => c.argv[0])).toEqual(['package']);
+
+    stdout.length = 0;
+    const target = `oci://${registry.host}/cli-two-step`;
+    expect(await cli('chart', '--package', packaged.package, target, '--json')).toBe(0);
+    const pushed = JSON.parse(stdout.join(''));
+    expect(pushed.pushed).toBe(true);
+    expect(calls().map((c) => c.argv[0])).toEqual(['package', 'push']);
+
+    stdout.length = 0;
+    expect(await cli('chart', '--package', packaged.package, target, '--json')).toBe(0);
+    expect(JSON.parse(stdout.join(''))).toMatchObject({ pushed: false, digest: pushed.digest });
+    expect(calls().map((c) => c.argv[0])).toEqual(['package', 'push']);
+  });
 });

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { InputError } from '@release-actions/errors';
 import { Markdown } from '@release-actions/kit';
 import { RegistryClient } from '@release-actions/oci';
 import {
   chartRegistry,
-  publishChart,
+  packageChart,
+  pushChart,
   signingRetryPolicy,
   writeDockerConfig,
 } from '@release-actions/sigstore';
@@ -19,42 +21,95 @@ interface ChartFlags {
   destination?: string;
   registryUsername?: string;
   json?: boolean;
+  /** commander's --no-push: false when given. */
+  push?: boolean;
+  package?: string;
+}
+
+/** Which positional is which: `<path> <registry>`, `<path> --no-push`, `--package <tgz> <registry>`. */
+function positionals(
+  first: string | undefined,
+  second: string | undefined,
+  flags: ChartFlags,
+): { chartPath?: string; registry?: string } {
+  const given = [first, second].filter((v): v is string => v !== undefined);
+  if (flags.package !== undefined) {
+    if (flags.push === false)
+      throw new InputError('--package pushes a packaged chart; --no-push with it would do nothing.');
+    if (flags.version !== undefined || flags.appVersion !== undefined) {
+      throw new InputError('--version and --app-version apply when packaging; not with --package.');
+    }
+    if (given.length !== 1)
+      throw new InputError('With --package, give one argument: the registry, oci://<registry host>/<path>.');
+    return { registry: given[0] };
+  }
+  if (flags.push === false) {
+    if (given.length !== 1) throw new InputError('With --no-push, give one argument: the chart directory.');
+    return { chartPath: given[0] };
+  }
+  if (given.length !== 2) {
+    throw new InputError(
+      'Give the chart directory and the registry (oci://<registry host>/<path>), or --no-push, or --package <tgz> <registry>.',
+    );
+  }
+  return { chartPath: given[0], registry: given[1] };
 }
 
 export function registerChart(program: Command, context: CommandContext): void {
   program
     .command('chart')
-    .description('Package a Helm chart, push it to an OCI registry, and print its confirmed digest.')
-    .argument('<path>', 'chart directory (holding Chart.yaml)')
-    .argument('<registry>', 'oci://<registry host>/<path>')
+    .description(
+      'Package a Helm chart and push it to an OCI registry (never over an existing version with other content), printing its confirmed digest. --no-push packages only; --package pushes a chart packaged earlier.',
+    )
+    .argument('[path]', 'chart directory (holding Chart.yaml); with --package, the registry')
+    .argument('[registry]', 'oci://<registry host>/<path>')
     .option('--version <version>', 'chart version instead of Chart.yaml’s')
     .option('--app-version <version>', 'appVersion instead of Chart.yaml’s')
     .option('--destination <dir>', 'directory for the .tgz (default: a temporary directory)')
+    .option('--no-push', 'package only: print the .tgz, name and version; no registry is contacted')
+    .option('--package <tgz>', 'push this packaged chart (from --no-push) instead of packaging a directory')
     .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
     .option('--json', 'print the result as JSON')
-    .action((chartPath: string, registryValue: string, flags: ChartFlags) =>
+    .action((first: string | undefined, second: string | undefined, flags: ChartFlags) =>
       action(async () => {
         const logger = context.logger();
-        const registry = chartRegistry(registryValue, 'registry');
-        const host = registry.split('/')[0] as string;
+        const { chartPath, registry: registryValue } = positionals(first, second, flags);
+        const registry = registryValue === undefined ? undefined : chartRegistry(registryValue, 'registry');
+        const host = registry?.split('/')[0];
         const username = flags.registryUsername;
         const password = registryPassword(username);
         const config =
-          username !== undefined && password !== undefined
+          username !== undefined && password !== undefined && host !== undefined
             ? writeDockerConfig({ registry: host, username, password }, os.tmpdir(), logger)
             : undefined;
         try {
-          const result = await publishChart({
-            chartDirectory: path.resolve(chartPath),
+          const packaged =
+            chartPath === undefined
+              ? undefined
+              : await packageChart({
+                  chartDirectory: path.resolve(chartPath),
+                  destination: path.resolve(flags.destination ?? path.join(os.tmpdir(), 'helm-charts')),
+                  version: flags.version,
+                  appVersion: flags.appVersion,
+                  registryConfigFile: config?.file,
+                  logger,
+                  secrets: config?.secrets ?? [],
+                });
+          if (registry === undefined) {
+            const result = { ...packaged!, pushed: false };
+            if (flags.json) context.out(JSON.stringify(result, null, 2));
+            else context.out(`Packaged ${result.name} ${result.version}: ${result.package} (not pushed)`);
+            return 0;
+          }
+          const result = await pushChart({
+            package: packaged?.package ?? path.resolve(flags.package as string),
+            packageInput: packaged ? 'path' : '--package',
             registry,
-            destination: path.resolve(flags.destination ?? path.join(os.tmpdir(), 'helm-charts')),
-            version: flags.version,
-            appVersion: flags.appVersion,
             registryConfigFile: config?.file,
             client: new RegistryClient({
               logger,
               credentials: config
-                ? { [host]: { username: username as string, password: password as string } }
+                ? { [host as string]: { username: username as string, password: password as string } }
                 : {},
             }),
             logger,
@@ -67,7 +122,7 @@ export function registerChart(program: Command, context: CommandContext): void {
               new Markdown()
                 .heading('Helm chart')
                 .table(
-                  ['Chart', 'Version', 'Pushed to', 'Digest'],
+                  ['Chart', 'Version', result.pushed ? 'Pushed to' : 'Already at', 'Digest'],
                   [[result.name, result.version, result.chartUrl, result.digest]],
                 )
                 .paragraph(`Sign and attest it by digest: ${result.reference}`)

@@ -1,8 +1,10 @@
 import { InputError } from '@release-actions/errors';
 import {
+  catalogueSize,
   judge,
   loadPolicy,
   parseCutoff,
+  parseMaxIgnoreDays,
   readReport,
   renderText,
   scan,
@@ -22,6 +24,7 @@ interface ScanFlags {
   onlyFixed?: boolean;
   unknownFails?: boolean;
   ignoreFile?: string;
+  maxIgnoreDays?: string;
   vex?: string[];
   sarif?: string;
   category?: string;
@@ -67,6 +70,11 @@ export function registerScan(program: Command, context: CommandContext): void {
     .option('--only-fixed', 'leave out findings without a fixed version')
     .option('--unknown-fails', 'count findings of unknown severity as at or above the cutoff')
     .option('--ignore-file <file>', 'YAML ignore rules (id, package, version, reason, expires)')
+    .option(
+      '--max-ignore-days <days>',
+      'latest accepted expiry of an ignore rule, in days from today (1 to 3650)',
+      '365',
+    )
     .option('--vex <file>', 'OpenVEX document, repeatable', collect)
     .option('--sarif <file>', 'write SARIF for code scanning to this file')
     .option('--category <category>', 'code scanning category (default derived from the target)')
@@ -102,7 +110,10 @@ export function registerScan(program: Command, context: CommandContext): void {
           ignoreFile:
             flags.ignoreFile === undefined ? undefined : checkFile('--ignore-file', flags.ignoreFile),
           vexFiles: (flags.vex ?? []).map((file) => checkFile('--vex', file)),
+          maxIgnoreDays: parseMaxIgnoreDays(flags.maxIgnoreDays, '--max-ignore-days'),
+          maxIgnoreDaysSetting: '--max-ignore-days',
         });
+        const packages = source === undefined ? undefined : await catalogueSize(source, `"${positional}"`);
 
         let report;
         let jsonFile: string;
@@ -117,7 +128,7 @@ export function registerScan(program: Command, context: CommandContext): void {
           report = outcome.report;
           jsonFile = outcome.jsonFile;
         }
-        const { evaluation, sarif } = judge(report, policy, { category: flags.category, source });
+        const { evaluation, sarif } = judge(report, policy, { category: flags.category, source, packages });
         if (flags.sarif !== undefined) {
           await writeSarif(path.resolve(flags.sarif), sarif);
           if (sarif.trimmed) logger.notice(sarif.trimmed);

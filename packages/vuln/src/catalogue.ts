@@ -1,0 +1,34 @@
+import { InputError } from '@release-actions/errors';
+import { InvalidSbomError, readSbom } from '@release-actions/sbom';
+import type { ScanSource } from './grype.js';
+import type { Evaluation } from './policy.js';
+
+/**
+ * An empty catalogue is not a pass: grype finds nothing in an SBOM that lists nothing, so a syft
+ * run that catalogued no packages (wrong platform, a scratch image, an unsupported layout) would
+ * otherwise sail through the gate. grype's JSON report carries no package list or count, so this
+ * can be checked only where we hold the catalogue: an SBOM given to scan.
+ */
+export async function catalogueSize(source: ScanSource, input = 'sbom'): Promise<number | undefined> {
+  if (source.kind !== 'sbom') return undefined;
+  try {
+    return readSbom(source.value).packages.length;
+  } catch (error) {
+    if (error instanceof InvalidSbomError) {
+      throw new InputError(
+        `${input}: ${error.message} The gate reads the SBOM's packages itself; give SPDX JSON, CycloneDX JSON or syft JSON.`,
+      );
+    }
+    throw error;
+  }
+}
+
+export function emptyCatalogueReason(): string {
+  return 'the SBOM lists 0 packages: nothing was scanned; an empty catalogue is not a pass';
+}
+
+/** Adds the empty-catalogue reason to a verdict when the SBOM scanned listed no package. */
+export function withCatalogue(evaluation: Evaluation, packages: number | undefined): Evaluation {
+  if (packages !== 0) return evaluation;
+  return { ...evaluation, verdict: 'fail', reasons: [...evaluation.reasons, emptyCatalogueReason()] };
+}
