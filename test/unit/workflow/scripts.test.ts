@@ -247,6 +247,7 @@ describe('the plan step', () => {
     [{ IMAGE_DIGEST: `sha256:${'0'.repeat(64)}` }, "Input 'image-digest'"],
     [{ MAX_IGNORE_DAYS: '0' }, "Input 'max-ignore-days'"],
     [{ MAX_IGNORE_DAYS: '1.5' }, "Input 'max-ignore-days'"],
+    [{ MAX_IGNORE_DAYS: '3651' }, "Input 'max-ignore-days'"],
     [{ EXTRA_ENDPOINTS: 'example.com' }, "Input 'allowed-endpoints'"],
     [{ EXTRA_ENDPOINTS: 'https://example.com:443' }, "Input 'allowed-endpoints'"],
     [{ EXTRA_ENDPOINTS: 'a.com:443 $(id):443' }, "Input 'allowed-endpoints'"],
