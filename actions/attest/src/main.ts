@@ -11,6 +11,7 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
+import { readManifest } from '@release-actions/sbom';
 import type { PredicateFile } from '@release-actions/sigstore';
 import {
   attestImages,
@@ -37,6 +38,10 @@ await runAction(async () => {
   const cyclonedx = readPath('sbom-cyclonedx', { mustExist: 'file' });
   if (cyclonedx !== undefined)
     predicates.push({ file: cyclonedx, type: 'cyclonedx', inputName: 'sbom-cyclonedx' });
+  const manifestFile = readPath('sbom-manifest', { mustExist: 'file' });
+  const sbomManifest =
+    manifestFile === undefined ? undefined : readManifest(manifestFile, "Input 'sbom-manifest'");
+  const allowSbomWithoutDigest = readBoolean('allow-sbom-without-digest', { default: false });
   const key = readSecret('key');
   const keyPassword = readSecret('key-password');
   const requireSignature = readBoolean('require-signature', { default: false });
@@ -59,7 +64,8 @@ await runAction(async () => {
       bundleDirectory,
       mask: maskSecret,
     },
-    (setup) => attestImages({ ...setup, subjects: [subject], predicates }),
+    (setup) =>
+      attestImages({ ...setup, subjects: [subject], predicates, sbomManifest, allowSbomWithoutDigest }),
   );
   for (const [name, value] of Object.entries(signingOutputs(report))) setOutput(name, value);
 

@@ -11,7 +11,7 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
-import { credentialsPair } from '@release-actions/oci';
+import { credentialsPair, RegistryClient } from '@release-actions/oci';
 import {
   checkPlatform,
   checkPrefix,
@@ -19,9 +19,12 @@ import {
   DEFAULT_PREFIX,
   diffSboms,
   FORMATS,
-  generateSboms,
+  generatePlatformSboms,
   IMAGE_SOURCES,
+  manifestEntries,
+  parsePlatformSelection,
   readSbom,
+  registryLookup,
   resolveSource,
 } from '@release-actions/sbom';
 import type { SbomFormat } from '@release-actions/sbom';
@@ -60,6 +63,9 @@ await runAction(async () => {
   const compareTo = readPath('compare-to', { mustExist: 'file' });
   const platformInput = readString('platform');
   const platform = platformInput === undefined ? undefined : checkPlatform(platformInput);
+  const platformsInput = readString('platforms');
+  const platforms =
+    platformsInput === undefined ? undefined : parsePlatformSelection(platformsInput, "Input 'platforms'");
 
   const username = readString('registry-username');
   const password = readSecret('registry-password');
@@ -78,25 +84,42 @@ await runAction(async () => {
   // A comparison file that cannot be read fails before syft runs, not after.
   const previous = compareTo === undefined ? undefined : readSbom(compareTo);
 
-  const result = await generateSboms({
+  const credentials = username || token ? { authority, username, password, token } : undefined;
+  // The registry is asked whether the image is an index (and for its platform digests) with the
+  // same credentials syft gets; a token travels as the password of a Basic login.
+  const registryHost = authority ?? source.registry ?? 'docker.io';
+  const client = new RegistryClient({
+    logger,
+    credentials:
+      credentials === undefined
+        ? undefined
+        : { [registryHost]: { username: username ?? 'token', password: (password ?? token) as string } },
+  });
+  const generated = await generatePlatformSboms({
     source,
     formats,
     outputDir,
     prefix,
     platform,
+    platforms,
+    lookup: registryLookup(client),
     logger,
-    credentials: username || token ? { authority, username, password, token } : undefined,
+    credentials,
   });
+  const result = generated.seed;
 
   for (const file of result.files) setOutput(file.format, file.path);
-  setOutput(
-    'files',
-    result.files.map((f) => f.path),
-  );
+  setOutput('files', [
+    ...result.files.map((f) => f.path),
+    ...(generated.index ? generated.platforms.flatMap((p) => p.result.files.map((f) => f.path)) : []),
+  ]);
   setOutput('packages', result.packages);
   setOutput('package-counts', result.countsByType);
   setOutput('syft-version', result.syftVersion);
-  if (result.source.digest) setOutput('digest', result.source.digest);
+  const digest = generated.digest ?? result.source.digest;
+  if (digest) setOutput('digest', digest);
+  setOutput('manifest', generated.manifest?.file ?? '');
+  setOutput('platforms', generated.manifest ? manifestEntries(generated.manifest.content) : []);
 
   const diff = previous ? diffSboms(previous, result.document) : undefined;
   if (diff) {
@@ -104,5 +127,5 @@ await runAction(async () => {
     setOutput('removed', diff.removed.length);
     setOutput('changed', diff.changed.length);
   }
-  await writeSummary(sbomSummary(result, diff));
+  await writeSummary(sbomSummary(generated, diff));
 });

@@ -1,5 +1,5 @@
 import { code, Markdown } from '@release-actions/kit';
-import type { GenerateResult, SbomDiff } from '@release-actions/sbom';
+import type { PlatformSbomResult, SbomDiff } from '@release-actions/sbom';
 import { describeSource } from '@release-actions/sbom';
 import path from 'node:path';
 
@@ -14,14 +14,40 @@ function listed<T>(items: readonly T[], render: (item: T) => string[]): string[]
   return rows;
 }
 
-/** The job summary: source, digest, files, packages by type, syft version, and the comparison if any. */
-export function sbomSummary(result: GenerateResult, diff?: SbomDiff): Markdown {
+/**
+ * The job summary: source, digest, one row per platform of an index, the seed files, packages by
+ * type, syft version, and the comparison if any.
+ */
+export function sbomSummary(generated: PlatformSbomResult, diff?: SbomDiff): Markdown {
+  const result = generated.seed;
   const md = new Markdown().heading('SBOM');
-  const facts = [`Source: ${code(describeSource(result.source))}`];
-  if (result.source.digest) facts.push(`Digest: ${code(result.source.digest)}`);
+  const source =
+    generated.index && generated.manifest
+      ? `image ${generated.manifest.content.subject}`
+      : describeSource(result.source);
+  const facts = [`Source: ${code(source)}`];
+  const digest = generated.digest ?? result.source.digest;
+  if (digest) facts.push(`${generated.index ? 'Index digest' : 'Digest'}: ${code(digest)}`);
   else if (result.source.kind === 'image') facts.push('Digest: not given (the image was named by tag)');
-  facts.push(`Packages: **${result.packages}**`, `syft: ${code(result.syftVersion)}`);
+  facts.push(
+    `Packages: **${result.packages}**${generated.index ? ` (${generated.platforms[0]!.platform})` : ''}`,
+    `syft: ${code(result.syftVersion)}`,
+  );
   md.list(facts);
+  if (generated.index) {
+    md.heading('Platforms', 3).paragraph(
+      `One SBOM pair per platform digest; the files without a platform in their name are copies of the first platform's (${generated.platforms[0]!.platform}).`,
+    );
+    md.table(
+      ['Platform', 'Digest', 'Packages', 'Files'],
+      generated.platforms.map((p) => [
+        p.platform,
+        code(p.digest),
+        String(p.result.packages),
+        p.result.files.map((f) => code(path.basename(f.path))).join(' '),
+      ]),
+    );
+  }
   md.table(
     ['Format', 'File', 'Version', 'Packages'],
     result.files.map((f) => [f.format, code(path.basename(f.path)), f.specVersion, String(f.packages)]),

@@ -13,20 +13,32 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
+import { RegistryClient } from '@release-actions/oci';
+import { parsePlatformSelection, readManifest, selectPlatforms } from '@release-actions/sbom';
 import {
   catalogueSize,
   dbBuiltOf,
   DEFAULT_MAX_IGNORE_DAYS,
   DISPLAY_ORDER,
+  gatePlatforms,
   grypeVersionOf,
   headline,
+  imageCategory,
   judge,
   loadPolicy,
   MAX_IGNORE_DAYS_LIMIT,
+  overallHeadline,
+  platformsJson,
+  renderPlatformsSummary,
   renderSummary,
   scan,
   SEVERITIES,
+  summedCounts,
+  targetsFromImage,
+  targetsFromManifest,
   writeSarif,
+  type PlatformTarget,
+  type Policy,
   type ScanSource,
 } from '@release-actions/vuln';
 import { createHash } from 'node:crypto';
@@ -46,18 +58,92 @@ function source(image?: string, sbom?: string, directory?: string): ScanSource {
   return given[0]!;
 }
 
+interface Common {
+  policy: Policy;
+  failBuild: boolean;
+  cacheDb: boolean;
+  category?: string;
+  temp: string;
+  outputDir?: string;
+}
+
+/**
+ * Several platforms: each scanned and judged on its own (its own SBOM, or its own digest), the
+ * overall verdict failing when any platform fails.
+ */
+async function gateEach(subject: string, targets: PlatformTarget[], common: Common): Promise<void> {
+  const logger = actionLogger;
+  const tag = createHash('sha256').update(`platforms:${subject}`).digest('hex').slice(0, 12);
+  const gate = await gatePlatforms({
+    targets,
+    policy: common.policy,
+    category: common.category ?? imageCategory(subject),
+    outputDir: common.outputDir ?? path.join(common.temp, `scan-${tag}`),
+    table: true,
+    cacheDb: common.cacheDb,
+    dbDir: path.join(common.temp, 'grype-db'),
+    logger,
+  });
+  const several = gate.results.length > 1;
+  const sums = summedCounts(gate.results);
+  setOutput('verdict', gate.verdict);
+  setOutput('blocking', sums.blocking);
+  for (const severity of DISPLAY_ORDER) setOutput(severity, sums.after[severity]);
+  setOutput('counts', { before: sums.before, after: sums.after });
+  setOutput('json', gate.json);
+  setOutput('sarif', gate.sarif);
+  // Several SARIF files carry one category each (automationDetails.id); upload-sarif must not override them.
+  setOutput('category', several ? '' : (gate.results[0]?.sarif.category ?? ''));
+  setOutput('platforms', platformsJson(gate.results));
+
+  const first = gate.results[0]!;
+  const summary = new Markdown();
+  const context = {
+    failBuild: common.failBuild,
+    grypeVersion: grypeVersionOf(first.report),
+    dbBuilt: dbBuiltOf(first.report),
+  };
+  if (several) renderPlatformsSummary(summary, gate, subject, context);
+  else renderSummary(summary, first.evaluation, context);
+  await writeSummary(summary);
+
+  const line = several
+    ? overallHeadline(gate.results, subject, common.failBuild)
+    : headline(first.evaluation, common.failBuild);
+  if (gate.verdict === 'pass') logger.info(line);
+  else if (common.failBuild) throw new PolicyError(line);
+  else logger.warning(line);
+}
+
 await runAction(async () => {
   const logger = actionLogger;
-  const scanned = source(
-    readString('image'),
-    readPath('sbom', { mustExist: 'file' }),
-    readPath('path', { mustExist: 'directory' }),
-  );
+  const manifestFile = readPath('sbom-manifest', { mustExist: 'file' });
+  const platformsInput = readString('platforms');
+  const image = readString('image');
+  const sbomFile = readPath('sbom', { mustExist: 'file' });
+  const directory = readPath('path', { mustExist: 'directory' });
+  if (manifestFile !== undefined && (image ?? sbomFile ?? directory) !== undefined) {
+    throw new InputError(
+      "Input 'sbom-manifest' names what to scan; give it without 'image', 'sbom' or 'path'.",
+    );
+  }
+  const platforms =
+    platformsInput === undefined ? undefined : parsePlatformSelection(platformsInput, "Input 'platforms'");
+  if (
+    platforms !== undefined &&
+    image === undefined &&
+    !(manifestFile !== undefined && platforms === 'all')
+  ) {
+    throw new InputError(
+      "Input 'platforms' applies to an 'image' read from the registry (with 'sbom-manifest', every platform of the manifest is scanned).",
+    );
+  }
   const severityCutoff = readEnum('severity-cutoff', SEVERITIES, { default: 'high' });
   const onlyFixed = readBoolean('only-fixed', { default: false });
   const unknownFails = readBoolean('unknown-fails', { default: false });
   const failBuild = readBoolean('fail-build', { default: true });
-  const cacheDb = readBoolean('cache-db', { default: true });
+  const cacheDb = readBoolean('cache-db', { default: false });
+  const allowEmptySbom = readBoolean('allow-empty-sbom', { default: false });
   const ignoreFile = readPath('ignore-file', { mustExist: 'file' });
   const maxIgnoreDays = readInteger('max-ignore-days', {
     default: DEFAULT_MAX_IGNORE_DAYS,
@@ -67,9 +153,7 @@ await runAction(async () => {
   const vexFiles = readList('vex').map((file) => checkPath('vex', file, { mustExist: 'file' }));
   const category = readString('category');
   const temp = process.env.RUNNER_TEMP || process.cwd();
-  // One directory per scanned thing, so several scan steps of one job keep their files apart.
-  const tag = createHash('sha256').update(`${scanned.kind}:${scanned.value}`).digest('hex').slice(0, 12);
-  const outputDir = readPath('output-dir') ?? path.join(temp, `scan-${tag}`);
+  const outputDirInput = readPath('output-dir');
 
   const policy = await loadPolicy({
     severityCutoff,
@@ -78,7 +162,33 @@ await runAction(async () => {
     ignoreFile,
     vexFiles,
     maxIgnoreDays,
+    allowEmptySbom,
   });
+  if (manifestFile !== undefined || platforms !== undefined) {
+    const common: Common = { policy, failBuild, cacheDb, category, temp, outputDir: outputDirInput };
+    if (manifestFile !== undefined) {
+      const manifest = readManifest(manifestFile, "Input 'sbom-manifest'");
+      await gateEach(manifest.subject, targetsFromManifest(manifest, "Input 'sbom-manifest'"), common);
+    } else {
+      const resolved = await new RegistryClient({ logger }).resolve(image as string);
+      const subject = `${resolved.registry}/${resolved.repository}@${resolved.digest}`;
+      const chosen =
+        resolved.platforms === undefined
+          ? undefined
+          : selectPlatforms(resolved.platforms, platforms!, "Input 'platforms'", subject);
+      await gateEach(
+        subject,
+        targetsFromImage({ ...resolved, ...(chosen ? { platforms: chosen } : {}) }),
+        common,
+      );
+    }
+    return;
+  }
+  const scanned = source(image, sbomFile, directory);
+  // One directory per scanned thing, so several scan steps of one job keep their files apart.
+  const tag = createHash('sha256').update(`${scanned.kind}:${scanned.value}`).digest('hex').slice(0, 12);
+  const outputDir = outputDirInput ?? path.join(temp, `scan-${tag}`);
+
   const packages = await catalogueSize(scanned);
   const outcome = await scan({
     source: scanned,

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { SbomFormat } from './formats.js';
+import { describedSubject, type DescribedSubject } from './described.js';
 import { InvalidSbomError } from './errors.js';
 import { parsePurl, purlIdentity } from './purl.js';
 
@@ -20,6 +21,8 @@ export interface SbomDocument {
   /** `SPDX-2.3`, `CycloneDX 1.6`, `syft-json 16.0.0`. */
   specVersion: string;
   packages: SbomPackage[];
+  /** The image (digest), directory or file the SBOM says it describes. */
+  subject: DescribedSubject;
 }
 
 /** A generous cap: syft's SBOM of a large image is tens of MB; a file beyond this is not one of ours. */
@@ -166,7 +169,7 @@ export function parseSbom(path: string, content: string, options: ReadOptions = 
       : format === 'cyclonedx-json'
         ? cyclonedxPackages(file, body, strict)
         : syftPackages(file, body);
-  return { file, format, ...parsed };
+  return { file, format, ...parsed, subject: describedSubject(format, body) };
 }
 
 /** Reads and validates an SBOM file; a missing, empty, oversized or malformed file fails naming it. */

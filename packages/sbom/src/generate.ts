@@ -4,6 +4,7 @@ import { ensureTool } from '@release-actions/tools';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { countByType } from './counts.js';
+import type { DescribedSubject } from './described.js';
 import type { SbomDocument } from './document.js';
 import { readSbom } from './document.js';
 import type { SbomFormat } from './formats.js';
@@ -34,6 +35,8 @@ export interface SbomFile {
   specVersion: string;
   packages: number;
   countsByType: Record<string, number>;
+  /** What the file says it describes (the image digest syft recorded, or a directory). */
+  subject: DescribedSubject;
 }
 
 export interface GenerateResult {
@@ -107,6 +110,7 @@ export async function generateSboms(options: GenerateOptions): Promise<GenerateR
       specVersion: doc.specVersion,
       packages: doc.packages.length,
       countsByType: countByType(doc.packages),
+      subject: doc.subject,
     }));
     const first = files[0] as SbomFile;
     for (const file of files.slice(1)) {

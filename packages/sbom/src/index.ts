@@ -23,3 +23,27 @@ export type { RegistryCredentials, SyftOptions } from './syft.js';
 export { generateSboms } from './generate.js';
 export type { GenerateOptions, GenerateResult, SbomFile } from './generate.js';
 export { formatResultText, resultJson } from './report.js';
+export {
+  parsePlatform,
+  parsePlatformSelection,
+  platformFileName,
+  platformSlug,
+  platformString,
+  selectPlatforms,
+} from './platforms.js';
+export type { PlatformSelection } from './platforms.js';
+export {
+  MANIFEST_VERSION,
+  entryName,
+  manifestEntries,
+  manifestFileName,
+  manifestJson,
+  parseManifest,
+  readManifest,
+} from './manifest.js';
+export type { LoadedManifest, PlatformEntry, PlatformsManifest } from './manifest.js';
+export { checkDescribes, describedSubject, SbomSubjectError } from './described.js';
+export type { DescribedSubject, DescribesOptions } from './described.js';
+export { generatePlatformSboms } from './platform-sboms.js';
+export type { ImageLookup, PlatformSbom, PlatformSbomOptions, PlatformSbomResult } from './platform-sboms.js';
+export { registryLookup } from './lookup.js';

@@ -27,8 +27,15 @@ export function emptyCatalogueReason(): string {
   return 'the SBOM lists 0 packages: nothing was scanned; an empty catalogue is not a pass';
 }
 
-/** Adds the empty-catalogue reason to a verdict when the SBOM scanned listed no package. */
-export function withCatalogue(evaluation: Evaluation, packages: number | undefined): Evaluation {
-  if (packages !== 0) return evaluation;
+/**
+ * Adds the empty-catalogue reason to a verdict when the SBOM scanned listed no package, unless the
+ * caller said none is expected (a chart directory).
+ */
+export function withCatalogue(
+  evaluation: Evaluation,
+  packages: number | undefined,
+  allowEmpty = false,
+): Evaluation {
+  if (packages !== 0 || allowEmpty) return evaluation;
   return { ...evaluation, verdict: 'fail', reasons: [...evaluation.reasons, emptyCatalogueReason()] };
 }

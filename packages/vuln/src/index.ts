@@ -32,6 +32,7 @@ export {
   toSarif,
   categoryFor,
   defaultCategory,
+  imageCategory,
   securitySeverity,
   SARIF_LIMITS,
   SARIF_SCHEMA,
@@ -50,5 +51,19 @@ export {
 export type { ScanSource, SourceKind, GrypeOutputs, GrypeVersion } from './grype.js';
 export { restoreDb, saveDb, dbCacheKeys } from './db-cache.js';
 export type { CacheApi, DbCacheState, CacheHit } from './db-cache.js';
-export { loadPolicy, judge, scan, writeSarif } from './scan.js';
-export type { PolicyInput, Judgement, ScanOptions, ScanOutcome } from './scan.js';
+export { loadPolicy, judge, scan, scanEach, writeSarif } from './scan.js';
+export type { PolicyInput, Judgement, ScanOptions, ScanEachOptions, ScanOutcome } from './scan.js';
+export {
+  targetsFromManifest,
+  targetsFromImage,
+  platformSlug,
+  platformCategory,
+  overallVerdict,
+  blockingPlatforms,
+  summedCounts,
+  platformsJson,
+  overallHeadline,
+  gatePlatforms,
+  renderPlatformsSummary,
+} from './platforms.js';
+export type { PlatformTarget, PlatformVerdict, GateOptions, GateResult } from './platforms.js';

@@ -19,6 +19,11 @@ export interface Policy {
   unknownFails: boolean;
   ignoreRules: readonly IgnoreRule[];
   vex: readonly VexStatement[];
+  /**
+   * An SBOM that lists no package passes: only for targets where none is expected (a Helm chart's
+   * directory, which syft has no cataloguer for), never for an image.
+   */
+  allowEmptySbom?: boolean;
 }
 
 export function defaultPolicy(overrides: Partial<Policy> = {}): Policy {

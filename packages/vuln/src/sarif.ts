@@ -127,6 +127,11 @@ export function categoryFor(report: GrypeReport): string {
   return `grype/${slug(text)}`;
 }
 
+/** `grype/<image name>`: the category of an image, whatever its tag or digest. */
+export function imageCategory(reference: string): string {
+  return `grype/${slug(imageName(reference))}`;
+}
+
 /**
  * The category when none is given: from what was asked for (an image's name, a directory relative
  * to the workspace, so it is the same on every runner), or for an SBOM from what the report says
@@ -136,7 +141,7 @@ export function defaultCategory(
   source: { kind: string; value: string } | undefined,
   report: GrypeReport,
 ): string {
-  if (source?.kind === 'image') return `grype/${slug(imageName(source.value))}`;
+  if (source?.kind === 'image') return imageCategory(source.value);
   if (source?.kind === 'path')
     return `grype/dir/${slug(source.value) === 'unknown' ? 'root' : slug(source.value)}`;
   return categoryFor(report);

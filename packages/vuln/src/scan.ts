@@ -21,6 +21,7 @@ export interface PolicyInput {
   maxIgnoreDays?: number;
   /** How the user sets that cap, for the error (action input or CLI flag). */
   maxIgnoreDaysSetting?: string;
+  allowEmptySbom?: boolean;
   now?: Date;
 }
 
@@ -36,6 +37,7 @@ export async function loadPolicy(input: PolicyInput): Promise<Policy> {
     cutoff,
     onlyFixed: input.onlyFixed ?? false,
     unknownFails: input.unknownFails ?? false,
+    ...(input.allowEmptySbom ? { allowEmptySbom: true } : {}),
     ignoreRules,
     vex,
   };
@@ -53,7 +55,11 @@ export function judge(
   options: { category?: string; source?: ScanSource; now?: Date; packages?: number } = {},
 ): Judgement {
   // packages: how many the scanned SBOM lists (catalogueSize); 0 fails the gate.
-  const evaluation = withCatalogue(evaluate(report, policy, options.now), options.packages);
+  const evaluation = withCatalogue(
+    evaluate(report, policy, options.now),
+    options.packages,
+    policy.allowEmptySbom ?? false,
+  );
   const category = options.category?.trim() || defaultCategory(options.source, report);
   return { evaluation, sarif: toSarif(evaluation, report, { category }) };
 }
@@ -83,9 +89,25 @@ export interface ScanOutcome {
 
 /** Runs grype (with the database cache around it) and returns its report; the verdict is `judge`'s. */
 export async function scan(options: ScanOptions): Promise<ScanOutcome> {
+  const [outcome] = await scanEach({
+    ...options,
+    targets: [{ source: options.source, outputDir: options.outputDir }],
+  });
+  return outcome as ScanOutcome;
+}
+
+export interface ScanEachOptions extends Omit<ScanOptions, 'source' | 'outputDir'> {
+  /** What to scan, each with its own directory for grype.json. */
+  targets: readonly { source: ScanSource; outputDir: string }[];
+}
+
+/**
+ * Runs grype once per target (the platforms of an index) with one database: it is restored
+ * before the first run and saved after the last, so every target is judged against the same data.
+ */
+export async function scanEach(options: ScanEachOptions): Promise<ScanOutcome[]> {
   // A grype already on PATH (the setup action's, or the user's) is used; else the pinned one is installed.
   const command = options.command ?? (await ensureTool('grype', { logger: options.logger })).path;
-  await mkdir(options.outputDir, { recursive: true });
   const version = await grypeVersion(command, options.logger);
   if (version) options.logger.info(`grype ${version.version} (DB schema ${version.dbSchema ?? 'unknown'})`);
   const env = options.env ?? process.env;
@@ -104,15 +126,20 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const cache: DbCacheState = useCache
     ? await restoreDb(cacheOptions)
     : { hit: 'skipped', env: dbDir ? { GRYPE_DB_CACHE_DIR: dbDir } : {} };
-  const jsonFile = path.join(options.outputDir, 'grype.json');
-  const report = await runGrype(options.source, {
-    command,
-    outputs: { json: jsonFile, table: options.table },
-    env: cache.env,
-    logger: options.logger,
-  });
+  const outcomes: ScanOutcome[] = [];
+  for (const target of options.targets) {
+    await mkdir(target.outputDir, { recursive: true });
+    const jsonFile = path.join(target.outputDir, 'grype.json');
+    const report = await runGrype(target.source, {
+      command,
+      outputs: { json: jsonFile, table: options.table },
+      env: cache.env,
+      logger: options.logger,
+    });
+    outcomes.push({ report, jsonFile, version, cache });
+  }
   if (useCache) await saveDb(cache, cacheOptions);
-  return { report, jsonFile, version, cache };
+  return outcomes;
 }
 
 export async function writeSarif(file: string, sarif: SarifOutput): Promise<void> {

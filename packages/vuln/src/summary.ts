@@ -23,6 +23,8 @@ export interface SummaryContext {
   top?: number;
   /** How many suppressed findings to list (default 100). */
   suppressedTop?: number;
+  /** A section of a larger summary (one platform of several): its name, as a level-3 heading. */
+  section?: string;
 }
 
 const ICON: Record<string, string> = {
@@ -80,12 +82,14 @@ export function renderSummary(
 ): void {
   const { policy } = evaluation;
   const failBuild = context.failBuild ?? true;
+  const name = context.section ?? 'Vulnerability scan';
   md.heading(
     evaluation.verdict === 'pass'
-      ? '✅ Vulnerability scan: passed'
+      ? `✅ ${name}: passed`
       : failBuild
-        ? '❌ Vulnerability scan: blocked'
-        : '⚠️ Vulnerability scan: failed (not blocking: fail-build is off)',
+        ? `❌ ${name}: blocked`
+        : `⚠️ ${name}: failed (not blocking: fail-build is off)`,
+    context.section === undefined ? undefined : 3,
   );
   const facts = [
     `Target: \`${evaluation.target.replace(/`/g, "'")}\``,

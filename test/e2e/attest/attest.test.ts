@@ -31,6 +31,32 @@ beforeAll(async () => {
     path.join(syftGolden, 'cyclonedx-json-1.6.image.golden.json'),
     path.join(workspace, 'sbom-cyclonedx.json'),
   );
+  // Each platform's SBOMs as syft writes them for that platform's digest, and their manifest.
+  const platforms = multi.manifests.map((m) => {
+    const slug = [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('-');
+    const spdx = JSON.parse(readFileSync(path.join(syftGolden, 'spdx-json.image.golden.json'), 'utf8'));
+    const root = spdx.packages.find((p: { SPDXID: string }) => p.SPDXID.startsWith('SPDXRef-DocumentRoot'));
+    root.versionInfo = m.digest;
+    root.checksums = [{ algorithm: 'SHA256', checksumValue: m.digest.slice('sha256:'.length) }];
+    root.externalRefs[0].referenceLocator = `pkg:oci/web@${m.digest.replace(':', '%3A')}?arch=`;
+    writeFileSync(path.join(workspace, `sbom-spdx-${slug}.json`), JSON.stringify(spdx));
+    const cdx = JSON.parse(
+      readFileSync(path.join(syftGolden, 'cyclonedx-json-1.6.image.golden.json'), 'utf8'),
+    );
+    cdx.metadata.component.version = m.digest;
+    writeFileSync(path.join(workspace, `sbom-cyclonedx-${slug}.json`), JSON.stringify(cdx));
+    return {
+      platform: slug.replace(/-/g, '/'),
+      digest: m.digest,
+      'spdx-json': `sbom-spdx-${slug}.json`,
+      'cyclonedx-json': `sbom-cyclonedx-${slug}.json`,
+      packages: 2,
+    };
+  });
+  writeFileSync(
+    path.join(workspace, 'sbom-platforms.json'),
+    JSON.stringify({ version: 1, subject: `${registry.host}/team/web@${multi.index.digest}`, platforms }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -39,24 +65,26 @@ afterAll(async () => {
 });
 
 describe('attest', () => {
-  it('attests both SBOMs for the index and each platform: six cosign attest calls with their own bundles', async () => {
+  it("attests each platform's SBOMs on that platform only, one cosign attest call and bundle each, none on the index", async () => {
     const run = await runWithFakes('attest', {
       workspace,
       inputs: {
         subject: `${registry.host}/team/web:3.1`,
-        'sbom-spdx': 'sbom-spdx.json',
-        'sbom-cyclonedx': 'sbom-cyclonedx.json',
+        'sbom-manifest': 'sbom-platforms.json',
       },
     });
     expect(errorLines(run)).toEqual([]);
     expect(run.exitCode).toBe(0);
-    const digests = [multi.index.digest, ...multi.manifests.map((m) => m.digest)];
-    const expected = (['spdxjson', 'cyclonedx'] as const).flatMap((type) =>
-      digests.map((digest) => [
+    const platforms = multi.manifests.map((m) => ({
+      digest: m.digest,
+      slug: [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('-'),
+    }));
+    const expected = platforms.flatMap(({ digest, slug }) =>
+      (['spdxjson', 'cyclonedx'] as const).map((type) => [
         'attest',
         '--yes',
         '--predicate',
-        path.join(workspace, type === 'spdxjson' ? 'sbom-spdx.json' : 'sbom-cyclonedx.json'),
+        path.join(workspace, `sbom-${type === 'spdxjson' ? 'spdx' : 'cyclonedx'}-${slug}.json`),
         '--type',
         type,
         '--bundle',
@@ -70,28 +98,44 @@ describe('attest', () => {
     );
     expect(run.calls.map((c) => c.argv)).toEqual(expected);
     expect(run.log).not.toContain('web:3.1');
+    expect(run.log).not.toContain(multi.index.digest);
     expect(notices(run).some((n) => n.includes(':3.1') && n.includes(multi.index.digest))).toBe(true);
 
     // Each bundle carries the statement over its own digest with the predicate type of its SBOM.
     const bundles = json<string[]>(run.outputs.bundles);
-    expect(bundles).toHaveLength(6);
+    expect(bundles).toHaveLength(4);
     const statements = bundles.map((file) => {
       const bundle = JSON.parse(readFileSync(file, 'utf8'));
       return JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
     });
     expect(statements.map((s) => s.predicateType)).toEqual([
-      ...Array(3).fill('https://spdx.dev/Document'),
-      ...Array(3).fill('https://cyclonedx.org/bom'),
+      'https://spdx.dev/Document',
+      'https://cyclonedx.org/bom',
+      'https://spdx.dev/Document',
+      'https://cyclonedx.org/bom',
     ]);
-    expect(statements.map((s) => `sha256:${s.subject[0].digest.sha256}`)).toEqual([...digests, ...digests]);
+    const digests = platforms.flatMap((p) => [p.digest, p.digest]);
+    expect(statements.map((s) => `sha256:${s.subject[0].digest.sha256}`)).toEqual(digests);
     expect(run.outputs.signed).toBe('true');
-    expect(json(run.outputs.digests)).toEqual(
-      [...digests, ...digests].map((d) => `${registry.host}/team/web@${d}`),
-    );
+    expect(json(run.outputs.digests)).toEqual(digests.map((d) => `${registry.host}/team/web@${d}`));
     expect(json<number[]>(run.outputs['rekor-log-indexes']).every((n) => Number.isInteger(n))).toBe(true);
     expect(run.summary).toContain('| Subject | Digest | Type | Rekor entry |');
     expect(run.summary).toContain('(linux/arm64/v8)');
-    expect(run.summary.match(/https:\/\/search\.sigstore\.dev\/\?logIndex=\d+/g)).toHaveLength(6);
+    expect(run.summary.match(/https:\/\/search\.sigstore\.dev\/\?logIndex=\d+/g)).toHaveLength(4);
+  });
+
+  it('refuses to spray one SBOM file over an index: nothing is attested', async () => {
+    const run = await runWithFakes('attest', {
+      workspace,
+      inputs: { subject: `${registry.host}/team/web:3.1`, 'sbom-spdx': 'sbom-spdx.json' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errorLines(run)).toEqual([
+      expect.stringMatching(
+        /^Input 'sbom-spdx': .*sbom-spdx\.json describes sha256:2731251dc.* which is not a platform of the index /,
+      ),
+    ]);
+    expect(run.calls).toEqual([]);
   });
 
   it('passes a predicate with a predicate type URI as it is', async () => {
@@ -198,7 +242,7 @@ describe('attest', () => {
       workspace,
       inputs: {
         subject: `${registry.host}/team/web@${multi.manifests[1]?.digest}`,
-        'sbom-cyclonedx': 'sbom-cyclonedx.json',
+        'sbom-cyclonedx': 'sbom-cyclonedx-linux-arm64-v8.json',
       },
       env: {
         FAKE_COSIGN_FAIL_TIMES: '2',

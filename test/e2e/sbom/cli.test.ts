@@ -1,7 +1,9 @@
-import { beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { registerSbom } from '../../../packages/cli/src/commands/sbom.js';
+import { Layout, type BuiltIndex } from '../../harness/images.js';
+import { startRegistry, type Registry } from '../../harness/registry.js';
 import { repoRoot } from '../../harness/run-bundle.js';
 import { captureCli, readCalls, useFakeTools } from '../../harness/run-cli.js';
 
@@ -11,7 +13,31 @@ const syftFixtures = path.join(repoRoot, 'test', 'fixtures', 'upstream', 'syft')
 const KUBECTL = path.join(syftFixtures, 'real/kubectl-linux-amd64.syft-0.90.0.spdx-2.3.json');
 const GOLDEN_SPDX = path.join(syftFixtures, 'golden/spdx-json.image.golden.json');
 const GOLDEN_CDX = path.join(syftFixtures, 'golden/cyclonedx-json-1.7.image.golden.json');
-const DIGEST = `sha256:${'ef'.repeat(32)}`;
+
+/** A single image and a two-platform index on a loopback registry: the command asks it what the image is. */
+let registry: Registry;
+let layout: Layout;
+let multi: BuiltIndex;
+let DIGEST: string;
+let IMAGE: string;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  layout = new Layout();
+  DIGEST = layout.image('1.0', { os: 'linux', architecture: 'amd64' }, 'one\n').digest;
+  await layout.push('1.0', registry.host, 'o/app');
+  multi = layout.index('2.0', [
+    { os: 'linux', architecture: 'amd64' },
+    { os: 'linux', architecture: 'arm', variant: 'v7' },
+  ]);
+  await layout.push('2.0', registry.host, 'o/app');
+  IMAGE = `${registry.host}/o/app@${DIGEST}`;
+}, 120_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  layout?.remove();
+});
 
 const { stdout, stderr, run: cli } = captureCli([registerSbom]);
 let dir: string;
@@ -30,18 +56,17 @@ function scans(): string[][] {
 
 describe('release-actions sbom', () => {
   it('catalogues image:<ref> into the current directory and prints what it wrote', async () => {
-    expect(await cli('sbom', `image:ghcr.io/o/app@${DIGEST}`)).toBe(0);
+    expect(await cli('sbom', `image:${IMAGE}`)).toBe(0);
     expect(scans()).toHaveLength(1);
-    expect(scans()[0]?.[1]).toBe(`registry:ghcr.io/o/app@${DIGEST}`);
+    expect(scans()[0]?.[1]).toBe(`registry:${IMAGE}`);
     expect(
       readdirSync(dir)
         .filter((f) => f.endsWith('.json'))
         .sort(),
-    ).toEqual(['sbom-cyclonedx.json', 'sbom-spdx.json']);
+    ).toEqual(['sbom-cyclonedx.json', 'sbom-platforms.json', 'sbom-spdx.json']);
     const text = stdout.join('');
-    expect(text).toContain(
-      `source: image ghcr.io/o/app@${DIGEST}\ndigest: ${DIGEST}\nsyft: 1.54.1\npackages: 2\n`,
-    );
+    expect(text).toContain(`source: image ${IMAGE}\ndigest: ${DIGEST}\nsyft: 1.54.1\npackages: 2\n`);
+    expect(text).toContain(`platforms manifest: ${path.join(dir, 'sbom-platforms.json')}`);
     expect(text).toMatch(/spdx-json +SPDX-2\.3 +2 {2}.*\/sbom-spdx\.json\n/);
     expect(text).toContain('packages by type:\n  deb          1\n  unknown      1\n');
   });
@@ -78,7 +103,7 @@ describe('release-actions sbom', () => {
   });
 
   it('compares with --compare-to', async () => {
-    const code = await cli('sbom', '--image', `ghcr.io/o/app@${DIGEST}`, '--compare-to', KUBECTL, '--json');
+    const code = await cli('sbom', '--image', IMAGE, '--compare-to', KUBECTL, '--json');
     expect(code).toBe(0);
     const result = JSON.parse(stdout.join(''));
     expect(result.diff.added).toHaveLength(2);
@@ -110,11 +135,102 @@ describe('release-actions sbom', () => {
 
   it('exits 2 when syft writes the wrong format, and leaves no file', async () => {
     process.env.FAKE_SYFT_OUTPUT = 'swap';
-    expect(await cli('sbom', '--quiet', `image:app@${DIGEST}`)).toBe(2);
+    expect(await cli('sbom', '--quiet', `image:${IMAGE}`)).toBe(2);
     expect(stderr.join('')).toBe(
       `release-actions: SBOM file ${path.join(dir, 'sbom-spdx.json')} is not spdx-json: it is cyclonedx-json.\n`,
     );
     expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toEqual([]);
+  });
+});
+
+describe('release-actions sbom of a multi-platform index', () => {
+  it('catalogues every platform by its digest by default, with a variant in the file names', async () => {
+    expect(await cli('sbom', `image:${registry.host}/o/app:2.0`, '--output-dir', 'out', '--json')).toBe(0);
+    expect(scans().map((argv) => argv[1])).toEqual(
+      multi.manifests.map((m) => `registry:${registry.host}/o/app@${m.digest}`),
+    );
+    expect(readdirSync(path.join(dir, 'out')).sort()).toEqual([
+      'sbom-cyclonedx-linux-amd64.json',
+      'sbom-cyclonedx-linux-arm-v7.json',
+      'sbom-cyclonedx.json',
+      'sbom-platforms.json',
+      'sbom-spdx-linux-amd64.json',
+      'sbom-spdx-linux-arm-v7.json',
+      'sbom-spdx.json',
+    ]);
+    const result = JSON.parse(stdout.join(''));
+    expect(result.digest).toBe(multi.index.digest);
+    expect(result.manifest).toBe(path.join(dir, 'out', 'sbom-platforms.json'));
+    expect(result.platforms.map((p: { platform: string; digest: string }) => [p.platform, p.digest])).toEqual(
+      [
+        ['linux/amd64', multi.manifests[0]!.digest],
+        ['linux/arm/v7', multi.manifests[1]!.digest],
+      ],
+    );
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'out', 'sbom-platforms.json'), 'utf8'));
+    expect(manifest.subject).toBe(`${registry.host}/o/app@${multi.index.digest}`);
+  });
+
+  it('catalogues the platforms listed, and --platform picks one, each by its digest', async () => {
+    expect(await cli('sbom', `image:${registry.host}/o/app:2.0`, '--platforms', 'linux/arm')).toBe(0);
+    expect(scans().map((argv) => argv[1])).toEqual([
+      `registry:${registry.host}/o/app@${multi.manifests[1]!.digest}`,
+    ]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('sbom-spdx'))).toEqual([
+      'sbom-spdx-linux-arm-v7.json',
+      'sbom-spdx.json',
+    ]);
+  });
+
+  it.each([
+    [
+      ['--platforms', 'linux/s390x'],
+      '--platforms: REF has no platform linux/s390x; it has linux/amd64, linux/arm/v7.',
+    ],
+    [
+      ['--platform', 'linux/amd64', '--platforms', 'all'],
+      '--platform and --platforms exclude each other; give one.',
+    ],
+    [
+      ['--format', 'spdx-json=mine.json'],
+      '--format: a file name of your own cannot be used for the multi-platform index REF',
+    ],
+    [
+      ['--platforms', 'linux'],
+      '--platforms: "linux" is not a platform; use os/arch[/variant], e.g. linux/arm64.',
+    ],
+  ])('%j exits 2 with one line and writes nothing', async (args, message) => {
+    expect(await cli('sbom', '--quiet', `image:${registry.host}/o/app@${multi.index.digest}`, ...args)).toBe(
+      2,
+    );
+    const lines = stderr.join('').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      `release-actions: ${message.replace('REF', `${registry.host}/o/app@${multi.index.digest}`)}`,
+    );
+    expect(scans()).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toEqual([]);
+  });
+
+  it('refuses --platforms for a directory', async () => {
+    mkdirSync(path.join(dir, 'app'));
+    expect(await cli('sbom', '--quiet', 'app', '--platforms', 'all')).toBe(2);
+    expect(stderr.join('')).toBe(
+      'release-actions: --platforms needs an image read from the registry (image-source registry); a path has no platforms.\n',
+    );
+  });
+
+  it('exits 2 and leaves no file when syft describes another digest than the platform asked for', async () => {
+    process.env.FAKE_SYFT_DIGEST = `sha256:${'0'.repeat(64)}`;
+    try {
+      expect(await cli('sbom', '--quiet', `image:${registry.host}/o/app@${multi.index.digest}`)).toBe(2);
+    } finally {
+      delete process.env.FAKE_SYFT_DIGEST;
+    }
+    expect(stderr.join('')).toBe(
+      `release-actions: syft wrote sbom-spdx-linux-amd64.json about sha256:${'0'.repeat(64)}, not ${multi.manifests[0]!.digest}, the digest it was asked to catalogue; refusing it.\n`,
+    );
+    expect(readdirSync(dir).filter((f) => !f.startsWith('fake'))).toEqual([]);
   });
 });
 

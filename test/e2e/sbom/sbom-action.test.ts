@@ -1,9 +1,11 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BundleOptions, BundleResult } from '../../harness/run-bundle.js';
 import { errors, fakesBin, repoRoot, runBundle } from '../../harness/run-bundle.js';
+import { Layout } from '../../harness/images.js';
+import { startRegistry, type Registry } from '../../harness/registry.js';
 
 /** The sbom action's bundle, run as the runner runs it, with the fake syft first on PATH. */
 
@@ -14,8 +16,28 @@ interface SyftCall {
 }
 
 const upstream = path.join(repoRoot, 'test', 'fixtures', 'upstream', 'syft');
-const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
-const IMAGE = `ghcr.io/aotanami/aotanami@${DIGEST}`;
+/**
+ * A single-platform image on a loopback registry: the action asks the registry whether the image
+ * is an index before syft runs. Tables built before the registry starts name it '@image'.
+ */
+let registry: Registry;
+let layout: Layout;
+let DIGEST: string;
+let IMAGE: string;
+const AT_IMAGE = '@image';
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  layout = new Layout();
+  DIGEST = layout.image('1.0', { os: 'linux', architecture: 'amd64' }, 'hello\n').digest;
+  await layout.push('1.0', registry.host, 'aotanami/aotanami');
+  IMAGE = `${registry.host}/aotanami/aotanami@${DIGEST}`;
+}, 120_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  layout?.remove();
+});
 const RECORDED_ENV = [
   'SYFT_CHECK_FOR_APP_UPDATE',
   'SYFT_REGISTRY_AUTH_AUTHORITY',
@@ -34,7 +56,7 @@ async function runSbom(
   const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'sbom-e2e-')), 'fake.log');
   const result = await runBundle('sbom', {
     ...options,
-    inputs,
+    inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v === AT_IMAGE ? IMAGE : v])),
     path: [fakesBin],
     env: { FAKE_LOG: log, FAKE_RECORD_ENV: RECORDED_ENV, ...options.env },
   });
@@ -102,15 +124,48 @@ describe('sbom action', () => {
       'package-counts': JSON.stringify({ deb: 1, unknown: 1 }),
       'syft-version': '1.54.1',
       digest: DIGEST,
+      manifest: path.join(result.runnerTemp, 'sbom-platforms.json'),
+      platforms: JSON.stringify([
+        {
+          platform: 'linux/amd64',
+          digest: DIGEST,
+          'spdx-json': 'sbom-spdx.json',
+          'cyclonedx-json': 'sbom-cyclonedx.json',
+          packages: 2,
+        },
+      ]),
     });
-    // The files are the upstream documents syft wrote, moved into place; no scratch directory is left.
-    expect(readFileSync(spdx, 'utf8')).toBe(
+    // The files are the upstream documents syft wrote (describing the image by its digest, as
+    // syft does), moved into place; no scratch directory is left.
+    const spdxDoc = JSON.parse(readFileSync(spdx, 'utf8'));
+    const golden = JSON.parse(
       readFileSync(path.join(upstream, 'golden/spdx-json.image.golden.json'), 'utf8'),
     );
-    expect(readFileSync(cyclonedx, 'utf8')).toBe(
-      readFileSync(path.join(upstream, 'golden/cyclonedx-json-1.6.image.golden.json'), 'utf8'),
-    );
-    expect(filesIn(result.runnerTemp)).toEqual(['sbom-cyclonedx.json', 'sbom-spdx.json']);
+    expect(spdxDoc.packages.length).toBe(golden.packages.length);
+    expect(
+      spdxDoc.packages.find((p: { SPDXID: string }) => p.SPDXID.startsWith('SPDXRef-DocumentRoot'))
+        .versionInfo,
+    ).toBe(DIGEST);
+    expect(JSON.parse(readFileSync(cyclonedx, 'utf8')).metadata.component.version).toBe(DIGEST);
+    expect(filesIn(result.runnerTemp)).toEqual([
+      'sbom-cyclonedx.json',
+      'sbom-platforms.json',
+      'sbom-spdx.json',
+    ]);
+    // A single image: one manifest entry, the seed files, its platform read from the image config.
+    expect(JSON.parse(readFileSync(path.join(result.runnerTemp, 'sbom-platforms.json'), 'utf8'))).toEqual({
+      version: 1,
+      subject: IMAGE,
+      platforms: [
+        {
+          platform: 'linux/amd64',
+          digest: DIGEST,
+          'spdx-json': 'sbom-spdx.json',
+          'cyclonedx-json': 'sbom-cyclonedx.json',
+          packages: 2,
+        },
+      ],
+    });
     // Nothing was written into the checkout.
     expect(filesIn(result.workspace)).toEqual([]);
 
@@ -158,7 +213,7 @@ describe('sbom action', () => {
     // Exactly these: the runner's INPUT_REGISTRY-PASSWORD and INPUT_IMAGE are not passed on.
     expect(scan.env).toEqual({
       SYFT_CHECK_FOR_APP_UPDATE: 'false',
-      SYFT_REGISTRY_AUTH_AUTHORITY: 'ghcr.io',
+      SYFT_REGISTRY_AUTH_AUTHORITY: registry.host,
       SYFT_REGISTRY_AUTH_USERNAME: 'release-bot',
       SYFT_REGISTRY_AUTH_PASSWORD: password,
       // The user's own SYFT_* settings pass through.
@@ -176,14 +231,14 @@ describe('sbom action', () => {
   it('gives a token the same way, for the registry the user names', async () => {
     const token = 'registry-bearer-token-value';
     const { result, calls } = await runSbom({
-      image: 'alpine@' + DIGEST,
-      registry: 'docker.io',
+      image: IMAGE,
+      registry: registry.host,
       'registry-token': token,
     });
     expect(errors(result)).toEqual([]);
     expect(scanCall(calls).env).toEqual({
       SYFT_CHECK_FOR_APP_UPDATE: 'false',
-      SYFT_REGISTRY_AUTH_AUTHORITY: 'docker.io',
+      SYFT_REGISTRY_AUTH_AUTHORITY: registry.host,
       SYFT_REGISTRY_AUTH_TOKEN: token,
     });
     expect(result.masks).toContain(token);
@@ -251,7 +306,11 @@ describe('sbom action', () => {
     expect(result.outputs.files).toBe(
       JSON.stringify([path.join(out, 'sbom-spdx.json'), path.join(out, 'sbom-cyclonedx.json')]),
     );
-    expect(filesIn(temp)).toEqual(['sboms/image/sbom-cyclonedx.json', 'sboms/image/sbom-spdx.json']);
+    expect(filesIn(temp)).toEqual([
+      'sboms/image/sbom-cyclonedx.json',
+      'sboms/image/sbom-platforms.json',
+      'sboms/image/sbom-spdx.json',
+    ]);
   });
 
   it('compares with an earlier SBOM in the summary and outputs', async () => {
@@ -297,7 +356,7 @@ describe('sbom action', () => {
     const cases: [string, Record<string, string>, Record<string, string>, RegExp][] = [
       [
         'two sources',
-        { image: IMAGE, path: '.' },
+        { image: AT_IMAGE, path: '.' },
         {},
         /^Input 'image' and Input 'path' are both set: set exactly one of/,
       ],
@@ -309,13 +368,13 @@ describe('sbom action', () => {
       ],
       [
         'an unknown format',
-        { image: IMAGE, formats: 'spdx-json,spdx-tag-value' },
+        { image: AT_IMAGE, formats: 'spdx-json,spdx-tag-value' },
         {},
         /^Input 'formats': "spdx-tag-value" not accepted; use any of spdx-json, cyclonedx-json, syft-json\.$/,
       ],
       [
         'a format twice',
-        { image: IMAGE, formats: 'spdx-json,SPDX-json' },
+        { image: AT_IMAGE, formats: 'spdx-json,SPDX-json' },
         {},
         /^Input 'formats': a format is listed twice/,
       ],
@@ -333,62 +392,62 @@ describe('sbom action', () => {
       ],
       [
         'a prefix with a slash',
-        { image: IMAGE, 'output-prefix': '../sbom' },
+        { image: AT_IMAGE, 'output-prefix': '../sbom' },
         {},
         /^Input 'output-prefix': "\.\.\/sbom" is not accepted/,
       ],
       ['a missing directory', { path: 'nowhere' }, {}, /^Input 'path': "nowhere" does not exist\.$/],
       [
         'an output directory outside',
-        { image: IMAGE, 'output-dir': '/etc' },
+        { image: AT_IMAGE, 'output-dir': '/etc' },
         {},
         /^Input 'output-dir': "\/etc" is outside the workspace/,
       ],
       [
         'a password without user',
-        { image: IMAGE, 'registry-password': 'xyzzy-secret' },
+        { image: AT_IMAGE, 'registry-password': 'xyzzy-secret' },
         {},
         /^Inputs 'registry-username' and 'registry-password' go together/,
       ],
       [
         'a platform that is a flag',
-        { image: IMAGE, platform: '--config=x' },
+        { image: AT_IMAGE, platform: '--config=x' },
         {},
         /^Input 'platform': "--config=x" is not a platform; use os\/arch\[\/variant\], e\.g\. linux\/arm64\.$/,
       ],
       [
         'an unknown image source',
-        { image: IMAGE, 'image-source': 'ftp' },
+        { image: AT_IMAGE, 'image-source': 'ftp' },
         {},
         /^Input 'image-source': "ftp" is not accepted; use one of registry, docker, podman, auto\.$/,
       ],
       [
         'an empty output file',
-        { image: IMAGE },
+        { image: AT_IMAGE },
         { FAKE_SYFT_OUTPUT: 'empty' },
         /^SBOM file .*\/sbom-spdx\.json is empty\.$/,
       ],
       [
         'a missing output file',
-        { image: IMAGE },
+        { image: AT_IMAGE },
         { FAKE_SYFT_OUTPUT: 'missing' },
         /^SBOM file .*\/sbom-spdx\.json does not exist or cannot be read\.$/,
       ],
       [
         'output that is not JSON',
-        { image: IMAGE },
+        { image: AT_IMAGE },
         { FAKE_SYFT_OUTPUT: 'garbage' },
         /^SBOM file .*\/sbom-spdx\.json is not JSON/,
       ],
       [
         'the wrong format',
-        { image: IMAGE },
+        { image: AT_IMAGE },
         { FAKE_SYFT_OUTPUT: 'swap' },
         /^SBOM file .*\/sbom-spdx\.json is not spdx-json: it is cyclonedx-json\.$/,
       ],
       [
         'syft failing',
-        { image: IMAGE },
+        { image: AT_IMAGE },
         { FAKE_SYFT_SCAN_EXIT: '1', FAKE_SYFT_SCAN_STDERR: 'could not fetch image: 401 Unauthorized\n' },
         /\/syft exited with code 1: could not fetch image: 401 Unauthorized$/,
       ],

@@ -259,3 +259,87 @@ describe('scan: bad inputs give one clear line and the right exit code', () => {
     );
   });
 });
+
+describe('scan --sbom-manifest', () => {
+  const D = (c: string) => `sha256:${c.repeat(64)}`;
+
+  /** Two platforms' SBOMs (syft's CycloneDX golden, each describing its digest) and their manifest. */
+  function manifest(): string {
+    const golden = path.join(
+      repoRoot,
+      'test/fixtures/upstream/syft/golden/cyclonedx-json-1.6.image.golden.json',
+    );
+    const platforms = [
+      ['linux/amd64', D('a')],
+      ['linux/arm/v7', D('b')],
+    ].map(([platform, digest]) => {
+      const cdx = JSON.parse(readFileSync(golden, 'utf8'));
+      cdx.metadata.component.version = digest;
+      const name = `sbom-cyclonedx-${platform!.replace(/\//g, '-')}.json`;
+      writeFileSync(path.join(dir, name), JSON.stringify(cdx));
+      return { platform, digest, 'cyclonedx-json': name, packages: 2 };
+    });
+    writeFileSync(
+      path.join(dir, 'sbom-platforms.json'),
+      JSON.stringify({ version: 1, subject: `ghcr.io/o/app@${D('0')}`, platforms }),
+    );
+    return path.join(dir, 'sbom-platforms.json');
+  }
+
+  it('judges each platform, exits 1 when one blocks, and writes a SARIF file per platform', async () => {
+    process.env.FAKE_GRYPE_REPORTS = JSON.stringify({ 'linux-amd64': EMPTY, 'linux-arm-v7': CHECK_ALL });
+    try {
+      const sarifDir = path.join(dir, 'sarif');
+      const { code, out, errLines } = await cli(
+        '--sbom-manifest',
+        manifest(),
+        '--format',
+        'json',
+        '--sarif',
+        sarifDir,
+        '--category',
+        'grype/app',
+      );
+      expect(errLines).toEqual([]);
+      expect(code).toBe(1);
+      const result = JSON.parse(out);
+      expect(result.verdict).toBe('fail');
+      expect(
+        result.platforms.map((p: { platform: string; verdict: string }) => [p.platform, p.verdict]),
+      ).toEqual([
+        ['linux/amd64', 'pass'],
+        ['linux/arm/v7', 'fail'],
+      ]);
+      const ids = ['linux-amd64', 'linux-arm-v7'].map(
+        (slug) =>
+          JSON.parse(readFileSync(path.join(sarifDir, `grype-${slug}.sarif`), 'utf8')).runs[0]
+            .automationDetails.id,
+      );
+      expect(ids).toEqual(['grype/app/linux-amd64/', 'grype/app/linux-arm-v7/']);
+    } finally {
+      delete process.env.FAKE_GRYPE_REPORTS;
+    }
+  });
+
+  it('exits 2 without running grype when an SBOM describes another digest', async () => {
+    const file = manifest();
+    copyFileSync(
+      path.join(dir, 'sbom-cyclonedx-linux-amd64.json'),
+      path.join(dir, 'sbom-cyclonedx-linux-arm-v7.json'),
+    );
+    const { code, errLines } = await cli('--sbom-manifest', file);
+    expect(code).toBe(2);
+    expect(errLines).toEqual([
+      `release-actions: --sbom-manifest: sbom-cyclonedx-linux-arm-v7.json (linux/arm/v7) describes ${D('a')} (user-image-input), not ${D('b')}; an SBOM is only gated or attested on the digest it describes.`,
+    ]);
+    expect(readCalls(log).filter((c) => c.argv[0] !== 'version')).toEqual([]);
+  });
+
+  it('refuses --report with it', async () => {
+    const { code, errLines } = await cli('--sbom-manifest', manifest(), '--report', EMPTY);
+    expect(code).toBe(2);
+    expect(errLines).toEqual([
+      'release-actions: --report judges one report; give it without --sbom-manifest or --platforms.',
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { registerAttest } from '../../../packages/cli/src/commands/attest.js';
 import { registerChart } from '../../../packages/cli/src/commands/chart.js';
@@ -92,19 +92,49 @@ describe('release-actions sign', () => {
 });
 
 describe('release-actions attest and chart', () => {
-  it('attests an SBOM for each digest', async () => {
+  it("attests each platform's SBOMs from --sbom-manifest on that platform's digest only", async () => {
     Object.assign(process.env, OIDC_ENV);
-    const spdx = path.join(repoRoot, 'test/fixtures/upstream/syft/golden/spdx-json.image.golden.json');
-    const code = await cli('attest', `${registry.host}/cli/app@${multi.index.digest}`, '--sbom-spdx', spdx);
+    const golden = path.join(
+      repoRoot,
+      'test/fixtures/upstream/syft/golden/cyclonedx-json-1.6.image.golden.json',
+    );
+    const platforms = multi.manifests.map((m) => {
+      const cdx = JSON.parse(readFileSync(golden, 'utf8'));
+      cdx.metadata.component.version = m.digest;
+      const name = `sbom-cyclonedx-${m.platform.os}-${m.platform.architecture}.json`;
+      writeFileSync(path.join(dir, name), JSON.stringify(cdx));
+      return {
+        platform: `${m.platform.os}/${m.platform.architecture}`,
+        digest: m.digest,
+        'cyclonedx-json': name,
+        packages: 2,
+      };
+    });
+    const subject = `${registry.host}/cli/app@${multi.index.digest}`;
+    writeFileSync(path.join(dir, 'm.json'), JSON.stringify({ version: 1, subject, platforms }));
+    const code = await cli('attest', subject, '--sbom-manifest', path.join(dir, 'm.json'));
+    expect(stderr.join('')).not.toMatch(/^release-actions: /m);
     expect(code).toBe(0);
-    expect(calls().map((c) => [c.argv[0], c.argv[5], c.argv.at(-1)])).toEqual(
-      [multi.index.digest, ...multi.manifests.map((m) => m.digest)].map((d) => [
+    expect(calls().map((c) => [c.argv[0], c.argv[3], c.argv[5], c.argv.at(-1)])).toEqual(
+      multi.manifests.map((m) => [
         'attest',
-        'spdxjson',
-        `${registry.host}/cli/app@${d}`,
+        path.join(dir, `sbom-cyclonedx-${m.platform.os}-${m.platform.architecture}.json`),
+        'cyclonedx',
+        `${registry.host}/cli/app@${m.digest}`,
       ]),
     );
     expect(stdout.join('')).toContain('| Subject | Digest | Type | Rekor entry |');
+  });
+
+  it('refuses an SBOM of another image on the index, exit 2 and no cosign call', async () => {
+    Object.assign(process.env, OIDC_ENV);
+    const spdx = path.join(repoRoot, 'test/fixtures/upstream/syft/golden/spdx-json.image.golden.json');
+    const code = await cli('attest', `${registry.host}/cli/app@${multi.index.digest}`, '--sbom-spdx', spdx);
+    expect(code).toBe(2);
+    expect(stderr.join('')).toMatch(
+      /^release-actions: Input 'sbom-spdx': .* describes sha256:2731251d.* which is not a platform of the index /m,
+    );
+    expect(calls()).toEqual([]);
   });
 
   it('pushes a chart and prints its confirmed digest', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '@release-actions/errors';
+import { readManifest } from '@release-actions/sbom';
 import { attestImages, withSigningSession, type PredicateFile } from '@release-actions/sigstore';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,8 @@ interface AttestFlags extends SigningFlags {
   type?: string;
   sbomSpdx?: string;
   sbomCyclonedx?: string;
+  sbomManifest?: string;
+  allowSbomWithoutDigest?: boolean;
 }
 
 function file(value: string | undefined, flag: string): string | undefined {
@@ -32,8 +35,19 @@ export function registerAttest(program: Command, context: CommandContext): void 
         '--type <type>',
         'spdxjson, cyclonedx, slsaprovenance, slsaprovenance1, openvex, custom, or a URI',
       )
-      .option('--sbom-spdx <file>', 'SPDX JSON SBOM to attest as spdxjson')
-      .option('--sbom-cyclonedx <file>', 'CycloneDX JSON SBOM to attest as cyclonedx'),
+      .option('--sbom-spdx <file>', 'SPDX JSON SBOM to attest as spdxjson, on the digest it describes')
+      .option(
+        '--sbom-cyclonedx <file>',
+        'CycloneDX JSON SBOM to attest as cyclonedx, on the digest it describes',
+      )
+      .option(
+        '--sbom-manifest <file>',
+        "the sbom command's <prefix>-platforms.json: each platform's SPDX and CycloneDX on that platform's digest only; the index gets none",
+      )
+      .option(
+        '--allow-sbom-without-digest',
+        'attest an SBOM that names no image digest (a directory, or an image named by tag) on a single image',
+      ),
   ).action((subject: string, flags: AttestFlags) =>
     action(async () => {
       const logger = context.logger();
@@ -48,6 +62,10 @@ export function registerAttest(program: Command, context: CommandContext): void 
       if (spdx) predicates.push({ file: spdx, type: 'spdxjson', inputName: 'sbom-spdx' });
       const cyclonedx = file(flags.sbomCyclonedx, '--sbom-cyclonedx');
       if (cyclonedx) predicates.push({ file: cyclonedx, type: 'cyclonedx', inputName: 'sbom-cyclonedx' });
+      const sbomManifest =
+        flags.sbomManifest === undefined
+          ? undefined
+          : readManifest(path.resolve(flags.sbomManifest), '--sbom-manifest');
       const tempRoot = os.tmpdir();
       const report = await withSigningSession(
         {
@@ -62,7 +80,16 @@ export function registerAttest(program: Command, context: CommandContext): void 
           requireSignature: Boolean(flags.requireSignature),
           bundleDirectory: path.resolve(flags.bundleDirectory ?? path.join(tempRoot, 'sigstore-bundles')),
         },
-        (setup) => attestImages({ ...setup, subjects: [subject], predicates }),
+        (setup) =>
+          attestImages({
+            ...setup,
+            subjects: [subject],
+            predicates,
+            sbomManifest,
+            manifestName: '--sbom-manifest',
+            allowSbomWithoutDigest: Boolean(flags.allowSbomWithoutDigest),
+            overrideName: '--allow-sbom-without-digest',
+          }),
       );
       printReport(context, report, 'Attestations', flags.json);
       return 0;

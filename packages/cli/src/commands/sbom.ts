@@ -7,16 +7,20 @@ import {
   diffSboms,
   formatDiffText,
   formatResultText,
-  generateSboms,
+  generatePlatformSboms,
   IMAGE_SOURCES,
+  manifestEntries,
   parseFormats,
+  parsePlatformSelection,
   readSbom,
+  registryLookup,
   resolveSource,
   resultJson,
   type ImageSource,
   type SbomFormat,
   type SourceInput,
 } from '@release-actions/sbom';
+import { RegistryClient } from '@release-actions/oci';
 import { Option, type Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +32,7 @@ interface SbomFlags {
   file?: string;
   imageSource: ImageSource;
   platform?: string;
+  platforms?: string;
   format?: string[];
   outputPrefix: string;
   outputDir: string;
@@ -109,7 +114,11 @@ export function registerSbom(program: Command, context: CommandContext): void {
         .choices([...IMAGE_SOURCES])
         .default('registry'),
     )
-    .option('--platform <platform>', 'platform of a multi-platform image, e.g. linux/arm64')
+    .option('--platform <platform>', 'one platform of a multi-platform index, e.g. linux/arm64')
+    .option(
+      '--platforms <all|list>',
+      'platforms of an index, each catalogued by its own digest: all (the default for an index) or os/arch[/variant],… ; files <prefix>-<format>-<os>-<arch>.json, the seed names are copies of the first platform, <prefix>-platforms.json maps files to digests',
+    )
     .option(
       '--format <format[=file]>',
       `SBOM format, repeatable: spdx-json, cyclonedx-json, syft-json, each optionally =FILE (default: ${DEFAULT_FORMATS.join(', ')}); for "sbom diff": text or json`,
@@ -135,21 +144,63 @@ export function registerSbom(program: Command, context: CommandContext): void {
             `"${source.value}" is a tag; prefer a digest (name@sha256:…) so the SBOM describes exactly the image you release.`,
           );
         }
-        const result = await generateSboms({
+        // The registry is asked whether the image is an index with syft's own credentials (the
+        // SYFT_REGISTRY_AUTH_* variables), else the Docker config.
+        const env = process.env;
+        const user = env.SYFT_REGISTRY_AUTH_USERNAME;
+        const secret = env.SYFT_REGISTRY_AUTH_PASSWORD || env.SYFT_REGISTRY_AUTH_TOKEN;
+        const host = env.SYFT_REGISTRY_AUTH_AUTHORITY || source.registry || 'docker.io';
+        const client = new RegistryClient({
+          logger,
+          credentials: secret ? { [host]: { username: user || 'token', password: secret } } : undefined,
+        });
+        const generated = await generatePlatformSboms({
           source,
           formats,
           fileNames,
           outputDir: path.resolve(flags.outputDir),
           prefix,
           platform: flags.platform === undefined ? undefined : checkPlatform(flags.platform, '--platform'),
+          platforms:
+            flags.platforms === undefined
+              ? undefined
+              : parsePlatformSelection(flags.platforms, '--platforms'),
+          lookup: registryLookup(client),
+          names: { platform: '--platform', platforms: '--platforms', fileNames: '--format' },
           logger,
         });
+        const result = generated.seed;
         const diff = previous ? diffSboms(previous, result.document) : undefined;
-        if (flags.json) context.out(JSON.stringify(resultJson(result, diff), null, 2));
-        else
+        const platforms = generated.manifest ? manifestEntries(generated.manifest.content) : [];
+        if (flags.json) {
           context.out(
-            diff ? `${formatResultText(result)}\n\n${formatDiffText(diff)}` : formatResultText(result),
+            JSON.stringify(
+              {
+                ...resultJson(result, diff),
+                ...(generated.digest ? { digest: generated.digest } : {}),
+                manifest: generated.manifest?.file ?? null,
+                platforms,
+              },
+              null,
+              2,
+            ),
           );
+        } else {
+          const lines = [formatResultText(result)];
+          if (generated.index) {
+            lines.push(
+              '',
+              `index ${generated.digest}: one SBOM pass per platform; the files without a platform in their name are copies of ${generated.platforms[0]?.platform}'s`,
+              ...generated.platforms.map(
+                (p) =>
+                  `  ${p.platform.padEnd(16)} ${p.digest}  ${String(p.result.packages).padStart(6)}  ${p.result.files.map((f) => f.path).join(' ')}`,
+              ),
+            );
+          }
+          if (generated.manifest) lines.push('', `platforms manifest: ${generated.manifest.file}`);
+          if (diff) lines.push('', formatDiffText(diff));
+          context.out(lines.join('\n'));
+        }
         return 0;
       }),
     );

@@ -1,6 +1,16 @@
 import { InputError } from '@release-actions/errors';
+import { RegistryClient } from '@release-actions/oci';
+import { parsePlatformSelection, readManifest, selectPlatforms } from '@release-actions/sbom';
 import {
   catalogueSize,
+  gatePlatforms,
+  imageCategory,
+  overallHeadline,
+  platformsJson,
+  summedCounts,
+  targetsFromImage,
+  targetsFromManifest,
+  type PlatformTarget,
   judge,
   loadPolicy,
   parseCutoff,
@@ -23,6 +33,7 @@ interface ScanFlags {
   severityCutoff?: string;
   onlyFixed?: boolean;
   unknownFails?: boolean;
+  allowEmptySbom?: boolean;
   ignoreFile?: string;
   maxIgnoreDays?: string;
   vex?: string[];
@@ -30,6 +41,8 @@ interface ScanFlags {
   category?: string;
   format?: string;
   outputDir?: string;
+  sbomManifest?: string;
+  platforms?: string;
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -69,6 +82,10 @@ export function registerScan(program: Command, context: CommandContext): void {
     )
     .option('--only-fixed', 'leave out findings without a fixed version')
     .option('--unknown-fails', 'count findings of unknown severity as at or above the cutoff')
+    .option(
+      '--allow-empty-sbom',
+      'let an SBOM that lists no package pass (a Helm chart directory; never an image)',
+    )
     .option('--ignore-file <file>', 'YAML ignore rules (id, package, version, reason, expires)')
     .option(
       '--max-ignore-days <days>',
@@ -83,12 +100,23 @@ export function registerScan(program: Command, context: CommandContext): void {
       '--output-dir <dir>',
       "directory for grype's JSON report when grype runs (default a temporary directory)",
     )
+    .option(
+      '--sbom-manifest <file>',
+      "the sbom command's <prefix>-platforms.json: each platform's SBOM is checked to describe its digest, scanned and judged; exit 1 when any platform blocks",
+    )
+    .option(
+      '--platforms <all|list>',
+      'with an image: scan each platform of an index by its own digest (all, or os/arch[/variant],…); with several platforms --sarif is a directory of one file per platform',
+    )
     .action((positional: string | undefined, flags: ScanFlags) =>
       action(async () => {
         const logger = context.logger();
         const format = (flags.format ?? 'text').toLowerCase();
         if (format !== 'text' && format !== 'json') {
           throw new InputError(`--format: "${flags.format}" is not accepted; use text or json.`);
+        }
+        if (flags.sbomManifest !== undefined || flags.platforms !== undefined) {
+          return scanPlatforms(positional, flags, format, context);
         }
         if (positional !== undefined && flags.report !== undefined) {
           throw new InputError(`Give one source: "${positional}" and --report ${flags.report} are both set.`);
@@ -98,21 +126,11 @@ export function registerScan(program: Command, context: CommandContext): void {
             'Give what to scan (an image reference, sbom:<file> or dir:<path>) or --report <grype.json>.',
           );
         }
-        const severityCutoff = parseCutoff(flags.severityCutoff, '--severity-cutoff');
         const source = positional === undefined ? undefined : sourceFrom(positional);
         if (source && source.kind !== 'image' && !existsSync(source.value)) {
           throw new InputError(`"${positional}": ${source.value} does not exist.`);
         }
-        const policy = await loadPolicy({
-          severityCutoff,
-          onlyFixed: flags.onlyFixed,
-          unknownFails: flags.unknownFails,
-          ignoreFile:
-            flags.ignoreFile === undefined ? undefined : checkFile('--ignore-file', flags.ignoreFile),
-          vexFiles: (flags.vex ?? []).map((file) => checkFile('--vex', file)),
-          maxIgnoreDays: parseMaxIgnoreDays(flags.maxIgnoreDays, '--max-ignore-days'),
-          maxIgnoreDaysSetting: '--max-ignore-days',
-        });
+        const policy = await policyOf(flags);
         const packages = source === undefined ? undefined : await catalogueSize(source, `"${positional}"`);
 
         let report;
@@ -160,4 +178,113 @@ export function registerScan(program: Command, context: CommandContext): void {
         return evaluation.verdict === 'pass' ? 0 : 1;
       }),
     );
+}
+
+/** `--sbom-manifest` or `--platforms`: a verdict per platform, exit 1 when any platform blocks. */
+async function scanPlatforms(
+  positional: string | undefined,
+  flags: ScanFlags,
+  format: string,
+  context: CommandContext,
+): Promise<number> {
+  const logger = context.logger();
+  if (flags.report !== undefined) {
+    throw new InputError('--report judges one report; give it without --sbom-manifest or --platforms.');
+  }
+  if (flags.sbomManifest !== undefined && positional !== undefined) {
+    throw new InputError(`--sbom-manifest names what to scan; "${positional}" is given too.`);
+  }
+  const selection =
+    flags.platforms === undefined ? undefined : parsePlatformSelection(flags.platforms, '--platforms');
+  const policy = await policyOf(flags);
+  let subject: string;
+  let targets: PlatformTarget[];
+  if (flags.sbomManifest !== undefined) {
+    if (selection !== undefined && selection !== 'all') {
+      throw new InputError(
+        '--platforms: with --sbom-manifest every platform of the manifest is scanned; give all or leave it out.',
+      );
+    }
+    const manifest = readManifest(path.resolve(flags.sbomManifest), '--sbom-manifest');
+    subject = manifest.subject;
+    targets = targetsFromManifest(manifest, '--sbom-manifest');
+  } else {
+    const source = positional === undefined ? undefined : sourceFrom(positional);
+    if (source?.kind !== 'image') throw new InputError('--platforms: give an image reference to scan.');
+    const resolved = await new RegistryClient({ logger }).resolve(source.value);
+    subject = `${resolved.registry}/${resolved.repository}@${resolved.digest}`;
+    const chosen =
+      resolved.platforms === undefined
+        ? undefined
+        : selectPlatforms(resolved.platforms, selection!, '--platforms', subject);
+    targets = targetsFromImage({ ...resolved, ...(chosen ? { platforms: chosen } : {}) });
+  }
+  const outputDir = path.resolve(
+    flags.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-')),
+  );
+  const gate = await gatePlatforms({
+    targets,
+    policy,
+    category: flags.category ?? imageCategory(subject),
+    outputDir,
+    logger,
+  });
+  // --sarif: the file (one platform) or a directory of one file per platform.
+  let sarifPath: string | undefined;
+  if (flags.sarif !== undefined) {
+    sarifPath = path.resolve(flags.sarif);
+    if (gate.results.length === 1) await writeSarif(sarifPath, gate.results[0]!.sarif);
+    else
+      for (const r of gate.results)
+        await writeSarif(path.join(sarifPath, path.basename(r.sarifFile)), r.sarif);
+  }
+  const sums = summedCounts(gate.results);
+  if (format === 'json') {
+    context.out(
+      JSON.stringify(
+        {
+          subject,
+          verdict: gate.verdict,
+          blocking: sums.blocking,
+          counts: { before: sums.before, after: sums.after },
+          platforms: platformsJson(gate.results).map((p, i) => ({
+            ...p,
+            ...(sarifPath !== undefined
+              ? {
+                  sarif:
+                    gate.results.length === 1
+                      ? sarifPath
+                      : path.join(sarifPath, path.basename(gate.results[i]!.sarifFile)),
+                }
+              : {}),
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    const parts = gate.results.map(
+      (r) =>
+        `== ${r.target.platform || '(image)'} ${r.target.digest}: ${r.evaluation.verdict}\n${renderText(r.evaluation)}`,
+    );
+    parts.push(overallHeadline(gate.results, subject));
+    if (sarifPath !== undefined) parts.push(`SARIF: ${sarifPath}`);
+    context.out(parts.join('\n\n'));
+  }
+  return gate.verdict === 'pass' ? 0 : 1;
+}
+
+/** The gate's policy from the flags: one reading for a single target and for every platform. */
+function policyOf(flags: ScanFlags) {
+  return loadPolicy({
+    severityCutoff: parseCutoff(flags.severityCutoff, '--severity-cutoff'),
+    onlyFixed: flags.onlyFixed,
+    unknownFails: flags.unknownFails,
+    allowEmptySbom: flags.allowEmptySbom,
+    ignoreFile: flags.ignoreFile === undefined ? undefined : checkFile('--ignore-file', flags.ignoreFile),
+    vexFiles: (flags.vex ?? []).map((file) => checkFile('--vex', file)),
+    maxIgnoreDays: parseMaxIgnoreDays(flags.maxIgnoreDays, '--max-ignore-days'),
+    maxIgnoreDaysSetting: '--max-ignore-days',
+  });
 }
