@@ -30,6 +30,7 @@ export interface Job {
   uses?: string;
   with?: Record<string, unknown>;
   secrets?: Record<string, unknown> | string;
+  outputs?: Record<string, unknown>;
   'continue-on-error'?: unknown;
 }
 
