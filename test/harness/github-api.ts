@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
  * behaviour of the real service that matters to a client: the tag endpoint does not see drafts,
  * asset lists are paginated with GitHub's Link headers (pointing at /repositories/{id}/…), uploads
  * go to a second origin named by the release's upload_url (uploads.github.com on github.com), a
- * second upload of a name already present is refused with 422, and error bodies are GitHub's.
+ * second upload of a name already present is refused with 422, a release body is limited to 125000
+ * characters, and error bodies are GitHub's.
  * Faults are programmable; every request is recorded without the credential itself.
  */
 
@@ -23,6 +24,10 @@ export interface StandInRelease {
   id: number;
   tag: string;
   draft: boolean;
+  /** null when the release has no description, as GitHub returns it. */
+  body: string | null;
+  /** The branch or commit the tag is created from when the release is published without one. */
+  targetCommitish: string;
   assets: StandInAsset[];
 }
 
@@ -49,6 +54,8 @@ export interface RecordedRequest {
   /** Whether the authorization header carried the expected token. */
   auth: 'none' | 'valid' | 'invalid';
   bodyBytes: number;
+  /** The parsed body of a JSON request to the API (not of uploads), to check what a write sent. */
+  json?: unknown;
   /** The status the stand-in answered. */
   status: number;
 }
@@ -85,6 +92,19 @@ export const githubBodies = {
     status: '429',
   },
   serverError: { message: 'Server Error' },
+  bodyTooLong: {
+    message: 'Validation Failed',
+    errors: [
+      {
+        resource: 'Release',
+        code: 'custom',
+        field: 'body',
+        message: 'body is too long (maximum is 125000 characters)',
+      },
+    ],
+    documentation_url: `${DOCS}/releases/releases#update-a-release`,
+    status: '422',
+  },
   alreadyExists: {
     message: 'Validation Failed',
     request_id: '0400:1B2C:3D4E5F:6A7B8C:65F0A1B3',
@@ -160,8 +180,19 @@ export class GitHubApiStandIn {
     }
   }
 
-  addRelease(tag: string, options: { draft?: boolean } = {}): StandInRelease {
-    const release: StandInRelease = { id: this.nextId++, tag, draft: options.draft ?? false, assets: [] };
+  addRelease(
+    tag: string,
+    options: { draft?: boolean; body?: string | null; targetCommitish?: string } = {},
+  ): StandInRelease {
+    const release: StandInRelease = {
+      id: this.nextId++,
+      tag,
+      draft: options.draft ?? false,
+      body: options.body ?? null,
+      // GitHub's default: the repository's default branch.
+      targetCommitish: options.targetCommitish ?? 'main',
+      assets: [],
+    };
     this.releases.push(release);
     return release;
   }
@@ -229,6 +260,13 @@ export class GitHubApiStandIn {
       bodyBytes: body.length,
       status: 0,
     };
+    if (server === 'api' && body.length > 0 && /json/.test(headers['content-type'] ?? '')) {
+      try {
+        record.json = JSON.parse(body.toString('utf8'));
+      } catch {
+        // Left out: the handlers answer a malformed body themselves.
+      }
+    }
     this.requests.push(record);
     for (const listener of this.listeners) listener(record);
     const reply = (status: number, payload?: unknown, extra: Record<string, string> = {}) => {
@@ -285,7 +323,7 @@ export class GitHubApiStandIn {
       );
     }
     if (rest === '/releases' && method === 'POST') {
-      const input = JSON.parse(body.toString('utf8') || '{}') as { tag_name?: string; draft?: boolean };
+      const input = JSON.parse(body.toString('utf8') || '{}') as ReleaseInput;
       if (!input.tag_name) {
         return reply(422, {
           message: 'Validation Failed',
@@ -293,8 +331,25 @@ export class GitHubApiStandIn {
           status: '422',
         });
       }
-      const release = this.addRelease(input.tag_name, { draft: input.draft === true });
+      if (tooLong(input.body)) return reply(422, githubBodies.bodyTooLong);
+      const release = this.addRelease(input.tag_name, {
+        draft: input.draft === true,
+        body: input.body ?? null,
+        targetCommitish: input.target_commitish,
+      });
       return reply(201, this.releaseJson(release));
+    }
+    match = /^\/releases\/(\d+)$/.exec(rest);
+    if (method === 'PATCH' && match) {
+      const release = this.releases.find((r) => r.id === Number(match?.[1]));
+      if (!release) return reply(404, githubBodies.notFound(`${DOCS}/releases/releases#update-a-release`));
+      const input = JSON.parse(body.toString('utf8') || '{}') as ReleaseInput;
+      if (tooLong(input.body)) return reply(422, githubBodies.bodyTooLong);
+      // Only what the request names changes, as on GitHub.
+      if (input.body !== undefined) release.body = input.body;
+      if (input.target_commitish !== undefined) release.targetCommitish = input.target_commitish;
+      if (input.draft !== undefined) release.draft = input.draft;
+      return reply(200, this.releaseJson(release));
     }
     match = /^\/releases\/(\d+)\/assets$/.exec(rest);
     if (method === 'GET' && match) {
@@ -378,7 +433,9 @@ export class GitHubApiStandIn {
         : `${this.serverUrl}/${this.owner}/${this.repo}/releases/tag/${release.tag}`,
       id: release.id,
       tag_name: release.tag,
+      target_commitish: release.targetCommitish,
       name: release.tag,
+      body: release.body,
       draft: release.draft,
       prerelease: false,
       assets: release.assets.slice(0, 100).map((a) => this.assetJson(release, a)),
@@ -403,6 +460,18 @@ export class GitHubApiStandIn {
 }
 
 type Reply = (status: number, payload?: unknown, extra?: Record<string, string>) => void;
+
+interface ReleaseInput {
+  tag_name?: string;
+  target_commitish?: string;
+  draft?: boolean;
+  body?: string | null;
+}
+
+/** GitHub counts a body's characters (code points), not bytes or UTF-16 units. */
+function tooLong(body: string | null | undefined): boolean {
+  return typeof body === 'string' && [...body].length > 125_000;
+}
 
 async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

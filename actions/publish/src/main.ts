@@ -12,8 +12,11 @@ import {
 } from '@release-actions/kit';
 import {
   assetTable,
+  checkReleaseNotes,
   checkTag,
+  checkTargetCommitish,
   DEFAULT_API_URL,
+  notesSentence,
   expandFiles,
   parseRepository,
   publishReleaseAssets,
@@ -38,6 +41,9 @@ await runAction(async () => {
   }
   const tag = checkTag(tagInput);
   const createDraft = readBoolean('create-draft', { default: false });
+  const targetInput = readString('target-commitish');
+  const targetCommitish = targetInput === undefined ? undefined : checkTargetCommitish(targetInput);
+  const releaseNotes = checkReleaseNotes(readString('release-notes'));
 
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const files = await expandFiles(lines, {
@@ -51,6 +57,8 @@ await runAction(async () => {
     tag,
     files,
     createDraft,
+    releaseNotes,
+    targetCommitish,
     token,
     baseUrl: process.env.GITHUB_API_URL || DEFAULT_API_URL,
     logger: actionLogger,
@@ -59,14 +67,14 @@ await runAction(async () => {
   setOutput('asset-urls', Object.fromEntries(result.assets.map((a) => [a.name, a.url])));
   setOutput('release-url', result.releaseUrl);
   const table = assetTable(result);
-  await writeSummary(
-    new Markdown()
-      .heading('Release assets')
-      .paragraph(
-        `${result.draft ? 'Draft release' : 'Release'} [${tag}](${result.releaseUrl}) of ${owner}/${repo}` +
-          (result.created ? ' (created as a draft by this run)' : '') +
-          '.',
-      )
-      .table(table.headers, table.rows),
-  );
+  const summary = new Markdown()
+    .heading('Release assets')
+    .paragraph(
+      `${result.draft ? 'Draft release' : 'Release'} [${tag}](${result.releaseUrl}) of ${owner}/${repo}` +
+        (result.created ? ' (created as a draft by this run)' : '') +
+        '.',
+    );
+  const notes = notesSentence(result);
+  if (notes !== undefined) summary.paragraph(notes);
+  await writeSummary(summary.table(table.headers, table.rows));
 });

@@ -4,7 +4,8 @@ import { redact, type Logger } from '@release-actions/tools';
 import { createClient, type ClientTuning, type GitHubClient } from './client.js';
 import { describeFailure, isAlreadyExists, statusOf } from './errors.js';
 import { describeFiles, type LocalAsset } from './files.js';
-import { checkTag, parseRepository } from './target.js';
+import { characters, checkReleaseNotes, MAX_RELEASE_BODY, spliceNotes } from './notes.js';
+import { checkTag, checkTargetCommitish, parseRepository } from './target.js';
 
 export interface PublishOptions {
   owner: string;
@@ -14,6 +15,19 @@ export interface PublishOptions {
   files: readonly string[];
   /** Create the release as a draft when the tag has none (default false: fail). */
   createDraft?: boolean;
+  /**
+   * Markdown written into the release body between the release-actions:verify markers; the rest
+   * of the body is kept. Blank or absent: the body is not touched.
+   */
+  releaseNotes?: string;
+  /**
+   * The commit (full SHA) or branch a release created by this run points at. GitHub creates the
+   * tag from it when the release is published and the tag does not exist yet; an existing
+   * release's target is never changed.
+   */
+  targetCommitish?: string;
+  /** How errors name these options: the action's inputs by default, the CLI passes its flags. */
+  labels?: { releaseNotes?: string; targetCommitish?: string };
   token: string;
   /** GITHUB_API_URL; https://api.github.com when absent. */
   baseUrl?: string;
@@ -29,6 +43,9 @@ export interface PublishedAsset extends LocalAsset {
   outcome: AssetOutcome;
 }
 
+/** What happened to the notes block: written at creation, updated, already there, or no notes. */
+export type NotesOutcome = 'created' | 'updated' | 'unchanged' | 'none';
+
 export interface PublishResult {
   releaseId: number;
   releaseUrl: string;
@@ -36,6 +53,7 @@ export interface PublishResult {
   /** Whether this run created the (draft) release. */
   created: boolean;
   assets: PublishedAsset[];
+  notes: NotesOutcome;
 }
 
 interface Release {
@@ -44,6 +62,8 @@ interface Release {
   upload_url: string;
   draft: boolean;
   tag_name: string;
+  body?: string | null;
+  target_commitish?: string;
 }
 
 interface RemoteAsset {
@@ -64,6 +84,12 @@ interface RemoteAsset {
 export async function publishReleaseAssets(options: PublishOptions): Promise<PublishResult> {
   parseRepository(`${options.owner}/${options.repo}`);
   const tag = checkTag(options.tag);
+  const notesLabel = options.labels?.releaseNotes ?? "Input 'release-notes'";
+  const notes = checkReleaseNotes(options.releaseNotes, notesLabel);
+  const target =
+    options.targetCommitish === undefined
+      ? undefined
+      : checkTargetCommitish(options.targetCommitish, options.labels?.targetCommitish);
   if (options.token.trim() === '') throw new InputError(`Input 'token': no token was given.`);
   const token = options.token;
   const logger = redactingLogger(options.logger, token);
@@ -95,13 +121,32 @@ export async function publishReleaseAssets(options: PublishOptions): Promise<Pub
         tag_name: tag,
         name: tag,
         draft: true,
+        ...(target === undefined ? {} : { target_commitish: target }),
+        ...(notes === undefined ? {} : { body: spliceNotes('', notes) }),
       });
       return response.data as Release;
     });
     created = true;
-    logger.info(`Created draft release ${release.html_url} for tag ${tag}.`);
+    logger.info(
+      `Created draft release ${release.html_url} for tag ${tag}` +
+        (target === undefined ? '.' : `, targeting ${target}.`),
+    );
+  } else if (target !== undefined && release.target_commitish !== target) {
+    logger.info(
+      `The release of ${tag} exists; its target (${release.target_commitish ?? 'unknown'}) is left as it is, not set to ${target}.`,
+    );
   }
   const found = release;
+
+  // The new body is worked out before any upload, so a body GitHub would refuse fails the step
+  // with nothing written; it is written after the assets, so the notes never describe a release
+  // whose assets are missing.
+  const newBody = created || notes === undefined ? undefined : spliceNotes(found.body, notes);
+  if (newBody !== undefined && characters(newBody) > MAX_RELEASE_BODY) {
+    throw new InputError(
+      `${notesLabel}: with the notes, the body of the release of ${tag} would be ${characters(newBody)} characters; GitHub allows at most ${MAX_RELEASE_BODY}. Shorten the notes or the release's text.`,
+    );
+  }
 
   const listAssets = () =>
     call(`list the assets of the release of ${tag}`, async () => {
@@ -154,7 +199,25 @@ export async function publishReleaseAssets(options: PublishOptions): Promise<Pub
     logger.info(`${local.name}: ${outcome} (${local.size} bytes, ${local.contentType}).`);
     published.push({ ...local, id: uploaded.id, url: uploaded.browser_download_url, outcome });
   }
-  return { releaseId: found.id, releaseUrl: found.html_url, draft: found.draft, created, assets: published };
+
+  let notesOutcome: NotesOutcome = notes === undefined ? 'none' : created ? 'created' : 'unchanged';
+  if (newBody !== undefined && newBody !== (found.body ?? '')) {
+    await call(`write the release notes of ${tag}`, () =>
+      octokit.rest.repos.updateRelease({ ...at, release_id: found.id, body: newBody }),
+    );
+    notesOutcome = 'updated';
+    logger.info(`Wrote the notes block into the body of the release of ${tag}.`);
+  } else if (notesOutcome === 'unchanged') {
+    logger.info(`The release of ${tag} already holds these notes; its body was not changed.`);
+  }
+  return {
+    releaseId: found.id,
+    releaseUrl: found.html_url,
+    draft: found.draft,
+    created,
+    assets: published,
+    notes: notesOutcome,
+  };
 }
 
 function holdsSameBytes(asset: RemoteAsset, local: LocalAsset): boolean {

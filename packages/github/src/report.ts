@@ -28,3 +28,17 @@ export function assetTable(result: PublishResult): { headers: string[]; rows: st
     ]),
   };
 }
+
+/** The one line both front ends print about the notes block, or undefined when none was given. */
+export function notesSentence(result: Pick<PublishResult, 'notes'>): string | undefined {
+  switch (result.notes) {
+    case 'created':
+      return 'The verification commands were written to the release notes when the draft was created.';
+    case 'updated':
+      return 'The verification commands were written to the release notes.';
+    case 'unchanged':
+      return 'The release notes already held these verification commands; the body was not changed.';
+    case 'none':
+      return undefined;
+  }
+}

@@ -11,12 +11,9 @@ export function parseRepository(value: string, input = 'repository'): { owner: s
   return { owner: match[1] as string, repo: match[2] as string };
 }
 
-/**
- * Git's rules for a tag name (git check-ref-format), so that a typo fails here with a clear line
- * rather than as a confusing 404 or a release on a tag that can never exist.
- */
-export function checkTag(value: string, input = 'tag'): string {
-  const invalid =
+/** Git's rules for a ref name (git check-ref-format), shared by tags and branches. */
+function isRefName(value: string): boolean {
+  return !(
     value === '' ||
     value.length > 255 ||
     [...value].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f) ||
@@ -27,11 +24,40 @@ export function checkTag(value: string, input = 'tag'): string {
     value === '@' ||
     /^[-/.]/.test(value) ||
     /(^|\/)\./.test(value) ||
-    /(\/|\.|\.lock)$/.test(value);
-  if (invalid) {
+    /(\/|\.|\.lock)$/.test(value)
+  );
+}
+
+/**
+ * Git's rules for a tag name, so that a typo fails here with a clear line rather than as a
+ * confusing 404 or a release on a tag that can never exist.
+ */
+export function checkTag(value: string, input = 'tag'): string {
+  if (!isRefName(value)) {
     throw new InputError(
       `Input '${input}': "${value}" is not a valid tag name; use a git tag such as v1.2.3 (no spaces, '..', '~^:?*[\\').`,
     );
+  }
+  return value;
+}
+
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+
+/**
+ * What GitHub creates a missing tag from: a full commit SHA or a branch name. Hex that is not 40
+ * digits long (7 or more, mixing digits and letters: an abbreviated or mangled SHA) is refused:
+ * GitHub would read it as a branch name that does not exist.
+ */
+export function checkTargetCommitish(value: string, label = "Input 'target-commitish'"): string {
+  if (FULL_SHA.test(value)) return value.toLowerCase();
+  const accepted = 'use the full 40-hex commit SHA (github.sha) or a branch name';
+  if (/^(?=.*\d)(?=.*[a-f])[0-9a-f]{7,}$/i.test(value)) {
+    throw new InputError(
+      `${label}: "${value}" looks like a commit SHA but is not 40 hex digits; ${accepted}.`,
+    );
+  }
+  if (!isRefName(value) || value === 'HEAD' || value.startsWith('refs/')) {
+    throw new InputError(`${label}: "${value}" is neither a commit SHA nor a branch name; ${accepted}.`);
   }
   return value;
 }

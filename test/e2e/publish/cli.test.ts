@@ -112,4 +112,75 @@ describe('release-actions publish', () => {
     );
     expect(stderr.join('')).toContain('no release for tag "v9.9.9"');
   });
+
+  it('--release-notes-file and --target-commitish: the draft gets both; a rerun with other notes replaces the block', async () => {
+    const sha = 'a3f1c2d4e5b6a7980123456789abcdef01234567';
+    const start = '<!-- release-actions:verify:start -->';
+    const end = '<!-- release-actions:verify:end -->';
+    const asset = file('sbom-spdx.json', '{}');
+    const publish = (notes: string, ...more: string[]) =>
+      cli(
+        'publish',
+        '--tag',
+        'v2.0.0',
+        '--repo',
+        'aotanami/aotanami',
+        '--create-draft',
+        '--target-commitish',
+        sha,
+        '--release-notes-file',
+        file('notes.md', notes),
+        ...more,
+        asset,
+      );
+
+    expect(await publish('release-actions verify a\n')).toBe(0);
+    expect(api.releases).toMatchObject([
+      { draft: true, targetCommitish: sha, body: `${start}\nrelease-actions verify a\n${end}` },
+    ]);
+    expect(stdout.join('')).toContain(
+      'The verification commands were written to the release notes when the draft was created.',
+    );
+
+    // Someone adds text to the draft before the rerun.
+    const release = api.releases[0]!;
+    release.body = `Highlights\n\n${release.body}\n\nThanks!`;
+    stdout.length = 0;
+    expect(await publish('release-actions verify b\ncosign verify b\n', '--json')).toBe(0);
+    expect(release.body).toBe(
+      `Highlights\n\n${start}\nrelease-actions verify b\ncosign verify b\n${end}\n\nThanks!`,
+    );
+    expect(JSON.parse(stdout.join(''))).toMatchObject({ created: false, notes: 'updated' });
+
+    stdout.length = 0;
+    expect(await publish('release-actions verify b\ncosign verify b', '--json')).toBe(0);
+    expect(JSON.parse(stdout.join(''))).toMatchObject({ notes: 'unchanged' });
+    expect(api.requestsTo('PATCH', /\/releases\/\d+$/)).toHaveLength(1);
+    expect(api.requestsTo('POST', /\/releases$/)).toHaveLength(1);
+  });
+
+  it('exits 2 with one line naming the flag for a bad target, a marker in the notes, or a missing notes file', async () => {
+    const asset = file('a.json', '{}');
+    const base = ['publish', '--tag', 'v1', '--repo', 'aotanami/aotanami', '--create-draft'];
+    const cases: [string[], string][] = [
+      [
+        ['--target-commitish', 'a..b'],
+        '--target-commitish: "a..b" is neither a commit SHA nor a branch name; use the full 40-hex commit SHA (github.sha) or a branch name.',
+      ],
+      [
+        ['--release-notes-file', file('bad.md', 'x\n<!-- release-actions:verify:start -->\n')],
+        '--release-notes-file: the notes contain the marker <!-- release-actions:verify:start -->, which delimits the block they are written into; remove it.',
+      ],
+      [
+        ['--release-notes-file', path.join(dir, 'missing.md')],
+        `--release-notes-file: cannot read "${path.join(dir, 'missing.md')}" (ENOENT).`,
+      ],
+    ];
+    for (const [flags, expected] of cases) {
+      stderr.length = 0;
+      expect(await cli(...base, ...flags, asset)).toBe(2);
+      expect(stderr.join('').trim()).toBe(`release-actions: ${expected}`);
+    }
+    expect(api.requests).toHaveLength(0);
+  });
 });

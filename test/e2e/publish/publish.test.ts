@@ -205,4 +205,102 @@ describe('publish action', () => {
     }
     expect(api.requests).toHaveLength(0);
   });
+
+  describe('release notes and target-commitish', () => {
+    const SHA = 'a3f1c2d4e5b6a7980123456789abcdef01234567';
+    const START = '<!-- release-actions:verify:start -->';
+    const END = '<!-- release-actions:verify:end -->';
+    const patches = () => api.requestsTo('PATCH', /\/releases\/\d+$/);
+    // What the release workflow passes: two command lists joined by a YAML block scalar.
+    const commands = (version: string) =>
+      `release-actions verify ghcr.io/aotanami/aotanami@sha256:${'a'.repeat(64)} --source-ref refs/tags/${version}\n` +
+      `cosign verify ghcr.io/aotanami/aotanami@sha256:${'a'.repeat(64)}\n\n`;
+
+    it('creates the draft with the notes block as its body and target_commitish set to the commit', async () => {
+      write('sbom-spdx.json', '{}');
+
+      const result = await publish({
+        files: 'sbom-spdx.json',
+        tag: 'v3.0.0',
+        'create-draft': 'true',
+        'target-commitish': SHA,
+        'release-notes': commands('v3.0.0'),
+      });
+
+      expect(errors(result)).toEqual([]);
+      const [created] = api.requestsTo('POST', /\/releases$/);
+      expect(created?.json).toEqual({
+        tag_name: 'v3.0.0',
+        name: 'v3.0.0',
+        draft: true,
+        target_commitish: SHA,
+        body: `${START}\n${commands('v3.0.0').trim()}\n${END}`,
+      });
+      expect(api.releases).toMatchObject([{ draft: true, targetCommitish: SHA }]);
+      expect(api.releases[0]?.body).toBe(`${START}\n${commands('v3.0.0').trim()}\n${END}`);
+      expect(patches()).toHaveLength(0);
+      expect(result.summary).toContain(
+        'The verification commands were written to the release notes when the draft was created.',
+      );
+    });
+
+    it('appends to an unrelated body, replaces the block on a rerun, and makes no call when nothing changes', async () => {
+      const people = '## What changed\r\n\r\n* Faster scans by @someone in #12\r\n';
+      const release = api.addRelease('v1.2.0', { body: people, targetCommitish: 'main' });
+      write('sbom-spdx.json', '{}');
+      const run = (notes: string) =>
+        publish({ files: 'sbom-spdx.json', tag: 'v1.2.0', 'target-commitish': SHA, 'release-notes': notes });
+
+      const first = await run(commands('v1.2.0'));
+      expect(errors(first)).toEqual([]);
+      const firstBody = `${people}\r\n${START}\r\n${commands('v1.2.0').trim().replace(/\n/g, '\r\n')}\r\n${END}`;
+      expect(release.body).toBe(firstBody);
+      expect(release.targetCommitish).toBe('main');
+      expect(patches().map((r) => r.json)).toEqual([{ body: firstBody }]);
+      expect(first.summary).toContain('The verification commands were written to the release notes.');
+
+      const second = await run('release-actions verify other');
+      expect(errors(second)).toEqual([]);
+      expect(release.body).toBe(`${people}\r\n${START}\r\nrelease-actions verify other\r\n${END}`);
+      expect(release.body?.split(START)).toHaveLength(2);
+      expect(patches()).toHaveLength(2);
+
+      const third = await run('release-actions verify other\n');
+      expect(errors(third)).toEqual([]);
+      expect(patches()).toHaveLength(2);
+      expect(third.summary).toContain(
+        'The release notes already held these verification commands; the body was not changed.',
+      );
+      expect(api.requests.every((r) => r.method !== 'POST' || r.server === 'uploads')).toBe(true);
+    });
+
+    it('refuses a bad target-commitish and notes holding a marker with one line, before any request', async () => {
+      write('sbom-spdx.json', '{}');
+      const cases: [Record<string, string>, string][] = [
+        [
+          { 'target-commitish': 'main branch' },
+          `Input 'target-commitish': "main branch" is neither a commit SHA nor a branch name; use the full 40-hex commit SHA (github.sha) or a branch name.`,
+        ],
+        [
+          { 'target-commitish': SHA.slice(0, 12) },
+          `Input 'target-commitish': "${SHA.slice(0, 12)}" looks like a commit SHA but is not 40 hex digits; use the full 40-hex commit SHA (github.sha) or a branch name.`,
+        ],
+        [
+          { 'release-notes': `cosign verify x\n${END}` },
+          `Input 'release-notes': the notes contain the marker ${END}, which delimits the block they are written into; remove it.`,
+        ],
+      ];
+      for (const [inputs, expected] of cases) {
+        const result = await publish({
+          files: 'sbom-spdx.json',
+          tag: 'v1.2.0',
+          'create-draft': 'true',
+          ...inputs,
+        });
+        expect(result.exitCode).toBe(1);
+        expect(errors(result)).toEqual([expected]);
+      }
+      expect(api.requests).toHaveLength(0);
+    });
+  });
 });

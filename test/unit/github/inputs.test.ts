@@ -6,6 +6,7 @@ import path from 'node:path';
 import { InputError } from '@release-actions/errors';
 import {
   checkTag,
+  checkTargetCommitish,
   contentTypeFor,
   describeFailure,
   describeFiles,
@@ -71,6 +72,36 @@ describe('parseRepository, checkTag, tagFromRef', () => {
     ]) {
       expect(() => checkTag(bad)).toThrow(/^Input 'tag': ".*" is not a valid tag name/s);
     }
+  });
+
+  it('accepts a full commit SHA or a branch name as target-commitish, and nothing else', () => {
+    const sha = 'a3f1c2d4e5b6a7980123456789abcdef01234567';
+    expect(checkTargetCommitish(sha)).toBe(sha);
+    expect(checkTargetCommitish(sha.toUpperCase())).toBe(sha);
+    for (const branch of ['main', 'release/2.x', 'feature_1-b', '20240101', 'deadbeefcafe-x']) {
+      expect(checkTargetCommitish(branch)).toBe(branch);
+    }
+    for (const bad of [
+      '',
+      'main branch',
+      'a..b',
+      'v1~1',
+      'x:y',
+      '-main',
+      'main.lock',
+      'a\nb',
+      'HEAD',
+      'refs/heads/main',
+    ]) {
+      expect(() => checkTargetCommitish(bad)).toThrow(InputError);
+      expect(() => checkTargetCommitish(bad)).toThrow(
+        /^Input 'target-commitish': ".*" is neither a commit SHA nor a branch name; use the full 40-hex commit SHA \(github\.sha\) or a branch name\.$/s,
+      );
+    }
+    expect(() => checkTargetCommitish('a3f1c2d', '--target-commitish')).toThrow(
+      '--target-commitish: "a3f1c2d" looks like a commit SHA but is not 40 hex digits; use the full 40-hex commit SHA (github.sha) or a branch name.',
+    );
+    expect(() => checkTargetCommitish(`${sha}0`)).toThrow(/looks like a commit SHA but is not 40 hex digits/);
   });
 
   it('takes the tag only from a tag ref', () => {

@@ -4,7 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, OperationalError } from '@release-actions/errors';
-import { publishReleaseAssets, type PublishOptions } from '@release-actions/github';
+import {
+  MAX_RELEASE_BODY,
+  NOTES_END,
+  NOTES_START,
+  publishReleaseAssets,
+  type PublishOptions,
+} from '@release-actions/github';
 import type { Logger } from '@release-actions/tools';
 import { faults, GitHubApiStandIn } from '../../harness/github-api.js';
 
@@ -396,5 +402,89 @@ describe('publishReleaseAssets', () => {
       publishReleaseAssets(options([file('a.json', '{}')], { owner: 'a/b', repo: 'c' })),
     ).rejects.toThrow(/Input 'repository'/);
     expect(api.requests).toHaveLength(0);
+  });
+
+  describe('release notes and target', () => {
+    const SHA = 'a3f1c2d4e5b6a7980123456789abcdef01234567';
+    const block = (notes: string) => `${NOTES_START}\n${notes}\n${NOTES_END}`;
+    const patches = () => api.requestsTo('PATCH', /\/releases\/\d+$/);
+
+    it('sets body and target_commitish when it creates the draft, with no update call', async () => {
+      const result = await publishReleaseAssets(
+        options([file('a.json', '{}')], {
+          createDraft: true,
+          targetCommitish: SHA,
+          releaseNotes: 'release-actions verify x\n',
+        }),
+      );
+
+      expect(result.notes).toBe('created');
+      expect(api.releases).toMatchObject([
+        { draft: true, targetCommitish: SHA, body: block('release-actions verify x') },
+      ]);
+      expect(patches()).toHaveLength(0);
+    });
+
+    it('appends to an existing body, replaces on a rerun, and leaves an unchanged body and the target alone', async () => {
+      const release = api.addRelease('v1.2.0', { body: '## Changes\r\n- fix', targetCommitish: 'main' });
+      const files = [file('a.json', '{}')];
+
+      const first = await publishReleaseAssets(options(files, { releaseNotes: 'one', targetCommitish: SHA }));
+      expect(first.notes).toBe('updated');
+      expect(release.body).toBe(`## Changes\r\n- fix\r\n\r\n${NOTES_START}\r\none\r\n${NOTES_END}`);
+      expect(release.targetCommitish).toBe('main');
+      expect(lines).toContain(
+        `info The release of v1.2.0 exists; its target (main) is left as it is, not set to ${SHA}.`,
+      );
+
+      const same = await publishReleaseAssets(options(files, { releaseNotes: '\none\n\n' }));
+      expect(same.notes).toBe('unchanged');
+      expect(patches()).toHaveLength(1);
+
+      await publishReleaseAssets(options(files, { releaseNotes: 'two\nthree' }));
+      expect(release.body).toBe(`## Changes\r\n- fix\r\n\r\n${NOTES_START}\r\ntwo\r\nthree\r\n${NOTES_END}`);
+      expect(patches()).toHaveLength(2);
+      // Only the body is sent: a PATCH naming other fields could change what people edited.
+      expect(patches().map((r) => [r.status, r.json])).toEqual([
+        [200, { body: `## Changes\r\n- fix\r\n\r\n${NOTES_START}\r\none\r\n${NOTES_END}` }],
+        [200, { body: release.body }],
+      ]);
+    });
+
+    it('writes nothing for blank notes', async () => {
+      const release = api.addRelease('v1.2.0', { body: 'text' });
+
+      const result = await publishReleaseAssets(options([file('a.json', '{}')], { releaseNotes: ' \n\t\n' }));
+
+      expect(result.notes).toBe('none');
+      expect(release.body).toBe('text');
+      expect(patches()).toHaveLength(0);
+    });
+
+    it('refuses, before any upload, a body that would exceed GitHub’s limit', async () => {
+      const release = api.addRelease('v1.2.0', { body: 'x'.repeat(MAX_RELEASE_BODY - 10) });
+
+      const error = await failure(
+        publishReleaseAssets(options([file('a.json', '{}')], { releaseNotes: 'cmd' })),
+      );
+
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe(
+        `Input 'release-notes': with the notes, the body of the release of v1.2.0 would be ${MAX_RELEASE_BODY - 10 + 2 + block('cmd').length} characters; GitHub allows at most ${MAX_RELEASE_BODY}. Shorten the notes or the release's text.`,
+      );
+      expect(release.assets).toHaveLength(0);
+      expect(api.requests.some((r) => r.server === 'uploads' || r.method === 'PATCH')).toBe(false);
+    });
+
+    it('refuses a marker in the notes and a bad target before any request, naming the CLI flag when asked', async () => {
+      const labels = { releaseNotes: '--release-notes-file', targetCommitish: '--target-commitish' };
+      await expect(
+        publishReleaseAssets(options([file('a.json', '{}')], { releaseNotes: `x ${NOTES_END}`, labels })),
+      ).rejects.toThrow(/^--release-notes-file: the notes contain the marker/);
+      await expect(
+        publishReleaseAssets(options([file('a.json', '{}')], { targetCommitish: 'a b' })),
+      ).rejects.toThrow(/^Input 'target-commitish': "a b" is neither a commit SHA nor a branch name/);
+      expect(api.requests).toHaveLength(0);
+    });
   });
 });

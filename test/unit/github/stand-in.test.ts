@@ -74,4 +74,52 @@ describe('GitHub REST stand-in', () => {
     expect(again.status).toBe(422);
     expect(await again.json()).toMatchObject({ errors: [{ code: 'already_exists', field: 'name' }] });
   });
+
+  it('stores body and target_commitish on create, updates the body with PATCH, and 404s an unknown id', async () => {
+    const send = (method: string, url: string, payload: unknown) =>
+      fetch(`${api.url}${url}`, {
+        method,
+        headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
+    const sha = 'a3f1c2d4e5b6a7980123456789abcdef01234567';
+
+    const created = await send('POST', '/repos/aotanami/aotanami/releases', {
+      tag_name: 'v3',
+      draft: true,
+      body: 'notes',
+      target_commitish: sha,
+    });
+    expect(created.status).toBe(201);
+    const json = (await created.json()) as { id: number };
+    expect(json).toMatchObject({ tag_name: 'v3', draft: true, body: 'notes', target_commitish: sha });
+    expect(api.addRelease('v4')).toMatchObject({ body: null, targetCommitish: 'main' });
+
+    const patched = await send('PATCH', `/repos/aotanami/aotanami/releases/${json.id}`, { body: 'new' });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({
+      id: json.id,
+      body: 'new',
+      target_commitish: sha,
+      draft: true,
+    });
+    expect(api.release('v3')).toMatchObject({ body: 'new', targetCommitish: sha, draft: true });
+
+    const missing = await send('PATCH', '/repos/aotanami/aotanami/releases/999999', { body: 'x' });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({
+      message: 'Not Found',
+      documentation_url: 'https://docs.github.com/rest/releases/releases#update-a-release',
+    });
+    const tooLong = await send('PATCH', `/repos/aotanami/aotanami/releases/${json.id}`, {
+      body: 'x'.repeat(125_001),
+    });
+    expect(tooLong.status).toBe(422);
+    expect(await tooLong.json()).toMatchObject({
+      message: 'Validation Failed',
+      errors: [{ field: 'body', message: 'body is too long (maximum is 125000 characters)' }],
+    });
+    expect(api.release('v3')?.body).toBe('new');
+    expect(api.requestsTo('PATCH', /\/releases\/\d+$/).map((r) => r.status)).toEqual([200, 404, 422]);
+  });
 });
