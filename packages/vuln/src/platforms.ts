@@ -128,6 +128,8 @@ export function platformsJson(results: readonly PlatformVerdict[]): Record<strin
     platform: r.target.platform,
     digest: r.target.digest,
     verdict: r.evaluation.verdict,
+    // Why a platform failed when no finding blocks it (an empty catalogue, say).
+    reasons: r.evaluation.reasons,
     blocking: r.evaluation.blocking,
     counts: { before: r.evaluation.before, after: r.evaluation.after },
     total: total(r.evaluation.after),

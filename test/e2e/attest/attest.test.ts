@@ -257,11 +257,12 @@ describe('attest', () => {
 
   describe('an attestation too large for the transparency log', () => {
     /**
-     * syft's SPDX golden with its first package repeated (new SPDXIDs) until the file is `bytes`
-     * long: a large SBOM of the shape syft writes.
+     * The linux/amd64 SBOM (syft's SPDX golden describing that platform's digest) with its first
+     * package repeated (new SPDXIDs) until the file is `bytes` long: a large SBOM of the shape syft
+     * writes, for the digest it is attested on.
      */
     function bigSpdx(name: string, bytes: number): string {
-      const doc = JSON.parse(readFileSync(path.join(syftGolden, 'spdx-json.image.golden.json'), 'utf8')) as {
+      const doc = JSON.parse(readFileSync(path.join(workspace, 'sbom-spdx-linux-amd64.json'), 'utf8')) as {
         packages: Record<string, unknown>[];
       };
       const template = doc.packages[0]!;
@@ -335,7 +336,7 @@ describe('attest', () => {
         workspace,
         inputs: {
           subject: `${registry.host}/team/web@${multi.manifests[0]?.digest}`,
-          'sbom-spdx': 'sbom-spdx.json',
+          'sbom-spdx': 'sbom-spdx-linux-amd64.json',
         },
         env: { FAKE_COSIGN_FAIL_TIMES: '1', FAKE_COSIGN_FAIL_STDERR: REKOR_502 },
       });

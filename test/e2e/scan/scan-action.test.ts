@@ -358,6 +358,15 @@ describe("scan action: the gate's edges", () => {
     expect(result.summary).toContain('**the SBOM lists 0 packages: nothing was scanned');
   });
 
+  it('allow-empty-sbom lets an empty catalogue pass (a chart directory), and only when given', async () => {
+    const { result } = await runScan(
+      { sbom: 'empty.spdx.json', 'allow-empty-sbom': 'true' },
+      { report: path.join(grypeFixtures, 'golden', 'json', 'TestEmptyJsonPresenter.golden') },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.verdict).toBe('pass');
+  });
+
   it('the same SBOM with its packages passes (the count is what decides)', async () => {
     const { result } = await runScan(
       { sbom: 'sbom.spdx.json' },
@@ -422,7 +431,7 @@ describe("scan action: the gate's edges", () => {
 describe('scan action: grype database', () => {
   it('outside a runner with the cache service, caching is skipped with a debug line and grype keeps its DB under RUNNER_TEMP', async () => {
     const { result, calls } = await runScan(
-      { image: 'busybox:1.32.1' },
+      { image: 'busybox:1.32.1', 'cache-db': 'true' },
       { report: BUSYBOX, env: { RUNNER_DEBUG: '1' } },
     );
     const call = scanCall(calls);
@@ -456,7 +465,7 @@ describe('scan action: grype database cache against a loopback cache service', (
     try {
       const port = (server.address() as { port: number }).port;
       const { result, calls } = await runScan(
-        { image: 'busybox:1.32.1' },
+        { image: 'busybox:1.32.1', 'cache-db': 'true' },
         {
           report: BUSYBOX,
           env: {
@@ -483,6 +492,35 @@ describe('scan action: grype database cache against a loopback cache service', (
       ]);
       expect(result.stdout).toContain(`grype DB cache not saved under ${prefix}${day}.`);
       expect(result.stdout).not.toContain('grype DB saved to the cache');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('by default opens no cache at all, on a runner with the cache service too: a fresh database', async () => {
+    const { createServer } = await import('node:http');
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(`${request.method} ${request.url}`);
+      response.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const { result, calls } = await runScan(
+        { image: 'busybox:1.32.1' },
+        {
+          report: BUSYBOX,
+          env: {
+            ACTIONS_CACHE_URL: `http://127.0.0.1:${port}/`,
+            ACTIONS_RUNTIME_TOKEN: 'cache-token-for-test',
+          },
+        },
+      );
+      expect(result.outputs.verdict).toBe('fail');
+      expect(requests).toEqual([]);
+      expect(scanCall(calls).env.GRYPE_DB_AUTO_UPDATE).toBeUndefined();
+      expect(result.stdout).not.toContain('grype DB cache');
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

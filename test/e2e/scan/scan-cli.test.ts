@@ -335,6 +335,45 @@ describe('scan --sbom-manifest', () => {
     expect(readCalls(log).filter((c) => c.argv[0] !== 'version')).toEqual([]);
   });
 
+  it('caps ignore-rule expiries on this path too, before grype runs', async () => {
+    const rules = path.join(dir, 'rules.yaml');
+    const fixture = readFileSync(path.join(vulnFixtures, 'ignore', 'check-all-fields.yaml'), 'utf8');
+    writeFileSync(rules, withExpiry(fixture, inDays(400)));
+    const { code, errLines } = await cli('--sbom-manifest', manifest(), '--ignore-file', rules);
+    expect(code).toBe(2);
+    expect(errLines).toEqual([expect.stringContaining('raise --max-ignore-days (at most 3650).')]);
+    expect(readCalls(log).filter((c) => c.argv[0] !== 'version')).toEqual([]);
+  });
+
+  it('fails the platform whose SBOM lists no package, even when grype finds nothing; --allow-empty-sbom lets it pass', async () => {
+    const file = manifest();
+    const arm = path.join(dir, 'sbom-cyclonedx-linux-arm-v7.json');
+    const emptied = JSON.parse(readFileSync(arm, 'utf8'));
+    emptied.components = [];
+    writeFileSync(arm, JSON.stringify(emptied));
+    process.env.FAKE_GRYPE_REPORTS = JSON.stringify({ 'linux-amd64': EMPTY, 'linux-arm-v7': EMPTY });
+    try {
+      const blocked = await cli('--sbom-manifest', file, '--format', 'json');
+      expect(blocked.code).toBe(1);
+      const result = JSON.parse(blocked.out);
+      expect(
+        result.platforms.map((p: { platform: string; verdict: string }) => [p.platform, p.verdict]),
+      ).toEqual([
+        ['linux/amd64', 'pass'],
+        ['linux/arm/v7', 'fail'],
+      ]);
+      expect(JSON.stringify(result)).toContain('the SBOM lists 0 packages');
+
+      stdout.length = 0;
+      process.exitCode = undefined;
+      const allowed = await cli('--sbom-manifest', file, '--format', 'json', '--allow-empty-sbom');
+      expect(allowed.code).toBe(0);
+      expect(JSON.parse(allowed.out).verdict).toBe('pass');
+    } finally {
+      delete process.env.FAKE_GRYPE_REPORTS;
+    }
+  });
+
   it('refuses --report with it', async () => {
     const { code, errLines } = await cli('--sbom-manifest', manifest(), '--report', EMPTY);
     expect(code).toBe(2);

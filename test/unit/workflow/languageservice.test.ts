@@ -131,8 +131,8 @@ describe('@actions/languageservice reports', () => {
     const broken = release
       .replace('          images: ${{ needs.plan.outputs.name }}@${{ needs.sbom.outputs.digest }}\n', '')
       .replace(
-        '          sbom: release-actions-output/sbom/sbom-spdx.json\n',
-        '          sbom-file: release-actions-output/sbom/sbom-spdx.json\n',
+        '          sbom-manifest: release-actions-output/sbom/sbom-platforms.json\n',
+        '          sbom-file: release-actions-output/sbom/sbom-platforms.json\n',
       );
     expect(broken).not.toBe(release);
     const text = (await diagnose(RELEASE_WORKFLOW, broken)).messages.join('\n');
