@@ -9,13 +9,8 @@ import {
   subjectMatches,
   type Statement,
 } from './statement.js';
-import {
-  certificateLines,
-  judgeClaims,
-  notFound,
-  type ClaimPolicy,
-  type CosignContext,
-} from './cosign-output.js';
+import { certificateLines, judgeClaims, notFound, type CosignContext } from './cosign-output.js';
+import type { ClaimPolicy } from './claims.js';
 import { parseEnvelopeLines } from './statement.js';
 
 type Outcome = Omit<CheckResult, 'check' | 'subject' | 'platform'>;

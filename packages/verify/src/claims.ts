@@ -42,7 +42,8 @@ export const CLAIM_LABELS: Record<ClaimName, string> = {
   'workflow-commit': 'workflow commit',
 };
 
-type ClaimPolicy = Pick<
+/** The part of the identity policy that every engine checks, claim by claim. */
+export type ClaimPolicy = Pick<
   IdentityPolicy,
   | 'identityRegexp'
   | 'issuer'

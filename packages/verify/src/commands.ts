@@ -1,6 +1,6 @@
 import { formatCommand } from '@release-actions/tools';
 import { COSIGN_TYPES, SLSA_CONTAINER_BUILDER_ID, type CheckName } from './checks.js';
-import type { ClaimPolicy } from './cosign-output.js';
+import type { ClaimPolicy } from './claims.js';
 
 export interface CommandPolicy {
   policy: ClaimPolicy;

@@ -1,6 +1,5 @@
 import type { CheckName } from './checks.js';
-import { checkClaims, claimProblem, type ClaimCheck, type Claims } from './claims.js';
-import type { IdentityPolicy } from './identity.js';
+import { checkClaims, claimProblem, type ClaimCheck, type ClaimPolicy, type Claims } from './claims.js';
 import type { CheckResult, RekorEntry } from './report.js';
 
 /**
@@ -23,17 +22,6 @@ const OID_SOURCE_REF = '1.3.6.1.4.1.57264.1.14';
 const OID_TRIGGER = '1.3.6.1.4.1.57264.1.20';
 
 type Outcome = Omit<CheckResult, 'check' | 'subject' | 'platform'>;
-export type ClaimPolicy = Pick<
-  IdentityPolicy,
-  | 'identityRegexp'
-  | 'issuer'
-  | 'repository'
-  | 'sourceRefPattern'
-  | 'sourceRef'
-  | 'trigger'
-  | 'workflowCommit'
-  | 'signer'
->;
 
 /** What cosign was made to enforce beyond the policy's fixed flags, and what was read elsewhere. */
 export interface CosignContext {

@@ -40,7 +40,8 @@ export {
   cosignClaimChecks,
   judgeClaims,
 } from './cosign-output.js';
-export type { CosignSignature, ClaimPolicy, CosignContext } from './cosign-output.js';
+export type { CosignSignature, CosignContext } from './cosign-output.js';
+export type { ClaimPolicy } from './claims.js';
 export { judgeAttestations, statementProblem } from './attestation.js';
 export { judgeSlsaVerifier } from './slsa.js';
 export {

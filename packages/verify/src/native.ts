@@ -8,7 +8,7 @@ import type { Logger } from '@release-actions/tools';
 import { readFileSync } from 'node:fs';
 import { statementProblem } from './attestation.js';
 import { PREDICATE_TYPES, type CheckName } from './checks.js';
-import { checkClaims, claimProblem, type Claims } from './claims.js';
+import { checkClaims, claimProblem, type ClaimPolicy, type Claims } from './claims.js';
 import { notFound } from './cosign-output.js';
 import type { CheckResult, RekorEntry } from './report.js';
 import { decodeEnvelope } from './statement.js';
@@ -42,7 +42,6 @@ const OID = {
 
 type BundleCheck = Exclude<CheckName, 'provenance'>;
 type Outcome = Omit<CheckResult, 'check' | 'subject' | 'platform'>;
-type ClaimPolicy = Parameters<typeof checkClaims>[0];
 
 /** A bundle is a few KiB; anything far larger is not one. */
 const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;

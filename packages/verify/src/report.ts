@@ -1,5 +1,12 @@
 import type { CheckName } from './checks.js';
-import { CLAIM_LABELS, formatClaim, type ClaimCheck, type ClaimName } from './claims.js';
+import {
+  CLAIM_LABELS,
+  formatClaim,
+  type ClaimCheck,
+  type ClaimName,
+  type ClaimPolicy,
+  type Claims,
+} from './claims.js';
 import type { IdentityPolicy } from './identity.js';
 
 export type Engine = 'cosign' | 'native';
@@ -11,23 +18,14 @@ export interface RekorEntry {
   integratedTime?: number;
 }
 
-export interface CheckResult {
+/** One check on one digest, with the claims of the certificate it looked at (see Claims). */
+export interface CheckResult extends Claims {
   check: CheckName;
   /** registry/repository@sha256:… — always a digest. */
   subject: string;
   /** os/architecture[/variant] for a platform manifest of an index. */
   platform?: string;
   status: CheckStatus;
-  /** The certificate identity (SAN) of the signature that was looked at. */
-  identity?: string;
-  issuer?: string;
-  /** The certificate's source repository claim. */
-  repository?: string;
-  /** The publisher's ref the certificate names (or cosign was told to enforce). */
-  sourceRef?: string;
-  trigger?: string;
-  /** The commit of the signing workflow (1.3.6.1.4.1.57264.1.10). */
-  workflowCommit?: string;
   /** Every value of the identity policy, as seen, with pass or fail. */
   claims?: ClaimCheck[];
   rekor?: RekorEntry;
@@ -42,18 +40,7 @@ export interface VerifyReport {
   reference: string;
   digest: string;
   engine: Engine;
-  policy: Pick<
-    IdentityPolicy,
-    | 'signer'
-    | 'identityRegexp'
-    | 'issuer'
-    | 'repository'
-    | 'sourceRefPattern'
-    | 'sourceRef'
-    | 'trigger'
-    | 'workflowCommit'
-    | 'description'
-  >;
+  policy: ClaimPolicy & Pick<IdentityPolicy, 'description'>;
   warning?: string;
   checks: CheckName[];
   results: CheckResult[];
