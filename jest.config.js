@@ -1,5 +1,11 @@
+import os from 'node:os';
+
 /** Jest runs the TypeScript sources as ESM through ts-jest (type-checking is `npm run typecheck`'s job). */
 export default {
+  // Most suites wait on child processes (the bundles, the loopback registry, skopeo), not on the CPU:
+  // jest's default of one worker per core but one ran the suite serially on 2 cores (300 s), two
+  // workers take 180 s there.
+  maxWorkers: Math.max(2, os.availableParallelism()),
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/test'],
