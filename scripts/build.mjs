@@ -4,13 +4,19 @@
 //
 //   npm run build             every bundle
 //   npm run build -- scan     only the named bundles
-import { build } from 'esbuild';
 import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
+
+// A checkout without its dependencies gets one line saying what to run, not a resolver stack trace.
+const { build } = await import('esbuild').catch((error) => {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  console.error('build: esbuild is not installed; run `npm ci` first (it installs the pinned esbuild).');
+  process.exit(1);
+});
 
 export function entries() {
   // A fresh clone has no actions/ until the first action is committed (git keeps no empty folders).
