@@ -13,8 +13,7 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
-import { RegistryClient } from '@release-actions/oci';
-import { parsePlatformSelection, readManifest, selectPlatforms } from '@release-actions/sbom';
+import { parsePlatformSelection } from '@release-actions/sbom';
 import {
   catalogueSize,
   dbBuiltOf,
@@ -34,8 +33,7 @@ import {
   scan,
   SEVERITIES,
   summedCounts,
-  targetsFromImage,
-  targetsFromManifest,
+  resolveTargets,
   writeSarif,
   type PlatformTarget,
   type Policy,
@@ -165,23 +163,21 @@ await runAction(async () => {
     allowEmptySbom,
   });
   if (manifestFile !== undefined || platforms !== undefined) {
-    const common: Common = { policy, failBuild, cacheDb, category, temp, outputDir: outputDirInput };
-    if (manifestFile !== undefined) {
-      const manifest = readManifest(manifestFile, "Input 'sbom-manifest'");
-      await gateEach(manifest.subject, targetsFromManifest(manifest, "Input 'sbom-manifest'"), common);
-    } else {
-      const resolved = await new RegistryClient({ logger }).resolve(image as string);
-      const subject = `${resolved.registry}/${resolved.repository}@${resolved.digest}`;
-      const chosen =
-        resolved.platforms === undefined
-          ? undefined
-          : selectPlatforms(resolved.platforms, platforms!, "Input 'platforms'", subject);
-      await gateEach(
-        subject,
-        targetsFromImage({ ...resolved, ...(chosen ? { platforms: chosen } : {}) }),
-        common,
-      );
-    }
+    const { subject, targets } = await resolveTargets({
+      manifestFile,
+      image,
+      selection: platforms,
+      names: { manifest: "Input 'sbom-manifest'", platforms: "Input 'platforms'" },
+      logger,
+    });
+    await gateEach(subject, targets, {
+      policy,
+      failBuild,
+      cacheDb,
+      category,
+      temp,
+      outputDir: outputDirInput,
+    });
     return;
   }
   const scanned = source(image, sbomFile, directory);

@@ -54,6 +54,7 @@ export type { CacheApi, DbCacheState, CacheHit } from './db-cache.js';
 export { loadPolicy, judge, scan, scanEach, writeSarif } from './scan.js';
 export type { PolicyInput, Judgement, ScanOptions, ScanEachOptions, ScanOutcome } from './scan.js';
 export {
+  resolveTargets,
   targetsFromManifest,
   targetsFromImage,
   platformSlug,

@@ -1,7 +1,15 @@
 import { InputError } from '@release-actions/errors';
 import type { Resolved } from '@release-actions/oci';
-import type { LoadedManifest, SbomFormat } from '@release-actions/sbom';
-import { checkDescribes, entryName, readSbom } from '@release-actions/sbom';
+import type { LoadedManifest, PlatformSelection, SbomFormat } from '@release-actions/sbom';
+import {
+  checkDescribes,
+  entryName,
+  platformString,
+  readManifest,
+  readSbom,
+  selectPlatforms,
+} from '@release-actions/sbom';
+import type { Logger } from '@release-actions/tools';
 import path from 'node:path';
 import type { ScanSource } from './grype.js';
 import type { Evaluation, Policy } from './policy.js';
@@ -21,6 +29,8 @@ export interface PlatformTarget {
   platform: string;
   digest: string;
   source: ScanSource;
+  /** Packages the SBOM lists, counted when it was read for the digest check (SBOM sources only). */
+  packages?: number;
 }
 
 /** The SBOM grype reads for a platform: syft JSON (grype's own input) first, then SPDX, then CycloneDX. */
@@ -40,8 +50,54 @@ export function targetsFromManifest(manifest: LoadedManifest, what: string): Pla
     checkDescribes(doc.subject, entry.digest, {
       what: `${what}: ${path.basename(file)} (${entryName(entry)})`,
     });
-    return { platform: entry.platform, digest: entry.digest, source: { kind: 'sbom', value: file } };
+    return {
+      platform: entry.platform,
+      digest: entry.digest,
+      source: { kind: 'sbom', value: file },
+      packages: doc.packages.length,
+    };
   });
+}
+
+export interface TargetRequest {
+  /** The platforms manifest of the sbom step: every platform of it is gated. */
+  manifestFile?: string;
+  /** Else an image read from the registry, each selected platform scanned by its digest. */
+  image?: string;
+  selection?: PlatformSelection;
+  /** How the front end names the manifest and the selection in errors (action inputs or CLI flags). */
+  names: { manifest: string; platforms: string };
+  logger: Logger;
+}
+
+/** What the gate judges, one target per platform, from a platforms manifest or from the registry. */
+export async function resolveTargets(
+  request: TargetRequest,
+): Promise<{ subject: string; targets: PlatformTarget[] }> {
+  const { names, selection } = request;
+  if (request.manifestFile !== undefined) {
+    if (selection !== undefined && selection !== 'all') {
+      throw new InputError(
+        `${names.platforms}: with ${names.manifest} every platform of the manifest is scanned; give all or leave it out.`,
+      );
+    }
+    const manifest = readManifest(request.manifestFile, names.manifest);
+    return { subject: manifest.subject, targets: targetsFromManifest(manifest, names.manifest) };
+  }
+  if (request.image === undefined || selection === undefined) {
+    throw new InputError(
+      `${names.platforms}: give an image to read from the registry, or ${names.manifest}.`,
+    );
+  }
+  // Loaded only on this path: a gate over the sbom step's manifest never talks to a registry.
+  const { RegistryClient } = await import('@release-actions/oci');
+  const resolved = await new RegistryClient({ logger: request.logger }).resolve(request.image);
+  const subject = `${resolved.registry}/${resolved.repository}@${resolved.digest}`;
+  const chosen =
+    resolved.platforms === undefined
+      ? undefined
+      : selectPlatforms(resolved.platforms, selection, names.platforms, subject);
+  return { subject, targets: targetsFromImage({ ...resolved, ...(chosen ? { platforms: chosen } : {}) }) };
 }
 
 /** The platforms of an image in the registry, each scanned by its own digest (one target for a single image). */
@@ -58,7 +114,7 @@ export function targetsFromImage(resolved: Resolved): PlatformTarget[] {
   if (resolved.platforms.length === 0)
     throw new InputError(`${base}@${resolved.digest} is an index without any platform.`);
   return resolved.platforms.map((m) => ({
-    platform: [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/'),
+    platform: platformString(m.platform),
     digest: m.digest,
     source: { kind: 'image', value: `${base}@${m.digest}` },
   }));
@@ -204,7 +260,7 @@ export async function gatePlatforms(options: GateOptions): Promise<GateResult> {
     const outcome = outcomes[i] as ScanOutcome;
     const category = several ? platformCategory(options.category, target) : options.category;
     // Each platform's catalogue counts on its own: an empty one fails that platform.
-    const packages = await catalogueSize(target.source);
+    const packages = target.packages ?? (await catalogueSize(target.source));
     const { evaluation, sarif } = judge(outcome.report, options.policy, {
       category,
       now: options.now,

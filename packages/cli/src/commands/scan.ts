@@ -1,6 +1,5 @@
 import { InputError } from '@release-actions/errors';
-import { RegistryClient } from '@release-actions/oci';
-import { parsePlatformSelection, readManifest, selectPlatforms } from '@release-actions/sbom';
+import { parsePlatformSelection } from '@release-actions/sbom';
 import {
   catalogueSize,
   gatePlatforms,
@@ -8,9 +7,7 @@ import {
   overallHeadline,
   platformsJson,
   summedCounts,
-  targetsFromImage,
-  targetsFromManifest,
-  type PlatformTarget,
+  resolveTargets,
   judge,
   loadPolicy,
   parseCutoff,
@@ -197,28 +194,17 @@ async function scanPlatforms(
   const selection =
     flags.platforms === undefined ? undefined : parsePlatformSelection(flags.platforms, '--platforms');
   const policy = await policyOf(flags);
-  let subject: string;
-  let targets: PlatformTarget[];
-  if (flags.sbomManifest !== undefined) {
-    if (selection !== undefined && selection !== 'all') {
-      throw new InputError(
-        '--platforms: with --sbom-manifest every platform of the manifest is scanned; give all or leave it out.',
-      );
-    }
-    const manifest = readManifest(path.resolve(flags.sbomManifest), '--sbom-manifest');
-    subject = manifest.subject;
-    targets = targetsFromManifest(manifest, '--sbom-manifest');
-  } else {
-    const source = positional === undefined ? undefined : sourceFrom(positional);
-    if (source?.kind !== 'image') throw new InputError('--platforms: give an image reference to scan.');
-    const resolved = await new RegistryClient({ logger }).resolve(source.value);
-    subject = `${resolved.registry}/${resolved.repository}@${resolved.digest}`;
-    const chosen =
-      resolved.platforms === undefined
-        ? undefined
-        : selectPlatforms(resolved.platforms, selection!, '--platforms', subject);
-    targets = targetsFromImage({ ...resolved, ...(chosen ? { platforms: chosen } : {}) });
+  const source = positional === undefined ? undefined : sourceFrom(positional);
+  if (flags.sbomManifest === undefined && source?.kind !== 'image') {
+    throw new InputError('--platforms: give an image reference to scan.');
   }
+  const { subject, targets } = await resolveTargets({
+    manifestFile: flags.sbomManifest === undefined ? undefined : path.resolve(flags.sbomManifest),
+    image: source?.value,
+    selection,
+    names: { manifest: '--sbom-manifest', platforms: '--platforms' },
+    logger,
+  });
   const outputDir = path.resolve(
     flags.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-')),
   );
