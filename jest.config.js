@@ -10,6 +10,8 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The real-tool tier (test/real/) has its own project: npm run test:real (jest.real.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/real/'],
   // Upstream fixtures include a .snap file of grype's; it is data, not one of our snapshots.
   modulePathIgnorePatterns: ['<rootDir>/test/fixtures/'],
   moduleNameMapper: {
