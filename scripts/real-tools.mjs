@@ -155,24 +155,18 @@ function main() {
   }
   mkdirSync(bin, { recursive: true });
   const started = Date.now();
-  const rows = [];
   for (const recipe of all.filter((r) => !only || only.has(r.name))) {
     const result = build(recipe, cache);
     const link = path.join(bin, recipe.name);
     rmSync(link, { force: true });
     symlinkSync(result.binary, link);
-    rows.push(
-      `${recipe.name.padEnd(18)} ${recipe.kind === 'module' ? recipe.version : `program ${recipe.version}`}`.padEnd(
-        48,
-      ) +
-        (result.built
-          ? `built in ${result.seconds.toFixed(0)} s (${goVersion(recipe.toolchain)})`
-          : 'cached'),
-    );
+    const label = `${recipe.name} ${recipe.kind === 'module' ? recipe.version : `(program ${recipe.version})`}`;
+    const how = result.built
+      ? `built in ${result.seconds.toFixed(0)} s with ${goVersion(recipe.toolchain)}`
+      : 'cached';
+    process.stdout.write(`${label.padEnd(44)} ${how}\n`);
   }
-  process.stdout.write(
-    `${rows.join('\n')}\nreal tools in ${bin} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
-  );
+  process.stdout.write(`real tools in ${bin} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
 }
 
 try {
