@@ -12,6 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -127,6 +128,8 @@ function build(recipe, cache) {
       });
     }
     writeFileSync(path.join(scratch, 'recipe.json'), stamp(recipe));
+    // mkdtemp makes the folder private; the tools are for every user of the machine.
+    chmodSync(scratch, 0o755);
     rmSync(folder, { recursive: true, force: true });
     renameSync(scratch, folder);
   } finally {
