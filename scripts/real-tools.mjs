@@ -62,6 +62,9 @@ function recipes() {
     target: `${go.module}/${go.package === '.' ? '' : go.package}`.replace(/\/$/, '') + `@${version}`,
     ldflags: go.ldflags.map((flag) => fill(flag, version)).join(' '),
     toolchain: go.toolchain ?? 'local',
+    module: `${go.module}@${version}`,
+    package: go.package === '.' ? '.' : `./${go.package}`,
+    buildIn: go.buildIn,
   }));
   const programs = existsSync(programsDir)
     ? readdirSync(programsDir, { withFileTypes: true })
@@ -93,8 +96,8 @@ function goVersion(toolchain) {
 }
 
 function stamp(recipe) {
-  const { name, version, kind, target, ldflags, toolchain } = recipe;
-  return JSON.stringify({ name, version, kind, target, ldflags, toolchain });
+  const { name, version, kind, target, ldflags, toolchain, buildIn } = recipe;
+  return JSON.stringify({ name, version, kind, target, ldflags, toolchain, buildIn });
 }
 
 function build(recipe, cache) {
@@ -112,7 +115,19 @@ function build(recipe, cache) {
     `building ${recipe.name} ${recipe.kind === 'module' ? recipe.target : recipe.dir} …\n`,
   );
   try {
-    if (recipe.kind === 'module') {
+    if (recipe.kind === 'module' && recipe.buildIn === 'module') {
+      // `go install m/pkg@v` first asks the proxy for m's version list (for deprecation notices); where
+      // the proxy refuses that list but serves the version, the same package is built inside the
+      // downloaded module instead: the module's own go.mod and go.sum, as go install would use them.
+      const { Dir: dir } = JSON.parse(
+        execFileSync('go', ['mod', 'download', '-json', recipe.module], { env, encoding: 'utf8' }),
+      );
+      execFileSync('go', ['build', ...flags, '-o', path.join(scratch, recipe.name), recipe.package], {
+        cwd: dir,
+        env,
+        stdio: 'inherit',
+      });
+    } else if (recipe.kind === 'module') {
       execFileSync('go', ['install', ...flags, recipe.target], {
         env: { ...env, GOBIN: scratch },
         stdio: 'inherit',
