@@ -147,7 +147,8 @@ function certificateOf(bundle: Bundle): X509Certificate | undefined {
       : content.$case === 'x509CertificateChain'
         ? content.x509CertificateChain.certificates[0]?.rawBytes
         : undefined;
-  return der === undefined ? undefined : X509Certificate.parse(der);
+  // A copy: the parser is typed for a Buffer over a plain ArrayBuffer, the bundle hands out ArrayBufferLike.
+  return der === undefined ? undefined : X509Certificate.parse(Buffer.from(der));
 }
 
 function raw(certificate: X509Certificate, oid: string): string | undefined {
