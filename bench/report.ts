@@ -30,6 +30,11 @@ export class BenchReport {
     );
   }
 
+  /** A measure with nothing of the same kind to run beside it (a step of a pipeline): printed, not bounded. */
+  info(name: string, value: number, unit: Measure['unit']): void {
+    process.stdout.write(`${name.padEnd(44)} ${fmt(value, unit).padStart(11)}\n`);
+  }
+
   ok(measure: Measure): boolean {
     if (measure.maxRatio !== undefined && measure.ours > measure.reference * measure.maxRatio) return false;
     if (measure.maxExtra !== undefined && measure.ours > measure.reference + measure.maxExtra) return false;
