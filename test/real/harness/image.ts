@@ -295,9 +295,15 @@ export interface RealImage {
 
 /**
  * Builds the two images (layer 1: os-release and the dpkg database; layer 2: the npm app), an
- * OCI index over them, and pushes it all to `registry` as `repository:tag`.
+ * OCI index over them, and pushes it all to `registry` as `repository:tag` (with `creds` when
+ * the registry requires them).
  */
-export async function pushRealImage(registry: Registry, repository = 'app', tag = 'v1'): Promise<RealImage> {
+export async function pushRealImage(
+  registry: Registry,
+  repository = 'app',
+  tag = 'v1',
+  creds?: { username: string; password: string },
+): Promise<RealImage> {
   const layout = new Layout();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'real-image-'));
   try {
@@ -342,7 +348,7 @@ export async function pushRealImage(registry: Registry, repository = 'app', tag 
     };
     if (index.digest !== sha256(body)) throw new Error('index blob digest mismatch');
     layout.tag(tag, index);
-    await layout.push(tag, registry.host, repository);
+    await layout.push(tag, registry.host, repository, creds === undefined ? {} : { creds });
 
     const images = manifests.map((m, i) => {
       const platform = PLATFORMS[i] as PlatformName;
