@@ -174,7 +174,7 @@ describe('sbom action', () => {
     expect(result.summary).toContain(`Digest: \`${DIGEST}\``);
     expect(result.summary).toContain('syft: `1.54.1`');
     expect(result.summary).toContain('| spdx-json | `sbom-spdx.json` | SPDX-2.3 | 2 |');
-    expect(result.summary).toContain('| cyclonedx-json | `sbom-cyclonedx.json` | CycloneDX 1.6 | 2 |');
+    expect(result.summary).toContain('| cyclonedx-json | `sbom-cyclonedx.json` | CycloneDX 1.7 | 2 |');
     expect(result.summary).toContain('| deb | 1 |');
     // A digest was given: no notice asking for one.
     expect(result.annotations.filter((a) => a.level === 'notice')).toEqual([]);
