@@ -255,7 +255,12 @@ function appFiles(platform: PlatformName): Record<string, string> {
   return files;
 }
 
-function writeTree(root: string, files: Record<string, string>): void {
+/** Every file the platform's layers hold, by path under the root (for a directory scan of the same content). */
+export function platformFiles(platform: PlatformName): Record<string, string> {
+  return { 'etc/os-release': OS_RELEASE, 'var/lib/dpkg/status': dpkgStatus(platform), ...appFiles(platform) };
+}
+
+export function writeTree(root: string, files: Record<string, string>): void {
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(root, name);
     mkdirSync(path.dirname(file), { recursive: true });
