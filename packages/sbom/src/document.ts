@@ -107,8 +107,9 @@ function cyclonedxPackages(
     for (const [index, item] of components.entries()) {
       if (!isObject(item) || typeof item.name !== 'string')
         fail(file, `has a component without name (${path}[${index}]).`);
-      // The distribution syft detected is listed as a component; it is not a package (SPDX has no such entry).
-      if (item.type !== 'operating-system') {
+      // Neither the distribution syft detected nor the files it lists (a package's manifest, the
+      // dpkg status file: type "file") are packages; SPDX lists neither among its packages.
+      if (item.type !== 'operating-system' && item.type !== 'file') {
         const properties = Array.isArray(item.properties) ? item.properties.filter(isObject) : [];
         const toolType = text(properties.find((p) => p.name === 'syft:package:type')?.value);
         packages.push(makePackage(item.name, text(item.version), item.purl, toolType));

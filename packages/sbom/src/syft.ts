@@ -21,10 +21,15 @@ export interface SyftOptions {
 
 /**
  * Environment for syft. Everything else, including the user's own SYFT_* settings, is inherited;
- * the update check is always off, as it is a network call that changes nothing in a build.
+ * the update check is always off, as it is a network call that changes nothing in a build. Colour
+ * is off too: syft paints its error message with ANSI escapes whenever TERM is set, even into a
+ * pipe, and that message becomes our error line and the run's annotation.
+ *
+ * Nothing tells syft that a registry speaks plain HTTP: go-containerregistry falls back to HTTP by
+ * itself for loopback (and private) addresses, the only ones our registry client reads over HTTP.
  */
 export function syftEnvironment(credentials: RegistryCredentials = {}): Record<string, string> {
-  const env: Record<string, string> = { SYFT_CHECK_FOR_APP_UPDATE: 'false' };
+  const env: Record<string, string> = { SYFT_CHECK_FOR_APP_UPDATE: 'false', NO_COLOR: '1' };
   if (credentials.authority) env.SYFT_REGISTRY_AUTH_AUTHORITY = credentials.authority;
   if (credentials.username) env.SYFT_REGISTRY_AUTH_USERNAME = credentials.username;
   if (credentials.password) env.SYFT_REGISTRY_AUTH_PASSWORD = credentials.password;

@@ -38,6 +38,18 @@ afterAll(async () => {
   await registry?.stop();
   layout?.remove();
 });
+/**
+ * What syft 1.54.1 writes to stderr (exit 1) when the registry wants credentials it was not given,
+ * as test/real/syft.test.ts sees it.
+ */
+const MISSING = `127.0.0.1:5000/o/app@sha256:${'0'.repeat(64)}`;
+const GET = `GET http://127.0.0.1:5000/v2/o/app/manifests/sha256:${'0'.repeat(64)}`;
+const SYFT_UNAUTHORIZED = [
+  `[0000] ERROR could not determine source: errors occurred attempting to resolve '${MISSING}':`,
+  `  - oci-registry: failed to get image descriptor from registry: ${GET}: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:o/app Type:repository]]`,
+  `  - oci-model: failed to fetch descriptor: ${GET}: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:o/app Type:repository]]`,
+  '',
+].join('\n');
 const RECORDED_ENV = [
   'SYFT_CHECK_FOR_APP_UPDATE',
   'SYFT_REGISTRY_AUTH_AUTHORITY',
@@ -174,7 +186,7 @@ describe('sbom action', () => {
     expect(result.summary).toContain(`Digest: \`${DIGEST}\``);
     expect(result.summary).toContain('syft: `1.54.1`');
     expect(result.summary).toContain('| spdx-json | `sbom-spdx.json` | SPDX-2.3 | 2 |');
-    expect(result.summary).toContain('| cyclonedx-json | `sbom-cyclonedx.json` | CycloneDX 1.6 | 2 |');
+    expect(result.summary).toContain('| cyclonedx-json | `sbom-cyclonedx.json` | CycloneDX 1.7 | 2 |');
     expect(result.summary).toContain('| deb | 1 |');
     // A digest was given: no notice asking for one.
     expect(result.annotations.filter((a) => a.level === 'notice')).toEqual([]);
@@ -448,8 +460,8 @@ describe('sbom action', () => {
       [
         'syft failing',
         { image: AT_IMAGE },
-        { FAKE_SYFT_SCAN_EXIT: '1', FAKE_SYFT_SCAN_STDERR: 'could not fetch image: 401 Unauthorized\n' },
-        /\/syft exited with code 1: could not fetch image: 401 Unauthorized$/,
+        { FAKE_SYFT_SCAN_EXIT: '1', FAKE_SYFT_SCAN_STDERR: SYFT_UNAUTHORIZED },
+        /\/syft exited with code 1: \[0000\] ERROR could not determine source: errors occurred attempting to resolve '[^']+': \| {3}- oci-registry: failed to get image descriptor from registry: GET http:\/\/127\.0\.0\.1:5000\/v2\/o\/app\/manifests\/sha256:0{64}: UNAUTHORIZED: authentication required; .* \| {3}- oci-model: .*UNAUTHORIZED.*$/,
       ],
     ];
     it.each(cases)('%s', async (_name, inputs, env, message) => {

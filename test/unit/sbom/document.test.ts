@@ -91,6 +91,27 @@ describe('reading SBOMs', () => {
     expect(names('golden/cyclonedx-json-1.6.dir.golden.json')).toEqual(spdx);
   });
 
+  it('counts neither the operating system nor the files syft lists as CycloneDX components', () => {
+    // Real syft 1.54.1 lists the files its catalogers read (type "file", no purl) beside the
+    // packages in CycloneDX, not in SPDX's packages (test/real/sbom.test.ts sees both).
+    const bom = json('golden/cyclonedx-json-1.7.image.golden.json');
+    const components = bom.components as Record<string, unknown>[];
+    bom.components = [
+      ...components,
+      {
+        'bom-ref': '9d647f5bc6ed324f',
+        type: 'file',
+        name: '/var/lib/dpkg/status',
+        hashes: [
+          { alg: 'SHA-256', content: '8a7ec7d048d1278136f1e3438404b23b340d30f744614aafbcdc5d5ee04bb155' },
+        ],
+      },
+    ];
+    const doc = parseSbom('bom.json', JSON.stringify(bom), { strict: true });
+    expect(doc.packages.map((p) => p.name).sort()).toEqual(['package-1', 'package-2']);
+    expect(components.some((c) => c.type === 'operating-system')).toBe(true);
+  });
+
   it("types a package without a valid purl by syft's own type where the format carries it", () => {
     const types = (file: string) =>
       Object.fromEntries(readSbom(fixture(file)).packages.map((p) => [p.name, p.type]));

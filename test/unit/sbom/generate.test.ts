@@ -68,7 +68,7 @@ describe('generateSboms', () => {
     expect(result.syftVersion).toBe('1.54.1');
     expect(result.files.map((f) => [f.format, f.path, f.specVersion, f.packages])).toEqual([
       ['spdx-json', path.join(out, 'sbom-spdx.json'), 'SPDX-2.3', 2],
-      ['cyclonedx-json', path.join(out, 'sbom-cyclonedx.json'), 'CycloneDX 1.6', 2],
+      ['cyclonedx-json', path.join(out, 'sbom-cyclonedx.json'), 'CycloneDX 1.7', 2],
     ]);
     expect(result.countsByType).toEqual({ deb: 1, unknown: 1 });
     expect(result.document.file).toBe(path.join(out, 'sbom-spdx.json'));
@@ -82,7 +82,7 @@ describe('generateSboms', () => {
     expect(result.files.map((f) => f.path)).toEqual([path.join(scratch, 'out', 'nested', 'bom.cdx.json')]);
     expect(
       asCataloguedByDigest(readFileSync(path.join(scratch, 'out', 'nested', 'bom.cdx.json'), 'utf8')),
-    ).toEqual(JSON.parse(readFileSync(golden('cyclonedx-json-1.6.image.golden.json'), 'utf8')));
+    ).toEqual(JSON.parse(readFileSync(golden('cyclonedx-json-1.7.image.golden.json'), 'utf8')));
     expect(result.files[0]?.subject).toEqual({ kind: 'image', digest: DIGEST, name: 'ghcr.io/o/app' });
   });
 
@@ -98,7 +98,7 @@ describe('generateSboms', () => {
     expect(readdirSync(out).sort()).toEqual(['sbom-cyclonedx.json', 'sbom-spdx.json']);
     // The CycloneDX file there is the one of the first run, not the bad one.
     expect(asCataloguedByDigest(readFileSync(path.join(out, 'sbom-cyclonedx.json'), 'utf8'))).toEqual(
-      JSON.parse(readFileSync(golden('cyclonedx-json-1.6.image.golden.json'), 'utf8')),
+      JSON.parse(readFileSync(golden('cyclonedx-json-1.7.image.golden.json'), 'utf8')),
     );
   });
 

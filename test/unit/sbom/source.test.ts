@@ -149,16 +149,18 @@ describe('syft invocation', () => {
     ).toEqual(['scan', 'dir:/w', '-o', 'syft-json=/o/s.json', '--platform=linux/arm64']);
   });
 
-  it('puts credentials in the environment, the update check always off', () => {
-    expect(syftEnvironment()).toEqual({ SYFT_CHECK_FOR_APP_UPDATE: 'false' });
+  it('puts credentials in the environment, the update check and colour always off', () => {
+    expect(syftEnvironment()).toEqual({ SYFT_CHECK_FOR_APP_UPDATE: 'false', NO_COLOR: '1' });
     expect(syftEnvironment({ authority: 'ghcr.io', username: 'u', password: 'p' })).toEqual({
       SYFT_CHECK_FOR_APP_UPDATE: 'false',
+      NO_COLOR: '1',
       SYFT_REGISTRY_AUTH_AUTHORITY: 'ghcr.io',
       SYFT_REGISTRY_AUTH_USERNAME: 'u',
       SYFT_REGISTRY_AUTH_PASSWORD: 'p',
     });
     expect(syftEnvironment({ token: 't' })).toEqual({
       SYFT_CHECK_FOR_APP_UPDATE: 'false',
+      NO_COLOR: '1',
       SYFT_REGISTRY_AUTH_TOKEN: 't',
     });
   });
