@@ -2,10 +2,11 @@
 // against, with grype's own v6 store writer (the code `grype db` builds and reads with), then
 // installs it the way `grype db import` does, so grype can run fully offline:
 //
-//	grype-db -dir <GRYPE_DB_CACHE_DIR> [-built 2026-01-02T03:04:05Z] [-archive <file.tar.gz>]
+//	grype-db -dir <GRYPE_DB_CACHE_DIR> [-built 2026-01-02T03:04:05Z] [-listing <dir>]
 //
 // leaves <dir>/6/vulnerability.db and <dir>/6/import.json. -built backdates the database (for the
-// age check); -archive also writes the database as an archive `grype db import` accepts.
+// age check); -listing also publishes it as grype's database server does, <dir>/v6/latest.json
+// beside the archive it names (serve <dir> and point GRYPE_DB_UPDATE_URL at it).
 //
 // Every advisory here is made up for tests: the IDs are in the year 2099 (CVE-2099-*) or carry
 // letters real GitHub advisory IDs never use (GHSA-*-test-*), so no finding can be mistaken for a
@@ -20,16 +21,16 @@
 package main
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	v6 "github.com/anchore/grype/grype/db/v6"
+	"github.com/anchore/grype/grype/db/v6/build"
+	"github.com/anchore/grype/grype/db/v6/distribution"
 	"github.com/anchore/grype/grype/db/v6/installation"
 )
 
@@ -97,10 +98,10 @@ var debian12 = v6.OperatingSystem{Name: "debian", ReleaseID: "debian", MajorVers
 func main() {
 	dir := flag.String("dir", "", "grype's database root (GRYPE_DB_CACHE_DIR); the database lands in <dir>/6/")
 	built := flag.String("built", "", "RFC 3339 build time to record instead of now (to test the age check)")
-	archive := flag.String("archive", "", "also write the database as a .tar.gz archive for `grype db import`")
+	listing := flag.String("listing", "", "also publish the database in <listing>/v6/ (latest.json and its archive)")
 	flag.Parse()
 	if *dir == "" || flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: grype-db -dir <GRYPE_DB_CACHE_DIR> [-built <RFC 3339 time>] [-archive <file.tar.gz>]")
+		fmt.Fprintln(os.Stderr, "usage: grype-db -dir <GRYPE_DB_CACHE_DIR> [-built <RFC 3339 time>] [-listing <dir>]")
 		os.Exit(2)
 	}
 	var builtAt *time.Time
@@ -112,7 +113,7 @@ func main() {
 		t = t.UTC()
 		builtAt = &t
 	}
-	if err := run(*dir, builtAt, *archive); err != nil {
+	if err := run(*dir, builtAt, *listing); err != nil {
 		fail(err)
 	}
 }
@@ -122,7 +123,7 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func run(dir string, builtAt *time.Time, archive string) error {
+func run(dir string, builtAt *time.Time, listing string) error {
 	scratch, err := os.MkdirTemp("", "grype-db-")
 	if err != nil {
 		return err
@@ -133,9 +134,9 @@ func run(dir string, builtAt *time.Time, archive string) error {
 		return err
 	}
 	dbFile := filepath.Join(scratch, v6.VulnerabilityDBFileName)
-	if archive != "" {
-		if err := writeArchive(dbFile, archive); err != nil {
-			return fmt.Errorf("writing %s: %w", archive, err)
+	if listing != "" {
+		if err := publish(scratch, filepath.Join(listing, fmt.Sprintf("v%d", v6.ModelVersion))); err != nil {
+			return fmt.Errorf("publishing the database in %s: %w", listing, err)
 		}
 	}
 	// What `grype db import <file>.db` does: hydrate (indexes), record the digest in import.json,
@@ -224,35 +225,26 @@ func backdate(dbFile string, at time.Time) error {
 	return sqlDB.Close()
 }
 
-// writeArchive packs vulnerability.db as grype's published archives are: a tarball holding the file at its root.
-func writeArchive(dbFile, archive string) error {
-	in, err := os.Open(dbFile)
+// publish packs the database with grype's own packager (the archive and the latest.json naming it,
+// with its checksum) and moves both to dest.
+func publish(dbDir, dest string) error {
+	if err := build.CreateArchive(dbDir, "tar.gz", nil); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(dbDir)
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	info, err := in.Stat()
-	if err != nil {
-		return err
+	for _, entry := range entries {
+		name := entry.Name()
+		if name == distribution.LatestFileName || strings.HasSuffix(name, ".tar.gz") {
+			if err := os.Rename(filepath.Join(dbDir, name), filepath.Join(dest, name)); err != nil {
+				return err
+			}
+		}
 	}
-	out, err := os.Create(archive)
-	if err != nil {
-		return err
-	}
-	gz := gzip.NewWriter(out)
-	tw := tar.NewWriter(gz)
-	header := &tar.Header{Name: v6.VulnerabilityDBFileName, Mode: 0o644, Size: info.Size(), ModTime: info.ModTime()}
-	if err := tw.WriteHeader(header); err != nil {
-		return err
-	}
-	if _, err := io.Copy(tw, in); err != nil {
-		return err
-	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	if err := gz.Close(); err != nil {
-		return err
-	}
-	return out.Close()
+	return nil
 }
