@@ -29,7 +29,7 @@ import (
 	"time"
 
 	v6 "github.com/anchore/grype/grype/db/v6"
-	"github.com/anchore/grype/grype/db/v6/build"
+	v6build "github.com/anchore/grype/grype/db/v6/build"
 	"github.com/anchore/grype/grype/db/v6/distribution"
 	"github.com/anchore/grype/grype/db/v6/installation"
 )
@@ -228,7 +228,7 @@ func backdate(dbFile string, at time.Time) error {
 // publish packs the database with grype's own packager (the archive and the latest.json naming it,
 // with its checksum) and moves both to dest.
 func publish(dbDir, dest string) error {
-	if err := build.CreateArchive(dbDir, "tar.gz", nil); err != nil {
+	if err := v6build.CreateArchive(dbDir, "tar.gz", nil); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dest, 0o755); err != nil {
