@@ -299,6 +299,32 @@ describe('the scan bundle with the real grype, per platform', () => {
   });
 });
 
+describe('the scan bundle with the real grype pulling the image itself', () => {
+  it("scans each platform of the index by its digest (platforms: all) and accepts grype's report about that digest", async () => {
+    const result = await runBundle('scan', {
+      path: [bin],
+      workspace,
+      inputs: { image: image.reference, platforms: 'all', 'severity-cutoff': 'critical' },
+      env: offlineGrype(db),
+    });
+    timings['scan bundle: image, platforms all (grype pulls)'] = result.durationMs;
+    expect(errors(result)).toEqual([
+      expect.stringMatching(/^❌ Vulnerability gate blocked for .*: 1 of 2 platforms block \(linux\/arm64\)/),
+    ]);
+    const byPlatform = platforms(result);
+    expect(findings(byPlatform['linux/arm64']!)).toContain(`${ADVISORIES.openssl.id} libssl3@3.0.9-1`);
+    expect([byPlatform['linux/amd64']!.verdict, byPlatform['linux/arm64']!.verdict]).toEqual([
+      'pass',
+      'fail',
+    ]);
+    const report = JSON.parse(readFileSync(byPlatform['linux/arm64']!.json, 'utf8')) as {
+      source: { type: string; target: { userInput: string; manifestDigest: string } };
+    };
+    expect(report.source.type).toBe('image');
+    expect(report.source.target.userInput).toBe(image.image('linux/arm64').reference);
+  });
+});
+
 describe('the CLI scan with the real grype', () => {
   it('judges each platform of the manifest: exit 1 on the arm64 critical, JSON per platform, SARIF per platform', async () => {
     const sarifDir = path.join(workspace, 'cli-sarif');
