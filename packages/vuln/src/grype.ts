@@ -1,5 +1,5 @@
 import { OperationalError } from '@release-actions/errors';
-import { run, type Logger } from '@release-actions/tools';
+import { run, ToolExitError, type Logger } from '@release-actions/tools';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { GrypeReport } from './report.js';
@@ -97,6 +97,30 @@ export function checkTarget(report: GrypeReport, source: ScanSource): void {
   );
 }
 
+// eslint-disable-next-line no-control-regex -- grype colours its log even when stderr is no terminal
+const ANSI = /\u001b\[[0-9;]*m/g;
+const ERROR_LINE = /^\[\d+\]\s+ERROR\s+/;
+const MAX_ERROR = 1500;
+
+/**
+ * grype's own error out of its log on stderr: the `[0009] ERROR <message>` line and the indented
+ * lines that continue it (for an image it cannot load, one per image provider it tried), without
+ * the colour codes grype writes even to a pipe. The log's last lines alone would name only the
+ * last providers tried, not what failed.
+ */
+export function grypeError(stderr: string): string | undefined {
+  const lines = stderr.replace(ANSI, '').split(/\r?\n/);
+  const start = lines.findIndex((line) => ERROR_LINE.test(line));
+  if (start === -1) return undefined;
+  const block = [lines[start]!.replace(ERROR_LINE, '').trim()];
+  for (const line of lines.slice(start + 1)) {
+    if (!/^\s+\S/.test(line)) break;
+    block.push(line.trim());
+  }
+  const text = block.join(' ');
+  return text.length > MAX_ERROR ? `${text.slice(0, MAX_ERROR)}…` : text;
+}
+
 export interface RunGrypeOptions {
   command?: string;
   outputs: GrypeOutputs;
@@ -108,12 +132,22 @@ export interface RunGrypeOptions {
 /** Runs grype once and returns its parsed JSON report, failing closed on every way that can go wrong. */
 export async function runGrype(source: ScanSource, options: RunGrypeOptions): Promise<GrypeReport> {
   const command = options.command ?? 'grype';
-  const result = await run(command, grypeArgs(source, options.outputs), {
-    logger: options.logger,
-    timeoutMs: options.timeoutMs ?? 30 * 60 * 1000,
-    env: { GRYPE_CHECK_FOR_APP_UPDATE: 'false', ...options.env },
-    streamStderr: true,
-  });
+  let result;
+  try {
+    result = await run(command, grypeArgs(source, options.outputs), {
+      logger: options.logger,
+      timeoutMs: options.timeoutMs ?? 30 * 60 * 1000,
+      env: { GRYPE_CHECK_FOR_APP_UPDATE: 'false', ...options.env },
+      streamStderr: true,
+    });
+  } catch (error) {
+    const reason = error instanceof ToolExitError ? grypeError(error.result.stderr) : undefined;
+    if (reason === undefined) throw error;
+    throw new ToolExitError(
+      `grype exited with code ${(error as ToolExitError).result.exitCode}: ${reason}`,
+      (error as ToolExitError).result,
+    );
+  }
   if (options.outputs.table && result.stdout.trim() !== '') options.logger.info(result.stdout.trimEnd());
   if (!existsSync(options.outputs.json)) {
     throw new OperationalError(`grype exited with 0 but wrote no report to ${options.outputs.json}.`);

@@ -46,6 +46,7 @@ export {
   parseGrypeVersion,
   grypeVersion,
   checkTarget,
+  grypeError,
   runGrype,
 } from './grype.js';
 export type { ScanSource, SourceKind, GrypeOutputs, GrypeVersion } from './grype.js';

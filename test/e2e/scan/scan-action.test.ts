@@ -285,8 +285,16 @@ describe('scan action: fails closed', () => {
   it.each([
     [
       'grype exits non-zero',
-      { FAKE_GRYPE_EXIT: '1', FAKE_GRYPE_STDERR: 'failed to catalog: unable to load image' },
-      'grype exited with code 1: failed to catalog: unable to load image',
+      {
+        FAKE_GRYPE_EXIT: '1',
+        // grype 0.120's log on stderr when it cannot load an image (test/real/grype.test.ts).
+        FAKE_GRYPE_STDERR: [
+          "[0000] ERROR failed to catalog: errors occurred attempting to resolve 'busybox:1.32.1':",
+          '  - oci-registry: failed to get image descriptor from registry: unauthorized',
+          '  - additionally, the following providers failed with file does not exist: docker-archive, oci-archive',
+        ].join('\n'),
+      },
+      "grype exited with code 1: failed to catalog: errors occurred attempting to resolve 'busybox:1.32.1': - oci-registry: failed to get image descriptor from registry: unauthorized - additionally,",
     ],
     [
       'grype writes no report',

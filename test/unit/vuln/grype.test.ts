@@ -4,6 +4,7 @@ import { silentLogger } from '@release-actions/tools';
 import {
   checkTarget,
   grypeArgs,
+  grypeError,
   parseGrypeVersion,
   parseReport,
   readReportChunks,
@@ -62,6 +63,70 @@ describe('grype invocation', () => {
     const dirs = loadReport('golden/json/TestJsonDirsPresenter.golden');
     expect(() => checkTarget(dirs, { kind: 'path', value: '/some/path/' })).not.toThrow();
     expect(() => checkTarget(dirs, { kind: 'sbom', value: '/anything.json' })).not.toThrow();
+  });
+
+  it("takes grype's ERROR block from its log, without colour codes, as the reason it failed", () => {
+    // grype 0.120.1's stderr, captured from test/real/grype.test.ts's runs (an unreachable image,
+    // then a missing database): the log colours the ERROR message even on a pipe.
+    const unreachable = [
+      "[0000] ERROR failed to catalog: errors occurred attempting to resolve '127.0.0.1:9/none/app:v1':",
+      '  - docker: docker not available: failed to connect to Docker daemon. Ensure Docker is running and accessible',
+      '  - oci-registry: failed to get image descriptor from registry: Get "https://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused',
+      '  - additionally, the following providers failed with file does not exist: docker-archive, oci-archive, oci-dir, singularity, local-file, local-directory',
+      '',
+    ].join('\n');
+    expect(grypeError(unreachable)).toBe(
+      'failed to catalog: errors occurred attempting to resolve \'127.0.0.1:9/none/app:v1\': - docker: docker not available: failed to connect to Docker daemon. Ensure Docker is running and accessible - oci-registry: failed to get image descriptor from registry: Get "https://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused - additionally, the following providers failed with file does not exist: docker-archive, oci-archive, oci-dir, singularity, local-file, local-directory',
+    );
+    const noDb = [
+      '[0000]  WARN no explicit name and version provided for directory source, deriving artifact ID from the given path (which is not ideal) from=syft',
+      '[0009] ERROR \u001b[31mfailed to load vulnerability db: database does not exist\u001b[0m',
+      '',
+    ].join('\n');
+    expect(grypeError(noDb)).toBe('failed to load vulnerability db: database does not exist');
+    expect(grypeError('panic: something\n')).toBeUndefined();
+    expect(grypeError(`[0001] ERROR ${'x'.repeat(2000)}`)).toHaveLength(1501);
+  });
+
+  it("a failed grype run is an error carrying grype's own reason", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'grype-'));
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, {
+        FAKE_GRYPE_EXIT: '1',
+        FAKE_GRYPE_STDERR:
+          '[0000] ERROR \u001b[31mfailed to load vulnerability db: database does not exist\u001b[0m',
+      });
+      await expect(
+        runGrype(
+          { kind: 'image', value: 'a' },
+          {
+            command: path.join(fakesBin, 'grype'),
+            outputs: { json: path.join(dir, 'g.json') },
+            logger: silentLogger,
+          },
+        ),
+      ).rejects.toThrow(
+        new OperationalError(
+          'grype exited with code 1: failed to load vulnerability db: database does not exist',
+        ),
+      );
+      // Without grype's log format, the last lines of stderr, as for any tool.
+      process.env.FAKE_GRYPE_STDERR = 'segmentation fault';
+      await expect(
+        runGrype(
+          { kind: 'image', value: 'a' },
+          {
+            command: path.join(fakesBin, 'grype'),
+            outputs: { json: path.join(dir, 'g.json') },
+            logger: silentLogger,
+          },
+        ),
+      ).rejects.toThrow(/grype exited with code 1: segmentation fault$/);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
   });
 
   it('a grype that is not there is an operational error', async () => {
