@@ -146,7 +146,7 @@ describe('sign and attest with a private signing config and trusted root', () =>
       expect(call.argv).not.toContain('--trusted-root');
     }
     expect(attested.summary).toContain('key-based, no transparency-log entry');
-  });
+  }, 120_000);
 });
 
 describe('signing-config and trusted-root: bad files are refused with one line, before cosign runs', () => {
