@@ -14,6 +14,12 @@
 // --certificate-oidc-issuer, then --certificate-github-workflow-trigger, -repository and -ref to
 // the certificate's legacy GitHub extensions (githubWorkflowTrigger 1.2, githubWorkflowRepository
 // 1.5, githubWorkflowRef 1.6), each an exact comparison, and fails with cosign's messages.
+// With --key (key-based; cosign refuses it beside --certificate-identity[-regexp]) it answers as
+// cosign v3.1.3 does for a key-signed image: the signatures verify when the key file's content
+// equals $FAKE_COSIGN_SIGNED_KEY's (default: any key); FAKE_COSIGN_UNLOGGED=1 means they have no
+// transparency-log entry, so they pass only with --insecure-ignore-tlog=true (else a trusted root
+// shows "not enough verified log entries", and without one cosign asks TUF). `verify -o json`
+// lists the image signature and, as cosign v3 does, the SBOM attestations the key signed.
 // FAKE_COSIGN_UNSIGNED=1: the image has no signature at all. FAKE_COSIGN_NEW_BUNDLE_FORMAT=1: verify
 // prints what cosign v3 prints for new-format bundles (type https://sigstore.dev/cosign/sign/v1,
 // "optional": {}).
@@ -24,7 +30,8 @@ import { flag, upstream } from './lib.mjs';
 const PREDICATE_TYPES = { spdxjson: 'https://spdx.dev/Document', cyclonedx: 'https://cyclonedx.org/bom' };
 
 function fail(message) {
-  process.stderr.write(`Error: ${message}\nmain.go:74: error during command execution: ${message}\n`);
+  // cosign v3.1.3 prints the error twice, the second time after this prefix (no file:line).
+  process.stderr.write(`Error: ${message}\nerror during command execution: ${message}\n`);
   process.exitCode = 1;
 }
 
@@ -90,11 +97,97 @@ function envelopeFor(type, digest) {
   return { ...base, payload: Buffer.from(JSON.stringify(statement)).toString('base64') };
 }
 
+const KEY_AND_IDENTITY =
+  "exactly one of: key reference (--key) or certificate identity (--certificate-identity or --certificate-identity-regexp), must be provided. To determine which to use, inspect the bundle's 'verificationMaterial' field: if 'publicKey' is present, use key reference; if 'certificate' or 'x509CertificateChain' is present, use certificate identity";
+
+function keyPreamble(reference) {
+  return `\nVerification for ${reference} --\nThe following checks were performed on each of these signatures:\n  - The cosign claims were validated\n  - Existence of the claims in the transparency log was verified offline\n  - The signatures were verified against the specified public key\n`;
+}
+
+/** `verify --key` / `verify-attestation --key`, as cosign v3.1.3 answers for a key-signed image. */
+function verifyWithKey(command, argv, reference, digest) {
+  const ignoreTlog = argv.includes('--insecure-ignore-tlog') || argv.includes('--insecure-ignore-tlog=true');
+  const what = command === 'verify' ? 'signature' : 'attestation';
+  if (ignoreTlog) {
+    process.stderr.write(
+      `WARNING: Skipping tlog verification is an insecure practice that lacks transparency and auditability verification for the ${what}.\n`,
+    );
+  }
+  if (
+    flag(argv, '--certificate-identity') !== undefined ||
+    flag(argv, '--certificate-identity-regexp') !== undefined
+  ) {
+    fail(KEY_AND_IDENTITY);
+    return;
+  }
+  const unlogged = process.env.FAKE_COSIGN_UNLOGGED === '1';
+  if (unlogged && !ignoreTlog) {
+    if (flag(argv, '--trusted-root') === undefined) {
+      fail(
+        'setting trusted material: getting trusted root from TUF for new bundle verification: error getting live trusted root: failed to create TUF client failed to load metadata: tuf refresh failed: Get "https://tuf-repo-cdn.sigstore.dev/15.root.json": dial tcp: lookup tuf-repo-cdn.sigstore.dev: no such host',
+      );
+    } else {
+      fail(
+        'no matching attestations: failed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1',
+      );
+    }
+    return;
+  }
+  if (process.env.FAKE_COSIGN_UNSIGNED === '1') {
+    fail(command === 'verify' ? 'no signatures found' : 'no matching attestations: no attestations found');
+    return;
+  }
+  const signedBy = process.env.FAKE_COSIGN_SIGNED_KEY;
+  if (
+    signedBy !== undefined &&
+    readFileSync(flag(argv, '--key'), 'utf8') !== readFileSync(signedBy, 'utf8')
+  ) {
+    fail(
+      'no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1',
+    );
+    return;
+  }
+  if (command === 'verify') {
+    const entry = (type) => ({
+      critical: {
+        identity: { 'docker-reference': reference },
+        image: { 'docker-manifest-digest': digest },
+        type,
+      },
+      optional: {},
+    });
+    // cosign v3 lists every bundle the key signed: the signature, and each attestation under its
+    // predicate type (custom ones as https://cosign.sigstore.dev/attestation/v1).
+    const attestations = Object.keys(PREDICATE_TYPES)
+      .filter((type) => process.env[`FAKE_COSIGN_ATTESTATION_${type.toUpperCase()}`] !== 'none')
+      .map((type) => entry(PREDICATE_TYPES[type]));
+    process.stderr.write(keyPreamble(reference));
+    process.stdout.write(
+      `${JSON.stringify([entry('https://sigstore.dev/cosign/sign/v1'), ...attestations])}\n`,
+    );
+    return;
+  }
+  const type = flag(argv, '--type');
+  const envelope = envelopeFor(type, digest);
+  if (envelope === undefined) {
+    fail(
+      `none of the attestations matched the predicate type: ${type}, found: https://sigstore.dev/cosign/sign/v1,${type === 'spdxjson' ? PREDICATE_TYPES.cyclonedx : PREDICATE_TYPES.spdxjson}`,
+    );
+    return;
+  }
+  process.stderr.write(keyPreamble(reference));
+  process.stdout.write(`${JSON.stringify(envelope)}\n`);
+}
+
 export async function verify(command, argv) {
   const reference = argv[argv.length - 1];
   const digest = reference.split('@')[1];
   if (digest === undefined) {
     fail(`fake cosign refuses to ${command} ${reference}: not a digest reference`);
+    return;
+  }
+  if (flag(argv, '--key') !== undefined) {
+    verifyWithKey(command, argv, reference, digest);
     return;
   }
   const all = signatures();

@@ -24,6 +24,7 @@ import {
   reportRows,
   reportText,
   TABLE_HEADERS,
+  TRANSPARENCY_LOG_MODES,
   verdictLine,
   verifyRelease,
   type IdentityOptions,
@@ -71,6 +72,9 @@ await runAction(async () => {
   const engine = readEnum('engine', ['cosign', 'native'] as const, { default: 'cosign' }) ?? 'cosign';
   const emit = readEnum('emit', ['report', 'commands'] as const, { default: 'report' }) ?? 'report';
   const trustedRoot = readPath('trusted-root', { mustExist: 'file' });
+  const key = readPath('key', { mustExist: 'file' });
+  const transparencyLog =
+    readEnum('transparency-log', TRANSPARENCY_LOG_MODES, { default: 'required' }) ?? 'required';
   const registryUsername = readString('registry-username');
   const registryPassword = readSecret('registry-password');
   const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
@@ -92,6 +96,8 @@ await runAction(async () => {
         sourceTag,
         engine,
         trustedRoot,
+        key,
+        transparencyLog,
         client: session.client,
       });
       logger.info(emitted.markdown);
@@ -107,6 +113,8 @@ await runAction(async () => {
       engine,
       sourceTag,
       trustedRoot,
+      key,
+      transparencyLog,
       client: session.client,
       dockerConfigDirectory: session.dockerConfig?.directory,
       secrets: session.secrets,
@@ -120,6 +128,8 @@ await runAction(async () => {
       sourceTag,
       engine,
       trustedRoot,
+      key,
+      transparencyLog,
     });
     logger.info(reportText(report));
     logger.info(`  ${command}`);

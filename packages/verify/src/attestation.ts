@@ -49,13 +49,17 @@ export function judgeAttestations(
   stderr: string,
   digest: string,
   check: BundleCheck,
-  policy: ClaimPolicy,
+  /** undefined: key-based, cosign checked the envelopes against the key and there is no identity. */
+  policy: ClaimPolicy | undefined,
   context: CosignContext = {},
 ): Outcome {
   // cosign applied the identity flags; what it printed is compared again, the rest it covered.
-  const held = judgeClaims(policy, certificateLines(stderr), context);
-  if (held.status !== 'passed') return held;
-  const { status: _status, ...seen } = held;
+  let seen: Omit<Outcome, 'status'> = {};
+  if (policy !== undefined) {
+    const { status, ...rest } = judgeClaims(policy, certificateLines(stderr), context);
+    if (status !== 'passed') return { status, ...rest };
+    seen = rest;
+  }
   const envelopes = parseEnvelopeLines(stdout);
   if (envelopes.length === 0) return { status: 'failed', ...seen, reason: notFound(check) };
   let first: string | undefined;

@@ -22,6 +22,8 @@ export interface CliCommandOptions {
   sourceTag?: string;
   engine?: 'cosign' | 'native';
   trustedRoot?: string;
+  key?: string;
+  transparencyLog?: 'required' | 'skip';
 }
 
 /** The `release-actions verify` command that repeats a verification, defaults left out. */
@@ -50,5 +52,7 @@ export function cliCommand(options: CliCommandOptions): string {
   if (options.sourceTag !== undefined) args.push('--source-tag', options.sourceTag);
   if (options.engine === 'native') args.push('--engine', 'native');
   if (options.trustedRoot !== undefined) args.push('--trusted-root', options.trustedRoot);
+  if (options.key !== undefined) args.push('--key', options.key);
+  if (options.transparencyLog === 'skip') args.push('--transparency-log', 'skip');
   return formatCommand('release-actions', args);
 }

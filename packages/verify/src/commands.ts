@@ -1,19 +1,37 @@
 import { formatCommand } from '@release-actions/tools';
 import { COSIGN_TYPES, SLSA_CONTAINER_BUILDER_ID, type CheckName } from './checks.js';
 import type { ClaimPolicy } from './claims.js';
+import type { TransparencyLogMode } from './key.js';
 
 export interface CommandPolicy {
   policy: ClaimPolicy;
   trustedRoot?: string;
   /** An exact publisher ref for --certificate-github-workflow-ref (default: the policy's source-ref). */
   pinnedRef?: string;
+  /** Key-based: the public key file; cosign gets --key instead of the identity flags. */
+  key?: string;
+  /** skip: cosign gets --insecure-ignore-tlog=true (only with key). */
+  transparencyLog?: TransparencyLogMode;
+}
+
+/**
+ * cosign's flags for a key: --key, never beside the identity flags (cosign refuses both), and
+ * --insecure-ignore-tlog=true only when the consumer opted out of the transparency log.
+ */
+function keyFlags(key: string, { trustedRoot, transparencyLog }: CommandPolicy): string[] {
+  const flags = ['--key', key];
+  if (transparencyLog === 'skip') flags.push('--insecure-ignore-tlog=true');
+  if (trustedRoot !== undefined) flags.push('--trusted-root', trustedRoot);
+  return flags;
 }
 
 /**
  * cosign's identity flags for the policy. cosign takes no pattern for the ref, so it gets the
  * exact one when it is known; the trigger only when the policy pins it.
  */
-function identityFlags({ policy, trustedRoot, pinnedRef }: CommandPolicy): string[] {
+function identityFlags(options: CommandPolicy): string[] {
+  const { policy, trustedRoot, pinnedRef, key } = options;
+  if (key !== undefined) return keyFlags(key, options);
   const flags = [
     '--certificate-identity-regexp',
     policy.identityRegexp,

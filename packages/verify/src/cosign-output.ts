@@ -1,5 +1,6 @@
 import type { CheckName } from './checks.js';
 import { checkClaims, claimProblem, type ClaimCheck, type ClaimPolicy, type Claims } from './claims.js';
+import { NOT_LOGGED_COSIGN } from './key.js';
 import type { CheckResult, RekorEntry } from './report.js';
 
 /**
@@ -51,8 +52,17 @@ export interface CosignSignature extends Claims {
    * format (no certificate fields at all); that is not key-based, the identity flags were applied.
    */
   keyBased?: boolean;
+  /** critical.type: what was signed (an image signature, or an attestation of some type). */
+  type?: string;
   rekor?: RekorEntry;
 }
+
+/**
+ * The critical.type of an image signature: cosign's legacy simple signing, and cosign v3's
+ * bundle predicate. cosign v3's `verify` also lists the attestations a key or identity signed
+ * (type https://cosign.sigstore.dev/attestation/v1 and the like); those are not signatures.
+ */
+export const SIGNATURE_TYPES = ['cosign container image signature', 'https://sigstore.dev/cosign/sign/v1'];
 
 /** cosign prints the raw bytes of a non-legacy extension: a DER UTF8String, tag 0x0c and a length. */
 function derString(value: unknown): string | undefined {
@@ -87,6 +97,8 @@ export function parseVerifyOutput(stdout: string): CosignSignature[] | undefined
     const digest = str(image?.['docker-manifest-digest'] ?? image?.['Docker-manifest-digest']);
     const signature: CosignSignature = {};
     if (digest !== undefined) signature.digest = digest.includes(':') ? digest : `sha256:${digest}`;
+    const type = str(critical?.['type'] ?? critical?.['Type']);
+    if (type !== undefined) signature.type = type;
     if (optional === null) signature.keyBased = true;
     if (isRecord(optional)) {
       const fields: Claims = {
@@ -220,7 +232,8 @@ export function judgeClaims(
 export function judgeSignatures(
   stdout: string,
   digest: string,
-  policy: ClaimPolicy,
+  /** undefined: key-based, cosign checked the signatures against the key and there is no identity. */
+  policy: ClaimPolicy | undefined,
   stderr = '',
   context: CosignContext = {},
 ): Outcome {
@@ -232,11 +245,15 @@ export function judgeSignatures(
   let first: Outcome | undefined;
   for (const signature of signatures) {
     let outcome: Outcome;
-    if (signature.digest !== digest) {
+    if (signature.type !== undefined && !SIGNATURE_TYPES.includes(signature.type)) {
+      outcome = { status: 'failed', reason: `not an image signature: an attestation (${signature.type})` };
+    } else if (signature.digest !== digest) {
       outcome = {
         status: 'failed',
         reason: `subject digest mismatch: the signature is over ${signature.digest ?? 'no digest'}, not ${digest}`,
       };
+    } else if (policy === undefined) {
+      outcome = signature.rekor ? { status: 'passed', rekor: signature.rekor } : { status: 'passed' };
     } else if (signature.keyBased) {
       outcome = {
         status: 'failed',
@@ -291,10 +308,25 @@ export function notFound(check: CheckName): string {
 export function judgeCosignFailure(
   stderr: string,
   check: CheckName,
-  policy: ClaimPolicy,
+  /** undefined: key-based verification (cosign was given --key). */
+  policy: ClaimPolicy | undefined,
   context: CosignContext = {},
 ): Outcome {
   const text = stderr.replace(/\r/g, '');
+  // Before the "no matching …" wording cosign wraps both in: these are not a missing signature.
+  if (/not enough verified log entries from transparency log: 0 < /.test(text)) {
+    return { status: 'failed', reason: `the ${WHAT[check]} has ${NOT_LOGGED_COSIGN}` };
+  }
+  if (
+    policy === undefined &&
+    /failed to verify signature|accepted signatures do not match threshold|invalid signature/i.test(text)
+  ) {
+    return {
+      status: 'failed',
+      reason: `the ${WHAT[check]} does not verify with the key given (signed with another key, or altered)`,
+    };
+  }
+  if (policy === undefined) return cosignFailureReason(text, check);
   const mismatch =
     /none of the expected identities matched what was in the certificate(?:, got subjects \[([^\]]*)\] with issuer (\S+))?/.exec(
       text,
@@ -325,6 +357,11 @@ export function judgeCosignFailure(
       reason: `trigger mismatch: the certificate does not name ${policy.trigger ?? 'the trigger asked for'}`,
     };
   }
+  return cosignFailureReason(text, check);
+}
+
+/** What no identity flag explains: nothing found, a rejected signature, or cosign could not run. */
+function cosignFailureReason(text: string, check: CheckName): Outcome {
   if (
     /no signatures found|no matching signatures|no matching attestations|none of the attestations matched the predicate type|no attestations found/i.test(
       text,
@@ -342,7 +379,8 @@ export function judgeCosignFailure(
     '';
   const detail = line
     .replace(/^error:\s*/i, '')
-    .replace(/^main\.go:\d+: error during command execution:\s*/i, '');
+    // cosign ≤ 2 prefixed the repeat with main.go:<line>:, cosign v3 does not.
+    .replace(/^(?:main\.go:\d+: )?error during command execution:\s*/i, '');
   if (
     /signature|certificate|tlog|transparency|bundle|verif|chain|SCT/i.test(detail) &&
     !/connection|dial tcp|timeout|no such host|UNAUTHORIZED|DENIED/i.test(detail)

@@ -4,6 +4,7 @@ import { checkSourceTag, type CheckName } from './checks.js';
 import { cliCommand, type CliCommandOptions } from './cli-command.js';
 import { equivalentCommands, tagOfRef, type SubjectDigest } from './commands.js';
 import { buildIdentityPolicy, type IdentityOptions } from './identity.js';
+import { checkTransparencyLog, KEY_INPUT_NAMES, type KeyNames, type TransparencyLogMode } from './key.js';
 
 /**
  * The consumer's commands for one release, written without verifying anything: what the release
@@ -19,6 +20,10 @@ export interface EmitOptions {
   sourceTag?: string;
   engine?: 'cosign' | 'native';
   trustedRoot?: string;
+  /** Key-based: the public key file the consumer verifies with. */
+  key?: string;
+  transparencyLog?: TransparencyLogMode;
+  keyNames?: KeyNames;
   client: RegistryClient;
 }
 
@@ -35,6 +40,11 @@ export interface EmittedCommands {
 export async function emitCommands(options: EmitOptions): Promise<EmittedCommands> {
   const policy = buildIdentityPolicy(options.identity);
   if (options.checks.length === 0) throw new InputError(`Input 'checks': name at least one check.`);
+  checkTransparencyLog(
+    options.transparencyLog ?? 'required',
+    options.key,
+    options.keyNames ?? KEY_INPUT_NAMES,
+  );
   let reference;
   try {
     reference = parseReference(options.image);
@@ -67,6 +77,8 @@ export async function emitCommands(options: EmitOptions): Promise<EmittedCommand
     sourceTag: options.sourceTag,
     engine: options.engine,
     trustedRoot: options.trustedRoot,
+    key: options.key,
+    transparencyLog: options.transparencyLog,
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) (cli as unknown as Record<string, unknown>)[key] = value;
@@ -76,6 +88,9 @@ export async function emitCommands(options: EmitOptions): Promise<EmittedCommand
     policy,
     trustedRoot: options.trustedRoot,
     sourceTag,
+    ...(options.key === undefined
+      ? {}
+      : { key: options.key, transparencyLog: options.transparencyLog ?? 'required' }),
   });
   return {
     reference: resolved.reference,

@@ -39,6 +39,7 @@ export {
   certificateLines,
   cosignClaimChecks,
   judgeClaims,
+  SIGNATURE_TYPES,
 } from './cosign-output.js';
 export type { CosignSignature, CosignContext } from './cosign-output.js';
 export type { ClaimPolicy } from './claims.js';
@@ -65,6 +66,16 @@ export {
 } from './report.js';
 export type { CheckResult, CheckStatus, Engine, RekorEntry, VerifyReport } from './report.js';
 export { verifyRelease, reportFailure } from './verify.js';
+export {
+  checkTransparencyLog,
+  readPublicKey,
+  KEY_FLAG_NAMES,
+  KEY_INPUT_NAMES,
+  NOT_LOGGED,
+  NOT_LOGGED_COSIGN,
+  TRANSPARENCY_LOG_MODES,
+} from './key.js';
+export type { KeyNames, TransparencyLogMode } from './key.js';
 export type { VerifyOptions } from './verify.js';
 export { cliCommand } from './cli-command.js';
 export type { CliCommandOptions } from './cli-command.js';

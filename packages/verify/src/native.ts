@@ -5,11 +5,13 @@ import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { InputError, OperationalError } from '@release-actions/errors';
 import type { RegistryClient } from '@release-actions/oci';
 import type { Logger } from '@release-actions/tools';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { statementProblem } from './attestation.js';
 import { PREDICATE_TYPES, type CheckName } from './checks.js';
 import { checkClaims, claimProblem, type ClaimPolicy, type Claims } from './claims.js';
 import { notFound } from './cosign-output.js';
+import { NOT_LOGGED, type TransparencyLogMode } from './key.js';
 import type { CheckResult, RekorEntry } from './report.js';
 import { decodeEnvelope, type Statement } from './statement.js';
 
@@ -53,13 +55,39 @@ export interface NativeOptions {
   /** Where the TUF client caches Sigstore's root (RUNNER_TEMP on a runner). */
   tufCachePath?: string;
   logger: Logger;
+  /** Key-based: bundles must be signed by this key (and carry no certificate). */
+  publicKey?: KeyObject;
+  /** skip: a bundle with no transparency-log entry is accepted (only with publicKey). */
+  transparencyLog?: TransparencyLogMode;
 }
 
+/** How bundles are judged: by a key or by a certificate identity, with or without a log entry. */
+export interface BundleMode {
+  key: boolean;
+  transparencyLog: TransparencyLogMode;
+}
+
+const KEYLESS: BundleMode = { key: false, transparencyLog: 'required' };
+
+/** A trusted root with nothing in it: all a key-only, log-free verification needs. */
+const EMPTY_ROOT = {
+  mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  tlogs: [],
+  certificateAuthorities: [],
+  ctlogs: [],
+  timestampAuthorities: [],
+};
+
 export async function loadVerifier(
-  options: Pick<NativeOptions, 'trustedRoot' | 'tufCachePath' | 'logger'>,
+  options: Pick<NativeOptions, 'trustedRoot' | 'tufCachePath' | 'logger' | 'publicKey' | 'transparencyLog'>,
 ): Promise<Verifier> {
+  const skip = options.publicKey !== undefined && options.transparencyLog === 'skip';
   let root: TrustedRoot;
-  if (options.trustedRoot !== undefined) {
+  if (options.trustedRoot === undefined && skip) {
+    // Nothing to fetch: the key is the only trust, and no log is consulted.
+    root = TrustedRoot.fromJSON(EMPTY_ROOT);
+    options.logger.info('Trusted root: none (the key alone; no transparency log)');
+  } else if (options.trustedRoot !== undefined) {
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(options.trustedRoot, 'utf8'));
@@ -75,7 +103,11 @@ export async function loadVerifier(
         `Input 'trusted-root': ${options.trustedRoot} is not a Sigstore TrustedRoot (${(error as Error).message}).`,
       );
     }
-    if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
+    // A key needs no certificate authority; without a log, only the checks say what is missing.
+    if (
+      options.publicKey === undefined &&
+      (root.certificateAuthorities.length === 0 || root.tlogs.length === 0)
+    ) {
       throw new InputError(
         `Input 'trusted-root': ${options.trustedRoot} names no certificate authority or no transparency log; it cannot verify keyless bundles.`,
       );
@@ -94,7 +126,13 @@ export async function loadVerifier(
     }
     options.logger.info("Trusted root: Sigstore's public-good instance (TUF)");
   }
-  return new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1 });
+  const key = options.publicKey;
+  const material =
+    key === undefined
+      ? toTrustMaterial(root)
+      : toTrustMaterial(root, () => ({ publicKey: key, validFor: () => true }));
+  // A log entry is required unless the consumer opted out, which only a key allows.
+  return new Verifier(material, { tlogThreshold: skip ? 0 : 1, ctlogThreshold: 1 });
 }
 
 export interface FoundBundle {
@@ -252,6 +290,7 @@ export function verifyStatementBundle(
   label: string,
   verifier: Verifier,
   policy: ClaimPolicy,
+  mode: BundleMode = KEYLESS,
 ): VerifiedStatement {
   let bundle: Bundle;
   try {
@@ -269,6 +308,14 @@ export function verifyStatementBundle(
   if (rekor) base.rekor = rekor;
   const certificate = certificateOf(bundle);
   const claims = certificate ? certificateClaims(certificate) : {};
+  if (mode.key && bundle.verificationMaterial.content.$case !== 'publicKey') {
+    return {
+      outcome: { ...base, reason: 'the bundle carries a certificate, not a signature by the key given' },
+    };
+  }
+  if (mode.transparencyLog === 'required' && bundle.verificationMaterial.tlogEntries.length === 0) {
+    return { outcome: { ...base, reason: `the bundle has ${NOT_LOGGED}` } };
+  }
   let signer;
   try {
     signer = verifier.verify(toSignedEntity(bundle));
@@ -279,16 +326,21 @@ export function verifyStatementBundle(
     return {
       outcome: {
         ...seen,
-        reason: `bundle does not verify (tampered or not from the trusted root): ${(error as Error).message}`,
+        reason: mode.key
+          ? `bundle does not verify with the key given (signed with another key, or altered): ${(error as Error).message}`
+          : `bundle does not verify (tampered or not from the trusted root): ${(error as Error).message}`,
       },
     };
   }
-  // What the verifier read from the certificate it verified is what counts.
-  if (signer.identity?.subjectAlternativeName) claims.identity = signer.identity.subjectAlternativeName;
-  if (signer.identity?.extensions?.issuer) claims.issuer = signer.identity.extensions.issuer;
-  const seen = withClaims(base, claims, policy);
-  const problem = claimProblem(seen.claims ?? []);
-  if (problem !== undefined) return { outcome: { ...seen, reason: problem } };
+  let seen = base;
+  if (!mode.key) {
+    // What the verifier read from the certificate it verified is what counts.
+    if (signer.identity?.subjectAlternativeName) claims.identity = signer.identity.subjectAlternativeName;
+    if (signer.identity?.extensions?.issuer) claims.issuer = signer.identity.extensions.issuer;
+    seen = withClaims(base, claims, policy);
+    const problem = claimProblem(seen.claims ?? []);
+    if (problem !== undefined) return { outcome: { ...seen, reason: problem } };
+  }
   if (bundle.content.$case !== 'dsseEnvelope') {
     return {
       outcome: { ...seen, reason: 'the bundle signs a message, not an in-toto statement over the image' },
@@ -311,10 +363,11 @@ export function judgeBundle(
   check: BundleCheck,
   digest: string,
   policy: ClaimPolicy,
+  mode: BundleMode = KEYLESS,
 ): Outcome {
   if (found.problem !== undefined)
     return { status: 'failed', reason: `bundle ${found.digest}: ${found.problem}` };
-  const { outcome, statement } = verifyStatementBundle(found.json, found.digest, verifier, policy);
+  const { outcome, statement } = verifyStatementBundle(found.json, found.digest, verifier, policy, mode);
   if (statement === undefined) return outcome;
   const wrong = statementProblem(statement, check, digest);
   return wrong === undefined ? outcome : { ...outcome, status: 'failed', reason: wrong };
@@ -327,6 +380,7 @@ export function judgeBundles(
   check: BundleCheck,
   digest: string,
   policy: ClaimPolicy,
+  mode: BundleMode = KEYLESS,
 ): Outcome {
   const candidates = bundles.filter(
     (b) => b.problem !== undefined || b.predicateType === PREDICATE_TYPES[check],
@@ -334,7 +388,7 @@ export function judgeBundles(
   if (candidates.length === 0) return { status: 'failed', reason: notFound(check) };
   let first: Outcome | undefined;
   for (const candidate of candidates) {
-    const outcome = judgeBundle(candidate, verifier, check, digest, policy);
+    const outcome = judgeBundle(candidate, verifier, check, digest, policy, mode);
     if (outcome.status === 'passed') return outcome;
     first ??= outcome;
   }

@@ -40,7 +40,13 @@ export interface VerifyReport {
   reference: string;
   digest: string;
   engine: Engine;
-  policy: ClaimPolicy & Pick<IdentityPolicy, 'description'>;
+  policy: ClaimPolicy &
+    Pick<IdentityPolicy, 'description'> & {
+      /** Key-based: the public key file the signatures were checked against (no identity). */
+      key?: string;
+      /** With key: whether a transparency-log entry was required. */
+      transparencyLog?: 'required' | 'skip';
+    };
   warning?: string;
   checks: CheckName[];
   results: CheckResult[];
@@ -121,6 +127,13 @@ export function verdictLine(report: VerifyReport): string {
 
 /** The policy in one line: every value a certificate must carry. */
 export function policyLine(policy: VerifyReport['policy']): string {
+  if (policy.key !== undefined) {
+    const log =
+      policy.transparencyLog === 'skip'
+        ? 'no transparency-log entry required'
+        : 'a transparency-log entry required';
+    return `signed with the key ${policy.key} (no certificate identity; ${log})`;
+  }
   const parts = [
     `SAN ${policy.identityRegexp}`,
     `issuer ${policy.issuer}`,

@@ -23,6 +23,13 @@ import { judgeCosignFailure, judgeSignatures, type CosignContext } from './cosig
 import { buildIdentityPolicy, refMatches, type IdentityOptions, type IdentityPolicy } from './identity.js';
 import { verdictOf, type CheckResult, type Engine, type VerifyReport } from './report.js';
 import { judgeSlsaVerifier } from './slsa.js';
+import {
+  checkTransparencyLog,
+  KEY_INPUT_NAMES,
+  readPublicKey,
+  type KeyNames,
+  type TransparencyLogMode,
+} from './key.js';
 
 export interface VerifyOptions {
   /** Tag or digest reference; a tag is resolved once and only the digest is used after that. */
@@ -33,6 +40,15 @@ export interface VerifyOptions {
   sourceTag?: string;
   /** TrustedRoot JSON file (both engines; cosign gets --trusted-root). */
   trustedRoot?: string;
+  /**
+   * Key-based: a PEM public key file (cosign.pub). Signatures and attestations are checked
+   * against it instead of a certificate identity (cosign --key; natively as a trusted key).
+   */
+  key?: string;
+  /** skip: accept a signature no transparency log holds; only with key. Default required. */
+  transparencyLog?: TransparencyLogMode;
+  /** How key and transparency-log are named in errors (default: the action inputs). */
+  keyNames?: KeyNames;
   client: RegistryClient;
   /** Private Docker config directory for cosign and slsa-verifier (registry credentials). */
   dockerConfigDirectory?: string;
@@ -92,6 +108,34 @@ async function runCosign(
   return check === 'signature'
     ? judgeSignatures(result.stdout, target.digest, policy, result.stderr, context)
     : judgeAttestations(result.stdout, result.stderr, target.digest, check, policy, context);
+}
+
+/**
+ * The cosign engine with a key: cosign checks each signature against the key (no identity flags,
+ * which cosign refuses beside --key); the output is judged for the digest and the statement.
+ */
+async function keyCosignCheck(
+  check: Exclude<CheckName, 'provenance'>,
+  target: Target,
+  policy: IdentityPolicy,
+  options: VerifyOptions,
+): Promise<Outcome> {
+  const commandPolicy = {
+    policy,
+    trustedRoot: options.trustedRoot,
+    key: options.key,
+    transparencyLog: options.transparencyLog ?? 'required',
+  };
+  const args =
+    check === 'signature'
+      ? cosignVerifyArgs(target.reference, commandPolicy)
+      : cosignVerifyAttestationArgs(target.reference, check, commandPolicy);
+  const result = await runTool('cosign', args, options);
+  if (!('exitCode' in result)) return result;
+  if (result.exitCode !== 0) return judgeCosignFailure(result.stderr, check, undefined);
+  return check === 'signature'
+    ? judgeSignatures(result.stdout, target.digest, undefined, result.stderr)
+    : judgeAttestations(result.stdout, result.stderr, target.digest, check, undefined);
 }
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
@@ -188,6 +232,10 @@ function describePlatform(platform: { os: string; architecture: string; variant?
 export async function verifyRelease(options: VerifyOptions): Promise<VerifyReport> {
   const policy = buildIdentityPolicy(options.identity);
   if (options.checks.length === 0) throw new InputError(`Input 'checks': name at least one check.`);
+  const keyNames = options.keyNames ?? KEY_INPUT_NAMES;
+  const transparencyLog = options.transparencyLog ?? 'required';
+  checkTransparencyLog(transparencyLog, options.key, keyNames);
+  const publicKey = options.key === undefined ? undefined : readPublicKey(options.key, keyNames.key);
   const sourceTag = checkSourceTag(options.sourceTag) ?? tagOfRef(policy.sourceRef);
   let reference;
   try {
@@ -224,8 +272,9 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
   if (options.engine === 'native' && options.checks.some((c) => c !== 'provenance')) {
     // @sigstore/* are loaded only here: the cosign engine and the action's start stay light.
     native = await import('./native.js');
-    verifier = await native.loadVerifier(options);
+    verifier = await native.loadVerifier({ ...options, publicKey, transparencyLog });
   }
+  const mode = { key: publicKey !== undefined, transparencyLog };
 
   const results: CheckResult[] = [];
   for (const target of targets) {
@@ -259,8 +308,9 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
       if (check === 'provenance')
         outcome = await provenanceCheck(target, policy.repository, { ...options, sourceTag });
       else if (native !== undefined && verifier !== undefined && bundles !== undefined) {
-        outcome = native.judgeBundles(bundles, verifier, check, target.digest, policy);
-      } else outcome = await cosignCheck(check, target, policy, options, discover(check));
+        outcome = native.judgeBundles(bundles, verifier, check, target.digest, policy, mode);
+      } else if (options.key !== undefined) outcome = await keyCosignCheck(check, target, policy, options);
+      else outcome = await cosignCheck(check, target, policy, options, discover(check));
       const result: CheckResult = { check, subject: target.reference, ...outcome };
       if (target.platform) result.platform = target.platform;
       results.push(result);
@@ -289,9 +339,14 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
       policy,
       trustedRoot: options.trustedRoot,
       sourceTag,
+      ...(options.key === undefined ? {} : { key: options.key, transparencyLog }),
     }),
     verdict: verdictOf(results),
   };
+  if (options.key !== undefined) {
+    report.policy.key = options.key;
+    report.policy.transparencyLog = transparencyLog;
+  }
   if (policy.sourceRef !== undefined) report.policy.sourceRef = policy.sourceRef;
   if (policy.trigger !== undefined) report.policy.trigger = policy.trigger;
   if (policy.workflowCommit !== undefined) report.policy.workflowCommit = policy.workflowCommit;

@@ -123,6 +123,7 @@ describe('a keyless attestation, signed for real and attached as cosign v3 does'
       logIndex: Number(readBack.verificationMaterial.tlogEntries[0].logIndex),
       integratedTime: Number(readBack.verificationMaterial.tlogEntries[0].integratedTime),
       entryKind: 'dsse',
+      logId: readBack.verificationMaterial.tlogEntries[0].logId.keyId,
     });
     expect(readBack.verificationMaterial.timestampVerificationData.rfc3161Timestamps).toHaveLength(1);
 

@@ -1,3 +1,6 @@
+import { bundleToJSON } from '@sigstore/bundle';
+import { DSSEBundleBuilder } from '@sigstore/sign';
+import { createHash, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { RegistryClient, type Resolved } from '@release-actions/oci';
 import { PREDICATE_TYPES } from '@release-actions/verify';
 import type { GitHubClaims, Sigstore } from '../../harness/sigstore.js';
@@ -111,4 +114,45 @@ export function subjects(resolved: Resolved): { reference: string; digest: strin
     { reference: resolved.reference, digest: resolved.digest },
     ...(resolved.platforms ?? []).map((p) => ({ reference: `${base}@${p.digest}`, digest: p.digest })),
   ];
+}
+
+/**
+ * Signs a statement per kind over `subject` with a plain key pair and no witness, and attaches
+ * each bundle as cosign v3 does: what `cosign sign|attest --key` writes with a signing config
+ * that names no transparency log (verificationMaterial.publicKey with a hint, no tlog entries).
+ */
+export async function keySignAndAttach(
+  keys: { privateKey: KeyObject; publicKey: KeyObject },
+  client: RegistryClient,
+  subject: { reference: string; digest: string },
+  kinds: Kind[] = ['signature', 'sbom-spdx', 'sbom-cyclonedx'],
+): Promise<void> {
+  const name = subject.reference.split('@')[0] as string;
+  const publicKey = keys.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+  const hint = createHash('sha256')
+    .update(keys.publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('base64');
+  const builder = new DSSEBundleBuilder({
+    signer: {
+      sign: async (data: Buffer) => ({
+        signature: cryptoSign('sha256', data, keys.privateKey),
+        key: { $case: 'publicKey', publicKey, hint },
+      }),
+    },
+    witnesses: [],
+  });
+  for (const kind of kinds) {
+    const bundle = await builder.create({
+      data: Buffer.from(JSON.stringify(statement(name, subject.digest, kind))),
+      type: 'application/vnd.in-toto+json',
+    });
+    await client.attachArtifact(subject.reference, {
+      artifactType: BUNDLE_TYPE,
+      content: Buffer.from(JSON.stringify(bundleToJSON(bundle))),
+      annotations: {
+        'dev.sigstore.bundle.content': 'dsse-envelope',
+        'dev.sigstore.bundle.predicateType': PREDICATE_TYPES[kind],
+      },
+    });
+  }
 }

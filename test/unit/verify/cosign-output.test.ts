@@ -36,6 +36,7 @@ describe('cosign verify -o json', () => {
         repository: 'open-telemetry/opentelemetry-collector-releases',
         sourceRef: 'refs/tags/v0.98.0',
         trigger: 'push',
+        type: 'cosign container image signature',
         rekor: { logIndex: 84797936, integratedTime: 1712809120 },
       },
       {
@@ -45,6 +46,7 @@ describe('cosign verify -o json', () => {
         repository: 'open-telemetry/opentelemetry-collector-releases',
         sourceRef: 'refs/tags/v0.98.0',
         trigger: 'push',
+        type: 'cosign container image signature',
         rekor: { logIndex: 84797940, integratedTime: 1712809122 },
       },
     ]);
@@ -79,7 +81,9 @@ describe('cosign verify -o json', () => {
 
   it('fails a key-based signature (no certificate identity) and unparsable output', () => {
     const digest = 'sha256:7a91c50d922925f152fec96ed1d84b7bc6b2079c169d68826f6cf307f22d40e6';
-    expect(parseVerifyOutput(keyBased)).toEqual([{ digest, keyBased: true }]);
+    expect(parseVerifyOutput(keyBased)).toEqual([
+      { digest, keyBased: true, type: 'cosign container image signature' },
+    ]);
     expect(judgeSignatures(keyBased, digest, otel).reason).toBe(
       'the signature carries no certificate identity (key-based or legacy)',
     );
@@ -87,6 +91,42 @@ describe('cosign verify -o json', () => {
       'cosign verify printed no signature list that could be parsed',
     );
     expect(judgeSignatures('[]', digest, otel).reason).toBe('no signature found');
+  });
+
+  // What cosign v3.1.3 prints for `verify --key … -o json` on a key-signed platform manifest
+  // (test/real/cosign-key.test.ts): the signature, then every attestation the key signed.
+  const v3Key = (digest: string, ...types: string[]) =>
+    JSON.stringify(
+      types.map((type) => ({
+        critical: {
+          identity: { 'docker-reference': `127.0.0.1:5000/offline/app@${digest}` },
+          image: { 'docker-manifest-digest': digest },
+          type,
+        },
+        optional: {},
+      })),
+    );
+
+  it('key-based (no policy): passes the image signature, never an attestation listed beside it', () => {
+    const digest = OTEL_DIGEST;
+    const listed = v3Key(digest, 'https://sigstore.dev/cosign/sign/v1', 'https://spdx.dev/Document');
+    expect(judgeSignatures(listed, digest, undefined)).toEqual({ status: 'passed' });
+    const onlyAttestation = v3Key(digest, 'https://spdx.dev/Document');
+    expect(judgeSignatures(onlyAttestation, digest, undefined)).toEqual({
+      status: 'failed',
+      reason: 'not an image signature: an attestation (https://spdx.dev/Document)',
+    });
+    // The same holds with an identity policy: an attestation is not the image's signature.
+    expect(judgeSignatures(onlyAttestation, digest, otel).reason).toBe(
+      'not an image signature: an attestation (https://spdx.dev/Document)',
+    );
+    expect(
+      judgeSignatures(
+        v3Key('sha256:' + 'b'.repeat(64), 'https://sigstore.dev/cosign/sign/v1'),
+        digest,
+        undefined,
+      ).reason,
+    ).toMatch(/^subject digest mismatch/);
   });
 });
 
@@ -290,8 +330,45 @@ describe('cosign failures', () => {
       'error',
       'cosign could not check the signature: GET https://ghcr.io/token: UNAUTHORIZED: authentication required',
     ],
+    [
+      // cosign v3 repeats the error without main.go:<line>.
+      'Error: GET https://ghcr.io/v2/: dial tcp: lookup ghcr.io: no such host\nerror during command execution: GET https://ghcr.io/v2/: dial tcp: lookup ghcr.io: no such host',
+      'signature',
+      'error',
+      'cosign could not check the signature: GET https://ghcr.io/v2/: dial tcp: lookup ghcr.io: no such host',
+    ],
+    [
+      'Error: no matching attestations: failed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1\nfailed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1\nerror during command execution: no matching attestations: failed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1',
+      'signature',
+      'failed',
+      'the signature has no verified transparency-log entry (signed offline, or in a log the trusted root does not name); a signature no log holds is accepted only with the key and transparency-log skip',
+    ],
   ] as const)('%s', (stderr, check, status, reason) => {
     expect(judgeCosignFailure(stderr, check, otel)).toMatchObject({ status, reason });
+  });
+
+  // cosign v3.1.3's words with --key (test/real/cosign-key.test.ts).
+  it.each([
+    [
+      'Error: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\nfailed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\nerror during command execution: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1',
+      'sbom-spdx',
+      'failed',
+      'the SPDX SBOM attestation does not verify with the key given (signed with another key, or altered)',
+    ],
+    [
+      'Error: none of the attestations matched the predicate type: spdxjson, found: https://sigstore.dev/cosign/sign/v1\nerror during command execution: none of the attestations matched the predicate type: spdxjson, found: https://sigstore.dev/cosign/sign/v1',
+      'sbom-spdx',
+      'failed',
+      'no SPDX SBOM attestation found',
+    ],
+    [
+      'Error: setting trusted material: getting trusted root from TUF for new bundle verification: error getting live trusted root: failed to create TUF client failed to load metadata: tuf refresh failed: Get "https://tuf-repo-cdn.sigstore.dev/15.root.json": dial tcp: lookup tuf-repo-cdn.sigstore.dev: no such host',
+      'signature',
+      'error',
+      'cosign could not check the signature: setting trusted material: getting trusted root from TUF for new bundle verification: error getting live trusted root: failed to create TUF client failed to load metadata: tuf refresh failed: Get "https://tuf-repo-cdn.sigstore.dev/15.root.json": dial tcp: lookup tuf-repo-cdn.sigstore.dev: no such host',
+    ],
+  ] as const)('key-based: %s', (stderr, check, status, reason) => {
+    expect(judgeCosignFailure(stderr, check, undefined)).toMatchObject({ status, reason });
   });
 });
 

@@ -4,10 +4,12 @@ import { openSession } from '@release-actions/sigstore';
 import {
   cliCommand,
   emitCommands,
+  KEY_FLAG_NAMES,
   parseChecks,
   reportFailure,
   reportJson,
   reportText,
+  TRANSPARENCY_LOG_MODES,
   verifyRelease,
   type IdentityOptions,
   type Signer,
@@ -35,6 +37,8 @@ interface VerifyFlags {
   allowUnanchored?: boolean;
   engine: string;
   trustedRoot?: string;
+  key?: string;
+  transparencyLog: string;
   registryUsername?: string;
   format: string;
   emit: string;
@@ -100,6 +104,15 @@ export function registerVerify(program: Command, context: CommandContext): void 
     .option('--allow-unanchored', 'accept a loose --certificate-identity-regexp (prints a warning)')
     .option('--engine <cosign|native>', 'cosign binary, or native (sigstore-js, no cosign)', 'cosign')
     .option('--trusted-root <file>', 'Sigstore TrustedRoot JSON (private deployments, offline)')
+    .option(
+      '--key <file>',
+      'key-based: the public key (cosign.pub) the signatures must verify with, instead of a certificate identity',
+    )
+    .option(
+      '--transparency-log <required|skip>',
+      'skip: accept signatures no transparency log holds (made offline); only with --key',
+      'required',
+    )
     .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
     .option('--format <text|json>', 'output format', 'text')
     .option(
@@ -123,6 +136,8 @@ export function registerVerify(program: Command, context: CommandContext): void 
           throw new InputError(`--trusted-root: ${flags.trustedRoot} does not exist.`);
         }
         const trustedRoot = flags.trustedRoot === undefined ? undefined : path.resolve(flags.trustedRoot);
+        const transparencyLog = oneOf('--transparency-log', flags.transparencyLog, TRANSPARENCY_LOG_MODES);
+        const key = flags.key === undefined ? undefined : path.resolve(flags.key);
         const username = flags.registryUsername;
         const password = registryPassword(username);
         const session = openSession({
@@ -156,6 +171,9 @@ export function registerVerify(program: Command, context: CommandContext): void 
               sourceTag: flags.sourceTag,
               engine,
               trustedRoot: flags.trustedRoot,
+              key: flags.key,
+              transparencyLog,
+              keyNames: KEY_FLAG_NAMES,
               client: session.client,
             });
             if (flags.output !== undefined) writeWhole(flags.output, emitted.markdown);
@@ -169,6 +187,9 @@ export function registerVerify(program: Command, context: CommandContext): void 
             engine,
             sourceTag: flags.sourceTag,
             trustedRoot,
+            key,
+            transparencyLog,
+            keyNames: KEY_FLAG_NAMES,
             client: session.client,
             dockerConfigDirectory: session.dockerConfig?.directory,
             secrets: session.secrets,
@@ -183,6 +204,8 @@ export function registerVerify(program: Command, context: CommandContext): void 
               sourceTag: flags.sourceTag,
               engine,
               trustedRoot: flags.trustedRoot,
+              key: flags.key,
+              transparencyLog,
             });
             context.out(`${reportText(report)}\n  ${command}`);
           }
