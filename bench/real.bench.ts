@@ -20,7 +20,10 @@ const RUNS = 3;
 
 function timed(command: string, args: string[], env: Record<string, string>): number {
   const started = performance.now();
-  const result = spawnSync(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${String(result.stderr)}`);
   return performance.now() - started;
 }
@@ -33,7 +36,15 @@ function passed(step: string, result: BundleResult): number {
 }
 
 export default async function real(report: BenchReport): Promise<void> {
-  const bin = requireRealTools('syft', 'grype', 'grype-db', 'cosign', 'fulcio', 'timestamp-server', 'rekor-server');
+  const bin = requireRealTools(
+    'syft',
+    'grype',
+    'grype-db',
+    'cosign',
+    'fulcio',
+    'timestamp-server',
+    'rekor-server',
+  );
   const image = await startRealImage();
   const db = makeGrypeDb(bin);
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-real-'));
@@ -52,7 +63,11 @@ export default async function real(report: BenchReport): Promise<void> {
         ),
       );
       twoRuns.push(
-        timed(path.join(bin, 'syft'), [`registry:${amd64}`, '-q', '-o', `spdx-json=${scratch}/a.json`], syftEnv) +
+        timed(
+          path.join(bin, 'syft'),
+          [`registry:${amd64}`, '-q', '-o', `spdx-json=${scratch}/a.json`],
+          syftEnv,
+        ) +
           timed(
             path.join(bin, 'syft'),
             [`registry:${amd64}`, '-q', '-o', `cyclonedx-json=${scratch}/b.json`],
@@ -118,7 +133,10 @@ async function wholeRelease(
     };
     const sigstore = { 'signing-config': stack.signingConfig, 'trusted-root': stack.trustedRoot };
     const steps: [string, () => Promise<BundleResult>][] = [
-      ['sbom', () => runBundle('sbom', { path: [bin], workspace, inputs: { image: index, 'output-dir': 'sbom' } })],
+      [
+        'sbom',
+        () => runBundle('sbom', { path: [bin], workspace, inputs: { image: index, 'output-dir': 'sbom' } }),
+      ],
       [
         'scan',
         () =>
