@@ -183,5 +183,9 @@ describe('slsa-verifier (real, offline)', () => {
     ]);
     expect(report.results[0]?.reason).not.toMatch(USAGE_ERROR);
     expect(result.code).toBe(2);
+    // The binary on PATH is used as it is, and its version line (not its banner) is logged.
+    expect(result.stderr).toContain(
+      `Using slsa-verifier from PATH: ${path.join(bin, 'slsa-verifier')} (GitVersion:    ${pinned.tools['slsa-verifier'].default})`,
+    );
   });
 });
