@@ -4,9 +4,9 @@ import { gunzipSync } from 'node:zlib';
 
 /**
  * The files of a packaged Helm chart (`<name>-<version>.tgz`), read in memory: regular files by
- * path, without modes, owners or mtimes. That is the chart's content: `helm package` run twice on
- * the same sources writes different archives (tar and gzip headers carry the packaging time), so
- * two charts are the same when these maps are equal, whatever the archive bytes.
+ * path, without modes, owners or mtimes. That is the chart's content: `helm package` writes each
+ * file's modification time into the archive, so the same sources checked out twice package into
+ * different bytes; two charts are the same when these maps are equal, whatever the archive bytes.
  */
 export type ChartFiles = Map<string, Buffer>;
 

@@ -198,8 +198,8 @@ function readPackage(file: string, inputName: string): ArchiveInfo {
  * another chart under the same version (refuse: a signed chart must never be replaced).
  *
  * Same content is decided by the chart layer: its digest equal to our archive's sha256 settles it
- * at once; otherwise (helm package is not byte-reproducible: tar and gzip headers carry the time
- * of packaging) the layer is fetched and both archives are compared file by file, path and bytes,
+ * at once; otherwise (helm v4's archive carries each file's modification time, so a fresh checkout
+ * of the same sources packages into other bytes) the layer is fetched and both archives are compared file by file, path and bytes,
  * ignoring modes, owners and mtimes. Chart.yaml is one of the files, so the version, appVersion
  * and dependencies count; the helm config blob is derived from it and needs no comparison.
  */

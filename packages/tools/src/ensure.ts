@@ -28,11 +28,12 @@ export async function ensureTool(tool: string, options: EnsureOptions = {}): Pro
     let version = 'unknown version';
     try {
       const result = await run(onPath, ['version'], { timeoutMs: 30_000 });
-      version =
-        (result.stdout || result.stderr)
-          .split(/\r?\n/)
-          .find((line) => line.trim() !== '')
-          ?.trim() ?? version;
+      const lines = (result.stdout || result.stderr)
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+      // cosign and slsa-verifier open with an ASCII-art banner: the line that names a version says more.
+      version = lines.find((line) => /\bv?\d+\.\d+\.\d+/.test(line)) ?? lines[0] ?? version;
     } catch {
       // A tool that cannot report its version may still do its job; the run that follows decides.
     }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startRegistry, type Registry } from '../../harness/registry.js';
-import { repoRoot } from '../../harness/run-bundle.js';
+import { fakesBin, repoRoot } from '../../harness/run-bundle.js';
 import { errorLines, notices, runWithFakes, visibleText } from '../sign/helpers.js';
 
 /**
@@ -307,11 +308,25 @@ describe('chart', () => {
     });
     expect(errorLines(first)).toEqual([]);
     const digest = await servedDigest('rerun/demo', '1.2.3_build.7');
-    // Packaged again a second later: the archive's times differ, its files do not.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const again = await runWithFakes('chart', {
+    // Packaged again from the same files and times: the same archive (its layer digest settles it).
+    const same = await runWithFakes('chart', {
       workspace,
       inputs: { path: 'demo', registry: `oci://${registry.host}/rerun`, ...login },
+    });
+    expect(errorLines(same)).toEqual([]);
+    expect(readFileSync(same.outputs.package ?? '')).toEqual(readFileSync(first.outputs.package ?? ''));
+    expect(same.outputs.pushed).toBe('false');
+    expect(same.outputs.digest).toBe(digest);
+    // The same files packaged again, as a fresh checkout gives them: new modification times, so
+    // another archive (helm v4 archives are the same only for the same times), the same chart.
+    cpSync(path.join(workspace, 'demo'), path.join(workspace, 'demo-retimed'), { recursive: true });
+    const later = new Date(Date.now() + 60_000);
+    for (const file of ['Chart.yaml', 'values.yaml', 'templates/configmap.yaml']) {
+      utimesSync(path.join(workspace, 'demo-retimed', file), later, later);
+    }
+    const again = await runWithFakes('chart', {
+      workspace,
+      inputs: { path: 'demo-retimed', registry: `oci://${registry.host}/rerun`, ...login },
     });
     expect(errorLines(again)).toEqual([]);
     expect(again.exitCode).toBe(0);
@@ -324,5 +339,36 @@ describe('chart', () => {
       expect.stringContaining(`already holds this chart (same files) as ${digest}`),
     );
     expect(again.summary).toContain('nothing was pushed');
+  });
+
+  it('the fake helm refuses as helm v4 does: no oci://, HTTPS to a plain-HTTP registry, no login (see test/real/chart.test.ts)', () => {
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'fake-helm-'));
+    const helm = (args: string[]) =>
+      spawnSync(process.execPath, [path.join(fakesBin, 'helm'), ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, DOCKER_CONFIG: scratch },
+      });
+    expect(helm(['package', path.join(workspace, 'demo'), '--destination', scratch]).status).toBe(0);
+    const tgz = path.join(scratch, 'demo-1.2.3+build.7.tgz');
+    const noScheme = helm(['push', tgz, `${registry.host}/x`, '--plain-http']);
+    expect([noScheme.status, noScheme.stderr]).toEqual([
+      1,
+      `Error: invalid chart URL format: ${registry.host}/x\n`,
+    ]);
+    const exists = `^Error: failed to perform "Exists" on destination: `;
+    const manifest = `${registry.host}/v2/x/demo/manifests/sha256:[0-9a-f]{64}`;
+    const https = helm(['push', tgz, `oci://${registry.host}/x`]);
+    expect(https.status).toBe(1);
+    expect(https.stderr).toMatch(
+      new RegExp(
+        `${exists}Head "https://${manifest}": http: server gave HTTP response to HTTPS client$`,
+        'm',
+      ),
+    );
+    const anonymous = helm(['push', tgz, `oci://${registry.host}/x`, '--plain-http']);
+    expect(anonymous.status).toBe(1);
+    expect(anonymous.stderr).toMatch(
+      new RegExp(`${exists}HEAD "http://${manifest}": basic credential not found$`, 'm'),
+    );
   });
 });

@@ -60,13 +60,12 @@ function deriveOurSignatures(callerRef = 'refs/tags/v2.0.0', name = 'ours'): str
 }
 
 /** The upstream provenance statement as the generator would write it for aotanami/aotanami v2.0.0. */
-function deriveOurProvenance(): string {
+function deriveOurProvenance(repository = 'aotanami/aotanami'): string {
   const statement = JSON.parse(
     readFileSync(path.join(upstream, 'slsa/container-generator-v1.10.0/statement.slsa-v0.2.json'), 'utf8'),
   ) as { predicate: { invocation: { configSource: { uri: string } } } };
-  statement.predicate.invocation.configSource.uri =
-    'git+https://github.com/aotanami/aotanami@refs/tags/v2.0.0';
-  const file = path.join(scratch, 'ours.provenance.json');
+  statement.predicate.invocation.configSource.uri = `git+https://github.com/${repository}@refs/tags/v2.0.0`;
+  const file = path.join(scratch, `${repository.replace('/', '.')}.provenance.json`);
   writeFileSync(file, JSON.stringify(statement));
   return file;
 }
@@ -546,6 +545,8 @@ describe('release-actions verify, cosign engine failure modes', () => {
     const { code, report } = await failing([...OTEL], {
       FAKE_COSIGN_AS_IS: '1',
       FAKE_SLSA_VERIFIER_AS_IS: '1',
+      // From the right source repository (slsa-verifier checks that before the subject digest).
+      FAKE_SLSA_VERIFIER_STATEMENT: deriveOurProvenance(OTEL_REPOSITORY),
     });
     expect(code).toBe(1);
     const byCheck = Object.fromEntries(report.results.map((r) => [r.check, r.reason]));
@@ -557,9 +558,7 @@ describe('release-actions verify, cosign engine failure modes', () => {
     );
     // The upstream provenance is of sha256:e0a0a765…, not this image.
     expect(byCheck['provenance']).toBe(
-      "provenance rejected: artifact hash does not match provenance subject: expected hash '" +
-        single.slice(7) +
-        "' not found",
+      `provenance rejected: expected hash '${single.slice(7)}' not found: artifact hash does not match provenance subject`,
     );
   });
 
@@ -585,7 +584,7 @@ describe('release-actions verify, cosign engine failure modes', () => {
   it('provenance from another source repository, another tag, or none', async () => {
     let { report } = await failing(['--repository', 'aotanami/aotanami', '--checks', 'provenance']);
     expect(report.results[0]?.reason).toBe(
-      "provenance rejected: source used to generate the binary does not match provenance: expected source 'github.com/aotanami/aotanami', got 'github.com/slsa-framework/example-package'",
+      "provenance rejected: source used to generate the binary does not match provenance: expected source 'aotanami/aotanami', got 'slsa-framework/example-package'",
     );
     stdout.length = 0;
     ({ report } = await failing(
@@ -595,7 +594,7 @@ describe('release-actions verify, cosign engine failure modes', () => {
       },
     ));
     expect(report.results[0]?.reason).toBe(
-      "provenance rejected: tag used to generate the binary does not match provenance: expected tag 'v9.9.9', got 'v2.0.0'",
+      "provenance rejected: expected tag 'v9.9.9', got 'v2.0.0': tag used to generate the binary does not match provenance",
     );
     stdout.length = 0;
     ({ report } = await failing(['--repository', 'aotanami/aotanami', '--checks', 'provenance'], {

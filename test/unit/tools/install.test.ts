@@ -344,6 +344,19 @@ describe('ensureTool', () => {
     expect(server.count()).toBe(before);
   });
 
+  it('logs the line that names the version, not the banner some tools print first', async () => {
+    const bin = path.join(scratch, 'bin-banner');
+    mkdirSync(bin);
+    writeFileSync(
+      path.join(bin, 'slsa-verifier'),
+      '#!/bin/sh\necho "  ____    _  "\necho " / ___|  | | "\necho "slsa-verifier: Verify SLSA provenance"\necho\necho "GitVersion:    v2.7.1"\n',
+      { mode: 0o755 },
+    );
+    process.env.PATH = `${bin}${path.delimiter}${saved.path}`;
+    const tool = await ensureTool('slsa-verifier', { manifest, logger: recordingLogger() });
+    expect(tool.version).toBe('GitVersion:    v2.7.1');
+  });
+
   it('installs the pinned version when the tool is not on PATH and puts it first on PATH', async () => {
     process.env.PATH = [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter);
     const grype = await ensureTool('grype', { manifest, retry: fast });

@@ -85,6 +85,17 @@ describe('slsa-verifier output', () => {
     });
   });
 
+  it('passes the lines slsa-verifier v2.7.1 prints (its success line changed since the README)', () => {
+    const printed =
+      'Verified build using builder "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v2.1.0" at commit 0123456789abcdef0123456789abcdef01234567\nPASSED: SLSA verification passed\n';
+    expect(judgeSlsaVerifier(0, '', printed)).toEqual({
+      status: 'passed',
+      identity:
+        'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v2.1.0',
+    });
+    expect(judgeSlsaVerifier(1, '', printed).status).toBe('error');
+  });
+
   it('fails on FAILED, errs on a network failure, and never passes on exit 0 alone', () => {
     const failed = readme.split('\n').find((l) => l.startsWith('FAILED: SLSA verification failed:')) ?? '';
     expect(judgeSlsaVerifier(1, '', failed)).toMatchObject({
