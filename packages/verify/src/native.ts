@@ -131,8 +131,14 @@ export async function loadVerifier(
     key === undefined
       ? toTrustMaterial(root)
       : toTrustMaterial(root, () => ({ publicKey: key, validFor: () => true }));
-  // A log entry is required unless the consumer opted out, which only a key allows.
-  return new Verifier(material, { tlogThreshold: skip ? 0 : 1, ctlogThreshold: 1 });
+  // A log entry is required unless the consumer opted out, which only a key allows. A key has no
+  // validity window to place the signature in, so such a bundle needs no timestamp either; every
+  // other bundle needs one (the log's integrated time, or a timestamp authority's for Rekor v2).
+  return new Verifier(material, {
+    tlogThreshold: skip ? 0 : 1,
+    timestampThreshold: skip ? 0 : 1,
+    ctlogThreshold: 1,
+  });
 }
 
 export interface FoundBundle {
