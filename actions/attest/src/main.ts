@@ -49,6 +49,8 @@ await runAction(async () => {
   const registryPassword = readSecret('registry-password');
   const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
   const bundleDirectory = readPath('bundle-directory') ?? path.join(tempRoot, 'sigstore-bundles');
+  const signingConfig = readPath('signing-config', { mustExist: 'file' });
+  const trustedRoot = readPath('trusted-root', { mustExist: 'file' });
 
   const report = await withSigningSession(
     {
@@ -62,6 +64,8 @@ await runAction(async () => {
       logger,
       requireSignature,
       bundleDirectory,
+      signingConfig,
+      trustedRoot,
       mask: maskSecret,
     },
     (setup) =>

@@ -32,6 +32,8 @@ await runAction(async () => {
   const registryPassword = readSecret('registry-password');
   const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
   const bundleDirectory = readPath('bundle-directory') ?? path.join(tempRoot, 'sigstore-bundles');
+  const signingConfig = readPath('signing-config', { mustExist: 'file' });
+  const trustedRoot = readPath('trusted-root', { mustExist: 'file' });
 
   const report = await withSigningSession(
     {
@@ -45,6 +47,8 @@ await runAction(async () => {
       logger,
       requireSignature,
       bundleDirectory,
+      signingConfig,
+      trustedRoot,
       mask: maskSecret,
     },
     (setup) => signImages({ ...setup, images, annotations }),

@@ -4,7 +4,7 @@ import { checkDescribes, entryName, readSbom, SbomSubjectError } from '@release-
 import { statSync } from 'node:fs';
 import { checkPredicate, checkPredicateType, PREDICATE_TYPE_URIS } from './predicate.js';
 import type { SigningRecord, SigningReport, SigningSetup } from './signing.js';
-import { bundleStem, chooseMode, keyArguments, signOne } from './signing.js';
+import { bundleStem, chooseMode, signerArguments, signOne } from './signing.js';
 import type { Subject, SubjectSource } from './subjects.js';
 import { expandSubjects, subjectReference } from './subjects.js';
 
@@ -233,7 +233,7 @@ export async function attestImages(options: AttestOptions): Promise<SigningRepor
       (bundle) => [
         'attest',
         '--yes',
-        ...keyArguments(options),
+        ...signerArguments(options),
         '--predicate',
         predicate.file,
         '--type',

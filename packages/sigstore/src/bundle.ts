@@ -9,6 +9,8 @@ export interface BundleInfo {
   integratedTime?: number;
   /** e.g. "dsse" or "hashedrekord". */
   entryKind?: string;
+  /** The log's id (logId.keyId, base64) of that entry. */
+  logId?: string;
 }
 
 export const REKOR_SEARCH_URL = 'https://search.sigstore.dev/?logIndex=';
@@ -46,7 +48,9 @@ export function parseBundle(text: string, file = 'bundle'): BundleInfo {
     : [];
   const first = entries[0];
   const kindVersion = first?.kindVersion as { kind?: unknown } | undefined;
+  const logId = (first?.logId as { keyId?: unknown } | undefined)?.keyId;
   return {
+    logId: typeof logId === 'string' && logId !== '' ? logId : undefined,
     mediaType: typeof bundle.mediaType === 'string' ? bundle.mediaType : undefined,
     logIndex: toNumber(first?.logIndex),
     integratedTime: toNumber(first?.integratedTime),

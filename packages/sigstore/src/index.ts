@@ -18,7 +18,16 @@ export type { CosignRunOptions, CosignOutcome } from './cosign.js';
 export { expandSubjects, subjectReference } from './subjects.js';
 export type { Subject, SubjectSource, ResolvedReference } from './subjects.js';
 export { registrySubjectSource } from './oci-source.js';
-export { chooseMode } from './signing.js';
+export { chooseMode, signerArguments } from './signing.js';
+export {
+  checkTrustedRoot,
+  readSigningConfig,
+  FLAG_NAMES,
+  INPUT_NAMES,
+  SIGNING_CONFIG_MEDIA_TYPE,
+  TRUSTED_ROOT_MEDIA_TYPE,
+} from './trust-files.js';
+export type { SigningConfigInfo, TrustFileNames } from './trust-files.js';
 export type { SigningSetup, SigningRecord, SigningReport, SigningMode } from './signing.js';
 export { signImages, checkAnnotations } from './sign.js';
 export type { SignOptions } from './sign.js';

@@ -11,6 +11,8 @@ export interface SigningTable {
 
 function rekorCell(record: SigningRecord): string {
   if (record.logIndex !== undefined && record.rekorUrl) return `[${record.logIndex}](${record.rekorUrl})`;
+  if (record.logIndex !== undefined)
+    return record.transparencyLog ? `${record.logIndex} in ${record.transparencyLog}` : `${record.logIndex}`;
   if (record.alreadyLogged) return 'already in the log';
   return 'not logged';
 }
@@ -46,7 +48,13 @@ export function renderSigningSummary(report: SigningReport, document: SummaryBui
     return;
   }
   const attest = report.records.some((record) => record.predicateType !== undefined);
-  const how = report.mode === 'keyless' ? 'keyless: Fulcio certificate, Rekor entry' : 'key-based';
+  const logged = report.records.some((record) => record.logIndex !== undefined || record.alreadyLogged);
+  const how =
+    report.mode === 'keyless'
+      ? 'keyless: Fulcio certificate, Rekor entry'
+      : logged
+        ? 'key-based'
+        : 'key-based, no transparency-log entry';
   document.paragraph(
     `${report.records.length} ${attest ? 'attestation(s)' : 'digest(s)'} signed with cosign (${how}).`,
   );

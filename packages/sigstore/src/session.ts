@@ -11,6 +11,8 @@ import { registrySubjectSource } from './oci-source.js';
 import { signingRetryPolicy } from './retry.js';
 import type { SigningSetup } from './signing.js';
 import type { SubjectSource } from './subjects.js';
+import type { TrustFileNames } from './trust-files.js';
+import { checkTrustedRoot, INPUT_NAMES, readSigningConfig } from './trust-files.js';
 
 export interface SessionOptions {
   /** The references to be signed, and the input they came from. */
@@ -104,6 +106,12 @@ export interface SigningSessionOptions extends SessionOptions {
   bundleDirectory: string;
   /** Called with each secret before anything can print it (the action masks it in the log). */
   mask?: (secret: string) => void;
+  /** A private Sigstore deployment's signing config file (cosign --signing-config). */
+  signingConfig?: string;
+  /** Its trusted root file (cosign --trusted-root). */
+  trustedRoot?: string;
+  /** How the two files are named in errors (default: the action inputs). */
+  trustFileNames?: TrustFileNames;
 }
 
 /**
@@ -114,12 +122,27 @@ export async function withSigningSession<T>(
   options: SigningSessionOptions,
   body: (setup: SigningSetup & { source: SubjectSource }) => Promise<T>,
 ): Promise<T> {
+  // Checked before anything is written: a wrong file fails with nothing left behind.
+  const names = options.trustFileNames ?? INPUT_NAMES;
+  const signingConfig =
+    options.signingConfig === undefined
+      ? undefined
+      : readSigningConfig(options.signingConfig, names.signingConfig);
+  const trustedRoot =
+    options.trustedRoot === undefined ? undefined : checkTrustedRoot(options.trustedRoot, names.trustedRoot);
+  if (signingConfig !== undefined && signingConfig.rekorUrls.length === 0) {
+    options.logger.notice(
+      `The signing config ${signingConfig.file} names no transparency log: the signatures are not logged, and a verifier must opt out of the transparency log to accept them.${trustedRoot === undefined ? ' Without a trusted root, cosign still asks TUF for the public one.' : ''}`,
+    );
+  }
   const session = openSession(options);
   for (const secret of session.secrets) options.mask?.(secret);
   try {
     return await body({
       source: session.source,
       key: session.key,
+      ...(signingConfig ? { signingConfig } : {}),
+      ...(trustedRoot ? { trustedRoot } : {}),
       requireSignature: options.requireSignature,
       bundleDirectory: options.bundleDirectory,
       dockerConfigDirectory: session.dockerConfig?.directory,

@@ -1,6 +1,6 @@
 import { InputError } from '@release-actions/errors';
 import type { SigningRecord, SigningReport, SigningSetup } from './signing.js';
-import { bundleStem, chooseMode, keyArguments, signOne } from './signing.js';
+import { bundleStem, chooseMode, signerArguments, signOne } from './signing.js';
 import type { SubjectSource } from './subjects.js';
 import { expandSubjects, subjectReference } from './subjects.js';
 
@@ -50,7 +50,7 @@ export async function signImages(options: SignOptions): Promise<SigningReport> {
         (bundle) => [
           'sign',
           '--yes',
-          ...keyArguments(options),
+          ...signerArguments(options),
           ...annotationArgs,
           '--bundle',
           bundle,

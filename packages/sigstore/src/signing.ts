@@ -6,6 +6,7 @@ import { readBundle, rekorUrl } from './bundle.js';
 import { runCosign } from './cosign.js';
 import type { EntrySize } from './entry-size.js';
 import type { SigningKey } from './key.js';
+import type { SigningConfigInfo } from './trust-files.js';
 import { hasOidcToken, NO_OIDC_EXPLANATION } from './oidc.js';
 import type { Subject } from './subjects.js';
 import { subjectReference } from './subjects.js';
@@ -15,6 +16,13 @@ export interface SigningSetup {
   logger: Logger;
   /** Key-based signing when set; keyless (Fulcio + the runner's OIDC token) otherwise. */
   key?: SigningKey;
+  /**
+   * A private Sigstore deployment's (or an offline signer's) signing config, given to cosign as
+   * --signing-config instead of the public-good one it fetches through TUF.
+   */
+  signingConfig?: SigningConfigInfo;
+  /** The trusted root cosign checks each new bundle against (--trusted-root). */
+  trustedRoot?: string;
   /** Fail instead of skipping when keyless signing has no OIDC token. */
   requireSignature: boolean;
   /** Directory for the bundle files (created when missing). */
@@ -50,7 +58,10 @@ export interface SigningRecord extends Subject {
   reference: string;
   bundle?: string;
   logIndex?: number;
+  /** A link to the entry on the public instance's search; never set for a private signing config. */
   rekorUrl?: string;
+  /** With a private signing config: the log that holds the entry (its URL, else its log id). */
+  transparencyLog?: string;
   alreadyLogged: boolean;
   attempts: number;
   /** attest only: the predicate type and file. */
@@ -112,7 +123,12 @@ export async function signOne(
     record.bundle = bundle;
     if (info.logIndex !== undefined) {
       record.logIndex = info.logIndex;
-      record.rekorUrl = rekorUrl(info.logIndex);
+      // search.sigstore.dev only knows the public log; a private one's index means nothing there.
+      if (setup.signingConfig === undefined) record.rekorUrl = rekorUrl(info.logIndex);
+      else {
+        const log = logOf(setup.signingConfig, info.logId);
+        if (log !== undefined) record.transparencyLog = log;
+      }
     }
   } else if (!outcome.alreadyLogged) {
     throw new OperationalError(`cosign succeeded for ${record.reference} but wrote no bundle to ${bundle}.`);
@@ -120,6 +136,20 @@ export async function signOne(
   return record;
 }
 
-export function keyArguments(setup: SigningSetup): string[] {
-  return setup.key ? ['--key', setup.key.keyArgument] : [];
+/** The log a private entry is in: the signing config's one log, else the bundle's log id. */
+function logOf(config: SigningConfigInfo, logId: string | undefined): string | undefined {
+  if (config.rekorUrls.length === 1) return config.rekorUrls[0];
+  return logId === undefined ? undefined : `log ${logId}`;
+}
+
+/**
+ * How cosign signs: the key, and the private deployment's files. cosign refuses
+ * --use-signing-config together with --signing-config, so only the latter is ever passed.
+ */
+export function signerArguments(setup: SigningSetup): string[] {
+  return [
+    ...(setup.key ? ['--key', setup.key.keyArgument] : []),
+    ...(setup.signingConfig ? ['--signing-config', setup.signingConfig.file] : []),
+    ...(setup.trustedRoot ? ['--trusted-root', setup.trustedRoot] : []),
+  ];
 }

@@ -84,6 +84,45 @@ describe('release-actions sign', () => {
     expect(calls()).toEqual([]);
   });
 
+  it('--signing-config and --trusted-root: checked, named by their flags, passed to cosign', async () => {
+    Object.assign(process.env, OIDC_ENV);
+    const config = path.join(dir, 'signing-config.json');
+    const root = path.join(dir, 'trusted-root.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json' }),
+    );
+    writeFileSync(
+      root,
+      JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1' }),
+    );
+    const image = `${registry.host}/cli/app@${multi.index.digest}`;
+    expect(await cli('sign', image, '--signing-config', root)).toBe(2);
+    expect(stderr.join('')).toMatch(
+      /release-actions: --signing-config: .*trusted-root\.json has mediaType "application\/vnd\.dev\.sigstore\.trustedroot\+json;version=0\.1"; cosign v3 reads only/,
+    );
+    expect(calls()).toEqual([]);
+    const code = await cli(
+      'sign',
+      image,
+      '--signing-config',
+      config,
+      '--trusted-root',
+      root,
+      '--bundle-directory',
+      dir,
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(calls()).toHaveLength(3);
+    for (const call of calls()) {
+      expect(call.argv.slice(2, 6)).toEqual(['--signing-config', config, '--trusted-root', root]);
+    }
+    // The config names no transparency log: nothing logged, no public search link.
+    const result = JSON.parse(stdout.join(''));
+    expect(result['rekor-urls']).toEqual([null, null, null]);
+  });
+
   it('exits 2 on a malformed reference', async () => {
     expect(await cli('sign', 'ghcr.io/Org/App:1')).toBe(2);
     expect(stderr.join('')).toMatch(/release-actions: Input 'images': invalid image reference/);

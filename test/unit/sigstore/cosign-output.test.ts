@@ -60,6 +60,7 @@ describe('parseBundle: the Rekor entry of a Sigstore bundle', () => {
       logIndex: 175508996,
       integratedTime: 1740770291,
       entryKind: 'dsse',
+      logId: 'wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=',
     });
   });
 

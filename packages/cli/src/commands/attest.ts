@@ -6,7 +6,14 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
-import { keyFromFlag, printReport, registryPassword, signingOptions, type SigningFlags } from './sign.js';
+import {
+  keyFromFlag,
+  printReport,
+  registryPassword,
+  signingOptions,
+  trustFiles,
+  type SigningFlags,
+} from './sign.js';
 
 interface AttestFlags extends SigningFlags {
   predicate?: string;
@@ -79,6 +86,7 @@ export function registerAttest(program: Command, context: CommandContext): void 
           logger,
           requireSignature: Boolean(flags.requireSignature),
           bundleDirectory: path.resolve(flags.bundleDirectory ?? path.join(tempRoot, 'sigstore-bundles')),
+          ...trustFiles(flags),
         },
         (setup) =>
           attestImages({

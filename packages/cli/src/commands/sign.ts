@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '@release-actions/errors';
 import { Markdown } from '@release-actions/kit';
 import {
+  FLAG_NAMES,
   signImages,
   signingOutputs,
   withSigningSession,
@@ -18,7 +19,22 @@ export interface SigningFlags {
   requireSignature?: boolean;
   bundleDirectory?: string;
   registryUsername?: string;
+  signingConfig?: string;
+  trustedRoot?: string;
   json?: boolean;
+}
+
+/** The private Sigstore files, resolved here and checked by the session (named by their flags). */
+export function trustFiles(flags: SigningFlags): {
+  signingConfig?: string;
+  trustedRoot?: string;
+  trustFileNames: typeof FLAG_NAMES;
+} {
+  return {
+    ...(flags.signingConfig === undefined ? {} : { signingConfig: path.resolve(flags.signingConfig) }),
+    ...(flags.trustedRoot === undefined ? {} : { trustedRoot: path.resolve(flags.trustedRoot) }),
+    trustFileNames: FLAG_NAMES,
+  };
 }
 
 /** `--key`: a KMS URI as is, or a PEM key file read here (cosign gets a private copy). */
@@ -64,6 +80,14 @@ export function signingOptions(command: Command): Command {
     .option('--require-signature', 'fail instead of skipping when keyless signing has no OIDC token')
     .option('--bundle-directory <dir>', 'directory for the Sigstore bundles (default: a temporary directory)')
     .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
+    .option(
+      '--signing-config <file>',
+      "a private Sigstore deployment's signing config (cosign signing-config create); default: the public-good instance",
+    )
+    .option(
+      '--trusted-root <file>',
+      'its trusted root (cosign trusted-root create), to check each new bundle',
+    )
     .option('--json', 'print the result as JSON');
 }
 
@@ -97,6 +121,7 @@ export function registerSign(program: Command, context: CommandContext): void {
           logger,
           requireSignature: Boolean(flags.requireSignature),
           bundleDirectory: path.resolve(flags.bundleDirectory ?? path.join(tempRoot, 'sigstore-bundles')),
+          ...trustFiles(flags),
         },
         (setup) => signImages({ ...setup, images, annotations: flags.annotation ?? [] }),
       );
