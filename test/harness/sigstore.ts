@@ -51,6 +51,9 @@ const SAN_CLAIM = 'certificate_identity';
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest();
 const keyPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
+/** The mock hands out DER as typed-array views; the trusted root wants base64. */
+const base64 = (view: ArrayBufferView) =>
+  Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
 
 /**
  * Rekor keeps a DSSE entry as hashes and signatures, not the proposed envelope the mock would
@@ -201,7 +204,7 @@ export async function startSigstore(): Promise<Sigstore> {
         {
           subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
           uri: url,
-          certChain: { certificates: [{ rawBytes: ca.rootCertificate.toString('base64') }] },
+          certChain: { certificates: [{ rawBytes: base64(ca.rootCertificate) }] },
           validFor,
         },
       ],
@@ -210,7 +213,7 @@ export async function startSigstore(): Promise<Sigstore> {
           baseUrl: url,
           hashAlgorithm: 'SHA2_256',
           publicKey: { rawBytes: der(ctKeys), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor },
-          logId: { keyId: ctLog.logID.toString('base64') },
+          logId: { keyId: base64(ctLog.logID) },
         },
       ],
       timestampAuthorities: [
@@ -219,8 +222,8 @@ export async function startSigstore(): Promise<Sigstore> {
           uri: url,
           certChain: {
             certificates: [
-              { rawBytes: tsa.intCertificate.toString('base64') },
-              { rawBytes: tsa.rootCertificate.toString('base64') },
+              { rawBytes: base64(tsa.intCertificate) },
+              { rawBytes: base64(tsa.rootCertificate) },
             ],
           },
           validFor,

@@ -11,7 +11,7 @@ import { PREDICATE_TYPES, type CheckName } from './checks.js';
 import { checkClaims, claimProblem, type ClaimPolicy, type Claims } from './claims.js';
 import { notFound } from './cosign-output.js';
 import type { CheckResult, RekorEntry } from './report.js';
-import { decodeEnvelope } from './statement.js';
+import { decodeEnvelope, type Statement } from './statement.js';
 
 /**
  * The native engine: no cosign binary. It finds the Sigstore bundles cosign v3 attaches to an
@@ -147,7 +147,8 @@ function certificateOf(bundle: Bundle): X509Certificate | undefined {
       : content.$case === 'x509CertificateChain'
         ? content.x509CertificateChain.certificates[0]?.rawBytes
         : undefined;
-  return der === undefined ? undefined : X509Certificate.parse(der);
+  // A copy: the parser is typed for a Buffer over a plain ArrayBuffer, the bundle hands out ArrayBufferLike.
+  return der === undefined ? undefined : X509Certificate.parse(Buffer.from(der));
 }
 
 function raw(certificate: X509Certificate, oid: string): string | undefined {
@@ -233,23 +234,34 @@ function rekorOf(bundle: Bundle): RekorEntry | undefined {
   return rekor;
 }
 
-/** Verifies one bundle for one check: cryptography, then identity, then the statement. */
-export function judgeBundle(
-  found: FoundBundle,
+/** What verifying a bundle established: passed with its statement, or failed with a reason. */
+export interface VerifiedStatement {
+  outcome: Outcome;
+  /** The in-toto statement the bundle signs; present only when the outcome passed. */
+  statement?: Statement;
+}
+
+/**
+ * Verifies one bundle's cryptography against the trusted root (certificate chain and SCT,
+ * transparency-log entry and its inclusion proof or checkpoint, timestamps, DSSE signature), then
+ * every claim of the policy, then reads the in-toto statement it signs. What the statement is
+ * about (predicate, subject) is the caller's to judge. `label` names the bundle in reasons.
+ */
+export function verifyStatementBundle(
+  json: unknown,
+  label: string,
   verifier: Verifier,
-  check: BundleCheck,
-  digest: string,
   policy: ClaimPolicy,
-): Outcome {
-  if (found.problem !== undefined)
-    return { status: 'failed', reason: `bundle ${found.digest}: ${found.problem}` };
+): VerifiedStatement {
   let bundle: Bundle;
   try {
-    bundle = bundleFromJSON(found.json);
+    bundle = bundleFromJSON(json);
   } catch (error) {
     return {
-      status: 'failed',
-      reason: `bundle ${found.digest} is not a valid Sigstore bundle: ${(error as Error).message}`,
+      outcome: {
+        status: 'failed',
+        reason: `bundle ${label} is not a valid Sigstore bundle: ${(error as Error).message}`,
+      },
     };
   }
   const base: Outcome = { status: 'failed' };
@@ -265,8 +277,10 @@ export function judgeBundle(
     if (claims.identity) seen.identity = claims.identity;
     if (claims.repository) seen.repository = claims.repository;
     return {
-      ...seen,
-      reason: `bundle does not verify (tampered or not from the trusted root): ${(error as Error).message}`,
+      outcome: {
+        ...seen,
+        reason: `bundle does not verify (tampered or not from the trusted root): ${(error as Error).message}`,
+      },
     };
   }
   // What the verifier read from the certificate it verified is what counts.
@@ -274,17 +288,36 @@ export function judgeBundle(
   if (signer.identity?.extensions?.issuer) claims.issuer = signer.identity.extensions.issuer;
   const seen = withClaims(base, claims, policy);
   const problem = claimProblem(seen.claims ?? []);
-  if (problem !== undefined) return { ...seen, reason: problem };
+  if (problem !== undefined) return { outcome: { ...seen, reason: problem } };
   if (bundle.content.$case !== 'dsseEnvelope') {
-    return { ...seen, reason: 'the bundle signs a message, not an in-toto statement over the image' };
+    return {
+      outcome: { ...seen, reason: 'the bundle signs a message, not an in-toto statement over the image' },
+    };
   }
   const statement = decodeEnvelope({
     payloadType: bundle.content.dsseEnvelope.payloadType,
     payload: bundle.content.dsseEnvelope.payload.toString('base64'),
   });
-  if (typeof statement === 'string') return { ...seen, reason: `attestation not readable: ${statement}` };
+  if (typeof statement === 'string') {
+    return { outcome: { ...seen, reason: `attestation not readable: ${statement}` } };
+  }
+  return { outcome: { ...seen, status: 'passed' }, statement };
+}
+
+/** Verifies one bundle for one check: cryptography, then identity, then the statement. */
+export function judgeBundle(
+  found: FoundBundle,
+  verifier: Verifier,
+  check: BundleCheck,
+  digest: string,
+  policy: ClaimPolicy,
+): Outcome {
+  if (found.problem !== undefined)
+    return { status: 'failed', reason: `bundle ${found.digest}: ${found.problem}` };
+  const { outcome, statement } = verifyStatementBundle(found.json, found.digest, verifier, policy);
+  if (statement === undefined) return outcome;
   const wrong = statementProblem(statement, check, digest);
-  return wrong === undefined ? { ...seen, status: 'passed' } : { ...seen, reason: wrong };
+  return wrong === undefined ? outcome : { ...outcome, status: 'failed', reason: wrong };
 }
 
 /** One check on one digest: any bundle of the right predicate type that passes everything will do. */
