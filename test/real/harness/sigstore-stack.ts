@@ -109,11 +109,15 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
         '127.0.0.1',
         '--port',
         String(fulcioPort),
-        // The same host and port for gRPC: one duplex listener.
+        // gRPC on a port of its own: fulcio v1.8.8's duplex mode (one port for both) panics at start
+        // (go-grpc-kit registers its metrics twice).
         '--grpc-host',
         '127.0.0.1',
         '--grpc-port',
-        String(fulcioPort),
+        String(await freePort()),
+        // The legacy gRPC server's socket is abstract and named the same for every Fulcio by default.
+        '--legacy-unix-domain-socket',
+        `@fulcio-legacy-${path.basename(dir)}`,
         '--metrics-port',
         String(await freePort()),
         '--ct-log-url',
