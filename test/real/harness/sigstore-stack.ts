@@ -29,10 +29,11 @@ export interface SigstoreStack {
   issuer: OidcIssuer;
   fulcio: FaultProxy;
   tsa: FaultProxy;
-  rekor: FaultProxy;
+  /** Undefined when the stack was started without a transparency log. */
+  rekor?: FaultProxy;
   ctLog: CTLog;
   /** The log's origin (checkpoint name). */
-  rekorOrigin: string;
+  rekorOrigin?: string;
   /** Files written by cosign for this stack. */
   signingConfig: string;
   trustedRoot: string;
@@ -65,9 +66,23 @@ async function get(url: string): Promise<Response> {
   return response;
 }
 
-export async function startSigstoreStack(): Promise<SigstoreStack> {
+export interface StackOptions {
+  /**
+   * Run Rekor v2 (default true). Without it the signing config names no transparency log and
+   * cosign relies on the timestamp authority alone.
+   */
+  rekor?: boolean;
+}
+
+export async function startSigstoreStack(options: StackOptions = {}): Promise<SigstoreStack> {
   const started = performance.now();
-  const bin = requireRealTools('cosign', 'fulcio', 'timestamp-server', 'rekor-server');
+  const withRekor = options.rekor !== false;
+  const bin = requireRealTools(
+    'cosign',
+    'fulcio',
+    'timestamp-server',
+    ...(withRekor ? ['rekor-server'] : []),
+  );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sigstore-stack-'));
   const services: Service[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -159,37 +174,41 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
     writeFileSync(rekorKey, rekorKeys.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     writeFileSync(rekorPub, rekorKeys.publicKey.export({ format: 'pem', type: 'spki' }));
     const rekorPort = await freePort();
-    const rekorOrigin = `rekor.loopback.test`;
+    // sigstore-go checks a Rekor v2 checkpoint against the host name of the log's URL in the
+    // trusted root (its port dropped), whatever origin the root names: the origin must be 127.0.0.1.
+    const rekorOrigin = '127.0.0.1';
     mkdirSync(path.join(dir, 'rekor-tiles'));
-    const rekor = startService(
-      'rekor-server',
-      path.join(bin, 'rekor-server'),
-      [
-        'serve',
-        '--http-address',
-        '127.0.0.1',
-        '--http-port',
-        String(rekorPort),
-        '--grpc-address',
-        '127.0.0.1',
-        '--grpc-port',
-        String(await freePort()),
-        '--http-metrics-port',
-        String(await freePort()),
-        '--hostname',
-        rekorOrigin,
-        '--storage-dir',
-        path.join(dir, 'rekor-tiles'),
-        '--signer-filepath',
-        rekorKey,
-        '--checkpoint-interval',
-        '500ms',
-        '--batch-max-age',
-        '50ms',
-      ],
-      dir,
-    );
-    services.push(rekor);
+    const rekor = !withRekor
+      ? undefined
+      : startService(
+          'rekor-server',
+          path.join(bin, 'rekor-server'),
+          [
+            'serve',
+            '--http-address',
+            '127.0.0.1',
+            '--http-port',
+            String(rekorPort),
+            '--grpc-address',
+            '127.0.0.1',
+            '--grpc-port',
+            String(await freePort()),
+            '--http-metrics-port',
+            String(await freePort()),
+            '--hostname',
+            rekorOrigin,
+            '--storage-dir',
+            path.join(dir, 'rekor-tiles'),
+            '--signer-filepath',
+            rekorKey,
+            '--checkpoint-interval',
+            '500ms',
+            '--batch-max-age',
+            '50ms',
+          ],
+          dir,
+        );
+    if (rekor !== undefined) services.push(rekor);
 
     const fulcioUrl = `http://127.0.0.1:${fulcioPort}`;
     const tsaUrl = `http://127.0.0.1:${tsaPort}`;
@@ -197,15 +216,15 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
     await Promise.all([
       waitUntil(fulcio, async () => (await get(`${fulcioUrl}/api/v2/trustBundle`)).ok),
       waitUntil(tsa, async () => (await get(`${tsaUrl}/api/v1/timestamp/certchain`)).ok),
-      waitUntil(rekor, async () => (await get(`${rekorUrl}/healthz`)).ok),
+      rekor && waitUntil(rekor, async () => (await get(`${rekorUrl}/healthz`)).ok),
     ]);
 
     const proxies = {
       fulcio: await startFaultProxy(fulcioUrl),
       tsa: await startFaultProxy(tsaUrl),
-      rekor: await startFaultProxy(rekorUrl),
+      rekor: rekor ? await startFaultProxy(rekorUrl) : undefined,
     };
-    for (const proxy of Object.values(proxies)) closers.push(() => proxy.stop());
+    for (const proxy of Object.values(proxies)) if (proxy !== undefined) closers.push(() => proxy.stop());
 
     // Fulcio's CA chain and the TSA's chain, as the operators publish them.
     const bundle = (await (await get(`${fulcioUrl}/api/v2/trustBundle`)).json()) as {
@@ -233,8 +252,12 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
         `url=${ctLog.url},public-key=${ctKey},start-time=${startTime}`,
         '--tsa',
         `url=${proxies.tsa.url}/api/v1/timestamp,certificate-chain=${tsaChain}`,
-        '--rekor',
-        `url=${proxies.rekor.url},public-key=${rekorPub},start-time=${startTime},origin=${rekorOrigin}`,
+        ...(proxies.rekor
+          ? [
+              '--rekor',
+              `url=${proxies.rekor.url},public-key=${rekorPub},start-time=${startTime},origin=${rekorOrigin}`,
+            ]
+          : []),
         '--out',
         trustedRoot,
       ],
@@ -256,10 +279,7 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
         service(`${proxies.tsa.url}/api/v1/timestamp`, 1),
         '--tsa-config',
         'ANY',
-        '--rekor',
-        service(proxies.rekor.url, 2),
-        '--rekor-config',
-        'ANY',
+        ...(proxies.rekor ? ['--rekor', service(proxies.rekor.url, 2), '--rekor-config', 'ANY'] : []),
         '--out',
         signingConfig,
       ],
@@ -271,7 +291,7 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
       issuer,
       ctLog,
       ...proxies,
-      rekorOrigin,
+      rekorOrigin: rekor ? rekorOrigin : undefined,
       signingConfig,
       trustedRoot,
       dir,
