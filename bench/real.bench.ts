@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runBundle, type BundleResult } from '../test/harness/run-bundle.js';
@@ -131,7 +131,11 @@ async function wholeRelease(
       ref: 'refs/tags/v1.0.0',
       jobWorkflowRef: 'aotanami/release-actions/.github/workflows/release.yml@refs/tags/v1.0.0',
     };
-    const sigstore = { 'signing-config': stack.signingConfig, 'trusted-root': stack.trustedRoot };
+    // Inputs name files inside the workspace, as on a runner.
+    mkdirSync(workspace, { recursive: true });
+    copyFileSync(stack.signingConfig, path.join(workspace, 'signing_config.json'));
+    copyFileSync(stack.trustedRoot, path.join(workspace, 'trusted_root.json'));
+    const sigstore = { 'signing-config': 'signing_config.json', 'trusted-root': 'trusted_root.json' };
     const steps: [string, () => Promise<BundleResult>][] = [
       [
         'sbom',
@@ -181,8 +185,8 @@ async function wholeRelease(
             inputs: {
               image: index,
               repository: run.repository,
-              checks: 'signature,sbom',
-              'trusted-root': stack.trustedRoot,
+              checks: 'signature,sbom-spdx,sbom-cyclonedx',
+              'trusted-root': 'trusted_root.json',
               'oidc-issuer': stack.issuerUrl,
               'source-ref': run.ref,
             },
