@@ -93,7 +93,8 @@ export default async function real(report: BenchReport): Promise<void> {
           await runBundle('scan', {
             path: [bin],
             workspace,
-            inputs: { sbom: 'sbom/sbom-spdx.json' },
+            // The image carries a high finding on purpose: the gate's verdict is not what is timed.
+            inputs: { sbom: 'sbom/sbom-spdx.json', 'fail-build': 'false' },
             env: grypeEnv,
           }),
         ),

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from './run-bundle.js';
 
 /**
  * A real OCI registry on loopback: Debian's `docker-registry` (distribution 2.8), optionally
@@ -172,7 +172,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'oci');
+const fixtures = path.join(repoRoot, 'test', 'fixtures', 'oci');
 const TOKEN_SERVICE = 'loopback-registry';
 const TOKEN_ISSUER = 'loopback-token-issuer';
 

@@ -11,7 +11,29 @@ import { fileURLToPath } from 'node:url';
  * environment. Returns what the runner would read back.
  */
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The repository: the nearest folder above this file that holds our package.json. Not a fixed
+ * `../..`, because the benchmarks run this file bundled from node_modules/.cache/.
+ */
+function findRepoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!isOurPackage(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no release-actions package.json above ${import.meta.url}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+function isOurPackage(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'release-actions';
+  } catch {
+    return false;
+  }
+}
+
+export const repoRoot = findRepoRoot();
 export const fakesBin = path.join(repoRoot, 'test', 'fakes', 'bin');
 
 export interface Annotation {

@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../../harness/run-bundle.js';
 
 /**
  * A directory to put first on PATH: its tools (node scripts, test/real/harness/recording-bin/)
  * log each call and then run the real tool of the same name from REAL_TOOLS_BIN, unchanged.
  */
-export const recordingBin = path.join(path.dirname(fileURLToPath(import.meta.url)), 'recording-bin');
+export const recordingBin = path.join(repoRoot, 'test', 'real', 'harness', 'recording-bin');
 
 export interface RecordedCall {
   tool: string;
