@@ -20,9 +20,14 @@
 // transparency-log entry, so they pass only with --insecure-ignore-tlog=true (else a trusted root
 // shows "not enough verified log entries", and without one cosign asks TUF). `verify -o json`
 // lists the image signature and, as cosign v3 does, the SBOM attestations the key signed.
-// FAKE_COSIGN_UNSIGNED=1: the image has no signature at all. FAKE_COSIGN_NEW_BUNDLE_FORMAT=1: verify
-// prints what cosign v3 prints for new-format bundles (type https://sigstore.dev/cosign/sign/v1,
-// "optional": {}).
+// FAKE_COSIGN_UNSIGNED=1: the image has no signature at all. FAKE_COSIGN_NEW_BUNDLE_FORMAT=1: what
+// cosign v3.1.3 prints for new-format bundles (checked in test/real/keyless.test.ts): `verify -o
+// json` lists the signature (type https://sigstore.dev/cosign/sign/v1, "optional": {}) and every
+// SBOM attestation on the digest (each type not set to "none") under its predicate type;
+// `verify-attestation` prints no certificate lines; a certificate that does not fit the flags fails
+// with sigstore-go's words (`failed to verify certificate identity: no matching
+// CertificateIdentity found, last error: expected GithubWorkflowRepository to be "X", got "Y"`),
+// one line per bundle on the digest, after "no matching attestations: ".
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { flag, upstream } from './lib.mjs';
@@ -42,8 +47,46 @@ function signatures() {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
+const NEW_BUNDLE_FORMAT = () => process.env.FAKE_COSIGN_NEW_BUNDLE_FORMAT === '1';
+
+/**
+ * What cosign v3 answers for a new-format bundle whose certificate does not fit the flags:
+ * sigstore-go's CertificateIdentity check, the SAN against the regexp, then the issuer, then the
+ * extensions in its struct order (trigger 1.2, repository 1.5, ref 1.6), naming the first that differs.
+ */
+function policyFailureV3(argv, optional) {
+  const regexp = flag(argv, '--certificate-identity-regexp');
+  const issuer = flag(argv, '--certificate-oidc-issuer');
+  const checks = [
+    [
+      'GithubWorkflowTrigger',
+      flag(argv, '--certificate-github-workflow-trigger'),
+      optional.githubWorkflowTrigger,
+    ],
+    [
+      'GithubWorkflowRepository',
+      flag(argv, '--certificate-github-workflow-repository'),
+      optional.githubWorkflowRepository,
+    ],
+    ['GithubWorkflowRef', flag(argv, '--certificate-github-workflow-ref'), optional.githubWorkflowRef],
+  ];
+  const prefix = 'failed to verify certificate identity: no matching CertificateIdentity found, last error: ';
+  if (regexp !== undefined && !new RegExp(regexp).test(optional.Subject)) {
+    return `${prefix}expected SAN value to match regex "${regexp}", got "${optional.Subject}"`;
+  }
+  if (issuer !== undefined && optional.Issuer !== issuer) {
+    return `${prefix}expected issuer value "${issuer}", got "${optional.Issuer}"`;
+  }
+  for (const [field, wanted, seen] of checks) {
+    if (wanted !== undefined && wanted !== seen)
+      return `${prefix}expected ${field} to be "${wanted}", got "${seen}"`;
+  }
+  return undefined;
+}
+
 /** cosign's CheckCertificatePolicy, for the certificate fields verify -o json shows. */
 function policyFailure(argv, optional) {
+  if (NEW_BUNDLE_FORMAT() && optional !== null) return policyFailureV3(argv, optional);
   const regexp = flag(argv, '--certificate-identity-regexp');
   const issuer = flag(argv, '--certificate-oidc-issuer');
   const repository = flag(argv, '--certificate-github-workflow-repository');
@@ -97,6 +140,28 @@ function envelopeFor(type, digest) {
   return { ...base, payload: Buffer.from(JSON.stringify(statement)).toString('base64') };
 }
 
+/** One entry of cosign v3's `verify -o json` list for a new-format bundle: no certificate fields. */
+function bundleEntry(reference, digest, type) {
+  return {
+    critical: {
+      identity: { 'docker-reference': reference },
+      image: { 'docker-manifest-digest': digest },
+      type,
+    },
+    optional: {},
+  };
+}
+
+/**
+ * The attestations on the digest as cosign v3's `verify` lists them, each under its predicate
+ * type (custom ones as https://cosign.sigstore.dev/attestation/v1): every SBOM type not set to "none".
+ */
+function attestationEntries(reference, digest) {
+  return Object.keys(PREDICATE_TYPES)
+    .filter((type) => process.env[`FAKE_COSIGN_ATTESTATION_${type.toUpperCase()}`] !== 'none')
+    .map((type) => bundleEntry(reference, digest, PREDICATE_TYPES[type]));
+}
+
 const KEY_AND_IDENTITY =
   "exactly one of: key reference (--key) or certificate identity (--certificate-identity or --certificate-identity-regexp), must be provided. To determine which to use, inspect the bundle's 'verificationMaterial' field: if 'publicKey' is present, use key reference; if 'certificate' or 'x509CertificateChain' is present, use certificate identity";
 
@@ -148,22 +213,13 @@ function verifyWithKey(command, argv, reference, digest) {
     return;
   }
   if (command === 'verify') {
-    const entry = (type) => ({
-      critical: {
-        identity: { 'docker-reference': reference },
-        image: { 'docker-manifest-digest': digest },
-        type,
-      },
-      optional: {},
-    });
-    // cosign v3 lists every bundle the key signed: the signature, and each attestation under its
-    // predicate type (custom ones as https://cosign.sigstore.dev/attestation/v1).
-    const attestations = Object.keys(PREDICATE_TYPES)
-      .filter((type) => process.env[`FAKE_COSIGN_ATTESTATION_${type.toUpperCase()}`] !== 'none')
-      .map((type) => entry(PREDICATE_TYPES[type]));
+    // cosign v3 lists every bundle the key signed: the signature, and each attestation.
     process.stderr.write(keyPreamble(reference));
     process.stdout.write(
-      `${JSON.stringify([entry('https://sigstore.dev/cosign/sign/v1'), ...attestations])}\n`,
+      `${JSON.stringify([
+        bundleEntry(reference, digest, 'https://sigstore.dev/cosign/sign/v1'),
+        ...attestationEntries(reference, digest),
+      ])}\n`,
     );
     return;
   }
@@ -198,6 +254,13 @@ export async function verify(command, argv) {
   const failures = all.map((s) => policyFailure(argv, s.optional));
   const good = all.filter((_, i) => failures[i] === undefined);
   if (good.length === 0) {
+    if (NEW_BUNDLE_FORMAT()) {
+      // cosign v3 checks every bundle on the digest (the signatures and the attestations, all
+      // from the same signer here) and joins their errors, one line each.
+      const lines = [...failures, ...attestationEntries(reference, digest).map(() => failures[0])];
+      fail(`no matching attestations: ${lines.join('\n')}`);
+      return;
+    }
     fail(`no matching ${command === 'verify' ? 'signatures' : 'attestations'}: ${failures[0]}`);
     return;
   }
@@ -205,11 +268,14 @@ export async function verify(command, argv) {
     if (process.env.FAKE_COSIGN_AS_IS !== '1') {
       for (const s of good) s.critical.image['docker-manifest-digest'] = digest;
     }
-    if (process.env.FAKE_COSIGN_NEW_BUNDLE_FORMAT === '1') {
+    if (NEW_BUNDLE_FORMAT()) {
       for (const s of good) {
         s.critical.type = 'https://sigstore.dev/cosign/sign/v1';
         s.optional = {};
       }
+      // cosign v3 lists every bundle on the digest that fits the flags: the signature, and each
+      // attestation under its predicate type.
+      good.push(...attestationEntries(reference, digest));
     }
     process.stderr.write(preamble(reference));
     process.stdout.write(`${JSON.stringify(good)}\n`);
@@ -221,6 +287,12 @@ export async function verify(command, argv) {
     fail(
       `none of the attestations matched the predicate type: ${type}, found: ${type === 'spdxjson' ? PREDICATE_TYPES.cyclonedx : PREDICATE_TYPES.spdxjson}`,
     );
+    return;
+  }
+  if (NEW_BUNDLE_FORMAT()) {
+    // cosign v3 prints no certificate lines for a new-format bundle, only the checks it made.
+    process.stderr.write(preamble(reference));
+    process.stdout.write(`${JSON.stringify(envelope)}\n`);
     return;
   }
   const cert = good[0].optional;

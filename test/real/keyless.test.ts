@@ -6,6 +6,7 @@ import {
   cosignVerifyArgs,
   cosignVerifyAttestationArgs,
   judgeCosignFailure,
+  judgeSignatures,
   parseVerifyOutput,
   type CommandPolicy,
   type VerifyReport,
@@ -423,7 +424,7 @@ describe('what the fake cosign answers, checked against the real cosign', () => 
       critical: { type: string; image: Record<string, string> };
       optional: unknown;
     }[];
-    // Unlike the fake, cosign v3 lists every bundle on the digest: the signature and the attestations.
+    // cosign v3 lists every bundle on the digest: the signature and the attestations (so does the fake).
     expect(printed.map((s) => s.critical.type).sort()).toEqual([
       'https://cyclonedx.org/bom',
       'https://sigstore.dev/cosign/sign/v1',
@@ -435,6 +436,11 @@ describe('what the fake cosign answers, checked against the real cosign', () => 
     const parsed = parseVerifyOutput(real.stdout);
     expect(parsed?.map((p) => p.digest)).toEqual([platform, platform, platform]);
     expect(parsed![0]!.keyBased).not.toBe(true);
+    // Only the signature entry counts as a signature; the attestations beside it are not judged as one.
+    expect(
+      judgeSignatures(real.stdout, platform, commandPolicy().policy, real.stderr, { pinnedRef: RELEASE_REF }),
+    ).toMatchObject({ status: 'passed' });
+    process.stdout.write(`real cosign, verify -o json: ${real.stdout}\n`);
   });
 
   it('verify-attestation prints one DSSE envelope per line, the statement over the digest asked for', async () => {
@@ -451,11 +457,11 @@ describe('what the fake cosign answers, checked against the real cosign', () => 
     };
     expect(statement.predicateType).toBe('https://spdx.dev/Document');
     expect(`sha256:${statement.subject[0]!.digest.sha256}`).toBe(platform);
-    // What the fake writes to stderr besides the envelopes: the certificate lines certificateLines() reads.
-    expect({ stderr: real.stderr }).toMatchObject({
-      stderr: expect.stringContaining('The following checks were performed'),
-    });
-    timings.certificateLinesPrinted = Object.keys(certificateLines(real.stderr)).length;
+    // For a new-format bundle cosign v3 prints only the checks it made, no certificate lines
+    // (and neither does the fake with FAKE_COSIGN_NEW_BUNDLE_FORMAT=1).
+    expect(real.stderr).toContain('The following checks were performed');
+    expect(real.stderr).not.toMatch(/Certificate subject|GitHub Workflow/);
+    expect(certificateLines(real.stderr)).toEqual({});
   });
 
   it('an image without signatures: the message the fake prints with FAKE_COSIGN_UNSIGNED=1', async () => {
@@ -482,37 +488,53 @@ describe('what the fake cosign answers, checked against the real cosign', () => 
     });
   });
 
+  const CERTIFICATE_IDENTITY =
+    'failed to verify certificate identity: no matching CertificateIdentity found, last error: ';
+  const SAN = `https://github.com/${ours()}`;
   it.each([
     [
       'another repository',
       { repository: 'mallory/aotanami' },
       /expected GithubWorkflowRepository to be "mallory\/aotanami", got "aotanami\/aotanami"/,
+      (): string => 'repository claim mismatch: saw aotanami/aotanami, wanted mallory/aotanami',
     ],
     [
       'another publisher ref',
       { sourceRef: 'refs/tags/v9.9.9' },
       /expected GithubWorkflowRef to be "refs\/tags\/v9\.9\.9", got "refs\/tags\/v2\.3\.0"/,
+      (): string => 'source ref refs/tags/v2.3.0 does not match refs/tags/v9.9.9',
     ],
     [
       'another trigger',
       { trigger: 'workflow_dispatch' },
       /expected GithubWorkflowTrigger to be "workflow_dispatch", got "push"/,
+      (): string => 'trigger push is not workflow_dispatch',
     ],
     [
       'another issuer',
       { issuer: 'https://token.actions.githubusercontent.com' },
       /expected issuer value "https:\/\/token\.actions\.githubusercontent\.com", got "http:\/\/127\.0\.0\.1:\d+"/,
+      (): string =>
+        `issuer mismatch: saw ${stack.issuerUrl}, wanted https://token.actions.githubusercontent.com`,
+    ],
+    [
+      'another signer',
+      { identityRegexp: '^https://github\\.com/someone-else/' },
+      /expected SAN value to match regex "\^https:\/\/github\\\.com\/someone-else\/", got "https:\/\/github\.com\/aotanami\/release-actions\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.4\.0"/,
+      (): string => `identity mismatch: saw ${SAN}, wanted pattern ^https://github\\.com/someone-else/`,
     ],
   ] as const)(
-    'a policy flag cosign enforces (%s): its message reads as the fake words it',
-    async (_name, change, pattern) => {
+    'a policy flag cosign enforces (%s): the message the fake prints for it, read as the mismatch it names',
+    async (_name, change, pattern, reason) => {
       const platform = index.manifests[0]!.digest;
+      const { identityRegexp, ...rest } = { identityRegexp: undefined, ...change };
       const identity = buildIdentityPolicy({
         signer: 'reusable-workflow',
         repository: PUBLISHER,
         issuer: stack.issuerUrl,
-        ...change,
+        ...rest,
       });
+      if (identityRegexp !== undefined) identity.identityRegexp = identityRegexp;
       const policy: CommandPolicy = {
         policy: identity,
         trustedRoot: path.join(workspace, 'trusted_root.json'),
@@ -521,12 +543,12 @@ describe('what the fake cosign answers, checked against the real cosign', () => 
       const real = await cosign(cosignVerifyArgs(reference(platform), policy));
       expect(real.code).not.toBe(0);
       expect(real.stderr).toMatch(pattern);
+      // One line per bundle on the digest (the signature and two SBOMs), each naming the mismatch.
+      expect(real.stderr).toMatch(new RegExp(`^Error: no matching attestations: ${CERTIFICATE_IDENTITY}`));
+      expect(real.stderr.split(CERTIFICATE_IDENTITY)).toHaveLength(7);
       const judged = judgeCosignFailure(real.stderr, 'signature', identity);
-      expect(judged.status).toBe('failed');
-      timings[`message_${_name.replace(/ /g, '_')}`] = 0;
-      process.stdout.write(
-        `real cosign, ${_name}: ${real.stderr.trim().split('\n').pop()}\n→ ${judged.reason}\n`,
-      );
+      expect(judged).toMatchObject({ status: 'failed', reason: reason() });
+      process.stdout.write(`real cosign, ${_name}: ${JSON.stringify(real.stderr)}\n→ ${judged.reason}\n`);
     },
   );
 });
@@ -599,7 +621,7 @@ describe('transient Sigstore failures as the real cosign reports them', () => {
     );
   });
 
-  it('Fulcio down (its load balancer answers 502): one clear error', async () => {
+  it('Fulcio down (its load balancer answers 502): cosign asks again itself, then the action retries, then one clear error', async () => {
     const image = layout.image('down', { os: 'linux', architecture: 'amd64' }, 'down\n');
     await layout.push('down', registry.host, 'transient/down');
     await stack.stopFulcio();
@@ -609,6 +631,20 @@ describe('transient Sigstore failures as the real cosign reports them', () => {
     process.stdout.write(`real cosign, Fulcio down: ${run.stderr.slice(-1500)}\n${errors(run).join('\n')}\n`);
     expect(run.exitCode).toBe(1);
     expect(stack.fulcio.requests.some((r) => r.status === 502)).toBe(true);
-    expect(errors(run)).toHaveLength(1);
+    // cosign's stderr is streamed into the job log.
+    const log = run.stdout + run.stderr;
+    expect(log).toContain('error signing bundle: http: read on closed response body');
+    expect(isTransientFailure(log)).toBe(true);
+    const warnings = run.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^cosign failed with a transient error \(attempt 1\); trying again in /),
+      ]),
+    );
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /cosign kept failing with transient errors after 8 attempt\(s\); the Sigstore services or the registry may be down, rerun the job later/,
+      ),
+    ]);
   });
 });

@@ -23,6 +23,9 @@ const TRANSIENT = [
   /connection reset by peer/i,
   /\bunexpected EOF\b/i,
   /\bbroken pipe\b/i,
+  // cosign v3 asks Fulcio again itself on a 5xx; when the last answer is a 5xx too it reads the
+  // body its retrying client already closed and prints only this (Fulcio down behind a 502).
+  /http: read on closed response body/i,
 ];
 
 export function isAlreadyLogged(stderr: string): boolean {

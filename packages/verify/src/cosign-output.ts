@@ -344,6 +344,8 @@ export function judgeCosignFailure(
     }
     return out;
   }
+  const v3 = identityMismatchV3(text);
+  if (v3 !== undefined) return v3;
   if (/expected GitHub Workflow Repository not found/i.test(text)) {
     return { status: 'failed', reason: `repository claim mismatch: wanted ${policy.repository}` };
   }
@@ -358,6 +360,58 @@ export function judgeCosignFailure(
     };
   }
   return cosignFailureReason(text, check);
+}
+
+/**
+ * cosign v3 checks the identity of a new-format bundle with sigstore-go, which names the first
+ * value that differs, what it wanted and what the certificate holds: `failed to verify
+ * certificate identity: no matching CertificateIdentity found, last error: expected
+ * GithubWorkflowRepository to be "X", got "Y"` (and `expected issuer value "X", got "Y"`,
+ * `expected SAN value to match regex "X", got "Y"`).
+ */
+const V3_EXTENSION =
+  /no matching CertificateIdentity found, last error: expected (\w+) to be "(.*?)", got "(.*)"\s*$/m;
+const V3_VALUE =
+  /no matching CertificateIdentity found, last error: expected (SAN|issuer) value (to match regex )?"(.*?)", got "(.*)"\s*$/m;
+
+/** sigstore-go's names of the certificate extensions cosign's flags set, as our claims. */
+const V3_CLAIMS: Record<string, ClaimCheck['claim']> = {
+  GithubWorkflowRepository: 'repository',
+  GithubWorkflowRef: 'source-ref',
+  GithubWorkflowTrigger: 'trigger',
+  BuildSignerDigest: 'workflow-commit',
+};
+
+function identityMismatchV3(text: string): Outcome | undefined {
+  const value = V3_VALUE.exec(text);
+  if (value) {
+    const [, object, regex, wanted = '', seen = ''] = value;
+    if (object === 'issuer') {
+      const check: ClaimCheck = { claim: 'issuer', wanted, seen, ok: false };
+      return { status: 'failed', issuer: seen, claims: [check], reason: claimProblem([check]) };
+    }
+    const check: ClaimCheck = { claim: 'identity', wanted, seen, ok: false };
+    return {
+      status: 'failed',
+      identity: seen,
+      claims: [check],
+      reason: regex ? claimProblem([check]) : `identity mismatch: saw ${seen}, wanted ${wanted}`,
+    };
+  }
+  const extension = V3_EXTENSION.exec(text);
+  if (!extension) return undefined;
+  const [, field = '', wanted = '', seen = ''] = extension;
+  const claim = V3_CLAIMS[field];
+  if (claim === undefined) {
+    return { status: 'failed', reason: `certificate claim mismatch: ${field} is ${seen}, wanted ${wanted}` };
+  }
+  const check: ClaimCheck = { claim, wanted, seen, ok: false };
+  const out: Outcome = { status: 'failed', claims: [check], reason: claimProblem([check]) };
+  if (claim === 'repository') out.repository = seen;
+  if (claim === 'source-ref') out.sourceRef = seen;
+  if (claim === 'trigger') out.trigger = seen;
+  if (claim === 'workflow-commit') out.workflowCommit = seen;
+  return out;
 }
 
 /** What no identity flag explains: nothing found, a rejected signature, or cosign could not run. */

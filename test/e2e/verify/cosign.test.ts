@@ -102,6 +102,7 @@ interface Report {
     status: string;
     identity?: string;
     issuer?: string;
+    repository?: string;
     rekor?: { logIndex?: number; integratedTime?: number };
     reason?: string;
   }[];
@@ -517,6 +518,47 @@ describe('release-actions verify, cosign engine failure modes', () => {
       'repository claim mismatch: wanted aotanami/aotanami-evil',
       'repository claim mismatch: wanted aotanami/aotanami-evil',
     ]);
+  });
+
+  it('cosign v3, new-format bundles: the lookalike repository claim names what the certificate holds', async () => {
+    const { code, report } = await failing(
+      ['--repository', 'aotanami/aotanami-evil', '--checks', 'signature,sbom-cyclonedx'],
+      { FAKE_COSIGN_VERIFY_OUTPUT: ourVerifyOutput, FAKE_COSIGN_NEW_BUNDLE_FORMAT: '1' },
+    );
+    expect(code).toBe(1);
+    expect(report.results.map((r) => [r.status, r.reason, r.repository])).toEqual([
+      [
+        'failed',
+        'repository claim mismatch: saw aotanami/aotanami, wanted aotanami/aotanami-evil',
+        'aotanami/aotanami',
+      ],
+      [
+        'failed',
+        'repository claim mismatch: saw aotanami/aotanami, wanted aotanami/aotanami-evil',
+        'aotanami/aotanami',
+      ],
+    ]);
+  });
+
+  it('cosign v3, new-format bundles: the attestations listed beside the signature and no certificate lines still pass', async () => {
+    Object.assign(process.env, { FAKE_COSIGN_NEW_BUNDLE_FORMAT: '1' });
+    const code = await cli(
+      `${registry.host}/aotanami/one@${single}`,
+      ...OTEL,
+      '--checks',
+      'signature,sbom-spdx,sbom-cyclonedx',
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout.join('')) as Report;
+    expect(report.results.map((r) => [r.check, r.status])).toEqual([
+      ['signature', 'passed'],
+      ['sbom-spdx', 'passed'],
+      ['sbom-cyclonedx', 'passed'],
+    ]);
+    // Nothing was printed: the identity is what cosign enforced with the flags.
+    expect(report.results.map((r) => r.identity)).toEqual([undefined, undefined, undefined]);
   });
 
   it('no signature and no attestation at all', async () => {

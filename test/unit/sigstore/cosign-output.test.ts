@@ -24,6 +24,8 @@ describe('isTransientFailure: what is worth another cosign attempt', () => {
     'read tcp 10.1.0.4:43210->142.250.1.1:443: read: connection reset by peer',
     'dial tcp: i/o timeout',
     'net/http: TLS handshake timeout',
+    // cosign v3.1.3 with Fulcio down behind a 502, after its own retries (test/real/keyless.test.ts).
+    'Signing artifact...\nError: signing [127.0.0.1:39945/transient/down@sha256:fde90e870787bd4b9b82e4fd3d5cca930d418a15bc6b8394a999f799ae2012fb]: signing digest: signing bundle: error signing bundle: http: read on closed response body\nerror during command execution: signing [127.0.0.1:39945/transient/down@sha256:fde90e870787bd4b9b82e4fd3d5cca930d418a15bc6b8394a999f799ae2012fb]: signing digest: signing bundle: error signing bundle: http: read on closed response body',
   ])('retries: %s', (stderr) => {
     expect(isTransientFailure(stderr)).toBe(true);
   });

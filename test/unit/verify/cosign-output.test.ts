@@ -372,6 +372,109 @@ describe('cosign failures', () => {
   });
 });
 
+describe('cosign v3 identity mismatches (new-format bundles)', () => {
+  // What cosign v3.1.3 prints (test/real/keyless.test.ts): sigstore-go's error once per bundle on
+  // the digest (here the signature and two SBOMs), after "no matching attestations: ", twice.
+  const v3 = (line: string) => {
+    const joined = [line, line, line].join('\n');
+    return `Error: no matching attestations: ${joined}\nerror during command execution: no matching attestations: ${joined}\n`;
+  };
+  const policy = buildIdentityPolicy({
+    signer: 'reusable-workflow',
+    repository: 'mallory/aotanami',
+    issuer: 'https://token.actions.githubusercontent.com',
+  });
+
+  it.each([
+    [
+      'failed to verify certificate identity: no matching CertificateIdentity found, last error: expected GithubWorkflowRepository to be "mallory/aotanami", got "aotanami/aotanami"',
+      {
+        reason: 'repository claim mismatch: saw aotanami/aotanami, wanted mallory/aotanami',
+        repository: 'aotanami/aotanami',
+        claims: [{ claim: 'repository', wanted: 'mallory/aotanami', seen: 'aotanami/aotanami', ok: false }],
+      },
+    ],
+    [
+      'failed to verify certificate identity: no matching CertificateIdentity found, last error: expected GithubWorkflowRef to be "refs/tags/v9.9.9", got "refs/tags/v2.3.0"',
+      {
+        reason: 'source ref refs/tags/v2.3.0 does not match refs/tags/v9.9.9',
+        sourceRef: 'refs/tags/v2.3.0',
+        claims: [{ claim: 'source-ref', wanted: 'refs/tags/v9.9.9', seen: 'refs/tags/v2.3.0', ok: false }],
+      },
+    ],
+    [
+      'failed to verify certificate identity: no matching CertificateIdentity found, last error: expected GithubWorkflowTrigger to be "workflow_dispatch", got "push"',
+      {
+        reason: 'trigger push is not workflow_dispatch',
+        trigger: 'push',
+        claims: [{ claim: 'trigger', wanted: 'workflow_dispatch', seen: 'push', ok: false }],
+      },
+    ],
+    [
+      'failed to verify certificate identity: no matching CertificateIdentity found, last error: expected issuer value "https://token.actions.githubusercontent.com", got "http://127.0.0.1:33151"',
+      {
+        reason:
+          'issuer mismatch: saw http://127.0.0.1:33151, wanted https://token.actions.githubusercontent.com',
+        issuer: 'http://127.0.0.1:33151',
+        claims: [
+          {
+            claim: 'issuer',
+            wanted: 'https://token.actions.githubusercontent.com',
+            seen: 'http://127.0.0.1:33151',
+            ok: false,
+          },
+        ],
+      },
+    ],
+    [
+      'failed to verify certificate identity: no matching CertificateIdentity found, last error: expected SAN value to match regex "^https://github\\.com/someone-else/", got "https://github.com/aotanami/release-actions/.github/workflows/release.yml@refs/tags/v1.4.0"',
+      {
+        reason:
+          'identity mismatch: saw https://github.com/aotanami/release-actions/.github/workflows/release.yml@refs/tags/v1.4.0, wanted pattern ^https://github\\.com/someone-else/',
+        identity:
+          'https://github.com/aotanami/release-actions/.github/workflows/release.yml@refs/tags/v1.4.0',
+        claims: [
+          {
+            claim: 'identity',
+            wanted: '^https://github\\.com/someone-else/',
+            seen: 'https://github.com/aotanami/release-actions/.github/workflows/release.yml@refs/tags/v1.4.0',
+            ok: false,
+          },
+        ],
+      },
+    ],
+  ])('names the claim, what was wanted and what the certificate holds: %s', (line, expected) => {
+    for (const check of ['signature', 'sbom-spdx'] as const) {
+      expect(judgeCosignFailure(v3(line), check, policy)).toEqual({ status: 'failed', ...expected });
+    }
+  });
+});
+
+describe('cosign v3 verify -o json beside attestations', () => {
+  // What cosign v3.1.3 printed for a platform signed and attested keylessly (test/real/keyless.test.ts).
+  const real =
+    '[{"critical":{"identity":{"docker-reference":"127.0.0.1:35317/aotanami/aotanami@sha256:2de5ee630b44110e2ed8986bde627f8ae7f7335c58b6c4f0c88a64c2f777151c"},"image":{"docker-manifest-digest":"sha256:2de5ee630b44110e2ed8986bde627f8ae7f7335c58b6c4f0c88a64c2f777151c"},"type":"https://sigstore.dev/cosign/sign/v1"},"optional":{}},{"critical":{"identity":{"docker-reference":"127.0.0.1:35317/aotanami/aotanami@sha256:2de5ee630b44110e2ed8986bde627f8ae7f7335c58b6c4f0c88a64c2f777151c"},"image":{"docker-manifest-digest":"sha256:2de5ee630b44110e2ed8986bde627f8ae7f7335c58b6c4f0c88a64c2f777151c"},"type":"https://spdx.dev/Document"},"optional":{}},{"critical":{"identity":{"docker-reference":"127.0.0.1:35317/aotanami/aotanami@sha256:2de5ee630b44110e2ed8986bde627f8ae7f7335c58b6c4f0c88a64c2f777151c"},"image":{"docker-manifest-digest":"sha256:2de5ee630b44110e2ed8986bde627f8ae7f7335c58b6c4f0c88a64c2f777151c"},"type":"https://cyclonedx.org/bom"},"optional":{}}]';
+  const digest = 'sha256:2de5ee630b44110e2ed8986bde627f8ae7f7335c58b6c4f0c88a64c2f777151c';
+  const policy = buildIdentityPolicy({ signer: 'reusable-workflow', repository: 'aotanami/aotanami' });
+
+  it('counts only the signature entry, not the attestations listed with it', () => {
+    expect(parseVerifyOutput(real)?.map((s) => s.type)).toEqual([
+      'https://sigstore.dev/cosign/sign/v1',
+      'https://spdx.dev/Document',
+      'https://cyclonedx.org/bom',
+    ]);
+    expect(judgeSignatures(real, digest, policy, '', { pinnedRef: 'refs/tags/v2.3.0' })).toMatchObject({
+      status: 'passed',
+    });
+    // Without the signature entry the attestations do not stand in for it.
+    const attestationsOnly = JSON.stringify((JSON.parse(real) as unknown[]).slice(1));
+    expect(judgeSignatures(attestationsOnly, digest, policy, '', { pinnedRef: 'refs/tags/v2.3.0' })).toEqual({
+      status: 'failed',
+      reason: 'not an image signature: an attestation (https://spdx.dev/Document)',
+    });
+  });
+});
+
 describe('cosign verify-attestation', () => {
   const statement = JSON.parse(Buffer.from(JSON.parse(dsse).payload, 'base64').toString('utf8'));
   const digest = `sha256:${statement.subject[0].digest.sha256}`;
