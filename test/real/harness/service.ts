@@ -93,3 +93,13 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Fails with `why` when something already listens on `port` of 127.0.0.1 or of every interface. */
+export function requirePortFree(port: number, why: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', () => reject(new Error(`port ${port} is in use: ${why}`)));
+    // Loopback only: a listener on every interface (as the one looked for) conflicts with it too.
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startCTLog, type CTLog } from './ct-log.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startOidcIssuer, type OidcIssuer, type WorkflowRun } from './oidc-issuer.js';
-import { freePort, startService, waitUntil, type Service } from './service.js';
+import { freePort, requirePortFree, startService, waitUntil, type Service } from './service.js';
 import { requireRealTools } from './tools.js';
 
 export type { WorkflowRun } from './oidc-issuer.js';
@@ -73,6 +73,8 @@ export interface StackOptions {
    */
   rekor?: boolean;
 }
+
+const TSA_METRICS_PORT = 2112;
 
 export async function startSigstoreStack(options: StackOptions = {}): Promise<SigstoreStack> {
   const started = performance.now();
@@ -146,7 +148,13 @@ export async function startSigstoreStack(options: StackOptions = {}): Promise<Si
     );
     services.push(fulcio);
 
-    // The timestamp authority, its signer and chain made in memory at start.
+    // The timestamp authority, its signer and chain made in memory at start. Its metrics listener
+    // is fixed upstream at :2112 (all interfaces, no flag to move or close it; nothing here talks to
+    // it), so only one stack runs on a machine at a time: say so plainly rather than let it die.
+    await requirePortFree(
+      TSA_METRICS_PORT,
+      "the timestamp server's fixed metrics port; is another real-tier run or `npm run bench real` going?",
+    );
     const tsaPort = await freePort();
     const tsa = startService(
       'timestamp-server',
