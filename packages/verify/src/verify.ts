@@ -90,52 +90,38 @@ async function runTool(tool: string, args: string[], options: VerifyOptions): Pr
   }
 }
 
+/**
+ * One cosign verify / verify-attestation for one check. With a key, cosign checks each signature
+ * against it (no identity flags, which cosign refuses beside --key) and the output is judged for
+ * the digest and the statement only; keyless, for the identity policy too.
+ */
 async function runCosign(
   check: Exclude<CheckName, 'provenance'>,
   target: Target,
   policy: IdentityPolicy,
   options: VerifyOptions,
-  context: CosignContext,
+  context: CosignContext = {},
 ): Promise<Outcome> {
-  const commandPolicy = { policy, trustedRoot: options.trustedRoot, pinnedRef: context.pinnedRef };
+  const keyed = options.key !== undefined;
+  const commandPolicy = keyed
+    ? {
+        policy,
+        trustedRoot: options.trustedRoot,
+        key: options.key,
+        transparencyLog: options.transparencyLog ?? 'required',
+      }
+    : { policy, trustedRoot: options.trustedRoot, pinnedRef: context.pinnedRef };
   const args =
     check === 'signature'
       ? cosignVerifyArgs(target.reference, commandPolicy)
       : cosignVerifyAttestationArgs(target.reference, check, commandPolicy);
   const result = await runTool('cosign', args, options);
   if (!('exitCode' in result)) return result;
-  if (result.exitCode !== 0) return judgeCosignFailure(result.stderr, check, policy, context);
+  const judged = keyed ? undefined : policy;
+  if (result.exitCode !== 0) return judgeCosignFailure(result.stderr, check, judged, context);
   return check === 'signature'
-    ? judgeSignatures(result.stdout, target.digest, policy, result.stderr, context)
-    : judgeAttestations(result.stdout, result.stderr, target.digest, check, policy, context);
-}
-
-/**
- * The cosign engine with a key: cosign checks each signature against the key (no identity flags,
- * which cosign refuses beside --key); the output is judged for the digest and the statement.
- */
-async function keyCosignCheck(
-  check: Exclude<CheckName, 'provenance'>,
-  target: Target,
-  policy: IdentityPolicy,
-  options: VerifyOptions,
-): Promise<Outcome> {
-  const commandPolicy = {
-    policy,
-    trustedRoot: options.trustedRoot,
-    key: options.key,
-    transparencyLog: options.transparencyLog ?? 'required',
-  };
-  const args =
-    check === 'signature'
-      ? cosignVerifyArgs(target.reference, commandPolicy)
-      : cosignVerifyAttestationArgs(target.reference, check, commandPolicy);
-  const result = await runTool('cosign', args, options);
-  if (!('exitCode' in result)) return result;
-  if (result.exitCode !== 0) return judgeCosignFailure(result.stderr, check, undefined);
-  return check === 'signature'
-    ? judgeSignatures(result.stdout, target.digest, undefined, result.stderr)
-    : judgeAttestations(result.stdout, result.stderr, target.digest, check, undefined);
+    ? judgeSignatures(result.stdout, target.digest, judged, result.stderr, context)
+    : judgeAttestations(result.stdout, result.stderr, target.digest, check, judged, context);
 }
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
@@ -309,7 +295,7 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
         outcome = await provenanceCheck(target, policy.repository, { ...options, sourceTag });
       else if (native !== undefined && verifier !== undefined && bundles !== undefined) {
         outcome = native.judgeBundles(bundles, verifier, check, target.digest, policy, mode);
-      } else if (options.key !== undefined) outcome = await keyCosignCheck(check, target, policy, options);
+      } else if (options.key !== undefined) outcome = await runCosign(check, target, policy, options);
       else outcome = await cosignCheck(check, target, policy, options, discover(check));
       const result: CheckResult = { check, subject: target.reference, ...outcome };
       if (target.platform) result.platform = target.platform;
