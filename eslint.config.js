@@ -23,12 +23,22 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // Only packages/kit may talk to the runner; everything else receives what it needs.
+    },
+  },
+  {
+    // Only packages/kit may talk to the runner; everything else receives what it needs. The layer
+    // order of the workspaces (and dynamic imports) is checked by test/unit/repo/layers.test.ts.
+    files: ['packages/*/src/**', 'actions/*/src/**'],
+    ignores: ['packages/kit/src/**'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@actions/core', message: 'Only packages/kit imports @actions/core.' }] },
+        {
+          patterns: [
+            { group: ['@actions/*'], message: 'Only packages/kit imports the runner toolkit (@actions/*).' },
+          ],
+        },
       ],
     },
   },
-  { files: ['packages/kit/src/**'], rules: { 'no-restricted-imports': 'off' } },
 );

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Markdown } from '@release-actions/kit';
+import { Markdown } from '@release-actions/core';
 import {
   defaultPolicy,
   judge,

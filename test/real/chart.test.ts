@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parsePushOutput } from '@release-actions/sigstore';
+import { parsePushOutput } from '@release-actions/helm';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {

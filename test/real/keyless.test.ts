@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { isTransientFailure } from '@release-actions/sigstore';
+import { isTransientFailure } from '@release-actions/cosign';
 import {
   buildIdentityPolicy,
   certificateLines,

@@ -5,7 +5,7 @@ import {
   SLSA_CONTAINER_BUILDER_ID,
   slsaVerifierArgs,
 } from '@release-actions/verify';
-import { formatCommand } from '@release-actions/tools';
+import { formatCommand } from '@release-actions/core';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { describedSubject, runSyftScan, scanArguments, syftVersion } from '@release-actions/sbom';
-import { silentLogger as quiet } from '@release-actions/tools';
+import { silentLogger as quiet } from '@release-actions/core';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';

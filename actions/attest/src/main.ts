@@ -1,7 +1,6 @@
-import { InputError } from '@release-actions/errors';
+import { InputError, Markdown } from '@release-actions/core';
 import {
   actionLogger,
-  Markdown,
   maskSecret,
   readBoolean,
   readPath,
@@ -12,13 +11,13 @@ import {
   writeSummary,
 } from '@release-actions/kit';
 import { readManifest } from '@release-actions/sbom';
-import type { PredicateFile } from '@release-actions/sigstore';
+import type { PredicateFile } from '@release-actions/cosign';
 import {
   attestImages,
   signingOutputs,
   withSigningSession,
   renderSigningSummary,
-} from '@release-actions/sigstore';
+} from '@release-actions/cosign';
 import os from 'node:os';
 import path from 'node:path';
 

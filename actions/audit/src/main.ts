@@ -10,7 +10,7 @@ import {
   verdict,
   type Finding,
 } from '@release-actions/audit';
-import { InputError, PolicyError } from '@release-actions/errors';
+import { InputError, PolicyError } from '@release-actions/core';
 import {
   actionLogger,
   annotate,

@@ -1,4 +1,4 @@
-import { code, Markdown } from '@release-actions/kit';
+import { code, Markdown } from '@release-actions/core';
 import {
   rule,
   SEVERITIES,

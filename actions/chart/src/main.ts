@@ -1,8 +1,7 @@
-import { InputError } from '@release-actions/errors';
+import { InputError, Markdown } from '@release-actions/core';
 import {
   actionLogger,
   exportVariable,
-  Markdown,
   maskSecret,
   readBoolean,
   readPath,
@@ -13,13 +12,8 @@ import {
   writeSummary,
 } from '@release-actions/kit';
 import { credentialsPair, RegistryClient } from '@release-actions/oci';
-import {
-  chartRegistry,
-  packageChart,
-  pushChart,
-  signingRetryPolicy,
-  writeDockerConfig,
-} from '@release-actions/sigstore';
+import { signingRetryPolicy, writeDockerConfig } from '@release-actions/cosign';
+import { chartRegistry, packageChart, pushChart } from '@release-actions/helm';
 import os from 'node:os';
 import path from 'node:path';
 

@@ -1,7 +1,6 @@
-import { InputError } from '@release-actions/errors';
+import { InputError, Markdown } from '@release-actions/core';
 import {
   actionLogger,
-  Markdown,
   readBoolean,
   readMultiline,
   readSecret,
@@ -9,6 +8,7 @@ import {
   runAction,
   setOutput,
   writeSummary,
+  loadGlob,
 } from '@release-actions/kit';
 import {
   assetTable,
@@ -50,6 +50,7 @@ await runAction(async () => {
     workspace,
     alsoUnder: process.env.RUNNER_TEMP ? [process.env.RUNNER_TEMP] : [],
     input: 'files',
+    loadGlob,
   });
   const result = await publishReleaseAssets({
     owner,

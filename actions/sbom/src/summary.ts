@@ -1,4 +1,4 @@
-import { code, Markdown } from '@release-actions/kit';
+import { code, Markdown } from '@release-actions/core';
 import type { PlatformSbomResult, SbomDiff } from '@release-actions/sbom';
 import { describeSource } from '@release-actions/sbom';
 import path from 'node:path';

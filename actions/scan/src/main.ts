@@ -1,8 +1,8 @@
-import { InputError, PolicyError } from '@release-actions/errors';
+import { InputError, PolicyError, Markdown } from '@release-actions/core';
 import {
   actionLogger,
+  loadActionsCache,
   checkPath,
-  Markdown,
   readBoolean,
   readEnum,
   readInteger,
@@ -79,6 +79,7 @@ async function gateEach(subject: string, targets: PlatformTarget[], common: Comm
     outputDir: common.outputDir ?? path.join(common.temp, `scan-${tag}`),
     table: true,
     cacheDb: common.cacheDb,
+    loadCache: loadActionsCache,
     dbDir: path.join(common.temp, 'grype-db'),
     logger,
   });
@@ -191,6 +192,7 @@ await runAction(async () => {
     outputDir,
     table: true,
     cacheDb,
+    loadCache: loadActionsCache,
     dbDir: path.join(temp, 'grype-db'),
     logger,
   });

@@ -1,14 +1,13 @@
 import {
   actionLogger,
   addPath,
-  code,
-  Markdown,
   readList,
   readString,
   runAction,
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
+import { code, Markdown } from '@release-actions/core';
 import { installMany, runnerToolCache, TOOL_NAMES, type InstallRequest } from '@release-actions/tools';
 
 await runAction(async () => {

@@ -1,6 +1,5 @@
 import {
   actionLogger,
-  Markdown,
   maskSecret,
   readBoolean,
   readList,
@@ -12,12 +11,13 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
+import { Markdown } from '@release-actions/core';
 import {
   signImages,
   signingOutputs,
   withSigningSession,
   renderSigningSummary,
-} from '@release-actions/sigstore';
+} from '@release-actions/cosign';
 import os from 'node:os';
 import path from 'node:path';
 

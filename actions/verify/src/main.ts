@@ -1,7 +1,5 @@
 import {
   actionLogger,
-  code,
-  Markdown,
   readBoolean,
   readEnum,
   readList,
@@ -12,7 +10,8 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
-import { openSession } from '@release-actions/sigstore';
+import { code, Markdown } from '@release-actions/core';
+import { openSession } from '@release-actions/cosign';
 import {
   CHECK_NAMES,
   cliCommand,

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { Logger } from '@release-actions/tools';
+import type { Logger } from '@release-actions/core';
 import { checkPinningAction, checkPinningWorkflow } from './checks/pinning.js';
 import { checkAction, checkWorkflow } from './checks/workflow.js';
 import { CheckContext, type PinRecord, type RawFinding } from './checks/context.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '@release-actions/tools';
+import type { Logger } from '@release-actions/core';
 
 /** Progress goes to stderr so that stdout carries only the command's result (text, JSON, SARIF). */
 export function consoleLogger(options: { verbose?: boolean; quiet?: boolean } = {}): Logger {

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { describeError, EXIT_ERROR, exitCodeFor, EXIT_OK } from '@release-actions/errors';
-import type { Logger } from '@release-actions/tools';
+import { describeError, EXIT_ERROR, exitCodeFor, EXIT_OK } from '@release-actions/core';
+import type { Logger } from '@release-actions/core';
 import { consoleLogger } from './console-logger.js';
 
 /**

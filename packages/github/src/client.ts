@@ -1,5 +1,5 @@
 import type { Octokit } from '@octokit/rest';
-import { redact, type Logger } from '@release-actions/tools';
+import { redact, type Logger } from '@release-actions/core';
 
 export type GitHubClient = Octokit;
 

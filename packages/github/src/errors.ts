@@ -1,5 +1,4 @@
-import { InputError, OperationalError, ReleaseActionsError } from '@release-actions/errors';
-import { redact } from '@release-actions/tools';
+import { InputError, OperationalError, ReleaseActionsError, redact } from '@release-actions/core';
 
 /** The parts of Octokit's RequestError we read; typed here so this module needs no Octokit import. */
 interface RequestFailure {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { contentTypeFor } from './content-type.js';
 
 /** A local file about to become a release asset. */
@@ -34,6 +34,16 @@ export interface ExpandOptions {
   alsoUnder?: readonly string[];
   /** The input named in errors. */
   input: string;
+  /** The glob matcher for lines with patterns (kit's loadGlob in the action); without it a pattern is refused. */
+  loadGlob?: () => Promise<GlobApi>;
+}
+
+/** The part of @actions/glob that expanding patterns needs. */
+export interface GlobApi {
+  create(
+    patterns: string,
+    options: { matchDirectories: boolean; implicitDescendants: boolean },
+  ): Promise<{ glob(): Promise<string[]> }>;
 }
 
 /**
@@ -66,8 +76,13 @@ export async function expandFiles(lines: readonly string[], options: ExpandOptio
       const rooted = path.isAbsolute(body) ? body : path.join(escapeGlob(workspace), body);
       return negated ? `!${rooted}` : rooted;
     });
+    if (!options.loadGlob) {
+      throw new InputError(
+        `Input '${options.input}': "${positive[0]}" is a pattern; give the files by name here.`,
+      );
+    }
     // Loaded only when a pattern is given: the module and its matcher are not needed otherwise.
-    const glob = await import('@actions/glob');
+    const glob = await options.loadGlob();
     const globber = await glob.create(absolute.join('\n'), {
       matchDirectories: false,
       implicitDescendants: false,

@@ -1,4 +1,4 @@
-import { InputError, OperationalError } from '@release-actions/errors';
+import { InputError, OperationalError } from '@release-actions/core';
 
 /**
  * The block of a release body that this toolkit owns. Everything outside the markers belongs to

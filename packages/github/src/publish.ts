@@ -1,6 +1,5 @@
 import { openAsBlob } from 'node:fs';
-import { InputError, OperationalError } from '@release-actions/errors';
-import { redact, type Logger } from '@release-actions/tools';
+import { InputError, OperationalError, redact, type Logger } from '@release-actions/core';
 import { createClient, type ClientTuning, type GitHubClient } from './client.js';
 import { describeFailure, isAlreadyExists, statusOf } from './errors.js';
 import { describeFiles, type LocalAsset } from './files.js';

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 
 /** owner/name as GitHub allows them: owners are letters, digits and hyphens; names add '.' and '_'. */
 const REPOSITORY = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;

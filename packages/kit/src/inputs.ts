@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { describeError } from '@release-actions/errors';
+import { describeError } from '@release-actions/core';
 
 /**
  * Runs an action's body. Any error becomes one readable `::error::` line and a failed step;

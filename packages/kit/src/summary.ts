@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Markdown } from './markdown.js';
+import type { Markdown } from '@release-actions/core';
 
 /** Appends the document to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it does nothing. */
 export async function writeSummary(document: Markdown): Promise<void> {

@@ -11,9 +11,8 @@
  * everything registry-facing lives here, in one module; the tests check that what @sigstore/oci
  * attaches, this client lists, and that both write the same referrers layout.
  */
-import { InputError, OperationalError } from '@release-actions/errors';
-import type { Logger, RetryPolicy } from '@release-actions/tools';
-import { redact, silentLogger, withRetry } from '@release-actions/tools';
+import { InputError, OperationalError, redact, silentLogger, withRetry } from '@release-actions/core';
+import type { Logger, RetryPolicy } from '@release-actions/core';
 import { createHash } from 'node:crypto';
 import { parseChallenges, type Challenge } from './challenge.js';
 import { lookupDockerCredentials, type Credentials, type DockerConfigOptions } from './credentials.js';

@@ -1,4 +1,4 @@
-import { InputError, OperationalError } from '@release-actions/errors';
+import { InputError, OperationalError } from '@release-actions/core';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 
 /**
  * Image references as Docker and the OCI distribution tools read them (the

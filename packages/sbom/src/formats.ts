@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 
 /**
  * The SBOM formats we ask syft for. Only JSON formats are offered: each file is parsed and checked

@@ -1,5 +1,5 @@
-import { InputError } from '@release-actions/errors';
-import type { Logger } from '@release-actions/tools';
+import { InputError } from '@release-actions/core';
+import type { Logger } from '@release-actions/core';
 import { ensureTool } from '@release-actions/tools';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';

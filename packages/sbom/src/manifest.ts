@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { parseReference } from '@release-actions/oci';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-import { InputError, OperationalError } from '@release-actions/errors';
+import { InputError, OperationalError } from '@release-actions/core';
 import type { Platform, Resolved } from '@release-actions/oci';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

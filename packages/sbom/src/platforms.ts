@@ -1,4 +1,4 @@
-import { InputError, OperationalError } from '@release-actions/errors';
+import { InputError, OperationalError } from '@release-actions/core';
 import type { Platform, PlatformManifest } from '@release-actions/oci';
 import type { SbomFormat } from './formats.js';
 

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { DEFAULT_REGISTRY, parseReference, type ImageReference } from '@release-actions/oci';
 
 /** Where syft pulls an image from: the registry (default), a local daemon, or syft's own choice. */

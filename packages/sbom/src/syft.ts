@@ -1,6 +1,5 @@
-import { OperationalError } from '@release-actions/errors';
-import type { Logger } from '@release-actions/tools';
-import { run } from '@release-actions/tools';
+import { OperationalError, run } from '@release-actions/core';
+import type { Logger } from '@release-actions/core';
 
 /** Registry credentials; they reach syft only through its environment, never its arguments. */
 export interface RegistryCredentials {

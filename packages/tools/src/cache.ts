@@ -1,4 +1,4 @@
-import { OperationalError } from '@release-actions/errors';
+import { OperationalError } from '@release-actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,11 +1,10 @@
-import { OperationalError } from '@release-actions/errors';
+import { OperationalError, withRetry, type RetryPolicy } from '@release-actions/core';
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { Logger } from './logger.js';
-import { withRetry, type RetryPolicy } from './retry.js';
+import type { Logger } from '@release-actions/core';
 
 /**
  * Downloads one file while hashing it, with bounded retries.

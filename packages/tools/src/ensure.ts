@@ -1,8 +1,7 @@
-import { which } from '@actions/io';
 import path from 'node:path';
 import { install, type InstallOptions } from './install.js';
-import { silentLogger } from './logger.js';
-import { run } from './run.js';
+import { findOnPath } from './which.js';
+import { silentLogger, run } from '@release-actions/core';
 
 export interface EnsuredTool {
   tool: string;
@@ -23,7 +22,7 @@ export interface EnsureOptions extends InstallOptions {
  */
 export async function ensureTool(tool: string, options: EnsureOptions = {}): Promise<EnsuredTool> {
   const logger = options.logger ?? silentLogger;
-  const onPath = await which(tool, false);
+  const onPath = findOnPath(tool);
   if (onPath) {
     let version = 'unknown version';
     try {

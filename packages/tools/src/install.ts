@@ -1,9 +1,7 @@
-import { OperationalError } from '@release-actions/errors';
+import { OperationalError, silentLogger } from '@release-actions/core';
 import { findCached, toolCacheRoot } from './cache.js';
-import type { Logger } from './logger.js';
-import { silentLogger } from './logger.js';
+import type { Logger, RetryPolicy } from '@release-actions/core';
 import { resolveAsset, type Manifest, type PlatformKey } from './manifest.js';
-import type { RetryPolicy } from './retry.js';
 
 /**
  * install(tool): the pinned (or requested) version from the tool cache when it is there — no

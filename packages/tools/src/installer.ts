@@ -1,4 +1,4 @@
-import { OperationalError } from '@release-actions/errors';
+import { OperationalError, run, ToolExitError } from '@release-actions/core';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -6,10 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { cacheDirectory, RECORD_FILE, type CacheHit, type CacheRecord } from './cache.js';
 import { download, TransientDownloadError } from './download.js';
-import type { Logger } from './logger.js';
+import type { Logger, RetryPolicy } from '@release-actions/core';
 import type { ResolvedAsset } from './manifest.js';
-import type { RetryPolicy } from './retry.js';
-import { run, ToolExitError } from './run.js';
 
 /**
  * The cold half of install(): download, verify, unpack, cache. Loaded with a dynamic import() so

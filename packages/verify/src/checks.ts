@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 
 /** What a consumer can ask `verify` to check; every one of them by default. */
 export const CHECK_NAMES = ['signature', 'sbom-spdx', 'sbom-cyclonedx', 'provenance'] as const;

@@ -1,4 +1,4 @@
-import { formatCommand } from '@release-actions/tools';
+import { formatCommand } from '@release-actions/core';
 import { CHECK_NAMES, type CheckName } from './checks.js';
 import {
   DEFAULT_SOURCE_REF_PATTERN,

@@ -1,4 +1,4 @@
-import { formatCommand } from '@release-actions/tools';
+import { formatCommand } from '@release-actions/core';
 import { COSIGN_TYPES, SLSA_CONTAINER_BUILDER_ID, type CheckName } from './checks.js';
 import type { ClaimPolicy } from './claims.js';
 import type { TransparencyLogMode } from './key.js';

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { parseReference, subjectsOf, type RegistryClient } from '@release-actions/oci';
 import { checkSourceTag, type CheckName } from './checks.js';
 import { cliCommand, type CliCommandOptions } from './cli-command.js';

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 
 /**
  * The identity a keyless signature must carry, built so it cannot be accidentally loose.

@@ -1,13 +1,14 @@
-import { InputError, OperationalError, PolicyError } from '@release-actions/errors';
-import { parseReference, subjectsOf, type RegistryClient } from '@release-actions/oci';
 import {
-  ensureTool,
+  InputError,
+  OperationalError,
+  PolicyError,
   run,
   ToolExitError,
-  type EnsureOptions,
   type Logger,
   type RunResult,
-} from '@release-actions/tools';
+} from '@release-actions/core';
+import { parseReference, subjectsOf, type RegistryClient } from '@release-actions/oci';
+import { ensureTool, type EnsureOptions } from '@release-actions/tools';
 import { judgeAttestations } from './attestation.js';
 import { checkSourceTag, type CheckName } from './checks.js';
 import { checkClaims, claimProblem, type Claims } from './claims.js';

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { InvalidSbomError, readSbom } from '@release-actions/sbom';
 import type { ScanSource } from './grype.js';
 import type { Evaluation } from './policy.js';

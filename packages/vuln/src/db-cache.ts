@@ -1,4 +1,4 @@
-import type { Logger } from '@release-actions/tools';
+import type { Logger } from '@release-actions/core';
 import { readdirSync } from 'node:fs';
 
 /**
@@ -21,7 +21,7 @@ export interface DbCacheOptions {
   now?: Date;
   env?: NodeJS.ProcessEnv;
   logger: Logger;
-  /** How the cache library is loaded: a dynamic import, as it is heavy and needed only on runners. */
+  /** The Actions cache, handed over by the action (kit's loadActionsCache); none in the CLI. */
   load?: () => Promise<CacheApi>;
 }
 
@@ -45,11 +45,13 @@ export function dbCacheKeys(
   return { key: `${prefix}${day}`, restoreKeys: [prefix] };
 }
 
-const loadActionsCache = async (): Promise<CacheApi> => (await import('@actions/cache')) as CacheApi;
-
 export async function restoreDb(options: DbCacheOptions): Promise<DbCacheState> {
   const env = options.env ?? process.env;
   const grypeEnv = { GRYPE_DB_CACHE_DIR: options.dir };
+  if (!options.load) {
+    options.logger.debug('grype DB cache skipped: no Actions cache in this front end.');
+    return { hit: 'skipped', env: grypeEnv };
+  }
   if (!env.ACTIONS_CACHE_URL && !env.ACTIONS_RESULTS_URL) {
     options.logger.debug('grype DB cache skipped: not running on a GitHub runner with the cache service.');
     return { hit: 'skipped', env: grypeEnv };
@@ -67,7 +69,7 @@ export async function restoreDb(options: DbCacheOptions): Promise<DbCacheState> 
   );
   let cache: CacheApi;
   try {
-    cache = await (options.load ?? loadActionsCache)();
+    cache = await options.load();
     if (!cache.isFeatureAvailable()) {
       options.logger.info('grype DB cache skipped: the Actions cache service is not available.');
       return { hit: 'skipped', env: grypeEnv };
@@ -97,7 +99,7 @@ export async function restoreDb(options: DbCacheOptions): Promise<DbCacheState> 
 
 /** Saves the database under today's key after a successful scan, unless it came from that key. */
 export async function saveDb(state: DbCacheState, options: DbCacheOptions): Promise<void> {
-  if (state.hit === 'skipped' || state.hit === 'exact' || state.key === undefined) return;
+  if (state.hit === 'skipped' || state.hit === 'exact' || state.key === undefined || !options.load) return;
   let entries: string[] = [];
   try {
     entries = readdirSync(options.dir);
@@ -109,7 +111,7 @@ export async function saveDb(state: DbCacheState, options: DbCacheOptions): Prom
     return;
   }
   try {
-    const cache = await (options.load ?? loadActionsCache)();
+    const cache = await options.load();
     // @actions/cache reports most failures itself (a warning) and returns -1 instead of throwing.
     const id = await cache.saveCache([options.dir], state.key);
     if (id === -1) options.logger.info(`grype DB cache not saved under ${state.key}.`);

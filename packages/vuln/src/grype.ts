@@ -1,5 +1,4 @@
-import { OperationalError } from '@release-actions/errors';
-import { run, ToolExitError, type Logger } from '@release-actions/tools';
+import { OperationalError, run, ToolExitError, type Logger } from '@release-actions/core';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { GrypeReport } from './report.js';

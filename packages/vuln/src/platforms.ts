@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import type { Resolved } from '@release-actions/oci';
 import type { LoadedManifest, PlatformSelection, SbomFormat } from '@release-actions/sbom';
 import {
@@ -9,7 +9,7 @@ import {
   readSbom,
   selectPlatforms,
 } from '@release-actions/sbom';
-import type { Logger } from '@release-actions/tools';
+import type { Logger } from '@release-actions/core';
 import path from 'node:path';
 import type { ScanSource } from './grype.js';
 import type { Evaluation, Policy } from './policy.js';

@@ -1,4 +1,5 @@
-import { ensureTool, type Logger } from '@release-actions/tools';
+import { ensureTool } from '@release-actions/tools';
+import { type Logger } from '@release-actions/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { restoreDb, saveDb, type CacheApi, type DbCacheState } from './db-cache.js';

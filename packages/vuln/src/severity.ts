@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 
 /** Grype's severities from least to most severe; `unknown` sits apart (see `atOrAbove`). */
 export const SEVERITIES = ['negligible', 'low', 'medium', 'high', 'critical'] as const;

@@ -1,4 +1,4 @@
-import { OperationalError } from '@release-actions/errors';
+import { OperationalError } from '@release-actions/core';
 import { open } from 'node:fs/promises';
 import type { GrypeCvss, GrypeMatch, GrypeReport, GrypeVulnerability } from './report.js';
 

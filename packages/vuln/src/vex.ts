@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { readFile } from 'node:fs/promises';
 import type { GrypeMatch } from './report.js';
 

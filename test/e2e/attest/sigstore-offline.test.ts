@@ -3,7 +3,7 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { RegistryClient } from '@release-actions/oci';
-import { parseBundle } from '@release-actions/sigstore';
+import { parseBundle } from '@release-actions/cosign';
 import { createHash } from 'node:crypto';
 import { Layout, type BuiltIndex } from '../../harness/images.js';
 import { startRegistry, type Registry } from '../../harness/registry.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RegistryClient, mediaTypes } from '@release-actions/oci';
-import { OperationalError } from '@release-actions/errors';
-import type { Logger } from '@release-actions/tools';
+import { OperationalError } from '@release-actions/core';
+import type { Logger } from '@release-actions/core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManifestNotFoundError, RegistryClient, mediaTypes, subjectsOf } from '@release-actions/oci';
-import { OperationalError } from '@release-actions/errors';
-import type { Logger } from '@release-actions/tools';
+import { OperationalError } from '@release-actions/core';
+import type { Logger } from '@release-actions/core';
 import { Layout, type BuiltIndex, type Descriptor } from '../../harness/images.js';
 import { startRegistry, type Registry } from '../../harness/registry.js';
 

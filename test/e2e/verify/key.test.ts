@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RegistryClient } from '@release-actions/oci';
-import { silentLogger } from '@release-actions/tools';
+import { silentLogger } from '@release-actions/core';
 import { verifyRelease, type CheckName, type VerifyOptions } from '@release-actions/verify';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RegistryClient } from '@release-actions/oci';
-import { silentLogger } from '@release-actions/tools';
+import { silentLogger } from '@release-actions/core';
 import {
   verifyRelease,
   type CheckName,

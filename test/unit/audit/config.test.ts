@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { auditSources, EMPTY_CONFIG, loadConfig, parseConfig } from '@release-actions/audit';
 
 const workflow = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Command } from 'commander';
-import { InputError, OperationalError, PolicyError } from '@release-actions/errors';
+import { InputError, OperationalError, PolicyError } from '@release-actions/core';
 import { action, createProgram, type CommandContext } from '@release-actions/cli';
 import { captureCli, runCli } from '../../harness/run-cli.js';
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import {
   checkTag,
   checkTargetCommitish,
@@ -159,7 +159,12 @@ describe('expandFiles and describeFiles', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   const expand = (lines: string[], alsoUnder: string[] = []) =>
-    expandFiles(lines, { workspace, alsoUnder, input: 'files' });
+    expandFiles(lines, {
+      workspace,
+      alsoUnder,
+      input: 'files',
+      loadGlob: async () => await import('@actions/glob'),
+    });
 
   it('expands globs with exclusions and keeps plain paths', async () => {
     const files = await expand(['out/*.json', '!out/b.json', 'out/c.sarif']);

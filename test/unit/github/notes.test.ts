@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InputError, OperationalError } from '@release-actions/errors';
+import { InputError, OperationalError } from '@release-actions/core';
 import {
   checkReleaseNotes,
   MAX_RELEASE_BODY,

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, OperationalError } from '@release-actions/errors';
+import { InputError, OperationalError } from '@release-actions/core';
 import {
   MAX_RELEASE_BODY,
   NOTES_END,
@@ -11,7 +11,7 @@ import {
   publishReleaseAssets,
   type PublishOptions,
 } from '@release-actions/github';
-import type { Logger } from '@release-actions/tools';
+import type { Logger } from '@release-actions/core';
 import { faults, GitHubApiStandIn } from '../../harness/github-api.js';
 
 // A token of GitHub's installation-token shape, so that both redaction paths (known value and

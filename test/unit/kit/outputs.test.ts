@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { addPath, exportVariable, Markdown, setOutput, writeSummary } from '@release-actions/kit';
+import { addPath, exportVariable, setOutput, writeSummary } from '@release-actions/kit';
+import { Markdown } from '@release-actions/core';
 import { parseFileCommand } from '../../harness/run-bundle.js';
 
 const saved = { ...process.env };

@@ -12,8 +12,8 @@ let scratch: string;
 let script: string;
 
 const entry = `
-import { runAction, setOutput, writeSummary, Markdown, readString } from '@release-actions/kit';
-import { PolicyError, OperationalError } from '@release-actions/errors';
+import { runAction, setOutput, writeSummary, readString } from '@release-actions/kit';
+import { Markdown, PolicyError, OperationalError } from '@release-actions/core';
 await runAction(async () => {
   const mode = readString('mode', { required: true });
   if (mode === 'ok') {
@@ -40,7 +40,7 @@ beforeAll(async () => {
     target: 'node20',
     alias: {
       '@release-actions/kit': path.join(repoRoot, 'packages/kit/src/index.ts'),
-      '@release-actions/errors': path.join(repoRoot, 'packages/errors/src/index.ts'),
+      '@release-actions/core': path.join(repoRoot, 'packages/core/src/index.ts'),
     },
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

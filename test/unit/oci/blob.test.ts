@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { RegistryClient, type Credentials } from '@release-actions/oci';
-import type { RetryPolicy } from '@release-actions/tools';
+import type { RetryPolicy } from '@release-actions/core';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { OperationalError } from '@release-actions/errors';
+import { OperationalError } from '@release-actions/core';
 import { RegistryClient, isLoopbackHost, mediaTypes, platformsOf } from '@release-actions/oci';
-import type { Logger } from '@release-actions/tools';
+import type { Logger } from '@release-actions/core';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

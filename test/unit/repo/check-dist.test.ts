@@ -71,7 +71,7 @@ function writeProbe(name: string, text: string): void {
 }
 
 const probeSource = [
-  "import { describeError } from '@release-actions/errors';",
+  "import { describeError } from '@release-actions/core';",
   "process.stdout.write(`${describeError(new Error('probe'))}\\n`);",
   '',
 ].join('\n');

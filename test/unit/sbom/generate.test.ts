@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateSboms, resolveSource, syftVersion } from '@release-actions/sbom';
 import type { GenerateOptions } from '@release-actions/sbom';
-import { silentLogger } from '@release-actions/tools';
+import { silentLogger } from '@release-actions/core';
 import { fakesBin, repoRoot } from '../../harness/run-bundle.js';
 
 /** generateSboms in this process, with the fake syft as the command. */

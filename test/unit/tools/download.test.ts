@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { OperationalError } from '@release-actions/errors';
+import { OperationalError, silentLogger } from '@release-actions/core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { download, TransientDownloadError } from '../../../packages/tools/src/download.js';
-import { silentLogger } from '../../../packages/tools/src/logger.js';
 import { DownloadServer, sha256 } from '../../harness/download-server.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'download-test-'));

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { InputError, OperationalError } from '@release-actions/errors';
+import { InputError, OperationalError, type Logger } from '@release-actions/core';
 import {
   cacheDirectory,
   ensureTool,
@@ -7,7 +7,6 @@ import {
   installMany,
   resolveAsset,
   TOOL_NAMES,
-  type Logger,
   type Manifest,
 } from '@release-actions/tools';
 import { execFileSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { silentLogger } from '@release-actions/tools';
+import { silentLogger } from '@release-actions/core';
 import { buildIdentityPolicy, type ClaimPolicy } from '@release-actions/verify';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

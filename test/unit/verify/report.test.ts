@@ -10,7 +10,7 @@ import {
   type CheckResult,
   type VerifyReport,
 } from '@release-actions/verify';
-import { exitCodeFor } from '@release-actions/errors';
+import { exitCodeFor } from '@release-actions/core';
 
 const ref =
   'ghcr.io/aotanami/aotanami@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';

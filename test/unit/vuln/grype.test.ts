@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { OperationalError } from '@release-actions/errors';
-import { silentLogger } from '@release-actions/tools';
+import { OperationalError, silentLogger } from '@release-actions/core';
 import {
   checkTarget,
   grypeArgs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { atOrAbove, normalizeSeverity, parseCutoff } from '@release-actions/vuln';
 
 describe('severity cutoff', () => {

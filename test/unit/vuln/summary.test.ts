@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Markdown, SUMMARY_LIMIT_BYTES } from '@release-actions/kit';
+import { Markdown, SUMMARY_LIMIT_BYTES } from '@release-actions/core';
 import {
   defaultPolicy,
   evaluate,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { readManifest } from '@release-actions/sbom';
-import { attestImages, withSigningSession, type PredicateFile } from '@release-actions/sigstore';
+import { attestImages, withSigningSession, type PredicateFile } from '@release-actions/cosign';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

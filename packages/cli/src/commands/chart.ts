@@ -1,14 +1,8 @@
 import type { Command } from 'commander';
-import { InputError } from '@release-actions/errors';
-import { Markdown } from '@release-actions/kit';
+import { InputError, Markdown } from '@release-actions/core';
 import { RegistryClient } from '@release-actions/oci';
-import {
-  chartRegistry,
-  packageChart,
-  pushChart,
-  signingRetryPolicy,
-  writeDockerConfig,
-} from '@release-actions/sigstore';
+import { signingRetryPolicy, writeDockerConfig } from '@release-actions/cosign';
+import { chartRegistry, packageChart, pushChart } from '@release-actions/helm';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

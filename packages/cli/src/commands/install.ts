@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { installMany, toolCacheRoot } from '@release-actions/tools';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';

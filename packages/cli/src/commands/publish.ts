@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '@release-actions/errors';
-import { Markdown } from '@release-actions/kit';
+import { InputError, Markdown } from '@release-actions/core';
 import {
   assetTable,
   checkReleaseNotes,

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/errors';
+import { InputError } from '@release-actions/core';
 import { parsePlatformSelection } from '@release-actions/sbom';
 import {
   catalogueSize,

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '@release-actions/errors';
-import { Markdown } from '@release-actions/kit';
+import { InputError, Markdown } from '@release-actions/core';
 import {
   FLAG_NAMES,
   signImages,
@@ -8,7 +7,7 @@ import {
   withSigningSession,
   renderSigningSummary,
   type SigningReport,
-} from '@release-actions/sigstore';
+} from '@release-actions/cosign';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

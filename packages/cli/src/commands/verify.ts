@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { EXIT_ERROR, EXIT_OK, EXIT_POLICY, InputError } from '@release-actions/errors';
-import { openSession } from '@release-actions/sigstore';
+import { EXIT_ERROR, EXIT_OK, EXIT_POLICY, InputError } from '@release-actions/core';
+import { openSession } from '@release-actions/cosign';
 import {
   cliCommand,
   emitCommands,

@@ -1,0 +1,20 @@
+export {
+  ReleaseActionsError,
+  InputError,
+  OperationalError,
+  PolicyError,
+  EXIT_OK,
+  EXIT_POLICY,
+  EXIT_ERROR,
+  exitCodeFor,
+  describeError,
+} from './errors.js';
+export type { Logger } from './logger.js';
+export { silentLogger } from './logger.js';
+export { redact, REDACTED } from './redact.js';
+export { withRetry, backoffDelay, sleep } from './retry.js';
+export type { RetryPolicy, RetryHooks } from './retry.js';
+export { run, formatCommand, ToolExitError } from './run.js';
+export type { RunOptions, RunResult } from './run.js';
+export { Markdown, escapeCell, code, SUMMARY_LIMIT_BYTES } from './markdown.js';
+export { isTransientToolFailure } from './transient-failure.js';

@@ -1,0 +1,254 @@
+import { InputError } from '@release-actions/core';
+import type { LoadedManifest } from '@release-actions/sbom';
+import { checkDescribes, entryName, readSbom, SbomSubjectError } from '@release-actions/sbom';
+import { statSync } from 'node:fs';
+import { checkPredicate, checkPredicateType, PREDICATE_TYPE_URIS } from './predicate.js';
+import type { SigningRecord, SigningReport, SigningSetup } from './signing.js';
+import { bundleStem, chooseMode, signerArguments, signOne } from './signing.js';
+import type { Subject, SubjectSource } from './subjects.js';
+import { expandSubjects, subjectReference } from './subjects.js';
+
+export interface PredicateFile {
+  file: string;
+  /** A cosign type name or a predicate type URI. */
+  type: string;
+  /** The input it came from, for error messages. */
+  inputName: string;
+}
+
+export interface AttestOptions extends SigningSetup {
+  subjects: readonly string[];
+  predicates: readonly PredicateFile[];
+  source: SubjectSource;
+  /**
+   * The sbom step's platforms manifest: each platform's SPDX and CycloneDX are attested on that
+   * platform's digest only, and the index gets none.
+   */
+  sbomManifest?: LoadedManifest;
+  /** How the manifest is named in errors (the input or flag). */
+  manifestName?: string;
+  /** Attest an SBOM that carries no image digest on a single image (never on an index). */
+  allowSbomWithoutDigest?: boolean;
+  /** The input or flag that allows it, named in errors. */
+  overrideName?: string;
+}
+
+interface Prepared extends PredicateFile {
+  type: string;
+}
+
+/** One cosign attest call: this predicate on this digest. */
+interface Pair {
+  predicate: Prepared;
+  subject: Subject;
+}
+
+const SBOM_TYPES = new Set<string>([
+  'spdxjson',
+  'cyclonedx',
+  PREDICATE_TYPE_URIS.spdxjson,
+  PREDICATE_TYPE_URIS.cyclonedx,
+]);
+
+function isSbomType(type: string): boolean {
+  return SBOM_TYPES.has(type);
+}
+
+/** The subjects of each reference: the image (or index) first, then an index's platforms. */
+function grouped(subjects: readonly Subject[]): { head: Subject; platforms: Subject[] }[] {
+  const groups: { head: Subject; platforms: Subject[] }[] = [];
+  for (const subject of subjects) {
+    if (subject.role === 'platform') groups.at(-1)?.platforms.push(subject);
+    else groups.push({ head: subject, platforms: [] });
+  }
+  return groups;
+}
+
+function describePlatform(subject: Subject): string {
+  return `${subject.platform ?? 'platform'} ${subject.digest}`;
+}
+
+/**
+ * Where an SBOM given as a file goes: only on the digest it describes. On a single image that is
+ * the image, when the SBOM names it; on an index, the one platform whose digest the SBOM names.
+ * An SBOM of the index digest itself (syft picked one platform), of another image, or without a
+ * digest is refused on an index: spraying it over every platform would attest a false SBOM.
+ */
+function sbomTarget(
+  predicate: Prepared,
+  group: { head: Subject; platforms: Subject[] },
+  options: AttestOptions,
+): Subject {
+  const described = readSbom(predicate.file).subject;
+  const what = `Input '${predicate.inputName}': ${predicate.file}`;
+  const override = options.overrideName ?? "'allow-sbom-without-digest'";
+  if (group.head.role !== 'index') {
+    checkDescribes(described, group.head.digest, {
+      what,
+      allowWithoutDigest: options.allowSbomWithoutDigest,
+      overrideName: override,
+    });
+    return group.head;
+  }
+  const index = subjectReference(group.head);
+  const manifest = options.manifestName ?? "'sbom-manifest'";
+  if (described.digest === undefined) {
+    throw new SbomSubjectError(
+      `${what} carries no image digest, so it cannot be matched to one platform of the index ${index} (${group.platforms.map(describePlatform).join(', ')}); give the sbom step's platforms manifest as ${manifest}, or attest it on the platform digest it was made from.`,
+    );
+  }
+  if (described.digest === group.head.digest) {
+    throw new SbomSubjectError(
+      `${what} describes the index ${index} itself, i.e. the one platform syft picked; an index carries no SBOM. Make one SBOM per platform (the sbom step's platforms: all) and give its platforms manifest as ${manifest}.`,
+    );
+  }
+  const platform = group.platforms.find((p) => p.digest === described.digest);
+  if (platform === undefined) {
+    throw new SbomSubjectError(
+      `${what} describes ${described.digest}${described.name ? ` (${described.name})` : ''}, which is not a platform of the index ${index} (${group.platforms.map(describePlatform).join(', ')}); an SBOM is only attested on the digest it describes.`,
+    );
+  }
+  options.logger.notice(
+    `${predicate.file} describes ${describePlatform(platform)}: it is attested on that digest only, not on the index or the other platforms.`,
+  );
+  return platform;
+}
+
+const MANIFEST_TYPES = [
+  ['spdx-json', 'spdxjson'],
+  ['cyclonedx-json', 'cyclonedx'],
+] as const;
+
+/**
+ * The pairs a platforms manifest gives: each entry's SPDX and CycloneDX on that entry's digest,
+ * after checking that the manifest is about this subject, covers every platform of the index,
+ * and that each file describes its entry's digest. The index itself gets no SBOM.
+ */
+function manifestPairs(
+  manifest: LoadedManifest,
+  group: { head: Subject; platforms: Subject[] },
+  name: string,
+): Pair[] {
+  const subject = subjectReference(group.head);
+  if (!manifest.subject.endsWith(`@${group.head.digest}`)) {
+    throw new InputError(
+      `${name}: ${manifest.file} is the manifest of ${manifest.subject}, not of the subject ${subject}.`,
+    );
+  }
+  const targets = group.head.role === 'index' ? group.platforms : [group.head];
+  const byDigest = new Map(targets.map((t) => [t.digest, t]));
+  for (const entry of manifest.platforms) {
+    if (!byDigest.has(entry.digest)) {
+      throw new InputError(
+        `${name}: ${entryName(entry)} ${entry.digest} in ${manifest.file} is not ${group.head.role === 'index' ? 'a platform of the index' : 'the image'} ${subject}.`,
+      );
+    }
+  }
+  const covered = new Set(manifest.platforms.map((e) => e.digest));
+  const missing = targets.filter((t) => !covered.has(t.digest));
+  if (missing.length > 0) {
+    throw new InputError(
+      `${name}: ${manifest.file} has no SBOM for ${missing.map(describePlatform).join(', ')} of ${subject}; every platform must carry its own SBOMs (make them with the sbom step's platforms: all).`,
+    );
+  }
+  const pairs: Pair[] = [];
+  for (const [i, entry] of manifest.platforms.entries()) {
+    const target = byDigest.get(entry.digest) as Subject;
+    const paths = manifest.paths[i] ?? {};
+    for (const [format, type] of MANIFEST_TYPES) {
+      const file = paths[format];
+      if (file === undefined) continue;
+      checkPredicate(file, type, name.replace(/^Input '(.*)'$/, '$1'));
+      checkDescribes(readSbom(file).subject, entry.digest, {
+        what: `${name}: ${file} (${entryName(entry)})`,
+      });
+      pairs.push({ predicate: { file, type, inputName: name }, subject: target });
+    }
+  }
+  if (pairs.length === 0)
+    throw new InputError(`${name}: ${manifest.file} names no SPDX or CycloneDX file to attest.`);
+  return pairs;
+}
+
+function typeSlug(type: string): string {
+  return type
+    .replace(/^https?:\/\//, '')
+    .replace(/[^A-Za-z0-9.-]+/g, '_')
+    .slice(0, 80);
+}
+
+/**
+ * One `cosign attest` per digest and predicate, each with its own bundle. A predicate that is
+ * not an SBOM goes on every digest (an index and each platform manifest); an SBOM only on the
+ * digest it describes; a platforms manifest's SBOMs each on their own platform's digest.
+ */
+export async function attestImages(options: AttestOptions): Promise<SigningReport> {
+  if (options.subjects.length === 0) throw new InputError(`Input 'subject': give an image reference.`);
+  const manifestName = options.manifestName ?? "Input 'sbom-manifest'";
+  if (options.predicates.length === 0 && options.sbomManifest === undefined) {
+    throw new InputError(
+      `Give a predicate: the 'predicate' input (with 'type'), 'sbom-spdx' / 'sbom-cyclonedx', or 'sbom-manifest'.`,
+    );
+  }
+  for (const subject of options.subjects) options.source.check(subject, 'subject');
+  const predicates: Prepared[] = options.predicates.map((predicate) => {
+    const type = checkPredicateType(
+      predicate.type,
+      predicate.inputName === 'predicate' ? 'type' : predicate.inputName,
+    );
+    checkPredicate(predicate.file, type, predicate.inputName);
+    return { ...predicate, type };
+  });
+  if (options.sbomManifest !== undefined) {
+    const sbom = predicates.find((p) => isSbomType(p.type));
+    if (sbom !== undefined) {
+      throw new InputError(
+        `${manifestName} gives each platform its SBOMs; give the SBOM of input '${sbom.inputName}' through it, not both.`,
+      );
+    }
+  }
+
+  const chosen = chooseMode(options, 'attest');
+  if ('skipped' in chosen)
+    return { signed: false, mode: 'skipped', skippedReason: chosen.skipped, records: [] };
+
+  const subjects = await expandSubjects(options.subjects, options.source, 'subject', options.logger);
+  const pairs: Pair[] = [];
+  // Predicates that are not SBOMs (provenance, VEX, custom) are about the whole image: every digest.
+  for (const predicate of predicates.filter((p) => !isSbomType(p.type)))
+    for (const subject of subjects) pairs.push({ predicate, subject });
+  for (const group of grouped(subjects)) {
+    for (const predicate of predicates.filter((p) => isSbomType(p.type)))
+      pairs.push({ predicate, subject: sbomTarget(predicate, group, options) });
+    if (options.sbomManifest !== undefined)
+      pairs.push(...manifestPairs(options.sbomManifest, group, manifestName));
+  }
+
+  const records: SigningRecord[] = [];
+  for (const { predicate, subject } of pairs) {
+    options.logger.info(`Attesting ${predicate.type} (${predicate.file}) for ${subjectReference(subject)}`);
+    const record = await signOne(
+      options,
+      subject,
+      (bundle) => [
+        'attest',
+        '--yes',
+        ...signerArguments(options),
+        '--predicate',
+        predicate.file,
+        '--type',
+        predicate.type,
+        '--bundle',
+        bundle,
+        subjectReference(subject),
+      ],
+      `${bundleStem(subject)}.${typeSlug(predicate.type)}.att.sigstore.json`,
+      {
+        predicateBytes: statSync(predicate.file).size,
+        what: `${predicate.type} predicate ${predicate.file} on ${subjectReference(subject)}`,
+      },
+    );
+    records.push({ ...record, predicateType: predicate.type, predicate: predicate.file });
+  }
+  return { signed: true, mode: chosen.mode, records };
+}
