@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { describeError, EXIT_ERROR, exitCodeFor, EXIT_OK } from '@release-actions/core';
+import { cliInputNames, describeError, EXIT_ERROR, exitCodeFor, EXIT_OK } from '@release-actions/core';
 import type { Logger } from '@release-actions/core';
 import { consoleLogger } from './console-logger.js';
 
@@ -13,16 +13,23 @@ export interface CommandContext {
   out: (text: string) => void;
 }
 
-/** A subcommand's body returns its exit code (0 or 1); errors it throws map to 1 or 2 by type. */
-export type CommandBody = () => Promise<number | void>;
+/**
+ * A subcommand's body returns nothing: success is exit 0, and what it throws maps to 1 (a policy
+ * failure, see enforceVerdict) or 2 (anything else).
+ */
+export type CommandBody = () => Promise<void | number>;
 
-export function action(body: CommandBody): Promise<void> {
+/**
+ * Runs a subcommand. Errors name the flag of an input (`--ref-pattern`); `renamed` gives the few
+ * inputs the command takes another way (e.g. `{ image: '<image>' }` for a positional argument).
+ */
+export function action(body: CommandBody, renamed: Readonly<Record<string, string>> = {}): Promise<void> {
   return body().then(
     (code) => {
       process.exitCode = code ?? EXIT_OK;
     },
     (error: unknown) => {
-      process.stderr.write(`release-actions: ${describeError(error)}\n`);
+      process.stderr.write(`release-actions: ${describeError(error, cliInputNames(renamed))}\n`);
       if (process.env.RUNNER_DEBUG === '1' && error instanceof Error && error.stack) {
         process.stderr.write(`${error.stack}\n`);
       }

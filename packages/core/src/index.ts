@@ -7,8 +7,14 @@ export {
   EXIT_POLICY,
   EXIT_ERROR,
   exitCodeFor,
+  errorCodeOf,
   describeError,
+  ACTION_INPUT_NAMES,
+  cliInputNames,
 } from './errors.js';
+export type { CommonErrorCode, ErrorOptions, InputNamer } from './errors.js';
+export { verdictError, enforceVerdict, outcomeOf } from './verdict.js';
+export type { Outcome, Verdict } from './verdict.js';
 export type { Logger } from './logger.js';
 export { silentLogger } from './logger.js';
 export { redact, REDACTED } from './redact.js';

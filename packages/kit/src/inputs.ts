@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { InputError } from '@release-actions/core';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { workspace } from './runner-paths.js';
 
 /**
  * Typed readers for action inputs. Every error names the input and says what is accepted, so a
@@ -25,7 +26,7 @@ export function readString(name: string, options: StringOptions = {}): string | 
   const value = raw(name);
   if (value !== '') return value;
   if (options.default !== undefined) return options.default;
-  if (options.required) throw new InputError(`Input '${name}' is required and was not given.`);
+  if (options.required) throw new InputError('required but not given.', { input: name });
   return undefined;
 }
 
@@ -47,9 +48,19 @@ export function readBoolean(name: string, options: { default: boolean }): boolea
   if (value === '') return options.default;
   if (TRUE.has(value)) return true;
   if (FALSE.has(value)) return false;
-  throw new InputError(`Input '${name}': "${raw(name)}" is not a boolean; use true or false.`);
+  throw new InputError(`"${raw(name)}" is not a boolean; use true or false.`, { input: name });
 }
 
+export function readEnum<T extends string>(
+  name: string,
+  accepted: readonly T[],
+  options: { default: NoInfer<T> },
+): T;
+export function readEnum<T extends string>(
+  name: string,
+  accepted: readonly T[],
+  options?: { default?: T },
+): T | undefined;
 export function readEnum<T extends string>(
   name: string,
   accepted: readonly T[],
@@ -59,7 +70,7 @@ export function readEnum<T extends string>(
   if (value === '') return options.default;
   const match = accepted.find((a) => a.toLowerCase() === value.toLowerCase());
   if (match === undefined) {
-    throw new InputError(`Input '${name}': "${value}" is not accepted; use one of ${accepted.join(', ')}.`);
+    throw new InputError(`"${value}" is not accepted; use one of ${accepted.join(', ')}.`, { input: name });
   }
   return match;
 }
@@ -80,7 +91,8 @@ export function readList(
     const unknown = items.filter((item) => canonical(item) === undefined);
     if (unknown.length > 0) {
       throw new InputError(
-        `Input '${name}': ${unknown.map((u) => `"${u}"`).join(', ')} not accepted; use any of ${accepted.join(', ')}.`,
+        `${unknown.map((u) => `"${u}"`).join(', ')} not accepted; use any of ${accepted.join(', ')}.`,
+        { input: name },
       );
     }
     return items.map((item) => canonical(item)!);
@@ -110,7 +122,7 @@ export function readInteger(name: string, options: { default: number; min?: numb
           : options.max !== undefined
             ? ` of at most ${max}`
             : '';
-    throw new InputError(`Input '${name}': "${value}" is not a whole number${range}.`);
+    throw new InputError(`"${value}" is not a whole number${range}.`, { input: name });
   }
   return parsed;
 }
@@ -130,6 +142,9 @@ export interface PathOptions {
  * Resolves a path against GITHUB_WORKSPACE (or the current directory) and refuses paths that
  * escape it, so a crafted input cannot make an action read or write elsewhere on the runner.
  */
+export function readPath(name: string, options: PathOptions & { required: true }): string;
+export function readPath(name: string, options: PathOptions & { default: string }): string;
+export function readPath(name: string, options?: PathOptions): string | undefined;
 export function readPath(name: string, options: PathOptions = {}): string | undefined {
   const value = readString(name, { required: options.required, default: options.default });
   if (value === undefined) return undefined;
@@ -137,30 +152,30 @@ export function readPath(name: string, options: PathOptions = {}): string | unde
 }
 
 export function checkPath(name: string, value: string, options: PathOptions = {}): string {
-  if (value.includes('\0')) throw new InputError(`Input '${name}': the path contains a NUL byte.`);
-  const workspace = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd());
-  const resolved = path.resolve(workspace, value);
+  if (value.includes('\0')) throw new InputError(`the path contains a NUL byte.`, { input: name });
+  const root = workspace();
+  const resolved = path.resolve(root, value);
   // A symbolic link inside the workspace can point out of it, so the real location counts too.
   const inside = (root: string) =>
     !isOutside(root, resolved) && !isOutside(realLocation(root), realLocation(resolved));
-  if (!inside(workspace)) {
+  if (!inside(root)) {
     if (
       !options.allowOutsideWorkspace &&
       !(options.alsoInside ?? []).some((root) => inside(path.resolve(root)))
     ) {
-      throw new InputError(
-        `Input '${name}': "${value}" is outside the workspace ${workspace}; give a path inside it.`,
-      );
+      throw new InputError(`"${value}" is outside the workspace ${root}; give a path inside it.`, {
+        input: name,
+      });
     }
   }
   if (options.mustExist) {
-    if (!existsSync(resolved)) throw new InputError(`Input '${name}': "${value}" does not exist.`);
+    if (!existsSync(resolved)) throw new InputError(`"${value}" does not exist.`, { input: name });
     const stats = statSync(resolved);
     if (options.mustExist === 'file' && !stats.isFile()) {
-      throw new InputError(`Input '${name}': "${value}" is not a file.`);
+      throw new InputError(`"${value}" is not a file.`, { input: name });
     }
     if (options.mustExist === 'directory' && !stats.isDirectory()) {
-      throw new InputError(`Input '${name}': "${value}" is not a directory.`);
+      throw new InputError(`"${value}" is not a directory.`, { input: name });
     }
   }
   return resolved;

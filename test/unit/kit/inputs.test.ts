@@ -68,7 +68,7 @@ describe('readString', () => {
 
   it('names a required input that is missing', () => {
     expect(errorOf(() => readString('image', { required: true })).message).toBe(
-      "Input 'image' is required and was not given.",
+      "Input 'image': required but not given.",
     );
   });
 });

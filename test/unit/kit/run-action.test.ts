@@ -13,7 +13,7 @@ let script: string;
 
 const entry = `
 import { runAction, setOutput, writeSummary, readString } from '@release-actions/kit';
-import { Markdown, PolicyError, OperationalError } from '@release-actions/core';
+import { Markdown, PolicyError, OperationalError, InputError } from '@release-actions/core';
 await runAction(async () => {
   const mode = readString('mode', { required: true });
   if (mode === 'ok') {
@@ -22,7 +22,9 @@ await runAction(async () => {
     await writeSummary(new Markdown().heading('Done').paragraph('no findings'));
     return;
   }
-  if (mode === 'policy') throw new PolicyError('2 findings at or above high', { cause: new Error('CVE-1\\nsecond line') });
+  if (mode === 'policy') throw new PolicyError('2 findings at or above high', { cause: new Error('CVE-1\\nsecond line'), code: 'SCAN_BLOCKED' });
+  if (mode === 'reported') return 'blocked';
+  if (mode === 'input') throw new InputError('"x" is not a severity.', { input: 'severity-cutoff' });
   if (mode === 'string') throw 'a thrown string';
   throw new OperationalError('grype failed');
 });
@@ -85,13 +87,31 @@ describe('runAction', () => {
     expect(result.output).toMatch(/text<<(\S+)\ntwo\nlines\n\1\n/);
     // A blank line after each write keeps the next step's summary a separate block.
     expect(result.summary).toBe('## Done\n\nno findings\n\n');
+    expect(result.output).toMatch(/outcome<<(\S+)\npassed\n\1\n/);
+  });
+
+  it('sets the outcome a body reports without failing the step', () => {
+    const result = run('reported');
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain('::error');
+    expect(result.output).toMatch(/outcome<<(\S+)\nblocked\n\1\n/);
+  });
+
+  it('names the input of a bad value and titles the line with its code', () => {
+    const result = run('input');
+    expect(result.status).toBe(1);
+    expect(result.stdout.trim()).toBe(
+      `::error title=INPUT_INVALID::Input 'severity-cutoff': "x" is not a severity.`,
+    );
+    expect(result.output).toMatch(/outcome<<(\S+)\nerror\n\1\n/);
   });
 
   it('turns an error into exactly one ::error:: line with its cause, and exit code 1, no stack', () => {
     const result = run('policy');
     expect(result.status).toBe(1);
     const lines = result.stdout.split('\n').filter((line) => line !== '');
-    expect(lines).toEqual(['::error::2 findings at or above high: CVE-1']);
+    expect(lines).toEqual(['::error title=SCAN_BLOCKED::2 findings at or above high: CVE-1']);
+    expect(result.output).toMatch(/outcome<<(\S+)\nblocked\n\1\n/);
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stderr).toBe('');
   });
@@ -99,16 +119,17 @@ describe('runAction', () => {
   it('describes a thrown non-error value too', () => {
     const result = run('string');
     expect(result.status).toBe(1);
-    expect(result.stdout.trim()).toBe('::error::a thrown string');
+    expect(result.stdout.trim()).toBe('::error title=INTERNAL::a thrown string');
+    expect(result.output).toMatch(/outcome<<(\S+)\nerror\n\1\n/);
   });
 
   it('prints the stack only with RUNNER_DEBUG=1', () => {
     const quiet = run('operational', { RUNNER_DEBUG: '0' });
-    expect(quiet.stdout.trim()).toBe('::error::grype failed');
+    expect(quiet.stdout.trim()).toBe('::error title=OPERATION_FAILED::grype failed');
 
     const debug = run('operational', { RUNNER_DEBUG: '1' });
     expect(debug.status).toBe(1);
-    expect(debug.stdout).toContain('::error::grype failed');
+    expect(debug.stdout).toContain('::error title=OPERATION_FAILED::grype failed');
     expect(debug.stdout).toContain('OperationalError: grype failed');
     expect(debug.stdout).toMatch(/\n\s+at /);
   });
@@ -119,6 +140,10 @@ describe('runAction', () => {
       env: { PATH: process.env.PATH },
     });
     expect(result.status).toBe(1);
-    expect(result.stdout.trim()).toBe("::error::Input 'mode' is required and was not given.");
+    // Without GITHUB_OUTPUT (an old runner) @actions/core falls back to the set-output command.
+    expect(result.stdout.trim().split('\n')).toEqual([
+      '::set-output name=outcome::error',
+      "::error title=INPUT_INVALID::Input 'mode': required but not given.",
+    ]);
   });
 });

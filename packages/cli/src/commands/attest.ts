@@ -100,7 +100,7 @@ export function registerAttest(program: Command, context: CommandContext): void 
           }),
       );
       printReport(context, report, 'Attestations', flags.json);
-      return 0;
+      return;
     }),
   );
 }

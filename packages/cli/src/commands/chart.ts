@@ -93,7 +93,7 @@ export function registerChart(program: Command, context: CommandContext): void {
             const result = { ...packaged!, pushed: false };
             if (flags.json) context.out(JSON.stringify(result, null, 2));
             else context.out(`Packaged ${result.name} ${result.version}: ${result.package} (not pushed)`);
-            return 0;
+            return;
           }
           const result = await pushChart({
             package: packaged?.package ?? path.resolve(flags.package as string),
@@ -123,7 +123,7 @@ export function registerChart(program: Command, context: CommandContext): void {
                 .toString(),
             );
           }
-          return 0;
+          return;
         } finally {
           if (config) rmSync(config.directory, { recursive: true, force: true });
         }

@@ -139,7 +139,7 @@ export function registerPublish(program: Command, context: CommandContext): void
               2,
             ),
           );
-          return 0;
+          return;
         }
         const table = assetTable(result);
         const report = new Markdown()
@@ -148,7 +148,7 @@ export function registerPublish(program: Command, context: CommandContext): void
         const notes = notesSentence(result);
         if (notes !== undefined) report.paragraph(notes);
         context.out(report.table(table.headers, table.rows).toString());
-        return 0;
+        return;
       }),
     );
 }

@@ -201,7 +201,7 @@ export function registerSbom(program: Command, context: CommandContext): void {
           if (diff) lines.push('', formatDiffText(diff));
           context.out(lines.join('\n'));
         }
-        return 0;
+        return;
       }),
     );
 
@@ -226,7 +226,7 @@ export function registerSbom(program: Command, context: CommandContext): void {
         }
         const diff = diffSboms(readSbom(path.resolve(oldFile)), readSbom(path.resolve(newFile)));
         context.out(format === 'json' ? JSON.stringify(diff, null, 2) : formatDiffText(diff));
-        return 0;
+        return;
       }),
     );
 }

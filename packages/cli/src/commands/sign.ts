@@ -125,7 +125,7 @@ export function registerSign(program: Command, context: CommandContext): void {
         (setup) => signImages({ ...setup, images, annotations: flags.annotation ?? [] }),
       );
       printReport(context, report, 'Signatures', flags.json);
-      return 0;
+      return;
     }),
   );
 }
