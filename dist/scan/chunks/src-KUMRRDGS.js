@@ -1,0 +1,3 @@
+import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
+import{a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,q as p,r as q,s as r,t as s,u as t,v as u}from"./chunk-COUHFQR5.js";import"./chunk-EHR2SLSD.js";import"./chunk-VGKSPS4T.js";import"./chunk-FTJL2TAL.js";export{a as DEFAULT_REGISTRY,q as ManifestNotFoundError,t as RegistryClient,f as canonicalReference,h as canonicalRegistry,c as checkDigest,n as credentialsPair,b as digestProblem,k as dockerConfigPath,e as formatReference,r as isLoopbackHost,m as loadDockerCredentials,l as lookupDockerCredentials,p as mediaTypes,o as parseChallenges,d as parseReference,s as platformsOf,j as referrersTag,i as registryApiHost,g as sameRegistry,u as subjectsOf};
+//# sourceMappingURL=src-KUMRRDGS.js.map
