@@ -1,17 +1,10 @@
 import os from 'node:os';
 
 /** Jest runs the TypeScript sources as ESM through ts-jest (type-checking is `npm run typecheck`'s job). */
-export default {
-  // Most suites wait on child processes (the bundles, the loopback registry, skopeo), not on the CPU:
-  // jest's default of one worker per core but one ran the suite serially on 2 cores (300 s), two
-  // workers take 180 s there.
-  maxWorkers: Math.max(2, os.availableParallelism()),
+export const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The real-tool tier (test/real/) has its own project: npm run test:real (jest.real.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/real/'],
   // Upstream fixtures include a .snap file of grype's; it is data, not one of our snapshots.
   modulePathIgnorePatterns: ['<rootDir>/test/fixtures/'],
   moduleNameMapper: {
@@ -21,5 +14,27 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
+};
+
+/**
+ * `npm test`: the unit project (test/unit) and the e2e project (test/e2e: the shipped bundles and
+ * the CLI); `npm test -- --selectProjects unit` for one. The real-tool tier is
+ * jest.real.config.js (`npm run test:real`).
+ */
+export default {
+  // Most suites wait on child processes (the bundles, the loopback registry, skopeo), not on the CPU:
+  // jest's default of one worker per core but one ran the suite serially on 2 cores (300 s), two
+  // workers take 180 s there.
+  maxWorkers: Math.max(2, os.availableParallelism()),
   testTimeout: 30000,
+  projects: [
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/test/unit'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      roots: ['<rootDir>/test/e2e'],
+      // Runs once before the first e2e suite; not at all when no e2e suite is selected.
+      globalSetup: '<rootDir>/test/harness/fresh-dist.mjs',
+    },
+  ],
 };

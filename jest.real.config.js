@@ -1,4 +1,4 @@
-import base from './jest.config.js';
+import { shared } from './jest.config.js';
 
 /**
  * The real-tool tier: the shipped bundles and the CLI with the real syft, grype, cosign, helm and
@@ -6,9 +6,11 @@ import base from './jest.config.js';
  * Sigstore on loopback. A missing tool fails the tier; nothing here is skipped.
  */
 export default {
-  ...base,
+  ...shared,
+  displayName: 'real',
   roots: ['<rootDir>/test/real'],
-  testPathIgnorePatterns: ['/node_modules/'],
+  // It runs the bundles too: the same refusal of a stale dist/ as the e2e project.
+  globalSetup: '<rootDir>/test/harness/fresh-dist.mjs',
   // The real tools use both cores themselves (syft and grype catalogue and match in parallel).
   maxWorkers: 1,
   testTimeout: 180_000,

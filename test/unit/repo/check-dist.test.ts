@@ -16,9 +16,11 @@ import { repoRoot } from '../../harness/run-bundle.js';
 /**
  * `npm run check-dist` must fail when a committed bundle no longer matches its sources, when a
  * bundle nobody committed lies in dist/, and when a bundle outlives its sources. The scripts of
- * HEAD are tried in a scratch worktree (the real tree is never touched), trimmed to small probe
- * actions so that each of the several builds takes a moment; whether the repository's own dist/
- * is current is `npm run check-dist` itself, in .ci/run and CI.
+ * HEAD are tried in a `git clone --shared` in a temp folder: it borrows the repository's objects
+ * and writes nothing into it (no worktree entry, no ref), so deleting the folder leaves nothing
+ * behind. The clone is trimmed to small probe actions so that each of the several builds takes a
+ * moment; whether the repository's own dist/ is current is `npm run check-dist` itself, in .ci/run
+ * and CI.
  */
 
 let scratch: string;
@@ -70,16 +72,19 @@ function writeProbe(name: string, text: string): void {
   writeFileSync(path.join(tree, 'actions', name, 'src', 'main.ts'), text);
 }
 
+// One bundled dependency, so that the probe's dist/ has a LICENSES.txt with a notice in it.
 const probeSource = [
-  "import { describeError } from '@release-actions/core';",
-  "process.stdout.write(`${describeError(new Error('probe'))}\\n`);",
+  "import { valid } from 'semver';",
+  "process.stdout.write(`${valid('1.2.3')}\\n`);",
   '',
 ].join('\n');
 
 beforeAll(() => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'check-dist-'));
   tree = path.join(scratch, 'tree');
-  git(repoRoot, 'worktree', 'add', '--quiet', '--detach', tree, 'HEAD');
+  const head = git(repoRoot, 'rev-parse', 'HEAD').trim();
+  git(scratch, 'clone', '--quiet', '--shared', '--no-checkout', repoRoot, tree);
+  git(tree, 'checkout', '--quiet', '--detach', head);
   linkNodeModules();
   for (const folder of ['actions', 'dist']) rmSync(path.join(tree, folder), { recursive: true, force: true });
   rmSync(path.join(tree, 'packages', 'cli', 'src', 'main.ts'), { force: true });
@@ -95,9 +100,7 @@ beforeAll(() => {
 }, 180_000);
 
 afterAll(() => {
-  if (tree) spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: repoRoot });
   if (scratch) rmSync(scratch, { recursive: true, force: true });
-  spawnSync('git', ['worktree', 'prune'], { cwd: repoRoot });
 });
 
 describe('check-dist', () => {
@@ -123,8 +126,8 @@ describe('check-dist', () => {
     expect(result.status).toBe(1);
     expect(result.output).toContain('?? dist/second/index.js');
 
-    git(tree, 'add', 'dist/second');
-    git(tree, 'commit', '--quiet', '--no-verify', '-m', 'its bundle');
+    git(tree, 'add', 'dist');
+    git(tree, 'commit', '--quiet', '--no-verify', '-m', 'its bundle and the new sources hash');
     expect(checkDist().status).toBe(0);
   }, 120_000);
 
@@ -137,6 +140,7 @@ describe('check-dist', () => {
     const result = checkDist();
     expect(result.status).toBe(1);
     expect(result.output).toContain(' M dist/probe/index.js');
+    expect(result.output).toContain(' M dist/SOURCES.sha256');
     expect(result.output).toContain('Run `npm run build` and commit dist/');
     git(tree, 'commit', '--quiet', '--no-verify', '-am', 'rebuilt');
     expect(checkDist().status).toBe(0);

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Metafile } from 'esbuild';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  LICENSES_FILE,
+  WITHOUT_LICENSE_FILE,
+  bundledPackageFolders,
+  licenseFileNames,
+  noticeText,
+  packageHeading,
+  renderLicenses,
+} from '../../../scripts/licenses.mjs';
+import { bundleMetafiles } from '../../harness/rebuild.js';
+import { repoRoot } from '../../harness/run-bundle.js';
+
+/**
+ * Every bundle ships the license notice of each third-party package in it. What is in a bundle is
+ * asked of esbuild: each bundle is rebuilt in memory with the options of `npm run build`, and each
+ * package its metafile names is looked up in the committed dist/<name>/LICENSES.txt, with the text
+ * of every license file the package ships in node_modules. A rebuild rather than a list committed
+ * beside the bundle: such a list would only repeat what the build wrote, while the rebuild also
+ * sees a dependency added since the last build.
+ */
+
+const RULE = '='.repeat(80);
+
+/** The part of LICENSES.txt under one package's heading, up to the next package. */
+function sectionOf(licenses: string, heading: string): string | undefined {
+  const start = licenses.indexOf(`${RULE}\n${heading}\nLicense: `);
+  if (start < 0) return undefined;
+  const end = licenses.indexOf(`\n${RULE}\n`, start + RULE.length);
+  return licenses.slice(start, end < 0 ? undefined : end);
+}
+
+/** What is wrong with LICENSES.txt for these package folders (relative to root); [] when nothing. */
+function missingNotices(root: string, licenses: string, folders: string[]): string[] {
+  return folders.flatMap((folder) => {
+    const { name, version } = JSON.parse(readFileSync(path.join(root, folder, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    const heading = packageHeading(name, version);
+    const files = licenseFileNames(path.join(root, folder));
+    const problems: string[] = [];
+    if (files.length === 0 && !(name in WITHOUT_LICENSE_FILE)) {
+      problems.push(
+        `${heading}: ships no license file and is not in WITHOUT_LICENSE_FILE (scripts/licenses.mjs)`,
+      );
+    }
+    const section = sectionOf(licenses, heading);
+    if (section === undefined) return [...problems, `${heading}: not in ${LICENSES_FILE}`];
+    for (const file of files) {
+      if (!section.includes(noticeText(path.join(root, folder, file)))) {
+        problems.push(`${heading}: the text of ${file} is not in ${LICENSES_FILE}`);
+      }
+    }
+    return problems;
+  });
+}
+
+describe('LICENSES.txt of every bundle', () => {
+  let metafiles: Map<string, Metafile>;
+
+  beforeAll(async () => {
+    metafiles = await bundleMetafiles();
+  }, 120_000);
+
+  it('holds the notice of each package esbuild puts into the bundle', () => {
+    expect(metafiles.size).toBeGreaterThan(0);
+    const problems = [...metafiles].flatMap(([name, metafile]) => {
+      const licenses = readFileSync(path.join(repoRoot, 'dist', name, LICENSES_FILE), 'utf8');
+      return missingNotices(repoRoot, licenses, bundledPackageFolders(metafile)).map(
+        (problem) => `dist/${name}: ${problem}`,
+      );
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('allows a missing license file only for a bundled package that really ships none', () => {
+    const folders = new Set([...metafiles.values()].flatMap((metafile) => bundledPackageFolders(metafile)));
+    const bundled = new Map(
+      [...folders].map((folder) => [
+        (JSON.parse(readFileSync(path.join(repoRoot, folder, 'package.json'), 'utf8')) as { name: string })
+          .name,
+        folder,
+      ]),
+    );
+    for (const name of Object.keys(WITHOUT_LICENSE_FILE)) {
+      expect({ name, bundled: bundled.has(name) }).toEqual({ name, bundled: true });
+      expect({ name, files: licenseFileNames(path.join(repoRoot, bundled.get(name)!)) }).toEqual({
+        name,
+        files: [],
+      });
+    }
+  });
+});
+
+describe('the license check', () => {
+  let root: string;
+
+  function writePackage(name: string, files: Record<string, string>): string {
+    const folder = `node_modules/${name}`;
+    mkdirSync(path.join(root, folder), { recursive: true });
+    writeFileSync(
+      path.join(root, folder, 'package.json'),
+      JSON.stringify({ name, version: '1.0.0', license: 'MIT' }),
+    );
+    for (const [file, text] of Object.entries(files)) writeFileSync(path.join(root, folder, file), text);
+    return folder;
+  }
+
+  beforeAll(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'licenses-'));
+  });
+
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('passes a LICENSES.txt that carries every package with all its license files', () => {
+    const folders = [
+      writePackage('alpha', { LICENSE: 'Copyright alpha\r\n', NOTICE: 'alpha notice' }),
+      writePackage('@scope/beta', { 'license.md': 'Copyright beta' }),
+    ];
+    expect(missingNotices(root, renderLicenses(root, folders, 'probe'), folders)).toEqual([]);
+  });
+
+  it('names a package left out, a license text left out, and a package without a license file', () => {
+    const alpha = writePackage('alpha', { LICENSE: 'Copyright alpha', NOTICE: 'alpha notice' });
+    const gamma = writePackage('gamma', { LICENSE: 'Copyright gamma' });
+    const bare = writePackage('bare', { 'README.md': 'MIT' });
+    const licenses = renderLicenses(root, [alpha], 'probe').replace('alpha notice', '');
+    expect(missingNotices(root, licenses, [alpha, gamma, bare])).toEqual([
+      'alpha 1.0.0: the text of NOTICE is not in LICENSES.txt',
+      'gamma 1.0.0: not in LICENSES.txt',
+      'bare 1.0.0: ships no license file and is not in WITHOUT_LICENSE_FILE (scripts/licenses.mjs)',
+      'bare 1.0.0: not in LICENSES.txt',
+    ]);
+  });
+
+  it("looks for a package's text under its own heading, not under another's", () => {
+    const first = writePackage('first', { LICENSE: 'The same words' });
+    const second = writePackage('second', { LICENSE: 'The same words' });
+    const licenses = renderLicenses(root, [first, second], 'probe');
+    const cut = licenses.replace(/(second 1\.0\.0[\s\S]*?)The same words/, '$1');
+    expect(missingNotices(root, cut, [first, second])).toEqual([
+      'second 1.0.0: the text of LICENSE is not in LICENSES.txt',
+    ]);
+  });
+
+  it('finds the packages of a metafile by the last node_modules in a path, only with bytes in the output', () => {
+    const metafile = {
+      inputs: {},
+      outputs: {
+        'dist/x/index.js': {
+          bytes: 1,
+          imports: [],
+          exports: [],
+          inputs: {
+            'packages/kit/src/index.ts': { bytesInOutput: 10 },
+            'node_modules/@actions/core/lib/core.js': { bytesInOutput: 10 },
+            'node_modules/@actions/glob/node_modules/minimatch/dist/index.js': { bytesInOutput: 10 },
+            'node_modules/tree-shaken/index.js': { bytesInOutput: 0 },
+          },
+        },
+      },
+    } as unknown as Metafile;
+    expect(bundledPackageFolders(metafile)).toEqual([
+      'node_modules/@actions/core',
+      'node_modules/@actions/glob/node_modules/minimatch',
+    ]);
+  });
+});
