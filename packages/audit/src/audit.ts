@@ -1,8 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Logger } from '@release-actions/core';
-import { checkPinningAction, checkPinningWorkflow } from './checks/pinning.js';
-import { checkAction, checkWorkflow } from './checks/workflow.js';
 import { CheckContext, type PinRecord, type RawFinding } from './checks/context.js';
+import { runFamilies } from './checks/registry.js';
 import { EMPTY_CONFIG, isIgnored, type AuditConfig } from './config.js';
 import { displayPath, expandPaths } from './discover.js';
 import { compareFindings, type AuditError, type AuditResult, type Finding } from './finding.js';
@@ -36,13 +35,8 @@ interface FileState {
 export function checkSource(source: SourceFile): { ctx: CheckContext; kind: string; reason?: string } {
   const ctx = new CheckContext(source);
   const model = buildModel(source);
-  if (model.kind === 'workflow') {
-    checkPinningWorkflow(ctx, model);
-    checkWorkflow(ctx, model);
-  } else if (model.kind === 'action') {
-    checkPinningAction(ctx, model);
-    checkAction(ctx, model);
-  } else return { ctx, kind: model.kind, reason: model.reason };
+  if (model.kind === 'other') return { ctx, kind: model.kind, reason: model.reason };
+  runFamilies(ctx, model);
   return { ctx, kind: model.kind };
 }
 
