@@ -7,7 +7,8 @@ import { displayPath, expandPaths } from './discover.js';
 import { compareFindings, type AuditError, type AuditResult, type Finding } from './finding.js';
 import { buildModel } from './model.js';
 import { rule } from './rules.js';
-import { parseSource, YamlSyntaxError, type SourceFile } from './source.js';
+import { parseSource, type SourceFile } from './source.js';
+import { YamlSyntaxError } from './errors.js';
 import { applySuppressions, suppressions, type Suppression } from './suppress.js';
 
 /** Larger than any real workflow by far; above it the file is refused rather than parsed. */
@@ -32,7 +33,7 @@ interface FileState {
 }
 
 /** Runs the per-file rules on a parsed file; `reason` says why a file that is neither workflow nor action was skipped. */
-export function checkSource(source: SourceFile): { ctx: CheckContext; kind: string; reason?: string } {
+function checkSource(source: SourceFile): { ctx: CheckContext; kind: string; reason?: string } {
   const ctx = new CheckContext(source);
   const model = buildModel(source);
   if (model.kind === 'other') return { ctx, kind: model.kind, reason: model.reason };
