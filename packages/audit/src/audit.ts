@@ -1,14 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Logger } from '@release-actions/core';
-import { checkPinningAction, checkPinningWorkflow } from './checks/pinning.js';
-import { checkAction, checkWorkflow } from './checks/workflow.js';
 import { CheckContext, type PinRecord, type RawFinding } from './checks/context.js';
+import { runFamilies } from './checks/registry.js';
 import { EMPTY_CONFIG, isIgnored, type AuditConfig } from './config.js';
 import { displayPath, expandPaths } from './discover.js';
 import { compareFindings, type AuditError, type AuditResult, type Finding } from './finding.js';
 import { buildModel } from './model.js';
 import { rule } from './rules.js';
-import { parseSource, YamlSyntaxError, type SourceFile } from './source.js';
+import { parseSource, type SourceFile } from './source.js';
+import { YamlSyntaxError } from './errors.js';
 import { applySuppressions, suppressions, type Suppression } from './suppress.js';
 
 /** Larger than any real workflow by far; above it the file is refused rather than parsed. */
@@ -33,16 +33,11 @@ interface FileState {
 }
 
 /** Runs the per-file rules on a parsed file; `reason` says why a file that is neither workflow nor action was skipped. */
-export function checkSource(source: SourceFile): { ctx: CheckContext; kind: string; reason?: string } {
+function checkSource(source: SourceFile): { ctx: CheckContext; kind: string; reason?: string } {
   const ctx = new CheckContext(source);
   const model = buildModel(source);
-  if (model.kind === 'workflow') {
-    checkPinningWorkflow(ctx, model);
-    checkWorkflow(ctx, model);
-  } else if (model.kind === 'action') {
-    checkPinningAction(ctx, model);
-    checkAction(ctx, model);
-  } else return { ctx, kind: model.kind, reason: model.reason };
+  if (model.kind === 'other') return { ctx, kind: model.kind, reason: model.reason };
+  runFamilies(ctx, model);
   return { ctx, kind: model.kind };
 }
 

@@ -2,6 +2,7 @@ import { InputError } from '@release-actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
+import type { AuditErrorCode } from './errors.js';
 import { matchesPath } from './glob.js';
 import { isRuleId, RULE_IDS, type RuleId } from './rules.js';
 import { isSeverity, SEVERITIES, type Severity } from './severity.js';
@@ -18,7 +19,7 @@ export const DEFAULT_CONFIG_PATH = '.github/release-actions-audit.yml';
 export const EMPTY_CONFIG: AuditConfig = { rules: {}, ignore: [] };
 
 function fail(file: string, message: string): never {
-  throw new InputError(`Audit config ${file}: ${message}`);
+  throw new InputError<AuditErrorCode>(`Audit config ${file}: ${message}`, { code: 'AUDIT_CONFIG_INVALID' });
 }
 
 function reasonOf(file: string, where: string, value: Record<string, unknown>): string {
@@ -113,7 +114,7 @@ export function loadConfig(cwd: string, explicit?: string): AuditConfig {
   const file = explicit ?? DEFAULT_CONFIG_PATH;
   const resolved = path.resolve(cwd, file);
   if (!existsSync(resolved)) {
-    if (explicit !== undefined) throw new InputError(`Audit config ${explicit} does not exist.`);
+    if (explicit !== undefined) throw new InputError(`"${explicit}" does not exist.`, { input: 'config' });
     return EMPTY_CONFIG;
   }
   return parseConfig(file, readFileSync(resolved, 'utf8'));

@@ -44,3 +44,8 @@ export function compareFindings(a: Finding, b: Finding): number {
     (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
   );
 }
+
+/** `file:line:column` of a file that could not be audited, or just the file when no position is known. */
+export function errorLocation(error: AuditError): string {
+  return `${error.file}${error.line ? `:${error.line}:${error.column ?? 1}` : ''}`;
+}

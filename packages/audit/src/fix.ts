@@ -1,11 +1,14 @@
 import { isAlias, Pair, Scalar, YAMLMap, type Document } from 'yaml';
 import { inferJob } from './permissions.js';
 import { buildModel, type Job, type Step } from './model.js';
-import { asScalar, entry, parseSource, scalarText, YamlSyntaxError, type SourceFile } from './source.js';
+import { asScalar, entry, parseSource, scalarText, type SourceFile } from './source.js';
+import { YamlSyntaxError } from './errors.js';
 import type { RuleId } from './rules.js';
 import { isAction } from './uses.js';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { silentLogger, type Logger } from '@release-actions/core';
 import { MAX_FILE_BYTES, type InputFile } from './audit.js';
+import { unifiedDiff } from './diff.js';
 import { displayPath, expandPaths } from './discover.js';
 
 /** What --fix did to one file. */
@@ -191,7 +194,7 @@ export function fixSource(input: InputFile): FixResult {
     source = parseSource(input.file, input.text);
   } catch (error) {
     // The audit that follows reports the file with its line; nothing to fix in it.
-    const line = error instanceof YamlSyntaxError && error.line ? ` (line ${error.line})` : '';
+    const line = error instanceof YamlSyntaxError ? ` (line ${error.line})` : '';
     result.skipped.push(`not valid YAML${line}.`);
     return result;
   }
@@ -233,4 +236,32 @@ export function fixFiles(cwd: string, paths: readonly string[]): FixResult[] {
     }
     return { ...fixSource({ file: shown, text: readFileSync(file, 'utf8') }), path: file };
   });
+}
+
+function warnSkipped(fix: FixResult, logger: Logger): void {
+  for (const s of fix.skipped) logger.warning(`${fix.file}: not fixed: ${s}`);
+}
+
+/** The fixes as a unified diff, writing nothing (--fix --dry-run). */
+export function previewFixes(cwd: string, paths: readonly string[], logger: Logger = silentLogger): string {
+  const fixes = fixFiles(cwd, paths);
+  for (const f of fixes) warnSkipped(f, logger);
+  return fixes.map((f) => unifiedDiff(f.file, f.before, f.after)).join('');
+}
+
+/** Writes the fixes back to the files and returns what the files now hold, for the audit that follows. */
+export function applyFixes(
+  cwd: string,
+  paths: readonly string[],
+  logger: Logger = silentLogger,
+): InputFile[] {
+  const fixes = fixFiles(cwd, paths);
+  for (const f of fixes) {
+    if (f.after !== f.before && f.path) {
+      writeFileSync(f.path, f.after);
+      logger.info(`${f.file}: fixed ${f.fixed.map((x) => x.rule).join(', ')}`);
+    }
+    warnSkipped(f, logger);
+  }
+  return fixes.map((f) => ({ file: f.file, text: f.after }));
 }

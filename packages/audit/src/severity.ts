@@ -21,3 +21,12 @@ export const SECURITY_SEVERITY: Record<Severity, string> = {
   high: '8.0',
   critical: '9.5',
 };
+
+/** How a finding of this severity is flagged: SARIF's result level, and (as notice for note) a run annotation. */
+export function findingLevel(severity: Severity): 'error' | 'warning' | 'note' {
+  return severity === 'critical' || severity === 'high'
+    ? 'error'
+    : severity === 'medium'
+      ? 'warning'
+      : 'note';
+}

@@ -15,6 +15,7 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import type { CST } from 'yaml';
+import { YamlSyntaxError } from './errors.js';
 
 /** One parsed YAML file with what the rules need: the node tree, positions, and the comments by line. */
 export interface SourceFile {
@@ -28,16 +29,6 @@ export interface SourceFile {
   commentColumns: Map<number, number>;
   /** Lines holding nothing but a comment. */
   commentOnlyLines: Set<number>;
-}
-
-export class YamlSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly line: number | undefined,
-    readonly column: number | undefined,
-  ) {
-    super(message);
-  }
 }
 
 export interface Position {

@@ -30,6 +30,9 @@ describe('audit action bundle', () => {
     expect(errors(result).at(-1)).toBe(
       `4 finding(s) at or above high; see the annotations and ${path.join(result.runnerTemp, 'release-actions-audit.sarif')}.`,
     );
+    const failure = result.annotations.find((a) => a.level === 'error' && !a.properties.file)!;
+    expect(failure.properties.title).toBe('AUDIT_FINDINGS');
+    expect(result.outputs.outcome).toBe('blocked');
     expect(result.outputs.findings).toBe('8');
     expect(result.outputs.sarif).toBe(path.join(result.runnerTemp, 'release-actions-audit.sarif'));
 
@@ -86,7 +89,12 @@ describe('audit action bundle', () => {
     });
     expect(errors(result)).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(result.outputs).toEqual({ sarif: path.join(dir, 'reports', 'audit.sarif'), findings: '0' });
+    expect(result.outputs).toEqual({
+      sarif: path.join(dir, 'reports', 'audit.sarif'),
+      findings: '0',
+      outcome: 'passed',
+    });
+    expect(JSON.parse(readFileSync(result.outputs.sarif!, 'utf8'))).toMatchObject({ version: '2.1.0' });
     expect(result.annotations.filter((a) => a.level !== 'debug')).toEqual([]);
     expect(result.summary).toContain('0 findings, 2 files audited');
   });
@@ -108,5 +116,9 @@ describe('audit action bundle', () => {
     expect(errors(broken).at(-1)).toMatch(
       /^1 file\(s\) could not be audited; first: \.github\/workflows\/broken\.yml: not valid YAML/,
     );
+    expect(broken.annotations.find((a) => a.level === 'error' && !a.properties.file)!.properties.title).toBe(
+      'AUDIT_INCOMPLETE',
+    );
+    expect(broken.outputs.outcome).toBe('error');
   });
 });

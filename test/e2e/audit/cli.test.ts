@@ -32,6 +32,7 @@ describe('release-actions audit', () => {
     expect([clean.code, clean.stdout]).toEqual([0, '0 findings, 1 file audited\n']);
     const bad = await audit(['pin001.yml']);
     expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('release-actions: 4 finding(s) at or above high.\n');
     expect(bad.stdout.split('\n')[0]).toBe(
       'pin001.yml:16:15 high PIN001 actions/setup-node is referenced by "@v4", not by a 40-hex commit SHA.',
     );
@@ -58,6 +59,9 @@ describe('release-actions audit', () => {
     const result = await audit(['malformed.yml', 'anchors.yml', '--format', 'json'], robust);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^release-actions: malformed\.yml:9:7: not valid YAML: /);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^release-actions: 1 file\(s\) could not be audited; first: malformed\.yml: not valid YAML: /,
+    );
     const json = JSON.parse(result.stdout) as {
       findings: unknown[];
       errors: { file: string; line: number }[];
@@ -74,6 +78,11 @@ describe('release-actions audit', () => {
     expect([missing.code, missing.stderr]).toEqual([
       2,
       'release-actions: Path "nope.yml" does not exist; give a workflow file or a folder.\n',
+    ]);
+    const config = await audit(['pin001.ok.yml', '--config', 'nope.yml']);
+    expect([config.code, config.stderr]).toEqual([
+      2,
+      'release-actions: --config: "nope.yml" does not exist.\n',
     ]);
   });
 

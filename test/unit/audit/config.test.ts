@@ -67,6 +67,9 @@ describe('audit config file', () => {
     expect(() =>
       parseConfig('audit.yml', 'ignore:\n  - path: a.yml\n  - path: b.yml\n    reason: ""\n'),
     ).toThrow('Audit config audit.yml: ignore[0] (a.yml) has no reason');
+    expect(() => parseConfig('audit.yml', 'ignore: {}\n')).toThrow(
+      expect.objectContaining({ name: 'InputError', code: 'AUDIT_CONFIG_INVALID' }),
+    );
   });
 
   it('refuses unknown rules, keys, severities and entries that change nothing', () => {
@@ -99,6 +102,13 @@ describe('audit config file', () => {
       severity: undefined,
       reason: 'comments come with the next update',
     });
-    expect(() => loadConfig(dir, 'missing.yml')).toThrow('Audit config missing.yml does not exist.');
+    // The message names the input; each front end renders it (Input 'config' / --config).
+    expect(() => loadConfig(dir, 'missing.yml')).toThrow(
+      expect.objectContaining({
+        input: 'config',
+        detail: '"missing.yml" does not exist.',
+        code: 'INPUT_INVALID',
+      }),
+    );
   });
 });

@@ -9,7 +9,9 @@ import {
   selectFindings,
   toSarif,
   verdict,
+  type AuditResult,
   type InputFile,
+  type Severity,
 } from '@release-actions/audit';
 import { repoRoot } from '../../harness/run-bundle.js';
 
@@ -80,18 +82,34 @@ describe('audit reports', () => {
     );
   });
 
-  it('filters by minimum severity and exits by fail-on', () => {
+  it('filters by minimum severity and judges by fail-on', () => {
     expect(selectFindings(result, 'medium').map((f) => f.rule)).toEqual(['PIN002', 'PIN002', 'TRIG001']);
-    expect(verdict(result, 'high')).toBe(1);
-    expect(verdict(result, 'critical')).toBe(1);
-    expect(verdict(auditSources([read('pin003.yml')]), 'high')).toBe(0);
-    expect(verdict(auditSources([read('pin003.yml')]), 'low')).toBe(1);
-    expect(verdict(result, 'none')).toBe(0);
-    // Hidden findings (below --min-severity) never fail the run.
+    const judge = (judged: AuditResult, failOn: Severity | 'none', minSeverity: Severity = 'low') =>
+      verdict({ result: judged, findings: selectFindings(judged, minSeverity), failOn });
+    expect(judge(result, 'high')).toEqual({
+      outcome: 'blocked',
+      code: 'AUDIT_FINDINGS',
+      message: '1 finding(s) at or above high.',
+    });
+    expect(judge(result, 'critical').outcome).toBe('blocked');
     const low = auditSources([read('pin003.yml')]);
-    expect(verdict(low, 'low', selectFindings(low, 'medium'))).toBe(0);
-    const broken = auditSources([{ file: 'x.yml', text: 'a: [' }]);
-    expect(verdict(broken, 'none')).toBe(2);
+    expect(judge(low, 'high').outcome).toBe('passed');
+    expect(judge(low, 'low').message).toBe('3 finding(s) at or above low.');
+    expect(judge(result, 'none').outcome).toBe('passed');
+    // Hidden findings (below --min-severity) never fail the run.
+    expect(judge(low, 'low', 'medium')).toEqual({
+      outcome: 'passed',
+      code: 'AUDIT_PASSED',
+      message: '0 finding(s), none at or above low.',
+    });
+    // A file that could not be audited is an error, whatever the findings: nothing was decided about it.
+    const broken = auditSources([{ file: 'x.yml', text: 'a: [' }, read('trig001-head.yml')]);
+    expect(judge(broken, 'none')).toEqual({
+      outcome: 'error',
+      code: 'AUDIT_INCOMPLETE',
+      message: expect.stringMatching(/^1 file\(s\) could not be audited; first: x\.yml: not valid YAML: /),
+    });
+    expect(judge(broken, 'high').code).toBe('AUDIT_INCOMPLETE');
   });
 
   it('writes JSON with findings, errors and skipped files', () => {

@@ -1,4 +1,5 @@
 import type { Node, Pair } from 'yaml';
+import type { Action, Workflow } from '../model.js';
 import type { RuleId } from '../rules.js';
 import type { Severity } from '../severity.js';
 import { position, type Position, type SourceFile } from '../source.js';
@@ -32,4 +33,14 @@ export class CheckContext {
     const where = at && 'line' in at ? at : position(this.source, at as Node | undefined);
     this.findings.push({ rule, severity, line: where.line, column: where.column, message });
   }
+}
+
+/**
+ * The checks of one rule family (the rules sharing an id prefix in rules.ts). A family looks at a
+ * workflow, an action's metadata, or both, and reports only the rules it lists.
+ */
+export interface RuleFamily {
+  rules: readonly RuleId[];
+  workflow?(ctx: CheckContext, workflow: Workflow): void;
+  action?(ctx: CheckContext, action: Action): void;
 }

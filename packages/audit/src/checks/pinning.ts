@@ -2,7 +2,7 @@ import type { Scalar } from 'yaml';
 import type { Action, Step, Workflow } from '../model.js';
 import { asMap, asScalar, entries, entry, position, scalarText, trailingComment } from '../source.js';
 import { isFullTag, isSlsaGenerator, parseVersionComment, SHA_PATTERN, type UsesRef } from '../uses.js';
-import type { CheckContext } from './context.js';
+import type { CheckContext, RuleFamily } from './context.js';
 
 /** PIN001, PIN002, PIN003, PIN006 for one `uses:`; records SHA pins for PIN004. */
 function checkUses(ctx: CheckContext, uses: { node: Scalar; value: string; ref: UsesRef }): void {
@@ -60,7 +60,7 @@ function checkSteps(ctx: CheckContext, steps: Step[]): void {
   for (const step of steps) if (step.uses) checkUses(ctx, step.uses);
 }
 
-export function checkPinningWorkflow(ctx: CheckContext, workflow: Workflow): void {
+function checkWorkflow(ctx: CheckContext, workflow: Workflow): void {
   const source = ctx.source;
   for (const job of workflow.jobs) {
     if (job.uses) checkUses(ctx, job.uses);
@@ -80,10 +80,20 @@ export function checkPinningWorkflow(ctx: CheckContext, workflow: Workflow): voi
   }
 }
 
-export function checkPinningAction(ctx: CheckContext, action: Action): void {
+function checkAction(ctx: CheckContext, action: Action): void {
   checkSteps(ctx, action.steps);
   const image = scalarText(action.image);
   if (action.image && image?.startsWith('docker://')) {
     checkImage(ctx, action.image, image.slice('docker://'.length), image);
   }
 }
+
+/**
+ * PIN001–PIN009: what every `uses:` and image points at. PIN004 compares pins across files, so this
+ * family records them and the audit judges them once every file is read.
+ */
+export const pinning: RuleFamily = {
+  rules: ['PIN001', 'PIN002', 'PIN003', 'PIN006', 'PIN009'],
+  workflow: checkWorkflow,
+  action: checkAction,
+};

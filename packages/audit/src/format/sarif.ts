@@ -1,18 +1,10 @@
 import { pathToFileURL } from 'node:url';
-import type { ArtifactLocation, Log, ReportingDescriptor, Result } from 'sarif';
+import type { ArtifactLocation, Log, ReportingDescriptor } from 'sarif';
 import type { AuditResult, Finding } from '../finding.js';
 import { RULES, type Rule } from '../rules.js';
-import { SECURITY_SEVERITY, type Severity } from '../severity.js';
+import { findingLevel, SECURITY_SEVERITY, type Severity } from '../severity.js';
 
 const INFORMATION_URI = 'https://github.com/aotanami/release-actions/tree/main/audit';
-
-function level(severity: Severity): Result.level {
-  return severity === 'critical' || severity === 'high'
-    ? 'error'
-    : severity === 'medium'
-      ? 'warning'
-      : 'note';
-}
 
 /** Relative paths resolve against the checkout (%SRCROOT%); a file outside it gets a file: URI. */
 function artifact(file: string): ArtifactLocation {
@@ -34,7 +26,7 @@ function descriptor(rule: Rule, severity: Severity): ReportingDescriptor {
       markdown: `${rule.summary}\n\n**Fix:** ${rule.fix}\n\nSuppress one finding with a reason: \`# release-actions: ignore[${rule.id}] <why>\`.`,
     },
     helpUri: `${INFORMATION_URI}#${rule.id.toLowerCase()}`,
-    defaultConfiguration: { level: level(severity) },
+    defaultConfiguration: { level: findingLevel(severity) },
     properties: {
       'security-severity': SECURITY_SEVERITY[severity],
       precision: 'high',
@@ -70,7 +62,7 @@ export function toSarif(
         results: findings.map((f) => ({
           ruleId: f.rule,
           ruleIndex: index.get(f.rule),
-          level: level(f.severity),
+          level: findingLevel(f.severity),
           message: { text: `${f.message} Fix: ${plain(f.fix)}` },
           locations: [
             {

@@ -1,4 +1,4 @@
-import type { AuditResult, Finding } from '../finding.js';
+import { errorLocation, type AuditResult, type Finding } from '../finding.js';
 import { SEVERITIES } from '../severity.js';
 
 /** `file:line:col severity RULE message`, one finding per line, the fix indented below it. */
@@ -9,7 +9,7 @@ export function formatText(result: AuditResult, findings: readonly Finding[]): s
     lines.push(`  fix: ${f.fix}`);
   }
   for (const e of result.errors) {
-    lines.push(`${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''} error ${e.message}`);
+    lines.push(`${errorLocation(e)} error ${e.message}`);
   }
   lines.push(summaryLine(result, findings));
   return `${lines.join('\n')}\n`;

@@ -1,24 +1,21 @@
 import { Option, type Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import {
-  auditPaths,
-  auditSources,
-  fixFiles,
-  formatJson,
-  formatSarif,
-  formatText,
-  loadConfig,
-  selectFindings,
-  severityOverrides,
+  auditWorkflows,
+  errorLocation,
+  previewFixes,
+  renderAuditReport,
+  REPORT_FORMATS,
   SEVERITIES,
-  unifiedDiff,
   verdict,
+  type ReportFormat,
   type Severity,
 } from '@release-actions/audit';
+import { enforceVerdict } from '@release-actions/core';
 import { action, type CommandContext } from '../program.js';
 
 interface AuditFlags {
-  format: 'text' | 'json' | 'sarif';
+  format: ReportFormat;
   minSeverity: Severity;
   failOn: Severity | 'none';
   config?: string;
@@ -26,7 +23,6 @@ interface AuditFlags {
   fix?: boolean;
   dryRun?: boolean;
 }
-
 export function registerAudit(program: Command, context: CommandContext): void {
   program
     .command('audit')
@@ -34,9 +30,7 @@ export function registerAudit(program: Command, context: CommandContext): void {
       'Check workflows and composite actions for supply-chain hardening (pinning, harden-runner, credentials, permissions, triggers, injection, caches). Offline.',
     )
     .argument('[paths...]', 'workflow files or folders (default: .github/workflows and every action.yml)')
-    .addOption(
-      new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'),
-    )
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
     .addOption(
       new Option('--min-severity <severity>', 'show findings at or above')
         .choices([...SEVERITIES])
@@ -58,46 +52,29 @@ export function registerAudit(program: Command, context: CommandContext): void {
       action(async () => {
         const cwd = process.cwd();
         const logger = context.logger();
-        const config = loadConfig(cwd, flags.config);
         if (flags.dryRun && !flags.fix) logger.warning('--dry-run has no effect without --fix.');
-        let result;
-        if (flags.fix) {
-          const fixes = fixFiles(cwd, paths);
-          if (flags.dryRun) {
-            context.out(fixes.map((f) => unifiedDiff(f.file, f.before, f.after)).join(''));
-            for (const f of fixes) for (const s of f.skipped) logger.warning(`${f.file}: not fixed: ${s}`);
-            return 0;
-          }
-          for (const f of fixes) {
-            if (f.after !== f.before && f.path) {
-              writeFileSync(f.path, f.after);
-              logger.info(`${f.file}: fixed ${f.fixed.map((x) => x.rule).join(', ')}`);
-            }
-            for (const s of f.skipped) logger.warning(`${f.file}: not fixed: ${s}`);
-          }
-          result = auditSources(
-            fixes.map((f) => ({ file: f.file, text: f.after })),
-            { config, logger },
-          );
-        } else {
-          result = auditPaths(cwd, paths, { config, logger });
+        if (flags.fix && flags.dryRun) {
+          context.out(previewFixes(cwd, paths, logger));
+          return;
         }
-        const shown = selectFindings(result, flags.minSeverity);
-        const report =
-          flags.format === 'json'
-            ? formatJson(result, shown)
-            : flags.format === 'sarif'
-              ? formatSarif(result, shown, { severities: severityOverrides(config) })
-              : formatText(result, shown);
-        if (flags.output) writeFileSync(flags.output, report);
-        else context.out(report);
+        const report = auditWorkflows({
+          cwd,
+          paths,
+          config: flags.config,
+          minSeverity: flags.minSeverity,
+          failOn: flags.failOn,
+          fix: flags.fix,
+          logger,
+        });
+        const text = renderAuditReport(report, flags.format);
+        if (flags.output) writeFileSync(flags.output, text);
+        else context.out(text);
         // The text report already lists errors on stdout; other formats keep stdout machine-readable.
-        for (const e of flags.format === 'text' && !flags.output ? [] : result.errors) {
-          process.stderr.write(
-            `release-actions: ${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}\n`,
-          );
+        if (flags.format !== 'text' || flags.output) {
+          for (const e of report.result.errors)
+            process.stderr.write(`release-actions: ${errorLocation(e)}: ${e.message}\n`);
         }
-        return verdict(result, flags.failOn, shown);
+        enforceVerdict(verdict(report));
       }),
     );
 }

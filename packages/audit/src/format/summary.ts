@@ -1,25 +1,23 @@
-import { code, Markdown } from '@release-actions/core';
-import {
-  rule,
-  SEVERITIES,
-  summaryLine,
-  type AuditResult,
-  type Finding,
-  type RuleId,
-} from '@release-actions/audit';
+import { code, type Markdown } from '@release-actions/core';
+import type { Finding } from '../finding.js';
+import type { AuditReport } from '../report.js';
+import { rule, type RuleId } from '../rules.js';
+import { severityRank } from '../severity.js';
+import { summaryLine } from './text.js';
 
 const MAX_LISTED = 100;
 
 /** Findings by rule (most severe first), then the first findings with their positions. */
-export function auditSummary(result: AuditResult, findings: readonly Finding[]): Markdown {
-  const doc = new Markdown().heading('Workflow audit').paragraph(summaryLine(result, findings));
+export function renderAuditSummary(report: AuditReport, doc: Markdown): Markdown {
+  const { result, findings } = report;
+  doc.heading('Workflow audit').paragraph(summaryLine(result, findings));
   const byRule = new Map<RuleId, Finding[]>();
   for (const f of findings) {
     const list = byRule.get(f.rule);
     if (list) list.push(f);
     else byRule.set(f.rule, [f]);
   }
-  const rank = (list: Finding[]): number => Math.max(...list.map((f) => SEVERITIES.indexOf(f.severity)));
+  const rank = (list: Finding[]): number => Math.max(...list.map((f) => severityRank(f.severity)));
   const rows = [...byRule.entries()]
     .sort(([a, x], [b, y]) => rank(y) - rank(x) || a.localeCompare(b))
     .map(([id, list]) => [
