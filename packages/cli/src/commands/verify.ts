@@ -48,6 +48,9 @@ function writeWhole(file: string, text: string): void {
   renameSync(partial, file);
 }
 
+/** The image is the command's argument, not a flag. */
+const RENAMED = { image: '<image>' };
+
 function oneOf<T extends string>(input: string, value: string, accepted: readonly T[]): T {
   const match = accepted.find((a) => a === value.toLowerCase());
   if (match === undefined) {
@@ -119,75 +122,72 @@ export function registerVerify(program: Command, context: CommandContext): void 
     )
     .option('--output <file>', 'with --emit commands: write the Markdown to this file instead of stdout')
     .action((image: string, flags: VerifyFlags) =>
-      action(
-        async () => {
-          const logger = context.logger();
-          const format = oneOf('format', flags.format, ['text', 'json'] as const);
-          const emit = oneOf('emit', flags.emit, ['report', 'commands'] as const);
-          if (flags.output !== undefined && emit !== 'commands') {
-            throw new InputError('only with --emit commands.', { input: 'output' });
-          }
-          const signer: Signer = oneOf('signer', flags.signer, ['reusable-workflow', 'workflow'] as const);
-          const engine = oneOf('engine', flags.engine, ['cosign', 'native'] as const);
-          const checks = parseChecks((flags.checks ?? '').split(','));
-          if (flags.trustedRoot !== undefined && !existsSync(flags.trustedRoot)) {
-            throw new InputError(`${flags.trustedRoot} does not exist.`, { input: 'trusted-root' });
-          }
-          const transparencyLog = oneOf('transparency-log', flags.transparencyLog, TRANSPARENCY_LOG_MODES);
-          const username = flags.registryUsername;
-          const password = registryPassword(username);
-          const session = openSession({
-            references: [image],
-            referenceInput: 'image',
-            registryUsername: username,
-            registryPassword: password,
-            tempRoot: os.tmpdir(),
+      action(async () => {
+        const logger = context.logger();
+        const format = oneOf('format', flags.format, ['text', 'json'] as const);
+        const emit = oneOf('emit', flags.emit, ['report', 'commands'] as const);
+        if (flags.output !== undefined && emit !== 'commands') {
+          throw new InputError('only with --emit commands.', { input: 'output' });
+        }
+        const signer: Signer = oneOf('signer', flags.signer, ['reusable-workflow', 'workflow'] as const);
+        const engine = oneOf('engine', flags.engine, ['cosign', 'native'] as const);
+        const checks = parseChecks((flags.checks ?? '').split(','));
+        if (flags.trustedRoot !== undefined && !existsSync(flags.trustedRoot)) {
+          throw new InputError(`${flags.trustedRoot} does not exist.`, { input: 'trusted-root' });
+        }
+        const transparencyLog = oneOf('transparency-log', flags.transparencyLog, TRANSPARENCY_LOG_MODES);
+        const username = flags.registryUsername;
+        const password = registryPassword(username);
+        const session = openSession({
+          references: [image],
+          referenceInput: 'image',
+          registryUsername: username,
+          registryPassword: password,
+          tempRoot: os.tmpdir(),
+          logger,
+        });
+        const identity: IdentityOptions = {
+          repository: flags.repository,
+          signer,
+          workflow: flags.workflow,
+          sourceRefPattern: flags.sourceRefPattern,
+          sourceRef: flags.sourceRef,
+          workflowRefPattern: flags.workflowRefPattern,
+          workflowCommit: flags.workflowCommit,
+          trigger: flags.trigger,
+          refPattern: flags.refPattern,
+          issuer: flags.oidcIssuer,
+          identityRegexp: flags.certificateIdentityRegexp,
+          allowUnanchored: Boolean(flags.allowUnanchored),
+        };
+        let result;
+        try {
+          result = await verify({
+            image,
+            identity,
+            checks,
+            emit,
+            engine,
+            sourceTag: flags.sourceTag,
+            trustedRoot: flags.trustedRoot,
+            key: flags.key,
+            transparencyLog,
+            client: session.client,
+            dockerConfigDirectory: session.dockerConfig?.directory,
+            secrets: session.secrets,
             logger,
           });
-          const identity: IdentityOptions = {
-            repository: flags.repository,
-            signer,
-            workflow: flags.workflow,
-            sourceRefPattern: flags.sourceRefPattern,
-            sourceRef: flags.sourceRef,
-            workflowRefPattern: flags.workflowRefPattern,
-            workflowCommit: flags.workflowCommit,
-            trigger: flags.trigger,
-            refPattern: flags.refPattern,
-            issuer: flags.oidcIssuer,
-            identityRegexp: flags.certificateIdentityRegexp,
-            allowUnanchored: Boolean(flags.allowUnanchored),
-          };
-          let result;
-          try {
-            result = await verify({
-              image,
-              identity,
-              checks,
-              emit,
-              engine,
-              sourceTag: flags.sourceTag,
-              trustedRoot: flags.trustedRoot,
-              key: flags.key,
-              transparencyLog,
-              client: session.client,
-              dockerConfigDirectory: session.dockerConfig?.directory,
-              secrets: session.secrets,
-              logger,
-            });
-          } finally {
-            session.dispose();
-          }
-          if (result.emit === 'commands' && flags.output !== undefined) {
-            writeWhole(flags.output, result.emitted.markdown);
-          } else if (result.emit === 'report' && format === 'json') {
-            context.out(reportJson(result.report));
-          } else {
-            context.out(renderVerifyText(result));
-          }
-          enforceVerdict(verifyVerdict(result));
-        },
-        { image: '<image>' },
-      ),
+        } finally {
+          session.dispose();
+        }
+        if (result.emit === 'commands' && flags.output !== undefined) {
+          writeWhole(flags.output, result.emitted.markdown);
+        } else if (result.emit === 'report' && format === 'json') {
+          context.out(reportJson(result.report));
+        } else {
+          context.out(renderVerifyText(result));
+        }
+        enforceVerdict(verifyVerdict(result));
+      }, RENAMED),
     );
 }
