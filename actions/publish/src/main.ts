@@ -1,25 +1,22 @@
 import { InputError, Markdown } from '@release-actions/core';
 import {
   actionLogger,
+  loadGlob,
   readBoolean,
   readMultiline,
   readSecret,
   readString,
   runAction,
+  runnerTemp,
   setOutput,
+  workspace,
   writeSummary,
-  loadGlob,
 } from '@release-actions/kit';
 import {
-  assetTable,
-  checkReleaseNotes,
-  checkTag,
-  checkTargetCommitish,
   DEFAULT_API_URL,
-  notesSentence,
-  expandFiles,
-  parseRepository,
+  publishOutputs,
   publishReleaseAssets,
+  renderPublishSummary,
   tagFromRef,
 } from '@release-actions/github';
 
@@ -27,55 +24,29 @@ await runAction(async () => {
   // The token first: it is masked before anything else can print it.
   const token = readSecret('token');
   if (token === undefined) {
-    throw new InputError("Input 'token' is required; the default is the job's github.token.");
+    throw new InputError("required; the default is the job's github.token.", { input: 'token' });
   }
-  const lines = readMultiline('files');
-  if (lines.length === 0)
-    throw new InputError("Input 'files' is required: one path or glob pattern per line.");
-  const { owner, repo } = parseRepository(
-    readString('repository', { default: process.env.GITHUB_REPOSITORY ?? '' }),
-  );
-  const tagInput = readString('tag') ?? tagFromRef(process.env);
-  if (tagInput === undefined) {
-    throw new InputError("Input 'tag' is required when the workflow was not triggered by a tag.");
+  const files = readMultiline('files');
+  if (files.length === 0) {
+    throw new InputError('required: one path or glob pattern per line.', { input: 'files' });
   }
-  const tag = checkTag(tagInput);
-  const createDraft = readBoolean('create-draft', { default: false });
-  const targetInput = readString('target-commitish');
-  const targetCommitish = targetInput === undefined ? undefined : checkTargetCommitish(targetInput);
-  const releaseNotes = checkReleaseNotes(readString('release-notes'));
-
-  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-  const files = await expandFiles(lines, {
-    workspace,
-    alsoUnder: process.env.RUNNER_TEMP ? [process.env.RUNNER_TEMP] : [],
-    input: 'files',
-    loadGlob,
-  });
+  const repository = readString('repository', { default: process.env.GITHUB_REPOSITORY ?? '' });
+  const tag = readString('tag') ?? tagFromRef(process.env);
+  if (tag === undefined) {
+    throw new InputError('required when the workflow was not triggered by a tag.', { input: 'tag' });
+  }
   const result = await publishReleaseAssets({
-    owner,
-    repo,
+    repository,
     tag,
     files,
-    createDraft,
-    releaseNotes,
-    targetCommitish,
+    expand: { workspace: workspace(), alsoUnder: [runnerTemp()], loadGlob },
+    createDraft: readBoolean('create-draft', { default: false }),
+    targetCommitish: readString('target-commitish'),
+    releaseNotes: readString('release-notes'),
     token,
     baseUrl: process.env.GITHUB_API_URL || DEFAULT_API_URL,
     logger: actionLogger,
   });
-
-  setOutput('asset-urls', Object.fromEntries(result.assets.map((a) => [a.name, a.url])));
-  setOutput('release-url', result.releaseUrl);
-  const table = assetTable(result);
-  const summary = new Markdown()
-    .heading('Release assets')
-    .paragraph(
-      `${result.draft ? 'Draft release' : 'Release'} [${tag}](${result.releaseUrl}) of ${owner}/${repo}` +
-        (result.created ? ' (created as a draft by this run)' : '') +
-        '.',
-    );
-  const notes = notesSentence(result);
-  if (notes !== undefined) summary.paragraph(notes);
-  await writeSummary(summary.table(table.headers, table.rows));
+  for (const [name, value] of Object.entries(publishOutputs(result))) setOutput(name, value);
+  await writeSummary(renderPublishSummary(result, new Markdown()));
 });

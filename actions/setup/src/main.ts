@@ -7,8 +7,15 @@ import {
   setOutput,
   writeSummary,
 } from '@release-actions/kit';
-import { code, Markdown } from '@release-actions/core';
-import { installMany, runnerToolCache, TOOL_NAMES, type InstallRequest } from '@release-actions/tools';
+import { Markdown } from '@release-actions/core';
+import {
+  installMany,
+  renderSetupSummary,
+  runnerToolCache,
+  setupOutputs,
+  TOOL_NAMES,
+  type InstallRequest,
+} from '@release-actions/tools';
 
 await runAction(async () => {
   const tools = readList('tools', { accepted: TOOL_NAMES, default: [...TOOL_NAMES] });
@@ -29,21 +36,7 @@ await runAction(async () => {
     { mirror, logger: actionLogger, toolCache: runnerToolCache() },
   );
 
-  for (const tool of installed) {
-    addPath(tool.dir);
-    setOutput(`${tool.tool}-path`, tool.path);
-    setOutput(`${tool.tool}-version`, tool.version);
-  }
-  await writeSummary(
-    new Markdown().heading('Release tools').table(
-      ['Tool', 'Version', 'Platform', 'SHA-256', 'Source'],
-      installed.map((t) => [
-        t.tool,
-        t.version,
-        t.platform,
-        code(t.sha256),
-        t.source === 'cache' ? 'cache hit' : 'download',
-      ]),
-    ),
-  );
+  for (const tool of installed) addPath(tool.dir);
+  for (const [name, value] of Object.entries(setupOutputs(installed))) setOutput(name, value);
+  await writeSummary(renderSetupSummary(installed, new Markdown()));
 });

@@ -1,5 +1,22 @@
 import { InputError, OperationalError, ReleaseActionsError, redact } from '@release-actions/core';
 
+/** The codes `publish` reports under (the `::error` title, what a script branches on). */
+export type GithubErrorCode =
+  /** The tag has no release and create-draft was not set. */
+  | 'RELEASE_NOT_FOUND'
+  /** Two files would become the same asset name. */
+  | 'ASSET_CONFLICT'
+  /** GitHub refused the token (401). */
+  | 'TOKEN_REJECTED'
+  /** The token lacks the permission (403): `contents: write`. */
+  | 'PERMISSION_DENIED'
+  /** GitHub's rate limit held after the retries allowed. */
+  | 'RATE_LIMITED'
+  /** Any other failed or unanswered API call, or an upload GitHub stored differently. */
+  | 'API_FAILED'
+  /** The release body has the notes' start marker without its end marker. */
+  | 'NOTES_BLOCK_UNCLOSED';
+
 /** The parts of Octokit's RequestError we read; typed here so this module needs no Octokit import. */
 interface RequestFailure {
   status: number;
@@ -46,47 +63,56 @@ export interface FailureContext {
  * Turns a failed API call into one line a person can act on. The token is removed from every
  * message, whatever it came from (an echoed header, a URL in a proxy's error page).
  */
-export function describeFailure(error: unknown, context: FailureContext): ReleaseActionsError {
+export function describeFailure(
+  error: unknown,
+  context: FailureContext,
+): ReleaseActionsError<GithubErrorCode> {
   const clean = (text: string) => redact(text, [context.token]);
   if (error instanceof ReleaseActionsError) return error;
+  const failed = (message: string, code: GithubErrorCode = 'API_FAILED') =>
+    new OperationalError<GithubErrorCode>(message, { code });
   if (!isRequestFailure(error)) {
     const text = error instanceof Error ? error.message : String(error);
     if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
-      return new OperationalError(clean(`Could not ${context.operation}: GitHub did not answer in time.`));
+      return failed(clean(`Could not ${context.operation}: GitHub did not answer in time.`));
     }
-    return new OperationalError(clean(`Could not ${context.operation}: ${text}`));
+    return failed(clean(`Could not ${context.operation}: ${text}`));
   }
   const message = clean(githubMessage(error));
   const status = error.status;
   if (status === 401) {
-    return new InputError(
-      `Input 'token': GitHub rejected the token (401 ${message}) while trying to ${context.operation}; pass a valid token.`,
+    return new InputError<GithubErrorCode>(
+      `GitHub rejected the token (401 ${message}) while trying to ${context.operation}; pass a valid token.`,
+      { input: 'token', code: 'TOKEN_REJECTED' },
     );
   }
   if (status === 403 && /rate limit/i.test(message)) {
-    return new OperationalError(
+    return failed(
       `Could not ${context.operation}: GitHub's rate limit was still exceeded after retrying (${message}).`,
+      'RATE_LIMITED',
     );
   }
   if (status === 403) {
-    return new InputError(
+    return new InputError<GithubErrorCode>(
       `Could not ${context.operation}: GitHub answered 403 (${message}). The token needs the \`contents: write\` permission on ${context.repository}; add \`permissions: contents: write\` to the job.`,
+      { code: 'PERMISSION_DENIED' },
     );
   }
   if (status === 404) {
-    return new OperationalError(
+    return failed(
       `Could not ${context.operation}: GitHub answered 404 (${message}); check that ${context.repository} exists and the token can read it.`,
     );
   }
   if (status === 429) {
-    return new OperationalError(
+    return failed(
       `Could not ${context.operation}: GitHub kept answering 429 (${message}) after the allowed retries.`,
+      'RATE_LIMITED',
     );
   }
   if (status >= 500) {
-    return new OperationalError(
+    return failed(
       `Could not ${context.operation}: GitHub answered ${status} (${message}) after the allowed retries.`,
     );
   }
-  return new OperationalError(`Could not ${context.operation}: GitHub answered ${status} (${message}).`);
+  return failed(`Could not ${context.operation}: GitHub answered ${status} (${message}).`);
 }

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '@release-actions/core';
+import type { GithubErrorCode } from './errors.js';
 import { contentTypeFor } from './content-type.js';
 
 /** A local file about to become a release asset. */
@@ -77,9 +78,9 @@ export async function expandFiles(lines: readonly string[], options: ExpandOptio
       return negated ? `!${rooted}` : rooted;
     });
     if (!options.loadGlob) {
-      throw new InputError(
-        `Input '${options.input}': "${positive[0]}" is a pattern; give the files by name here.`,
-      );
+      throw new InputError(`"${positive[0]}" is a pattern; give the files by name here.`, {
+        input: options.input,
+      });
     }
     // Loaded only when a pattern is given: the module and its matcher are not needed otherwise.
     const glob = await options.loadGlob();
@@ -94,7 +95,7 @@ export async function expandFiles(lines: readonly string[], options: ExpandOptio
         { matchDirectories: false, implicitDescendants: false },
       );
       if ((await matcher.glob()).length === 0) {
-        throw new InputError(`Input '${options.input}': the pattern "${line}" matches no file.`);
+        throw new InputError(`the pattern "${line}" matches no file.`, { input: options.input });
       }
     }
     for (const match of matches.sort()) found.push(await checkFile(match, match, roots, options.input));
@@ -116,7 +117,7 @@ async function checkFile(
   try {
     real = await realpath(candidate);
   } catch {
-    throw new InputError(`Input '${input}': "${shown}" does not exist.`);
+    throw new InputError(`"${shown}" does not exist.`, { input });
   }
   const inside = roots.some((root) => {
     const relative = path.relative(root, real);
@@ -128,11 +129,11 @@ async function checkFile(
     );
   });
   if (!inside) {
-    throw new InputError(
-      `Input '${input}': "${shown}" is outside the workspace (${roots.join(', ')}); give files inside it.`,
-    );
+    throw new InputError(`"${shown}" is outside the workspace (${roots.join(', ')}); give files inside it.`, {
+      input,
+    });
   }
-  if (!(await stat(real)).isFile()) throw new InputError(`Input '${input}': "${shown}" is not a file.`);
+  if (!(await stat(real)).isFile()) throw new InputError(`"${shown}" is not a file.`, { input });
   return candidate;
 }
 
@@ -141,38 +142,37 @@ async function checkFile(
  * before the release is touched.
  */
 export async function describeFiles(files: readonly string[], input = 'files'): Promise<LocalAsset[]> {
-  if (files.length === 0) throw new InputError(`Input '${input}': no file to publish was given.`);
+  if (files.length === 0) throw new InputError(`no file to publish was given.`, { input });
   const assets: LocalAsset[] = [];
   const byName = new Map<string, string>();
   for (const file of files) {
     const name = path.basename(file);
     if (!ASSET_NAME.test(name) || name.endsWith('.') || name.length > 255) {
       throw new InputError(
-        `Input '${input}': "${name}" is not a usable asset name; use letters, digits, '.', '_' and '-' (not first or last '.').`,
+        `"${name}" is not a usable asset name; use letters, digits, '.', '_' and '-' (not first or last '.').`,
+        { input },
       );
     }
     const other = byName.get(name);
     if (other !== undefined) {
-      throw new InputError(
-        `Input '${input}': "${other}" and "${file}" would both become the asset "${name}"; rename one of them.`,
+      throw new InputError<GithubErrorCode>(
+        `"${other}" and "${file}" would both become the asset "${name}"; rename one of them.`,
+        { input, code: 'ASSET_CONFLICT' },
       );
     }
     byName.set(name, file);
     let size: number;
     try {
       const stats = await stat(file);
-      if (!stats.isFile()) throw new InputError(`Input '${input}': "${file}" is not a file.`);
+      if (!stats.isFile()) throw new InputError(`"${file}" is not a file.`, { input });
       size = stats.size;
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InputError(`Input '${input}': "${file}" does not exist.`);
+      throw new InputError(`"${file}" does not exist.`, { input });
     }
-    if (size === 0)
-      throw new InputError(`Input '${input}': "${file}" is empty; an empty asset is never meant.`);
+    if (size === 0) throw new InputError(`"${file}" is empty; an empty asset is never meant.`, { input });
     if (size > MAX_ASSET_BYTES) {
-      throw new InputError(
-        `Input '${input}': "${file}" is ${size} bytes; GitHub accepts assets under 2 GiB.`,
-      );
+      throw new InputError(`"${file}" is ${size} bytes; GitHub accepts assets under 2 GiB.`, { input });
     }
     assets.push({
       path: file,

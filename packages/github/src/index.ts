@@ -8,4 +8,5 @@ export { parseRepository, checkTag, checkTargetCommitish, tagFromRef } from './t
 export { DEFAULT_API_URL } from './client.js';
 export type { ClientTuning } from './client.js';
 export { describeFailure } from './errors.js';
-export { assetTable, formatBytes, notesSentence } from './report.js';
+export type { GithubErrorCode } from './errors.js';
+export { publishJson, publishOutputs, renderPublishSummary, renderPublishText } from './report.js';

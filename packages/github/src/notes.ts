@@ -1,4 +1,5 @@
 import { InputError, OperationalError } from '@release-actions/core';
+import type { GithubErrorCode } from './errors.js';
 
 /**
  * The block of a release body that this toolkit owns. Everything outside the markers belongs to
@@ -16,10 +17,8 @@ export const MAX_RELEASE_BODY = 125_000;
  * the same commands give the same block whatever the YAML block scalar appended; undefined when
  * nothing is left to write.
  */
-export function checkReleaseNotes(
-  value: string | undefined,
-  label = "Input 'release-notes'",
-): string | undefined {
+export function checkReleaseNotes(value: string | undefined): string | undefined {
+  const input = 'release-notes';
   if (value === undefined) return undefined;
   const lines = value.split(/\r\n|\r|\n/);
   while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
@@ -29,14 +28,16 @@ export function checkReleaseNotes(
   for (const marker of [NOTES_START, NOTES_END]) {
     if (notes.includes(marker)) {
       throw new InputError(
-        `${label}: the notes contain the marker ${marker}, which delimits the block they are written into; remove it.`,
+        `the notes contain the marker ${marker}, which delimits the block they are written into; remove it.`,
+        { input },
       );
     }
   }
   const size = characters(blockFor(notes, '\n'));
   if (size > MAX_RELEASE_BODY) {
     throw new InputError(
-      `${label}: the notes make a block of ${size} characters; GitHub allows at most ${MAX_RELEASE_BODY} in a release body.`,
+      `the notes make a block of ${size} characters; GitHub allows at most ${MAX_RELEASE_BODY} in a release body.`,
+      { input },
     );
   }
   return notes;
@@ -90,8 +91,9 @@ function findBlock(text: string, from: number): { start: number; end: number } |
   if (start < 0) return undefined;
   const end = text.indexOf(NOTES_END, start + NOTES_START.length);
   if (end < 0) {
-    throw new OperationalError(
+    throw new OperationalError<GithubErrorCode>(
       `The release body has the marker ${NOTES_START} without ${NOTES_END} after it; restore or remove the marker in the release notes, then rerun.`,
+      { code: 'NOTES_BLOCK_UNCLOSED' },
     );
   }
   return { start, end: end + NOTES_END.length };

@@ -1,17 +1,23 @@
 import { openAsBlob } from 'node:fs';
+import path from 'node:path';
 import { InputError, OperationalError, redact, type Logger } from '@release-actions/core';
 import { createClient, type ClientTuning, type GitHubClient } from './client.js';
-import { describeFailure, isAlreadyExists, statusOf } from './errors.js';
-import { describeFiles, type LocalAsset } from './files.js';
+import { describeFailure, isAlreadyExists, statusOf, type GithubErrorCode } from './errors.js';
+import { describeFiles, expandFiles, type ExpandOptions, type LocalAsset } from './files.js';
 import { characters, checkReleaseNotes, MAX_RELEASE_BODY, spliceNotes } from './notes.js';
 import { checkTag, checkTargetCommitish, parseRepository } from './target.js';
 
 export interface PublishOptions {
-  owner: string;
-  repo: string;
+  /** owner/name. */
+  repository: string;
   tag: string;
-  /** Paths of the files to attach; each becomes the asset named by its base name. */
+  /** The files to attach; each becomes the asset named by its base name. */
   files: readonly string[];
+  /**
+   * Read `files` as the action's lines: paths and glob patterns confined to the workspace. Without
+   * it they are paths, relative to the current directory.
+   */
+  expand?: Omit<ExpandOptions, 'input'>;
   /** Create the release as a draft when the tag has none (default false: fail). */
   createDraft?: boolean;
   /**
@@ -25,8 +31,6 @@ export interface PublishOptions {
    * release's target is never changed.
    */
   targetCommitish?: string;
-  /** How errors name these options: the action's inputs by default, the CLI passes its flags. */
-  labels?: { releaseNotes?: string; targetCommitish?: string };
   token: string;
   /** GITHUB_API_URL; https://api.github.com when absent. */
   baseUrl?: string;
@@ -46,6 +50,9 @@ export interface PublishedAsset extends LocalAsset {
 export type NotesOutcome = 'created' | 'updated' | 'unchanged' | 'none';
 
 export interface PublishResult {
+  /** owner/name. */
+  repository: string;
+  tag: string;
   releaseId: number;
   releaseUrl: string;
   draft: boolean;
@@ -81,21 +88,20 @@ interface RemoteAsset {
  * before the upload, so a name never appears twice.
  */
 export async function publishReleaseAssets(options: PublishOptions): Promise<PublishResult> {
-  parseRepository(`${options.owner}/${options.repo}`);
+  const at = parseRepository(options.repository);
+  const repository = `${at.owner}/${at.repo}`;
   const tag = checkTag(options.tag);
-  const notesLabel = options.labels?.releaseNotes ?? "Input 'release-notes'";
-  const notes = checkReleaseNotes(options.releaseNotes, notesLabel);
   const target =
-    options.targetCommitish === undefined
-      ? undefined
-      : checkTargetCommitish(options.targetCommitish, options.labels?.targetCommitish);
-  if (options.token.trim() === '') throw new InputError(`Input 'token': no token was given.`);
+    options.targetCommitish === undefined ? undefined : checkTargetCommitish(options.targetCommitish);
+  const notes = checkReleaseNotes(options.releaseNotes);
+  if (options.token.trim() === '') throw new InputError('no token was given.', { input: 'token' });
   const token = options.token;
   const logger = redactingLogger(options.logger, token);
-  const repository = `${options.owner}/${options.repo}`;
-  const locals = await describeFiles(options.files);
+  const files = options.expand
+    ? await expandFiles(options.files, { ...options.expand, input: 'files' })
+    : options.files.map((file) => path.resolve(file));
+  const locals = await describeFiles(files);
   const octokit = await createClient({ token, baseUrl: options.baseUrl, logger, ...options.tuning });
-  const at = { owner: options.owner, repo: options.repo };
   const call = async <T>(operation: string, body: () => Promise<T>): Promise<T> => {
     try {
       return await body();
@@ -110,8 +116,9 @@ export async function publishReleaseAssets(options: PublishOptions): Promise<Pub
   );
   if (!release) {
     if (!options.createDraft) {
-      throw new InputError(
-        `Input 'tag': ${repository} has no release for tag "${tag}"; create the release first, or set create-draft to create it as a draft.`,
+      throw new InputError<GithubErrorCode>(
+        `${repository} has no release for tag "${tag}"; create the release first, or set create-draft to create it as a draft.`,
+        { input: 'tag', code: 'RELEASE_NOT_FOUND' },
       );
     }
     release = await call(`create a draft release for tag ${tag} in ${repository}`, async () => {
@@ -143,7 +150,8 @@ export async function publishReleaseAssets(options: PublishOptions): Promise<Pub
   const newBody = created || notes === undefined ? undefined : spliceNotes(found.body, notes);
   if (newBody !== undefined && characters(newBody) > MAX_RELEASE_BODY) {
     throw new InputError(
-      `${notesLabel}: with the notes, the body of the release of ${tag} would be ${characters(newBody)} characters; GitHub allows at most ${MAX_RELEASE_BODY}. Shorten the notes or the release's text.`,
+      `with the notes, the body of the release of ${tag} would be ${characters(newBody)} characters; GitHub allows at most ${MAX_RELEASE_BODY}. Shorten the notes or the release's text.`,
+      { input: 'release-notes' },
     );
   }
 
@@ -190,8 +198,9 @@ export async function publishReleaseAssets(options: PublishOptions): Promise<Pub
       uploaded = await call(operation, () => upload(octokit, found, local));
     }
     if (uploaded.digest && uploaded.digest !== `sha256:${local.sha256}`) {
-      throw new OperationalError(
+      throw new OperationalError<GithubErrorCode>(
         `GitHub stored ${local.name} with digest ${uploaded.digest}, not the file's sha256:${local.sha256}; rerun the step.`,
+        { code: 'API_FAILED' },
       );
     }
     const outcome: AssetOutcome = same.length > 0 ? 'replaced' : 'uploaded';
@@ -210,6 +219,8 @@ export async function publishReleaseAssets(options: PublishOptions): Promise<Pub
     logger.info(`The release of ${tag} already holds these notes; its body was not changed.`);
   }
   return {
+    repository,
+    tag,
     releaseId: found.id,
     releaseUrl: found.html_url,
     draft: found.draft,

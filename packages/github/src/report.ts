@@ -1,3 +1,4 @@
+import { Markdown } from '@release-actions/core';
 import type { PublishResult } from './publish.js';
 
 export function formatBytes(bytes: number): string {
@@ -41,4 +42,65 @@ export function notesSentence(result: Pick<PublishResult, 'notes'>): string | un
     case 'none':
       return undefined;
   }
+}
+
+/** The action's outputs: each asset's download URL by name, and the release's page. */
+export function publishOutputs(result: PublishResult): Record<string, string | Record<string, string>> {
+  return {
+    'asset-urls': Object.fromEntries(result.assets.map((a) => [a.name, a.url])),
+    'release-url': result.releaseUrl,
+  };
+}
+
+function releaseKind(result: PublishResult): string {
+  return result.draft ? 'Draft release' : 'Release';
+}
+
+/** The job summary: which release, what happened to the notes, and the table of assets. */
+export function renderPublishSummary(result: PublishResult, summary: Markdown): Markdown {
+  summary
+    .heading('Release assets')
+    .paragraph(
+      `${releaseKind(result)} [${result.tag}](${result.releaseUrl}) of ${result.repository}` +
+        (result.created ? ' (created as a draft by this run)' : '') +
+        '.',
+    );
+  return withNotesAndTable(result, summary);
+}
+
+/** The CLI's report: the same in Markdown, with the release's URL written out. */
+export function renderPublishText(result: PublishResult): string {
+  const text = new Markdown()
+    .heading('Release assets')
+    .paragraph(`${releaseKind(result)} ${result.tag}: ${result.releaseUrl}`);
+  return withNotesAndTable(result, text).toString();
+}
+
+function withNotesAndTable(result: PublishResult, document: Markdown): Markdown {
+  const notes = notesSentence(result);
+  if (notes !== undefined) document.paragraph(notes);
+  const table = assetTable(result);
+  return document.table(table.headers, table.rows);
+}
+
+/** `release-actions publish --json`: the result with stable field names. */
+export function publishJson(result: PublishResult): string {
+  return JSON.stringify(
+    {
+      'release-url': result.releaseUrl,
+      draft: result.draft,
+      created: result.created,
+      notes: result.notes,
+      assets: result.assets.map(({ name, size, sha256, contentType, url, outcome }) => ({
+        name,
+        size,
+        sha256,
+        contentType,
+        url,
+        outcome,
+      })),
+    },
+    null,
+    2,
+  );
 }

@@ -6,7 +6,7 @@ const REPOSITORY = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100}
 export function parseRepository(value: string, input = 'repository'): { owner: string; repo: string } {
   const match = REPOSITORY.exec(value.trim());
   if (!match || match[2] === '.' || match[2] === '..') {
-    throw new InputError(`Input '${input}': "${value}" is not a repository; use owner/name.`);
+    throw new InputError(`"${value}" is not a repository; use owner/name.`, { input });
   }
   return { owner: match[1] as string, repo: match[2] as string };
 }
@@ -35,7 +35,8 @@ function isRefName(value: string): boolean {
 export function checkTag(value: string, input = 'tag'): string {
   if (!isRefName(value)) {
     throw new InputError(
-      `Input '${input}': "${value}" is not a valid tag name; use a git tag such as v1.2.3 (no spaces, '..', '~^:?*[\\').`,
+      `"${value}" is not a valid tag name; use a git tag such as v1.2.3 (no spaces, '..', '~^:?*[\\').`,
+      { input },
     );
   }
   return value;
@@ -48,16 +49,17 @@ const FULL_SHA = /^[0-9a-f]{40}$/i;
  * digits long (7 or more, mixing digits and letters: an abbreviated or mangled SHA) is refused:
  * GitHub would read it as a branch name that does not exist.
  */
-export function checkTargetCommitish(value: string, label = "Input 'target-commitish'"): string {
+export function checkTargetCommitish(value: string): string {
+  const input = 'target-commitish';
   if (FULL_SHA.test(value)) return value.toLowerCase();
   const accepted = 'use the full 40-hex commit SHA (github.sha) or a branch name';
   if (/^(?=.*\d)(?=.*[a-f])[0-9a-f]{7,}$/i.test(value)) {
-    throw new InputError(
-      `${label}: "${value}" looks like a commit SHA but is not 40 hex digits; ${accepted}.`,
-    );
+    throw new InputError(`"${value}" looks like a commit SHA but is not 40 hex digits; ${accepted}.`, {
+      input,
+    });
   }
   if (!isRefName(value) || value === 'HEAD' || value.startsWith('refs/')) {
-    throw new InputError(`${label}: "${value}" is neither a commit SHA nor a branch name; ${accepted}.`);
+    throw new InputError(`"${value}" is neither a commit SHA nor a branch name; ${accepted}.`, { input });
   }
   return value;
 }

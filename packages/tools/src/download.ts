@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Logger } from '@release-actions/core';
+import type { ToolsErrorCode } from './errors.js';
 
 /**
  * Downloads one file while hashing it, with bounded retries.
@@ -16,13 +17,13 @@ import type { Logger } from '@release-actions/core';
  */
 
 /** A failure worth another attempt: 5xx, 429, 408, timeouts, connection errors, truncation. */
-export class TransientDownloadError extends OperationalError {
+export class TransientDownloadError extends OperationalError<ToolsErrorCode> {
   override readonly name: string = 'TransientDownloadError';
   constructor(
     message: string,
     readonly received: { bytes: number; expectedBytes?: number; sha256: string },
   ) {
-    super(message);
+    super(message, { code: 'DOWNLOAD_FAILED' });
   }
 }
 
@@ -42,6 +43,8 @@ export interface Downloaded {
   sha256: string;
   attempts: number;
 }
+
+const DOWNLOAD_FAILED = { code: 'DOWNLOAD_FAILED' } as const;
 
 function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
@@ -90,7 +93,10 @@ async function attempt(
     }
     if (response.status === 404) {
       await response.body?.cancel();
-      throw new OperationalError(`${url} was not found (HTTP 404); check the version and the mirror.`);
+      throw new OperationalError<ToolsErrorCode>(
+        `${url} was not found (HTTP 404); check the version and the mirror.`,
+        DOWNLOAD_FAILED,
+      );
     }
     if (response.status >= 500 || response.status === 429 || response.status === 408) {
       await response.body?.cancel();
@@ -98,7 +104,10 @@ async function attempt(
     }
     if (!response.ok || response.body === null) {
       await response.body?.cancel();
-      throw new OperationalError(`${url} answered HTTP ${response.status}; nothing was downloaded.`);
+      throw new OperationalError<ToolsErrorCode>(
+        `${url} answered HTTP ${response.status}; nothing was downloaded.`,
+        DOWNLOAD_FAILED,
+      );
     }
     const length = response.headers.get('content-length');
     expectedBytes = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;

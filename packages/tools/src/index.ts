@@ -27,3 +27,5 @@ export { ensureTool } from './ensure.js';
 export type { EnsureOptions, EnsuredTool } from './ensure.js';
 export { findCached, cacheDirectory, toolCacheRoot, userToolCache, runnerToolCache } from './cache.js';
 export { findOnPath } from './which.js';
+export { setupOutputs, renderSetupSummary, renderSetupText } from './report.js';
+export type { ToolsErrorCode } from './errors.js';

@@ -8,6 +8,7 @@ import { cacheDirectory, RECORD_FILE, type CacheHit, type CacheRecord } from './
 import { download, TransientDownloadError } from './download.js';
 import type { Logger, RetryPolicy } from '@release-actions/core';
 import type { ResolvedAsset } from './manifest.js';
+import type { ToolsErrorCode } from './errors.js';
 
 /**
  * The cold half of install(): download, verify, unpack, cache. Loaded with a dynamic import() so
@@ -33,6 +34,9 @@ export function label(asset: ResolvedAsset): string {
   return `${asset.tool} ${asset.version} ${asset.platform}`;
 }
 
+const EXTRACT_FAILED = { code: 'EXTRACT_FAILED' } as const;
+const DOWNLOAD_FAILED = { code: 'DOWNLOAD_FAILED' } as const;
+
 async function extractMember(
   asset: ResolvedAsset,
   archive: string,
@@ -51,19 +55,24 @@ async function extractMember(
     await run(args.tool, args.argv, { logger, timeoutMs: 5 * 60_000 });
   } catch (error) {
     if (!(error instanceof ToolExitError) && /was not found on PATH/.test(String(error))) {
-      throw new OperationalError(
+      throw new OperationalError<ToolsErrorCode>(
         `${label(asset)}: ${args.tool} is needed to unpack ${asset.file} and was not found on PATH.`,
+        EXTRACT_FAILED,
       );
     }
     const detail = error instanceof Error ? error.message : String(error);
-    throw new OperationalError(
+    throw new OperationalError<ToolsErrorCode>(
       `${label(asset)}: could not extract ${member} from ${asset.file} (${detail}).`,
+      EXTRACT_FAILED,
     );
   }
   const extracted = path.join(into, ...member.split('/'));
   const found = await stat(extracted).catch(() => undefined);
   if (!found?.isFile())
-    throw new OperationalError(`${label(asset)}: ${asset.file} does not contain ${member}.`);
+    throw new OperationalError<ToolsErrorCode>(
+      `${label(asset)}: ${asset.file} does not contain ${member}.`,
+      EXTRACT_FAILED,
+    );
   return extracted;
 }
 
@@ -97,16 +106,18 @@ export async function downloadAndCache(asset: ResolvedAsset, options: FetchOptio
       if (error instanceof TransientDownloadError) {
         const { bytes, expectedBytes, sha256 } = error.received;
         const size = expectedBytes === undefined ? `${bytes} bytes` : `${bytes} of ${expectedBytes} bytes`;
-        throw new OperationalError(
+        throw new OperationalError<ToolsErrorCode>(
           `${label(asset)}: download failed after ${options.retry.attempts ?? 4} attempts (${error.message}); expected sha256 ${asset.sha256}, got ${sha256} over ${size}; the download was deleted and nothing was cached.`,
+          DOWNLOAD_FAILED,
         );
       }
       const message = error instanceof Error ? error.message : String(error);
-      throw new OperationalError(`${label(asset)}: ${message}`);
+      throw new OperationalError<ToolsErrorCode>(`${label(asset)}: ${message}`, DOWNLOAD_FAILED);
     }
     if (got.sha256 !== asset.sha256) {
-      throw new OperationalError(
+      throw new OperationalError<ToolsErrorCode>(
         `${label(asset)}: SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${got.sha256}; the download was deleted and nothing was cached.`,
+        { code: 'CHECKSUM_MISMATCH' },
       );
     }
     options.logger.info(`Verified ${asset.file}: sha256 ${got.sha256} (${got.bytes} bytes)`);

@@ -1,4 +1,5 @@
 import { InputError } from '@release-actions/core';
+import type { ToolsErrorCode } from './errors.js';
 import pinned from '../manifest.json' with { type: 'json' };
 
 /**
@@ -143,18 +144,24 @@ function binaryName(tool: string, platform: PlatformKey, template: PlatformTempl
   return platform.startsWith('win32-') ? `${tool}.exe` : tool;
 }
 
+const UNKNOWN = { code: 'TOOL_UNKNOWN' } as const;
+
 export function resolveAsset(tool: string, options: ResolveOptions = {}): ResolvedAsset {
   const source = options.manifest ?? manifest;
   const entry = Object.hasOwn(source.tools, tool) ? source.tools[tool] : undefined;
   if (entry === undefined) {
-    throw new InputError(`Unknown tool "${tool}"; known tools: ${Object.keys(source.tools).join(', ')}.`);
+    throw new InputError<ToolsErrorCode>(
+      `Unknown tool "${tool}"; known tools: ${Object.keys(source.tools).join(', ')}.`,
+      UNKNOWN,
+    );
   }
   const version = normalizeVersion(tool, options.version ?? entry.default);
   const platform = options.platform ?? hostPlatform();
   const template = entry.platforms[platform];
   if (template === undefined) {
-    throw new InputError(
+    throw new InputError<ToolsErrorCode>(
       `${tool} is not published for platform ${platform}; supported: ${Object.keys(entry.platforms).join(', ')}.`,
+      UNKNOWN,
     );
   }
   const known = entry.versions[version];
@@ -162,12 +169,14 @@ export function resolveAsset(tool: string, options: ResolveOptions = {}): Resolv
   const sha256 = options.sha256 === undefined ? undefined : normalizeSha256(tool, options.sha256);
   if (sha256 === undefined && pinnedAsset === undefined) {
     if (known !== undefined) {
-      throw new InputError(
+      throw new InputError<ToolsErrorCode>(
         `${tool} ${version} has no known checksum for platform ${platform} (known: ${Object.keys(known).join(', ')}); give its sha256 from the release to install it.`,
+        UNKNOWN,
       );
     }
-    throw new InputError(
+    throw new InputError<ToolsErrorCode>(
       `${tool} version ${version} is not in the manifest (known: ${Object.keys(entry.versions).join(', ')}); give its sha256 too to install it.`,
+      UNKNOWN,
     );
   }
   const file = pinnedAsset?.file ?? fillTemplate(template.file, version);

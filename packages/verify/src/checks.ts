@@ -24,7 +24,8 @@ export function parseChecks(values: readonly string[]): CheckName[] {
   const unknown = wanted.filter((v) => !(CHECK_NAMES as readonly string[]).includes(v));
   if (unknown.length > 0) {
     throw new InputError(
-      `Input 'checks': ${unknown.map((u) => `"${u}"`).join(', ')} not accepted; use any of ${CHECK_NAMES.join(', ')}.`,
+      `${unknown.map((u) => `"${u}"`).join(', ')} not accepted; use any of ${CHECK_NAMES.join(', ')}.`,
+      { input: 'checks' },
     );
   }
   return CHECK_NAMES.filter((name) => wanted.includes(name));
@@ -34,7 +35,7 @@ export function parseChecks(values: readonly string[]): CheckName[] {
 export function checkSourceTag(tag: string | undefined): string | undefined {
   if (tag === undefined || tag === '') return undefined;
   if (!/^[A-Za-z0-9][A-Za-z0-9._+/-]{0,127}$/.test(tag) || tag.includes('..')) {
-    throw new InputError(`Input 'source-tag': "${tag}" is not a git tag name (e.g. v1.2.3).`);
+    throw new InputError(`"${tag}" is not a git tag name (e.g. v1.2.3).`, { input: 'source-tag' });
   }
   return tag;
 }

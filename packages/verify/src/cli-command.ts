@@ -1,5 +1,6 @@
 import { formatCommand } from '@release-actions/core';
 import { CHECK_NAMES, type CheckName } from './checks.js';
+import type { RequestOptions } from './request.js';
 import {
   DEFAULT_SOURCE_REF_PATTERN,
   DEFAULT_WORKFLOW_REF_PATTERN,
@@ -55,4 +56,30 @@ export function cliCommand(options: CliCommandOptions): string {
   if (options.key !== undefined) args.push('--key', options.key);
   if (options.transparencyLog === 'skip') args.push('--transparency-log', 'skip');
   return formatCommand('release-actions', args);
+}
+
+/** The command that repeats a verification of `image` (the digest it resolved to) with these options. */
+export function repeatCommand(
+  image: string,
+  options: RequestOptions & Pick<CliCommandOptions, 'engine' | 'trustedRoot'>,
+): string {
+  const { identity } = options;
+  return cliCommand({
+    image,
+    repository: identity.repository,
+    signer: identity.signer,
+    workflow: identity.workflow,
+    sourceRefPattern: identity.sourceRefPattern,
+    sourceRef: identity.sourceRef,
+    workflowRefPattern: identity.workflowRefPattern,
+    workflowCommit: identity.workflowCommit,
+    trigger: identity.trigger,
+    issuer: identity.issuer,
+    checks: options.checks,
+    sourceTag: options.sourceTag,
+    engine: options.engine,
+    trustedRoot: options.trustedRoot,
+    key: options.key,
+    transparencyLog: options.transparencyLog,
+  });
 }

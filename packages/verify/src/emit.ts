@@ -1,10 +1,7 @@
-import { InputError } from '@release-actions/core';
-import { parseReference, subjectsOf, type RegistryClient } from '@release-actions/oci';
-import { checkSourceTag, type CheckName } from './checks.js';
-import { cliCommand, type CliCommandOptions } from './cli-command.js';
-import { equivalentCommands, tagOfRef, type SubjectDigest } from './commands.js';
-import { buildIdentityPolicy, type IdentityOptions } from './identity.js';
-import { checkTransparencyLog, KEY_INPUT_NAMES, type KeyNames, type TransparencyLogMode } from './key.js';
+import { subjectsOf, type RegistryClient } from '@release-actions/oci';
+import { repeatCommand } from './cli-command.js';
+import { equivalentCommands, type SubjectDigest } from './commands.js';
+import { checkRequest, type RequestOptions } from './request.js';
 
 /**
  * The consumer's commands for one release, written without verifying anything: what the release
@@ -12,18 +9,9 @@ import { checkTransparencyLog, KEY_INPUT_NAMES, type KeyNames, type Transparency
  * verification prints, so the notes cannot drift from the tool.
  */
 
-export interface EmitOptions {
-  /** Tag or digest reference; a tag is resolved once, as verify does. */
-  image: string;
-  identity: IdentityOptions;
-  checks: readonly CheckName[];
-  sourceTag?: string;
+export interface EmitOptions extends RequestOptions {
   engine?: 'cosign' | 'native';
   trustedRoot?: string;
-  /** Key-based: the public key file the consumer verifies with. */
-  key?: string;
-  transparencyLog?: TransparencyLogMode;
-  keyNames?: KeyNames;
   client: RegistryClient;
 }
 
@@ -38,20 +26,7 @@ export interface EmittedCommands {
 }
 
 export async function emitCommands(options: EmitOptions): Promise<EmittedCommands> {
-  const policy = buildIdentityPolicy(options.identity);
-  if (options.checks.length === 0) throw new InputError(`Input 'checks': name at least one check.`);
-  checkTransparencyLog(
-    options.transparencyLog ?? 'required',
-    options.key,
-    options.keyNames ?? KEY_INPUT_NAMES,
-  );
-  let reference;
-  try {
-    reference = parseReference(options.image);
-  } catch (error) {
-    throw new InputError(`Input 'image': ${(error as Error).message}`);
-  }
-  const sourceTag = checkSourceTag(options.sourceTag) ?? tagOfRef(policy.sourceRef);
+  const { policy, reference, sourceTag, transparencyLog } = checkRequest(options);
   const resolved = await options.client.resolve(reference);
   const isIndex = (resolved.platforms?.length ?? 0) > 0;
   const subjects: SubjectDigest[] = subjectsOf(resolved).map((s, i) => ({
@@ -59,38 +34,12 @@ export async function emitCommands(options: EmitOptions): Promise<EmittedCommand
     top: i === 0,
     index: i === 0 && isIndex,
   }));
-  const { identity } = options;
-  const cli: CliCommandOptions = {
-    image: resolved.reference,
-    repository: identity.repository,
-    signer: identity.signer,
-    checks: options.checks,
-  };
-  const optional = {
-    workflow: identity.workflow,
-    sourceRefPattern: identity.sourceRefPattern,
-    sourceRef: identity.sourceRef,
-    workflowRefPattern: identity.workflowRefPattern,
-    workflowCommit: identity.workflowCommit,
-    trigger: identity.trigger,
-    issuer: identity.issuer,
-    sourceTag: options.sourceTag,
-    engine: options.engine,
-    trustedRoot: options.trustedRoot,
-    key: options.key,
-    transparencyLog: options.transparencyLog,
-  };
-  for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined) (cli as unknown as Record<string, unknown>)[key] = value;
-  }
-  const releaseActions = cliCommand(cli);
+  const releaseActions = repeatCommand(resolved.reference, options);
   const commands = equivalentCommands(subjects, options.checks, {
     policy,
     trustedRoot: options.trustedRoot,
     sourceTag,
-    ...(options.key === undefined
-      ? {}
-      : { key: options.key, transparencyLog: options.transparencyLog ?? 'required' }),
+    ...(options.key === undefined ? {} : { key: options.key, transparencyLog }),
   });
   return {
     reference: resolved.reference,

@@ -90,9 +90,9 @@ export function refMatches(pattern: string, ref: string): boolean {
 
 export function checkRepository(repository: string): string {
   if (!REPOSITORY.test(repository)) {
-    throw new InputError(
-      `Input 'repository': "${repository}" is not an owner/repo name (e.g. aotanami/aotanami).`,
-    );
+    throw new InputError(`"${repository}" is not an owner/repo name (e.g. aotanami/aotanami).`, {
+      input: 'repository',
+    });
   }
   return repository;
 }
@@ -117,7 +117,8 @@ export function looseness(regexp: string): string | undefined {
 function refGlob(input: string, value: string, what: string): string {
   if (!REF_GLOB.test(value)) {
     throw new InputError(
-      `Input '${input}': "${value}" is not accepted; give ${what} as refs/tags/<glob> or refs/heads/<glob> (e.g. refs/tags/v*).`,
+      `"${value}" is not accepted; give ${what} as refs/tags/<glob> or refs/heads/<glob> (e.g. refs/tags/v*).`,
+      { input },
     );
   }
   return value;
@@ -126,8 +127,9 @@ function refGlob(input: string, value: string, what: string): string {
 function retiredRefPattern(value: string, signer: Signer): never {
   throw new InputError(
     signer === 'reusable-workflow'
-      ? `Input 'ref-pattern' ("${value}") is no longer accepted: it was matched against our reusable workflow's ref, never the publisher's. Use source-ref-pattern for the publisher's ref (default refs/tags/v*), and workflow-ref-pattern or workflow-commit for the ref of aotanami/release-actions (a tag or the commit the caller pinned, any by default).`
-      : `Input 'ref-pattern' ("${value}") is no longer accepted; use source-ref-pattern (the publisher's ref, default refs/tags/v*).`,
+      ? `"${value}" is no longer accepted: it was matched against our reusable workflow's ref, never the publisher's. Use source-ref-pattern for the publisher's ref (default refs/tags/v*), and workflow-ref-pattern or workflow-commit for the ref of aotanami/release-actions (a tag or the commit the caller pinned, any by default).`
+      : `"${value}" is no longer accepted; use source-ref-pattern (the publisher's ref, default refs/tags/v*).`,
+    { input: 'ref-pattern' },
   );
 }
 
@@ -145,7 +147,8 @@ function onlyReusable(options: IdentityOptions): void {
   ).find(([, v]) => v !== undefined);
   if (given) {
     throw new InputError(
-      `Input '${given[0]}': only with signer: reusable-workflow; with signer: workflow the SAN's ref is the publisher's, set by source-ref-pattern.`,
+      "only with signer: reusable-workflow; with signer: workflow the SAN's ref is the publisher's, set by source-ref-pattern.",
+      { input: given[0] },
     );
   }
 }
@@ -165,26 +168,27 @@ export function buildIdentityPolicy(options: IdentityOptions): IdentityPolicy {
   if (sourceRef !== undefined) {
     if (!EXACT_REF.test(sourceRef)) {
       throw new InputError(
-        `Input 'source-ref': "${sourceRef}" is not accepted; give the publisher's exact ref, e.g. refs/tags/v1.2.3.`,
+        `"${sourceRef}" is not accepted; give the publisher's exact ref, e.g. refs/tags/v1.2.3.`,
+        { input: 'source-ref' },
       );
     }
     if (!refMatches(sourceRefPattern, sourceRef)) {
-      throw new InputError(
-        `Input 'source-ref': ${sourceRef} does not match source-ref-pattern ${sourceRefPattern}.`,
-      );
+      throw new InputError(`${sourceRef} does not match source-ref-pattern ${sourceRefPattern}.`, {
+        input: 'source-ref',
+      });
     }
   }
   const trigger = options.trigger;
   if (trigger !== undefined && !TRIGGER.test(trigger)) {
-    throw new InputError(
-      `Input 'trigger': "${trigger}" is not an event name (e.g. push, release, workflow_dispatch).`,
-    );
+    throw new InputError(`"${trigger}" is not an event name (e.g. push, release, workflow_dispatch).`, {
+      input: 'trigger',
+    });
   }
   const workflowCommit = options.workflowCommit;
   if (workflowCommit !== undefined && !COMMIT.test(workflowCommit)) {
-    throw new InputError(
-      `Input 'workflow-commit': "${workflowCommit}" is not a full 40-hex commit SHA (lower case).`,
-    );
+    throw new InputError(`"${workflowCommit}" is not a full 40-hex commit SHA (lower case).`, {
+      input: 'workflow-commit',
+    });
   }
   const workflowRefPattern = refGlob(
     'workflow-ref-pattern',
@@ -207,7 +211,8 @@ export function buildIdentityPolicy(options: IdentityOptions): IdentityPolicy {
     const problem = looseness(options.identityRegexp);
     if (problem && !options.allowUnanchored) {
       throw new InputError(
-        `Input 'certificate-identity-regexp': refused because ${problem}; anchor and escape it, or set allow-unanchored: true to accept the risk.`,
+        `refused because ${problem}; anchor and escape it, or set allow-unanchored: true to accept the risk.`,
+        { input: 'certificate-identity-regexp' },
       );
     }
     const policy: IdentityPolicy = {
@@ -235,7 +240,8 @@ export function buildIdentityPolicy(options: IdentityOptions): IdentityPolicy {
   const workflow = options.workflow ?? '';
   if (!WORKFLOW_FILE.test(workflow)) {
     throw new InputError(
-      `Input 'workflow': "${workflow}" is not accepted with signer: workflow; give the file as .github/workflows/<name>.yml.`,
+      `"${workflow}" is not accepted with signer: workflow; give the file as .github/workflows/<name>.yml.`,
+      { input: 'workflow' },
     );
   }
   // The publisher's own workflow: the SAN's ref is the publisher's ref.

@@ -65,19 +65,24 @@ export {
   TABLE_HEADERS,
 } from './report.js';
 export type { CheckResult, CheckStatus, Engine, RekorEntry, VerifyReport } from './report.js';
-export { verifyRelease, reportFailure } from './verify.js';
+export { verifyRelease } from './verify.js';
 export {
   checkTransparencyLog,
   readPublicKey,
-  KEY_FLAG_NAMES,
-  KEY_INPUT_NAMES,
   NOT_LOGGED,
   NOT_LOGGED_COSIGN,
   TRANSPARENCY_LOG_MODES,
 } from './key.js';
-export type { KeyNames, TransparencyLogMode } from './key.js';
+export type { TransparencyLogMode } from './key.js';
 export type { VerifyOptions } from './verify.js';
 export { cliCommand } from './cli-command.js';
 export type { CliCommandOptions } from './cli-command.js';
 export { emitCommands, releaseNotes } from './emit.js';
 export type { EmitOptions, EmittedCommands } from './emit.js';
+export type { RequestOptions } from './request.js';
+export { verify, verifyVerdict } from './result.js';
+export type { VerifyRequest, VerifyResult } from './result.js';
+export { reportVerdict } from './verdict.js';
+export type { VerifyVerdictCode } from './verdict.js';
+export { verifyOutputs, renderVerifySummary, renderVerifyText } from './summary.js';
+export type { VerifyErrorCode } from './errors.js';

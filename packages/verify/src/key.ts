@@ -1,6 +1,7 @@
 import { InputError } from '@release-actions/core';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { VerifyErrorCode } from './errors.js';
 
 /**
  * Key-based verification: the signatures and attestations are checked against one public key
@@ -11,15 +12,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
  */
 export type TransparencyLogMode = 'required' | 'skip';
 export const TRANSPARENCY_LOG_MODES = ['required', 'skip'] as const;
-
-/** How the key and the opt-out are named in errors: action inputs, or CLI flags. */
-export interface KeyNames {
-  key: string;
-  transparencyLog: string;
-}
-
-export const KEY_INPUT_NAMES: KeyNames = { key: "Input 'key'", transparencyLog: "Input 'transparency-log'" };
-export const KEY_FLAG_NAMES: KeyNames = { key: '--key', transparencyLog: '--transparency-log' };
 
 /** The reason a check fails on a signature no log holds, when the log was not opted out of. */
 export const NOT_LOGGED =
@@ -33,36 +25,36 @@ export const NOT_LOGGED_COSIGN =
 const MAX_KEY_BYTES = 64 * 1024;
 
 /** Reads a PEM public key file (cosign.pub), or fails with one line naming the input. */
-export function readPublicKey(file: string, name = KEY_INPUT_NAMES.key): KeyObject {
-  if (!existsSync(file)) throw new InputError(`${name}: ${file} does not exist.`);
+export function readPublicKey(file: string): KeyObject {
+  const options = { input: 'key', code: 'KEY_INVALID' } as const;
+  if (!existsSync(file)) throw new InputError<VerifyErrorCode>(`${file} does not exist.`, options);
   const stats = statSync(file);
   if (!stats.isFile() || stats.size > MAX_KEY_BYTES) {
-    throw new InputError(`${name}: ${file} is not a public key file (cosign.pub).`);
+    throw new InputError<VerifyErrorCode>(`${file} is not a public key file (cosign.pub).`, options);
   }
   const text = readFileSync(file, 'utf8');
   if (/PRIVATE KEY-----/.test(text)) {
-    throw new InputError(
-      `${name}: ${file} holds a private key; give the public key (cosign.pub), never the private one.`,
+    throw new InputError<VerifyErrorCode>(
+      `${file} holds a private key; give the public key (cosign.pub), never the private one.`,
+      options,
     );
   }
   try {
     return createPublicKey({ key: text, format: 'pem' });
   } catch {
-    throw new InputError(
-      `${name}: ${file} is not a PEM public key; give the public key cosign generate-key-pair wrote (cosign.pub).`,
+    throw new InputError<VerifyErrorCode>(
+      `${file} is not a PEM public key; give the public key cosign generate-key-pair wrote (cosign.pub).`,
+      options,
     );
   }
 }
 
 /** The opt-out is refused without a key: keyless signatures must be in the log. */
-export function checkTransparencyLog(
-  mode: TransparencyLogMode,
-  key: string | undefined,
-  names: KeyNames = KEY_INPUT_NAMES,
-): void {
+export function checkTransparencyLog(mode: TransparencyLogMode, key: string | undefined): void {
   if (mode === 'skip' && key === undefined) {
     throw new InputError(
-      `${names.transparencyLog}: skip accepts signatures no transparency log holds, which only a key can vouch for; give ${names.key.replace(/^Input /, 'the input ')} too, or leave it at required.`,
+      'skip accepts signatures no transparency log holds, which only a key can vouch for; give the key too, or leave it at required.',
+      { input: 'transparency-log' },
     );
   }
 }

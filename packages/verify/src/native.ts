@@ -14,6 +14,7 @@ import { notFound } from './cosign-output.js';
 import { NOT_LOGGED, type TransparencyLogMode } from './key.js';
 import type { CheckResult, RekorEntry } from './report.js';
 import { decodeEnvelope, type Statement } from './statement.js';
+import type { VerifyErrorCode } from './errors.js';
 
 /**
  * The native engine: no cosign binary. It finds the Sigstore bundles cosign v3 attaches to an
@@ -78,6 +79,8 @@ const EMPTY_ROOT = {
   timestampAuthorities: [],
 };
 
+const TRUSTED_ROOT = { input: 'trusted-root', code: 'TRUSTED_ROOT_INVALID' } as const;
+
 export async function loadVerifier(
   options: Pick<NativeOptions, 'trustedRoot' | 'tufCachePath' | 'logger' | 'publicKey' | 'transparencyLog'>,
 ): Promise<Verifier> {
@@ -92,15 +95,17 @@ export async function loadVerifier(
     try {
       json = JSON.parse(readFileSync(options.trustedRoot, 'utf8'));
     } catch (error) {
-      throw new InputError(
-        `Input 'trusted-root': ${options.trustedRoot} is not a readable JSON file (${(error as Error).message}).`,
+      throw new InputError<VerifyErrorCode>(
+        `${options.trustedRoot} is not a readable JSON file (${(error as Error).message}).`,
+        TRUSTED_ROOT,
       );
     }
     try {
       root = TrustedRoot.fromJSON(json);
     } catch (error) {
-      throw new InputError(
-        `Input 'trusted-root': ${options.trustedRoot} is not a Sigstore TrustedRoot (${(error as Error).message}).`,
+      throw new InputError<VerifyErrorCode>(
+        `${options.trustedRoot} is not a Sigstore TrustedRoot (${(error as Error).message}).`,
+        TRUSTED_ROOT,
       );
     }
     // A key needs no certificate authority; without a log, only the checks say what is missing.
@@ -108,8 +113,9 @@ export async function loadVerifier(
       options.publicKey === undefined &&
       (root.certificateAuthorities.length === 0 || root.tlogs.length === 0)
     ) {
-      throw new InputError(
-        `Input 'trusted-root': ${options.trustedRoot} names no certificate authority or no transparency log; it cannot verify keyless bundles.`,
+      throw new InputError<VerifyErrorCode>(
+        `${options.trustedRoot} names no certificate authority or no transparency log; it cannot verify keyless bundles.`,
+        TRUSTED_ROOT,
       );
     }
     options.logger.info(`Trusted root: ${options.trustedRoot}`);

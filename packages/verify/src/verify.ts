@@ -1,16 +1,8 @@
-import {
-  InputError,
-  OperationalError,
-  PolicyError,
-  run,
-  ToolExitError,
-  type Logger,
-  type RunResult,
-} from '@release-actions/core';
-import { parseReference, subjectsOf, type RegistryClient } from '@release-actions/oci';
+import { run, ToolExitError, type Logger, type RunResult } from '@release-actions/core';
+import { subjectsOf, type RegistryClient } from '@release-actions/oci';
 import { ensureTool, type EnsureOptions } from '@release-actions/tools';
 import { judgeAttestations } from './attestation.js';
-import { checkSourceTag, type CheckName } from './checks.js';
+import type { CheckName } from './checks.js';
 import { checkClaims, claimProblem, type Claims } from './claims.js';
 import {
   checksFor,
@@ -18,38 +10,18 @@ import {
   cosignVerifyAttestationArgs,
   equivalentCommands,
   slsaVerifierArgs,
-  tagOfRef,
 } from './commands.js';
 import { judgeCosignFailure, judgeSignatures, type CosignContext } from './cosign-output.js';
-import { buildIdentityPolicy, refMatches, type IdentityOptions, type IdentityPolicy } from './identity.js';
+import { refMatches, type IdentityPolicy } from './identity.js';
+import { readPublicKey } from './key.js';
 import { verdictOf, type CheckResult, type Engine, type VerifyReport } from './report.js';
+import { checkRequest, type RequestOptions } from './request.js';
 import { judgeSlsaVerifier } from './slsa.js';
-import {
-  checkTransparencyLog,
-  KEY_INPUT_NAMES,
-  readPublicKey,
-  type KeyNames,
-  type TransparencyLogMode,
-} from './key.js';
 
-export interface VerifyOptions {
-  /** Tag or digest reference; a tag is resolved once and only the digest is used after that. */
-  image: string;
-  identity: IdentityOptions;
-  checks: readonly CheckName[];
+export interface VerifyOptions extends RequestOptions {
   engine: Engine;
-  sourceTag?: string;
   /** TrustedRoot JSON file (both engines; cosign gets --trusted-root). */
   trustedRoot?: string;
-  /**
-   * Key-based: a PEM public key file (cosign.pub). Signatures and attestations are checked
-   * against it instead of a certificate identity (cosign --key; natively as a trusted key).
-   */
-  key?: string;
-  /** skip: accept a signature no transparency log holds; only with key. Default required. */
-  transparencyLog?: TransparencyLogMode;
-  /** How key and transparency-log are named in errors (default: the action inputs). */
-  keyNames?: KeyNames;
   client: RegistryClient;
   /** Private Docker config directory for cosign and slsa-verifier (registry credentials). */
   dockerConfigDirectory?: string;
@@ -217,19 +189,8 @@ function describePlatform(platform: { os: string; architecture: string; variant?
  * an `error` result, a check that runs and does not hold is `failed`.
  */
 export async function verifyRelease(options: VerifyOptions): Promise<VerifyReport> {
-  const policy = buildIdentityPolicy(options.identity);
-  if (options.checks.length === 0) throw new InputError(`Input 'checks': name at least one check.`);
-  const keyNames = options.keyNames ?? KEY_INPUT_NAMES;
-  const transparencyLog = options.transparencyLog ?? 'required';
-  checkTransparencyLog(transparencyLog, options.key, keyNames);
-  const publicKey = options.key === undefined ? undefined : readPublicKey(options.key, keyNames.key);
-  const sourceTag = checkSourceTag(options.sourceTag) ?? tagOfRef(policy.sourceRef);
-  let reference;
-  try {
-    reference = parseReference(options.image);
-  } catch (error) {
-    throw new InputError(`Input 'image': ${(error as Error).message}`);
-  }
+  const { policy, reference, sourceTag, transparencyLog } = checkRequest(options);
+  const publicKey = options.key === undefined ? undefined : readPublicKey(options.key);
   if (policy.warning) options.logger.warning(policy.warning);
 
   const resolved = await options.client.resolve(reference);
@@ -339,12 +300,4 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
   if (policy.workflowCommit !== undefined) report.policy.workflowCommit = policy.workflowCommit;
   if (policy.warning) report.warning = policy.warning;
   return report;
-}
-
-/** The error the CLI and the action raise after printing a report that did not pass. */
-export function reportFailure(report: VerifyReport): Error | undefined {
-  if (report.verdict === 'passed') return undefined;
-  const first = report.results.find((r) => r.status !== 'passed');
-  const message = `verification of ${report.reference} ${report.verdict === 'error' ? 'could not complete' : 'failed'}: ${first?.check}${first?.platform ? ` (${first.platform})` : ''}: ${first?.reason ?? 'no reason given'}`;
-  return report.verdict === 'error' ? new OperationalError(message) : new PolicyError(message);
 }

@@ -159,6 +159,10 @@ describe('publish action', () => {
     expect(message).toMatch(
       /^Could not upload sbom-spdx\.json to the release of v1\.2\.0: GitHub answered 403 \(Resource not accessible by integration\)\. The token needs the `contents: write` permission/,
     );
+    expect(result.annotations.find((a) => a.level === 'error')?.properties['title']).toBe(
+      'PERMISSION_DENIED',
+    );
+    expect(result.outputs['outcome']).toBe('error');
     expect(visible(result)).not.toContain(TOKEN);
   });
 
@@ -170,6 +174,9 @@ describe('publish action', () => {
     expect(errors(refused)).toEqual([
       `Input 'tag': aotanami/aotanami has no release for tag "v3.0.0"; create the release first, or set create-draft to create it as a draft.`,
     ]);
+    expect(refused.annotations.find((a) => a.level === 'error')?.properties['title']).toBe(
+      'RELEASE_NOT_FOUND',
+    );
     expect(api.releases).toHaveLength(0);
 
     const created = await publish({ files: 'sbom-spdx.json', tag: 'v3.0.0', 'create-draft': 'true' });
@@ -192,11 +199,15 @@ describe('publish action', () => {
         {},
         `Input 'files': "../outside.json" is outside the workspace`,
       ],
-      [{ files: 'sbom-spdx.json' }, { GITHUB_REF: 'refs/heads/main' }, "Input 'tag' is required"],
+      [
+        { files: 'sbom-spdx.json' },
+        { GITHUB_REF: 'refs/heads/main' },
+        "Input 'tag': required when the workflow was not triggered by a tag.",
+      ],
       [{ files: 'sbom-spdx.json', tag: 'v1..2' }, {}, `Input 'tag': "v1..2" is not a valid tag name`],
       [{ files: 'sbom-spdx.json', tag: 'v1', repository: 'nope' }, {}, `Input 'repository': "nope"`],
       [{ files: 'none/*.json', tag: 'v1' }, {}, `Input 'files': the pattern "none/*.json" matches no file.`],
-      [{ files: '', tag: 'v1' }, {}, "Input 'files' is required"],
+      [{ files: '', tag: 'v1' }, {}, "Input 'files': required: one path or glob pattern per line."],
     ];
     for (const [inputs, env, expected] of cases) {
       const result = await publish(inputs, env);

@@ -75,7 +75,7 @@ describe('setup action', () => {
       toolCache: freshCache(),
     });
     expect(result.exitCode).toBe(0);
-    expect(Object.keys(result.outputs).sort()).toEqual(['helm-path', 'helm-version']);
+    expect(Object.keys(result.outputs).sort()).toEqual(['helm-path', 'helm-version', 'outcome']);
     expect(path.basename(result.outputs['helm-path']!)).toBe('helm');
   });
 
@@ -198,6 +198,9 @@ describe('setup action', () => {
       toolCache: freshCache(),
     });
     expect(unknownVersion.exitCode).toBe(1);
+    expect(unknownVersion.annotations.find((a) => a.level === 'error')?.properties['title']).toBe(
+      'TOOL_UNKNOWN',
+    );
     expect(errors(unknownVersion)).toEqual([
       'cosign version v9.9.9 is not in the manifest (known: v3.1.3, v3.0.6); give its sha256 too to install it.',
     ]);
@@ -229,6 +232,10 @@ describe('setup action', () => {
     expect(errors(result)).toEqual([
       `cosign v3.0.6 ${host}: SHA-256 mismatch for ${served.url}: expected ${manifest.tools.cosign!.versions['v3.0.6']![host]!.sha256}, got ${served.sha256}; the download was deleted and nothing was cached.`,
     ]);
+    expect(result.annotations.find((a) => a.level === 'error')?.properties['title']).toBe(
+      'CHECKSUM_MISMATCH',
+    );
+    expect(result.outputs['outcome']).toBe('error');
     expect(server.count(served.url)).toBe(1);
     expect(readdirSync(toolCache)).toEqual([]);
   });

@@ -315,7 +315,7 @@ describe('verify action, cosign engine', () => {
     expect(run.exitCode).toBe(1);
     expect(run.annotations.map((a) => a.message)).toEqual([
       expect.stringMatching(
-        /^Input 'ref-pattern' \("0123456789abcdef0123456789abcdef01234567"\) is no longer accepted: .*source-ref-pattern.*workflow-commit/,
+        /^Input 'ref-pattern': "0123456789abcdef0123456789abcdef01234567" is no longer accepted: .*source-ref-pattern.*workflow-commit/,
       ),
     ]);
     expect(run.calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
@@ -338,9 +338,10 @@ describe('verify action, cosign engine', () => {
       `identity mismatch: saw ${OTEL_IDENTITY}, wanted pattern ^https://github\\.com/open-telemetry/opentelemetry-collector-releases-evil/\\.github/workflows/base-release\\.yaml@refs/tags/v[^@\\s]*$`,
     );
     expect(run.summary).toContain('FAILED');
+    expect(run.outputs['outcome']).toBe('blocked');
     expect(
-      run.annotations.some((a) => a.level === 'error' && /signature: identity mismatch/.test(a.message)),
-    ).toBe(true);
+      run.annotations.filter((a) => a.level === 'error').map((a) => [a.properties['title'], a.message]),
+    ).toEqual([['IDENTITY_MISMATCH', expect.stringMatching(/signature: identity mismatch/)]]);
   }, 60_000);
 
   it('accepts a loose identity regexp with allow-unanchored, loudly', async () => {
@@ -670,10 +671,27 @@ describe('release-actions verify, cosign engine failure modes', () => {
   it('exits 2 on bad input, naming the flag', async () => {
     expect(await cli(`${registry.host}/aotanami/one:one`, ...OTEL, '--checks', 'signature,sbom')).toBe(2);
     expect(stderr.join('')).toContain(
-      `Input 'checks': "sbom" not accepted; use any of signature, sbom-spdx, sbom-cyclonedx, provenance.`,
+      `--checks: "sbom" not accepted; use any of signature, sbom-spdx, sbom-cyclonedx, provenance.`,
     );
     expect(await cli(`${registry.host}/aotanami/one:one`, ...OTEL, '--format', 'yaml')).toBe(2);
     expect(stderr.join('')).toContain('--format: "yaml" is not accepted; use one of text, json.');
+  });
+
+  it('names the flags, not the action inputs, in what it refuses', async () => {
+    const image = `${registry.host}/aotanami/one:one`;
+    expect(await cli(image, '--repository', 'aotanami/aotanami', '--ref-pattern', 'refs/tags/v*')).toBe(2);
+    expect(stderr.join('')).toMatch(
+      /^release-actions: --ref-pattern: "refs\/tags\/v\*" is no longer accepted: /m,
+    );
+    stderr.length = 0;
+    expect(await cli(image, '--repository', 'aotanami/aotanami', '--transparency-log', 'skip')).toBe(2);
+    expect(stderr.join('')).toContain(
+      'release-actions: --transparency-log: skip accepts signatures no transparency log holds',
+    );
+    stderr.length = 0;
+    expect(await cli('Not A Reference', '--repository', 'aotanami/aotanami')).toBe(2);
+    expect(stderr.join('')).toMatch(/^release-actions: <image>: invalid image reference "Not A Reference"/m);
+    expect(calls().filter((c) => c.argv[0] !== 'version')).toEqual([]);
   });
 });
 

@@ -144,7 +144,7 @@ describe('native engine, key-based', () => {
 
   it('refuses transparency-log skip without a key, and a private key as the key, with one line', async () => {
     await expect(nativeVerify({ transparencyLog: 'skip', trustedRoot })).rejects.toThrow(
-      "Input 'transparency-log': skip accepts signatures no transparency log holds, which only a key can vouch for; give the input 'key' too, or leave it at required.",
+      "Input 'transparency-log': skip accepts signatures no transparency log holds, which only a key can vouch for; give the key too, or leave it at required.",
     );
     await expect(nativeVerify({ key: privateKeyFile, transparencyLog: 'skip' })).rejects.toThrow(
       `Input 'key': ${privateKeyFile} holds a private key; give the public key (cosign.pub), never the private one.`,
@@ -218,7 +218,7 @@ describe('cosign engine, key-based (the verify action with the fake cosign)', ()
     expect(result.exitCode).not.toBe(0);
     expect(result.calls).toEqual([]);
     expect(errorLines(result)).toEqual([
-      "Input 'transparency-log': skip accepts signatures no transparency log holds, which only a key can vouch for; give the input 'key' too, or leave it at required.",
+      "Input 'transparency-log': skip accepts signatures no transparency log holds, which only a key can vouch for; give the key too, or leave it at required.",
     ]);
   });
 });

@@ -98,8 +98,8 @@ describe('parseRepository, checkTag, tagFromRef', () => {
         /^Input 'target-commitish': ".*" is neither a commit SHA nor a branch name; use the full 40-hex commit SHA \(github\.sha\) or a branch name\.$/s,
       );
     }
-    expect(() => checkTargetCommitish('a3f1c2d', '--target-commitish')).toThrow(
-      '--target-commitish: "a3f1c2d" looks like a commit SHA but is not 40 hex digits; use the full 40-hex commit SHA (github.sha) or a branch name.',
+    expect(() => checkTargetCommitish('a3f1c2d')).toThrow(
+      `Input 'target-commitish': "a3f1c2d" looks like a commit SHA but is not 40 hex digits; use the full 40-hex commit SHA (github.sha) or a branch name.`,
     );
     expect(() => checkTargetCommitish(`${sha}0`)).toThrow(/looks like a commit SHA but is not 40 hex digits/);
   });
@@ -132,6 +132,25 @@ describe('describeFailure', () => {
     expect(describeFailure(failure(403, 'API rate limit exceeded'), context).message).toMatch(
       /rate limit was still exceeded/,
     );
+  });
+
+  it('gives each kind of refusal its code, and names the token input on a 401', () => {
+    const cases: [unknown, string][] = [
+      [failure(401, 'Bad credentials'), 'TOKEN_REJECTED'],
+      [failure(403, 'Resource not accessible by integration'), 'PERMISSION_DENIED'],
+      [failure(403, 'API rate limit exceeded'), 'RATE_LIMITED'],
+      [failure(429, 'Too many requests'), 'RATE_LIMITED'],
+      [failure(404, 'Not Found'), 'API_FAILED'],
+      [failure(502, 'Bad gateway'), 'API_FAILED'],
+      [Object.assign(new Error('aborted'), { name: 'AbortError' }), 'API_FAILED'],
+    ];
+    expect(cases.map(([error]) => describeFailure(error, context).code)).toEqual(
+      cases.map(([, code]) => code),
+    );
+    const rejected = describeFailure(failure(401, 'Bad credentials'), context);
+    expect(rejected).toBeInstanceOf(InputError);
+    expect(rejected.input).toBe('token');
+    expect(rejected.message).toMatch(/^Input 'token': GitHub rejected the token \(401 Bad credentials\)/);
   });
 
   it('never shows the token, even inside a message', () => {

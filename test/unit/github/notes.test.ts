@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InputError, OperationalError } from '@release-actions/core';
+import { cliInputNames, describeError, InputError, OperationalError } from '@release-actions/core';
 import {
   checkReleaseNotes,
   MAX_RELEASE_BODY,
@@ -80,9 +80,14 @@ describe('checkReleaseNotes', () => {
       expect(() => checkReleaseNotes(`cmd ${marker}`)).toThrow(
         `Input 'release-notes': the notes contain the marker ${marker}`,
       );
-      expect(() => checkReleaseNotes(marker, '--release-notes-file')).toThrow(
-        /^--release-notes-file: the notes contain the marker/,
-      );
+      const names = cliInputNames({ 'release-notes': '--release-notes-file' });
+      let error: unknown;
+      try {
+        checkReleaseNotes(marker);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(describeError(error, names)).toMatch(/^--release-notes-file: the notes contain the marker/);
     }
   });
 

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, OperationalError } from '@release-actions/core';
+import { cliInputNames, describeError, InputError, OperationalError } from '@release-actions/core';
 import {
   MAX_RELEASE_BODY,
   NOTES_END,
@@ -50,8 +50,7 @@ function file(name: string, content: string | Buffer): string {
 
 function options(files: string[], extra: Partial<PublishOptions> = {}): PublishOptions {
   return {
-    owner: api.owner,
-    repo: api.repo,
+    repository: `${api.owner}/${api.repo}`,
     tag: 'v1.2.0',
     files,
     token: TOKEN,
@@ -330,7 +329,8 @@ describe('publishReleaseAssets', () => {
     const error = await failure(publishReleaseAssets(options([file('sbom-spdx.json', '{}')])));
 
     expect(error).toBeInstanceOf(InputError);
-    expect(error.message).toMatch(/no release for tag "v1\.2\.0".*create-draft/);
+    expect(error.message).toMatch(/^Input 'tag': .* no release for tag "v1\.2\.0".*create-draft/);
+    expect((error as InputError).code).toBe('RELEASE_NOT_FOUND');
     expect(api.requestsTo('POST', /\/releases$/)).toHaveLength(0);
     expect(api.requests.some((r) => r.server === 'uploads')).toBe(false);
   });
@@ -394,12 +394,17 @@ describe('publishReleaseAssets', () => {
       const error = await failure(publishReleaseAssets(options(files)));
       expect(error).toBeInstanceOf(InputError);
       expect(error.message).toMatch(message);
+      expect(error.message).toMatch(/^Input 'files': /);
     }
+    const conflict = await failure(
+      publishReleaseAssets(options([file('sbom.json', '{}'), path.join(sub, 'sbom.json')])),
+    );
+    expect((conflict as InputError).code).toBe('ASSET_CONFLICT');
     await expect(publishReleaseAssets(options([file('a.json', '{}')], { tag: 'v1 .0' }))).rejects.toThrow(
       /Input 'tag': "v1 \.0" is not a valid tag name/,
     );
     await expect(
-      publishReleaseAssets(options([file('a.json', '{}')], { owner: 'a/b', repo: 'c' })),
+      publishReleaseAssets(options([file('a.json', '{}')], { repository: 'a/b/c' })),
     ).rejects.toThrow(/Input 'repository'/);
     expect(api.requests).toHaveLength(0);
   });
@@ -476,11 +481,14 @@ describe('publishReleaseAssets', () => {
       expect(api.requests.some((r) => r.server === 'uploads' || r.method === 'PATCH')).toBe(false);
     });
 
-    it('refuses a marker in the notes and a bad target before any request, naming the CLI flag when asked', async () => {
-      const labels = { releaseNotes: '--release-notes-file', targetCommitish: '--target-commitish' };
-      await expect(
-        publishReleaseAssets(options([file('a.json', '{}')], { releaseNotes: `x ${NOTES_END}`, labels })),
-      ).rejects.toThrow(/^--release-notes-file: the notes contain the marker/);
+    it('refuses a marker in the notes and a bad target before any request, naming the input for each front end', async () => {
+      const marker = await failure(
+        publishReleaseAssets(options([file('a.json', '{}')], { releaseNotes: `x ${NOTES_END}` })),
+      );
+      expect(marker.message).toMatch(/^Input 'release-notes': the notes contain the marker/);
+      expect(describeError(marker, cliInputNames({ 'release-notes': '--release-notes-file' }))).toMatch(
+        /^--release-notes-file: the notes contain the marker/,
+      );
       await expect(
         publishReleaseAssets(options([file('a.json', '{}')], { targetCommitish: 'a b' })),
       ).rejects.toThrow(/^Input 'target-commitish': "a b" is neither a commit SHA nor a branch name/);

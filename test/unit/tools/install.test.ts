@@ -135,6 +135,7 @@ describe('install', () => {
       `grype v0.0.1 ${host}: SHA-256 mismatch for ${grype.url}: expected ${wrong}, got ${grype.sha256}; the download was deleted and nothing was cached.`,
     );
     expect(message).not.toContain('\n');
+    expect((error as OperationalError).code).toBe('CHECKSUM_MISMATCH');
     expectNothingCached('grype');
   });
 
@@ -154,11 +155,13 @@ describe('install', () => {
     const syft = asset('syft');
     server.fault(syft.url, { mode: '500' });
     const before = server.count(syft.url);
-    await expect(install('syft', { manifest, retry: fast })).rejects.toThrow(
+    const error = await install('syft', { manifest, retry: fast }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
       new RegExp(
         `^syft v0.0.1 ${host}: download failed after 3 attempts \\(${syft.url} answered HTTP 500\\); expected sha256 ${syft.sha256}`,
       ),
     );
+    expect((error as OperationalError).code).toBe('DOWNLOAD_FAILED');
     expect(server.count(syft.url)).toBe(before + 3);
     expectNothingCached('syft');
     server.fault(syft.url, { mode: 'ok' });
@@ -218,6 +221,7 @@ describe('install', () => {
   it('refuses unknown tools, versions without sha256 and unsupported platforms before any request', async () => {
     const before = server.count();
     await expect(install('kubectl', { manifest })).rejects.toThrow(InputError);
+    await expect(install('kubectl', { manifest })).rejects.toMatchObject({ code: 'TOOL_UNKNOWN' });
     await expect(install('cosign', { manifest, version: 'v9.9.9' })).rejects.toThrow(/give its sha256 too/);
     await expect(install('grype', { version: 'v0.116.1', platform: 'win32-x64' })).rejects.toThrow(
       /no known checksum for platform win32-x64/,

@@ -87,7 +87,7 @@ describe('identity policy', () => {
     expect(() =>
       buildIdentityPolicy({ repository: 'a/b', signer: 'reusable-workflow', refPattern: 'refs/tags/v*' }),
     ).toThrow(
-      /^Input 'ref-pattern' \("refs\/tags\/v\*"\) is no longer accepted: it was matched against our reusable workflow's ref, never the publisher's\. Use source-ref-pattern .* workflow-ref-pattern or workflow-commit/,
+      /^Input 'ref-pattern': "refs\/tags\/v\*" is no longer accepted: it was matched against our reusable workflow's ref, never the publisher's\. Use source-ref-pattern .* workflow-ref-pattern or workflow-commit/,
     );
     expect(() =>
       buildIdentityPolicy({
@@ -96,7 +96,7 @@ describe('identity policy', () => {
         workflow: '.github/workflows/r.yml',
         refPattern: 'refs/tags/v*',
       }),
-    ).toThrow(/^Input 'ref-pattern' .* use source-ref-pattern/);
+    ).toThrow(/^Input 'ref-pattern': .* use source-ref-pattern/);
   });
 
   it("checks the publisher's exact ref against the pattern, and validates trigger and source ref", () => {

@@ -3,14 +3,14 @@ import {
   buildIdentityPolicy,
   checkClaims,
   formatRekor,
-  reportFailure,
   reportRows,
   reportText,
+  reportVerdict,
   verdictOf,
   type CheckResult,
   type VerifyReport,
 } from '@release-actions/verify';
-import { exitCodeFor } from '@release-actions/core';
+import { enforceVerdict, exitCodeFor } from '@release-actions/core';
 
 const ref =
   'ghcr.io/aotanami/aotanami@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
@@ -143,12 +143,46 @@ describe('report', () => {
   });
 
   it('turns a failed report into a policy failure (exit 1) and an error into exit 2, naming the first check', () => {
-    expect(reportFailure(report([passed]))).toBeUndefined();
-    const failure = reportFailure(report([passed, failed]));
-    expect(failure?.message).toBe(
-      `verification of ${ref} failed: sbom-spdx (linux/arm64): no SPDX SBOM attestation found`,
+    expect(reportVerdict(report([passed])).outcome).toBe('passed');
+    expect(() => enforceVerdict(reportVerdict(report([passed])))).not.toThrow();
+    const verdict = reportVerdict(report([passed, failed]));
+    expect(verdict).toEqual({
+      outcome: 'blocked',
+      code: 'NO_SIGNATURE',
+      message: `verification of ${ref} failed: sbom-spdx (linux/arm64): no SPDX SBOM attestation found`,
+    });
+    const thrown = (v: ReturnType<typeof reportVerdict>) => {
+      try {
+        enforceVerdict(v);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expect(exitCodeFor(thrown(verdict))).toBe(1);
+    const error = reportVerdict(report([{ ...failed, status: 'error' }]));
+    expect(error.outcome).toBe('error');
+    expect(error.code).toBe('VERIFY_INCOMPLETE');
+    expect(error.message).toMatch(/could not complete: sbom-spdx/);
+    expect(exitCodeFor(thrown(error))).toBe(2);
+  });
+
+  it('codes a failure by what did not hold: the identity, a missing signature, or the check itself', () => {
+    const code = (result: Partial<CheckResult>) =>
+      reportVerdict(report([passed, { ...failed, ...result }])).code;
+    expect(code({ claims: [{ claim: 'repository', wanted: 'a/b', seen: 'a/c', ok: false }] })).toBe(
+      'IDENTITY_MISMATCH',
     );
-    expect(exitCodeFor(failure)).toBe(1);
-    expect(exitCodeFor(reportFailure(report([{ ...failed, status: 'error' }])))).toBe(2);
+    expect(code({ reason: 'issuer mismatch: saw https://x, wanted https://y' })).toBe('IDENTITY_MISMATCH');
+    expect(code({ check: 'signature', reason: 'no signature found' })).toBe('NO_SIGNATURE');
+    expect(code({ reason: 'subject digest mismatch: the statement is over sha256:00, not sha256:11' })).toBe(
+      'VERIFY_FAILED',
+    );
+    expect(
+      code({
+        claims: [{ claim: 'issuer', wanted: 'x', seen: 'x', ok: true }],
+        reason: 'cosign rejected the signature: bad',
+      }),
+    ).toBe('VERIFY_FAILED');
   });
 });

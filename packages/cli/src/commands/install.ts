@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '@release-actions/core';
-import { installMany, toolCacheRoot } from '@release-actions/tools';
+import { installMany, renderSetupText, toolCacheRoot } from '@release-actions/tools';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
@@ -66,7 +66,7 @@ export function registerInstall(program: Command, context: CommandContext): void
           tools.map((tool) => ({ tool, version: versions.get(tool), sha256: checksums.get(tool) })),
           { mirror: flags.mirror, platform: flags.platform, toolCache: dir, logger: context.logger() },
         );
-        context.out(installed.map((t) => `${t.tool} ${t.version} ${t.path}`).join('\n'));
+        context.out(renderSetupText(installed));
       }),
     );
 }

@@ -1,18 +1,13 @@
 import type { Command } from 'commander';
-import { InputError, Markdown } from '@release-actions/core';
+import { InputError } from '@release-actions/core';
 import {
-  assetTable,
-  checkReleaseNotes,
-  checkTag,
-  checkTargetCommitish,
   DEFAULT_API_URL,
   MAX_RELEASE_BODY,
-  notesSentence,
-  parseRepository,
+  publishJson,
   publishReleaseAssets,
+  renderPublishText,
 } from '@release-actions/github';
 import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
 
 interface PublishFlags {
@@ -28,21 +23,32 @@ interface PublishFlags {
 
 const NOTES_FLAG = '--release-notes-file';
 
+/** The inputs this command takes under other names than `--<input>`. */
+const RENAMED = {
+  files: '<files...>',
+  repository: '--repo',
+  token: '--token-env',
+  'release-notes': NOTES_FLAG,
+};
+
 /** The notes file, read whole; a file far beyond GitHub's body limit is refused before reading. */
 function notesFrom(file: string): string {
   let size: number;
   try {
     const stat = statSync(file);
-    if (!stat.isFile()) throw new InputError(`${NOTES_FLAG}: "${file}" is not a file.`);
+    if (!stat.isFile()) throw new InputError(`"${file}" is not a file.`, { input: 'release-notes' });
     size = stat.size;
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${NOTES_FLAG}: cannot read "${file}" (${(error as NodeJS.ErrnoException).code}).`);
+    throw new InputError(`cannot read "${file}" (${(error as NodeJS.ErrnoException).code}).`, {
+      input: 'release-notes',
+    });
   }
   // Four bytes is the most one character takes in UTF-8.
   if (size > 4 * MAX_RELEASE_BODY) {
     throw new InputError(
-      `${NOTES_FLAG}: "${file}" has ${size} bytes; a release body holds at most ${MAX_RELEASE_BODY} characters.`,
+      `"${file}" has ${size} bytes; a release body holds at most ${MAX_RELEASE_BODY} characters.`,
+      { input: 'release-notes' },
     );
   }
   return readFileSync(file, 'utf8');
@@ -56,12 +62,13 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 function tokenFrom(name: string): string {
   if (!ENV_NAME.test(name)) {
-    throw new InputError(`--token-env: "${name}" is not an environment variable name.`);
+    throw new InputError(`"${name}" is not an environment variable name.`, { input: 'token' });
   }
   const token = process.env[name]?.trim();
   if (!token) {
     throw new InputError(
-      `--token-env: the environment variable ${name} is empty; set it to a token with contents: write.`,
+      `the environment variable ${name} is empty; set it to a token with contents: write.`,
+      { input: 'token' },
     );
   }
   return token;
@@ -91,64 +98,25 @@ export function registerPublish(program: Command, context: CommandContext): void
     .action((files: string[], flags: PublishFlags) =>
       action(async () => {
         const repository = flags.repo ?? process.env.GITHUB_REPOSITORY;
-        if (!repository)
-          throw new InputError('--repo is required (owner/name) when GITHUB_REPOSITORY is not set.');
-        const { owner, repo } = parseRepository(repository, 'repo');
-        const tag = checkTag(flags.tag);
-        const labels = { releaseNotes: NOTES_FLAG, targetCommitish: '--target-commitish' };
-        const targetCommitish =
-          flags.targetCommitish === undefined
-            ? undefined
-            : checkTargetCommitish(flags.targetCommitish, labels.targetCommitish);
+        if (!repository) {
+          throw new InputError('required (owner/name) when GITHUB_REPOSITORY is not set.', {
+            input: 'repository',
+          });
+        }
         const releaseNotes =
-          flags.releaseNotesFile === undefined
-            ? undefined
-            : checkReleaseNotes(notesFrom(flags.releaseNotesFile), labels.releaseNotes);
-        const token = tokenFrom(flags.tokenEnv);
+          flags.releaseNotesFile === undefined ? undefined : notesFrom(flags.releaseNotesFile);
         const result = await publishReleaseAssets({
-          owner,
-          repo,
-          tag,
-          files: files.map((file) => path.resolve(file)),
+          repository,
+          tag: flags.tag,
+          files,
           createDraft: Boolean(flags.createDraft),
-          targetCommitish,
+          targetCommitish: flags.targetCommitish,
           releaseNotes,
-          labels,
-          token,
+          token: tokenFrom(flags.tokenEnv),
           baseUrl: flags.apiUrl ?? (process.env.GITHUB_API_URL || DEFAULT_API_URL),
           logger: context.logger(),
         });
-        if (flags.json) {
-          context.out(
-            JSON.stringify(
-              {
-                'release-url': result.releaseUrl,
-                draft: result.draft,
-                created: result.created,
-                notes: result.notes,
-                assets: result.assets.map(({ name, size, sha256, contentType, url, outcome }) => ({
-                  name,
-                  size,
-                  sha256,
-                  contentType,
-                  url,
-                  outcome,
-                })),
-              },
-              null,
-              2,
-            ),
-          );
-          return;
-        }
-        const table = assetTable(result);
-        const report = new Markdown()
-          .heading('Release assets')
-          .paragraph(`${result.draft ? 'Draft release' : 'Release'} ${tag}: ${result.releaseUrl}`);
-        const notes = notesSentence(result);
-        if (notes !== undefined) report.paragraph(notes);
-        context.out(report.table(table.headers, table.rows).toString());
-        return;
-      }),
+        context.out(flags.json ? publishJson(result) : renderPublishText(result));
+      }, RENAMED),
     );
 }

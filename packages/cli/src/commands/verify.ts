@@ -1,22 +1,18 @@
 import type { Command } from 'commander';
-import { EXIT_ERROR, EXIT_OK, EXIT_POLICY, InputError } from '@release-actions/core';
+import { enforceVerdict, InputError } from '@release-actions/core';
 import { openSession } from '@release-actions/cosign';
 import {
-  cliCommand,
-  emitCommands,
-  KEY_FLAG_NAMES,
   parseChecks,
-  reportFailure,
+  renderVerifyText,
   reportJson,
-  reportText,
   TRANSPARENCY_LOG_MODES,
-  verifyRelease,
+  verify,
+  verifyVerdict,
   type IdentityOptions,
   type Signer,
 } from '@release-actions/verify';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
 import { registryPassword } from './sign.js';
 
@@ -52,10 +48,14 @@ function writeWhole(file: string, text: string): void {
   renameSync(partial, file);
 }
 
-function oneOf<T extends string>(flag: string, value: string, accepted: readonly T[]): T {
+/** The image is the command's argument, not a flag. */
+const RENAMED = { image: '<image>' };
+
+function oneOf<T extends string>(input: string, value: string, accepted: readonly T[]): T {
   const match = accepted.find((a) => a === value.toLowerCase());
-  if (match === undefined)
-    throw new InputError(`${flag}: "${value}" is not accepted; use one of ${accepted.join(', ')}.`);
+  if (match === undefined) {
+    throw new InputError(`"${value}" is not accepted; use one of ${accepted.join(', ')}.`, { input });
+  }
   return match;
 }
 
@@ -124,20 +124,18 @@ export function registerVerify(program: Command, context: CommandContext): void 
     .action((image: string, flags: VerifyFlags) =>
       action(async () => {
         const logger = context.logger();
-        const format = oneOf('--format', flags.format, ['text', 'json'] as const);
-        const emit = oneOf('--emit', flags.emit, ['report', 'commands'] as const);
+        const format = oneOf('format', flags.format, ['text', 'json'] as const);
+        const emit = oneOf('emit', flags.emit, ['report', 'commands'] as const);
         if (flags.output !== undefined && emit !== 'commands') {
-          throw new InputError('--output: only with --emit commands.');
+          throw new InputError('only with --emit commands.', { input: 'output' });
         }
-        const signer: Signer = oneOf('--signer', flags.signer, ['reusable-workflow', 'workflow'] as const);
-        const engine = oneOf('--engine', flags.engine, ['cosign', 'native'] as const);
+        const signer: Signer = oneOf('signer', flags.signer, ['reusable-workflow', 'workflow'] as const);
+        const engine = oneOf('engine', flags.engine, ['cosign', 'native'] as const);
         const checks = parseChecks((flags.checks ?? '').split(','));
         if (flags.trustedRoot !== undefined && !existsSync(flags.trustedRoot)) {
-          throw new InputError(`--trusted-root: ${flags.trustedRoot} does not exist.`);
+          throw new InputError(`${flags.trustedRoot} does not exist.`, { input: 'trusted-root' });
         }
-        const trustedRoot = flags.trustedRoot === undefined ? undefined : path.resolve(flags.trustedRoot);
-        const transparencyLog = oneOf('--transparency-log', flags.transparencyLog, TRANSPARENCY_LOG_MODES);
-        const key = flags.key === undefined ? undefined : path.resolve(flags.key);
+        const transparencyLog = oneOf('transparency-log', flags.transparencyLog, TRANSPARENCY_LOG_MODES);
         const username = flags.registryUsername;
         const password = registryPassword(username);
         const session = openSession({
@@ -162,60 +160,34 @@ export function registerVerify(program: Command, context: CommandContext): void 
           identityRegexp: flags.certificateIdentityRegexp,
           allowUnanchored: Boolean(flags.allowUnanchored),
         };
+        let result;
         try {
-          if (emit === 'commands') {
-            const emitted = await emitCommands({
-              image,
-              identity,
-              checks,
-              sourceTag: flags.sourceTag,
-              engine,
-              trustedRoot: flags.trustedRoot,
-              key: flags.key,
-              transparencyLog,
-              keyNames: KEY_FLAG_NAMES,
-              client: session.client,
-            });
-            if (flags.output !== undefined) writeWhole(flags.output, emitted.markdown);
-            else context.out(emitted.markdown.trimEnd());
-            return EXIT_OK;
-          }
-          const report = await verifyRelease({
+          result = await verify({
             image,
             identity,
             checks,
+            emit,
             engine,
             sourceTag: flags.sourceTag,
-            trustedRoot,
-            key,
+            trustedRoot: flags.trustedRoot,
+            key: flags.key,
             transparencyLog,
-            keyNames: KEY_FLAG_NAMES,
             client: session.client,
             dockerConfigDirectory: session.dockerConfig?.directory,
             secrets: session.secrets,
             logger,
           });
-          if (format === 'json') context.out(reportJson(report));
-          else {
-            const command = cliCommand({
-              image: report.reference,
-              ...identity,
-              checks,
-              sourceTag: flags.sourceTag,
-              engine,
-              trustedRoot: flags.trustedRoot,
-              key: flags.key,
-              transparencyLog,
-            });
-            context.out(`${reportText(report)}\n  ${command}`);
-          }
-          const failure = reportFailure(report);
-          if (failure === undefined) return EXIT_OK;
-          process.stderr.write(`release-actions: ${failure.message}\n`);
-          return report.verdict === 'error' ? EXIT_ERROR : EXIT_POLICY;
         } finally {
           session.dispose();
         }
-      }),
+        if (result.emit === 'commands' && flags.output !== undefined) {
+          writeWhole(flags.output, result.emitted.markdown);
+        } else if (result.emit === 'report' && format === 'json') {
+          context.out(reportJson(result.report));
+        } else {
+          context.out(renderVerifyText(result));
+        }
+        enforceVerdict(verifyVerdict(result));
+      }, RENAMED),
     );
 }
