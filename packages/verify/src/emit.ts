@@ -1,5 +1,6 @@
 import { InputError } from '@release-actions/core';
-import { parseReference, subjectsOf, type RegistryClient } from '@release-actions/oci';
+import { subjectsOf } from '@release-actions/cosign';
+import { parseReference, type RegistryClient } from '@release-actions/oci';
 import { checkSourceTag, type CheckName } from './checks.js';
 import { cliCommand, type CliCommandOptions } from './cli-command.js';
 import { equivalentCommands, tagOfRef, type SubjectDigest } from './commands.js';

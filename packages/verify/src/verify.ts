@@ -7,7 +7,8 @@ import {
   type Logger,
   type RunResult,
 } from '@release-actions/core';
-import { parseReference, subjectsOf, type RegistryClient } from '@release-actions/oci';
+import { subjectsOf } from '@release-actions/cosign';
+import { parseReference, type RegistryClient } from '@release-actions/oci';
 import { ensureTool, type EnsureOptions } from '@release-actions/tools';
 import { judgeAttestations } from './attestation.js';
 import { checkSourceTag, type CheckName } from './checks.js';
