@@ -11,7 +11,7 @@ import {
   writeSummary,
 } from '@release-actions/kit';
 import { code, Markdown } from '@release-actions/core';
-import { openSession } from '@release-actions/cosign';
+import { withRegistrySession } from '@release-actions/oci';
 import {
   CHECK_NAMES,
   cliCommand,
@@ -78,67 +78,60 @@ await runAction(async () => {
   const registryPassword = readSecret('registry-password');
   const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
 
-  const session = openSession({
-    references: [image],
-    referenceInput: 'image',
-    registryUsername,
-    registryPassword,
-    tempRoot,
-    logger,
-  });
-  try {
-    if (emit === 'commands') {
-      const emitted = await emitCommands({
+  await withRegistrySession(
+    { references: [image], input: 'image', registryUsername, registryPassword, tempRoot, logger },
+    async (session) => {
+      if (emit === 'commands') {
+        const emitted = await emitCommands({
+          image,
+          identity,
+          checks,
+          sourceTag,
+          engine,
+          trustedRoot,
+          key,
+          transparencyLog,
+          client: session.client,
+        });
+        logger.info(emitted.markdown);
+        setOutput('digest', emitted.digest);
+        setOutput('commands', emitted.markdown);
+        await writeSummary(new Markdown().raw(emitted.markdown));
+        return;
+      }
+      const report = await verifyRelease({
         image,
         identity,
+        checks,
+        engine,
+        sourceTag,
+        trustedRoot,
+        key,
+        transparencyLog,
+        client: session.client,
+        dockerConfigDirectory: session.dockerConfig?.directory,
+        secrets: session.secrets,
+        tufCachePath: path.join(tempRoot, 'sigstore-tuf'),
+        logger,
+      });
+      const command = cliCommand({
+        image: report.reference,
+        ...identity,
         checks,
         sourceTag,
         engine,
         trustedRoot,
         key,
         transparencyLog,
-        client: session.client,
       });
-      logger.info(emitted.markdown);
-      setOutput('digest', emitted.digest);
-      setOutput('commands', emitted.markdown);
-      await writeSummary(new Markdown().raw(emitted.markdown));
-      return;
-    }
-    const report = await verifyRelease({
-      image,
-      identity,
-      checks,
-      engine,
-      sourceTag,
-      trustedRoot,
-      key,
-      transparencyLog,
-      client: session.client,
-      dockerConfigDirectory: session.dockerConfig?.directory,
-      secrets: session.secrets,
-      tufCachePath: path.join(tempRoot, 'sigstore-tuf'),
-      logger,
-    });
-    const command = cliCommand({
-      image: report.reference,
-      ...identity,
-      checks,
-      sourceTag,
-      engine,
-      trustedRoot,
-      key,
-      transparencyLog,
-    });
-    logger.info(reportText(report));
-    logger.info(`  ${command}`);
-    setOutput('verified', report.verdict === 'passed');
-    setOutput('digest', report.digest);
-    setOutput('report', reportJson(report));
-    await writeSummary(summaryOf(report, command));
-    const failure = reportFailure(report);
-    if (failure) throw failure;
-  } finally {
-    session.dispose();
-  }
+      logger.info(reportText(report));
+      logger.info(`  ${command}`);
+      setOutput('verified', report.verdict === 'passed');
+      setOutput('digest', report.digest);
+      setOutput('report', reportJson(report));
+      await writeSummary(summaryOf(report, command));
+      const failure = reportFailure(report);
+      if (failure) throw failure;
+    },
+  );
 });

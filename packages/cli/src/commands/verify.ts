@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT_ERROR, EXIT_OK, EXIT_POLICY, InputError } from '@release-actions/core';
-import { openSession } from '@release-actions/cosign';
+import { withRegistrySession } from '@release-actions/oci';
 import {
   cliCommand,
   emitCommands,
@@ -140,14 +140,6 @@ export function registerVerify(program: Command, context: CommandContext): void 
         const key = flags.key === undefined ? undefined : path.resolve(flags.key);
         const username = flags.registryUsername;
         const password = registryPassword(username);
-        const session = openSession({
-          references: [image],
-          referenceInput: 'image',
-          registryUsername: username,
-          registryPassword: password,
-          tempRoot: os.tmpdir(),
-          logger,
-        });
         const identity: IdentityOptions = {
           repository: flags.repository,
           signer,
@@ -162,60 +154,68 @@ export function registerVerify(program: Command, context: CommandContext): void 
           identityRegexp: flags.certificateIdentityRegexp,
           allowUnanchored: Boolean(flags.allowUnanchored),
         };
-        try {
-          if (emit === 'commands') {
-            const emitted = await emitCommands({
+        return withRegistrySession(
+          {
+            references: [image],
+            input: 'image',
+            registryUsername: username,
+            registryPassword: password,
+            tempRoot: os.tmpdir(),
+            logger,
+          },
+          async (session) => {
+            if (emit === 'commands') {
+              const emitted = await emitCommands({
+                image,
+                identity,
+                checks,
+                sourceTag: flags.sourceTag,
+                engine,
+                trustedRoot: flags.trustedRoot,
+                key: flags.key,
+                transparencyLog,
+                keyNames: KEY_FLAG_NAMES,
+                client: session.client,
+              });
+              if (flags.output !== undefined) writeWhole(flags.output, emitted.markdown);
+              else context.out(emitted.markdown.trimEnd());
+              return EXIT_OK;
+            }
+            const report = await verifyRelease({
               image,
               identity,
               checks,
-              sourceTag: flags.sourceTag,
               engine,
-              trustedRoot: flags.trustedRoot,
-              key: flags.key,
+              sourceTag: flags.sourceTag,
+              trustedRoot,
+              key,
               transparencyLog,
               keyNames: KEY_FLAG_NAMES,
               client: session.client,
+              dockerConfigDirectory: session.dockerConfig?.directory,
+              secrets: session.secrets,
+              logger,
             });
-            if (flags.output !== undefined) writeWhole(flags.output, emitted.markdown);
-            else context.out(emitted.markdown.trimEnd());
-            return EXIT_OK;
-          }
-          const report = await verifyRelease({
-            image,
-            identity,
-            checks,
-            engine,
-            sourceTag: flags.sourceTag,
-            trustedRoot,
-            key,
-            transparencyLog,
-            keyNames: KEY_FLAG_NAMES,
-            client: session.client,
-            dockerConfigDirectory: session.dockerConfig?.directory,
-            secrets: session.secrets,
-            logger,
-          });
-          if (format === 'json') context.out(reportJson(report));
-          else {
-            const command = cliCommand({
-              image: report.reference,
-              ...identity,
-              checks,
-              sourceTag: flags.sourceTag,
-              engine,
-              trustedRoot: flags.trustedRoot,
-              key: flags.key,
-              transparencyLog,
-            });
-            context.out(`${reportText(report)}\n  ${command}`);
-          }
-          const failure = reportFailure(report);
-          if (failure === undefined) return EXIT_OK;
-          process.stderr.write(`release-actions: ${failure.message}\n`);
-          return report.verdict === 'error' ? EXIT_ERROR : EXIT_POLICY;
-        } finally {
-          session.dispose();
-        }
+            if (format === 'json') context.out(reportJson(report));
+            else {
+              const command = cliCommand({
+                image: report.reference,
+                ...identity,
+                checks,
+                sourceTag: flags.sourceTag,
+                engine,
+                trustedRoot: flags.trustedRoot,
+                key: flags.key,
+                transparencyLog,
+              });
+              context.out(`${reportText(report)}\n  ${command}`);
+            }
+            const failure = reportFailure(report);
+            if (failure === undefined) return EXIT_OK;
+            process.stderr.write(`release-actions: ${failure.message}\n`);
+            return report.verdict === 'error' ? EXIT_ERROR : EXIT_POLICY;
+          },
+        );
       }),
     );
 }
