@@ -12,7 +12,7 @@ import {
   writeSummary,
 } from '@release-actions/kit';
 import { enforceVerdict, Markdown } from '@release-actions/core';
-import { openSession } from '@release-actions/cosign';
+import { withRegistrySession } from '@release-actions/oci';
 import {
   CHECK_NAMES,
   parseChecks,
@@ -58,35 +58,26 @@ await runAction(async () => {
   const registryPassword = readSecret('registry-password');
   const tempRoot = runnerTemp();
 
-  const session = openSession({
-    references: [image],
-    referenceInput: 'image',
-    registryUsername,
-    registryPassword,
-    tempRoot,
-    logger,
-  });
-  let result;
-  try {
-    result = await verify({
-      image,
-      identity,
-      checks,
-      emit,
-      engine,
-      sourceTag,
-      trustedRoot,
-      key,
-      transparencyLog,
-      client: session.client,
-      dockerConfigDirectory: session.dockerConfig?.directory,
-      secrets: session.secrets,
-      tufCachePath: path.join(tempRoot, 'sigstore-tuf'),
-      logger,
-    });
-  } finally {
-    session.dispose();
-  }
+  const result = await withRegistrySession(
+    { references: [image], input: 'image', registryUsername, registryPassword, tempRoot, logger },
+    async (session) =>
+      await verify({
+        image,
+        identity,
+        checks,
+        emit,
+        engine,
+        sourceTag,
+        trustedRoot,
+        key,
+        transparencyLog,
+        client: session.client,
+        dockerConfigDirectory: session.dockerConfig?.directory,
+        secrets: session.secrets,
+        tufCachePath: path.join(tempRoot, 'sigstore-tuf'),
+        logger,
+      }),
+  );
   logger.info(renderVerifyText(result));
   for (const [name, value] of Object.entries(verifyOutputs(result))) setOutput(name, value);
   await writeSummary(renderVerifySummary(result, new Markdown()));

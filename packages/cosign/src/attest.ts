@@ -1,41 +1,41 @@
-import { InputError } from '@release-actions/core';
+import { InputError, type Logger } from '@release-actions/core';
 import type { LoadedManifest } from '@release-actions/sbom';
 import { checkDescribes, entryName, readSbom, SbomSubjectError } from '@release-actions/sbom';
 import { statSync } from 'node:fs';
 import { checkPredicate, checkPredicateType, PREDICATE_TYPE_URIS } from './predicate.js';
+import { withSigningSession, type SigningOptions } from './session.js';
 import type { SigningRecord, SigningReport, SigningSetup } from './signing.js';
 import { bundleStem, chooseMode, signerArguments, signOne } from './signing.js';
 import type { Subject, SubjectSource } from './subjects.js';
 import { expandSubjects, subjectReference } from './subjects.js';
 
-export interface PredicateFile {
-  file: string;
-  /** A cosign type name or a predicate type URI. */
-  type: string;
-  /** The input it came from, for error messages. */
-  inputName: string;
-}
-
-export interface AttestOptions extends SigningSetup {
-  subjects: readonly string[];
-  predicates: readonly PredicateFile[];
-  source: SubjectSource;
+export interface AttestOptions extends SigningOptions {
+  /** The image to attest, by digest or tag. */
+  subject: string;
+  /** A predicate file, attested on every digest of the subject … */
+  predicate?: string;
+  /** … as this type (default custom): a cosign type name or a predicate type URI. */
+  type?: string;
+  /** SBOM files, each attested only on the digest it describes. */
+  sbomSpdx?: string;
+  sbomCyclonedx?: string;
   /**
    * The sbom step's platforms manifest: each platform's SPDX and CycloneDX are attested on that
    * platform's digest only, and the index gets none.
    */
   sbomManifest?: LoadedManifest;
-  /** How the manifest is named in errors (the input or flag). */
-  manifestName?: string;
   /** Attest an SBOM that carries no image digest on a single image (never on an index). */
   allowSbomWithoutDigest?: boolean;
-  /** The input or flag that allows it, named in errors. */
-  overrideName?: string;
 }
 
-interface Prepared extends PredicateFile {
+/** A predicate file, its checked type, and the input it came from (named in errors). */
+interface Prepared {
+  file: string;
   type: string;
+  input: string;
 }
+
+const MANIFEST_INPUT = 'sbom-manifest';
 
 /** One cosign attest call: this predicate on this digest. */
 interface Pair {
@@ -77,38 +77,40 @@ function describePlatform(subject: Subject): string {
 function sbomTarget(
   predicate: Prepared,
   group: { head: Subject; platforms: Subject[] },
-  options: AttestOptions,
+  allowWithoutDigest: boolean,
+  logger: Logger,
 ): Subject {
   const described = readSbom(predicate.file).subject;
-  const what = `Input '${predicate.inputName}': ${predicate.file}`;
-  const override = options.overrideName ?? "'allow-sbom-without-digest'";
+  const what = predicate.file;
   if (group.head.role !== 'index') {
     checkDescribes(described, group.head.digest, {
       what,
-      allowWithoutDigest: options.allowSbomWithoutDigest,
-      overrideName: override,
+      input: predicate.input,
+      allowWithoutDigest,
+      overrideName: "'allow-sbom-without-digest'",
     });
     return group.head;
   }
   const index = subjectReference(group.head);
-  const manifest = options.manifestName ?? "'sbom-manifest'";
+  const mismatch = (detail: string) =>
+    new SbomSubjectError(detail, { input: predicate.input, code: 'SBOM_SUBJECT_MISMATCH' });
   if (described.digest === undefined) {
-    throw new SbomSubjectError(
-      `${what} carries no image digest, so it cannot be matched to one platform of the index ${index} (${group.platforms.map(describePlatform).join(', ')}); give the sbom step's platforms manifest as ${manifest}, or attest it on the platform digest it was made from.`,
+    throw mismatch(
+      `${what} carries no image digest, so it cannot be matched to one platform of the index ${index} (${group.platforms.map(describePlatform).join(', ')}); give the sbom step's platforms manifest as '${MANIFEST_INPUT}', or attest it on the platform digest it was made from.`,
     );
   }
   if (described.digest === group.head.digest) {
-    throw new SbomSubjectError(
-      `${what} describes the index ${index} itself, i.e. the one platform syft picked; an index carries no SBOM. Make one SBOM per platform (the sbom step's platforms: all) and give its platforms manifest as ${manifest}.`,
+    throw mismatch(
+      `${what} describes the index ${index} itself, i.e. the one platform syft picked; an index carries no SBOM. Make one SBOM per platform (the sbom step's platforms: all) and give its platforms manifest as '${MANIFEST_INPUT}'.`,
     );
   }
   const platform = group.platforms.find((p) => p.digest === described.digest);
   if (platform === undefined) {
-    throw new SbomSubjectError(
+    throw mismatch(
       `${what} describes ${described.digest}${described.name ? ` (${described.name})` : ''}, which is not a platform of the index ${index} (${group.platforms.map(describePlatform).join(', ')}); an SBOM is only attested on the digest it describes.`,
     );
   }
-  options.logger.notice(
+  logger.notice(
     `${predicate.file} describes ${describePlatform(platform)}: it is attested on that digest only, not on the index or the other platforms.`,
   );
   return platform;
@@ -124,31 +126,26 @@ const MANIFEST_TYPES = [
  * after checking that the manifest is about this subject, covers every platform of the index,
  * and that each file describes its entry's digest. The index itself gets no SBOM.
  */
-function manifestPairs(
-  manifest: LoadedManifest,
-  group: { head: Subject; platforms: Subject[] },
-  name: string,
-): Pair[] {
+function manifestPairs(manifest: LoadedManifest, group: { head: Subject; platforms: Subject[] }): Pair[] {
   const subject = subjectReference(group.head);
+  const invalid = (detail: string) => new InputError(detail, { input: MANIFEST_INPUT });
   if (!manifest.subject.endsWith(`@${group.head.digest}`)) {
-    throw new InputError(
-      `${name}: ${manifest.file} is the manifest of ${manifest.subject}, not of the subject ${subject}.`,
-    );
+    throw invalid(`${manifest.file} is the manifest of ${manifest.subject}, not of the subject ${subject}.`);
   }
   const targets = group.head.role === 'index' ? group.platforms : [group.head];
   const byDigest = new Map(targets.map((t) => [t.digest, t]));
   for (const entry of manifest.platforms) {
     if (!byDigest.has(entry.digest)) {
-      throw new InputError(
-        `${name}: ${entryName(entry)} ${entry.digest} in ${manifest.file} is not ${group.head.role === 'index' ? 'a platform of the index' : 'the image'} ${subject}.`,
+      throw invalid(
+        `${entryName(entry)} ${entry.digest} in ${manifest.file} is not ${group.head.role === 'index' ? 'a platform of the index' : 'the image'} ${subject}.`,
       );
     }
   }
   const covered = new Set(manifest.platforms.map((e) => e.digest));
   const missing = targets.filter((t) => !covered.has(t.digest));
   if (missing.length > 0) {
-    throw new InputError(
-      `${name}: ${manifest.file} has no SBOM for ${missing.map(describePlatform).join(', ')} of ${subject}; every platform must carry its own SBOMs (make them with the sbom step's platforms: all).`,
+    throw invalid(
+      `${manifest.file} has no SBOM for ${missing.map(describePlatform).join(', ')} of ${subject}; every platform must carry its own SBOMs (make them with the sbom step's platforms: all).`,
     );
   }
   const pairs: Pair[] = [];
@@ -158,15 +155,15 @@ function manifestPairs(
     for (const [format, type] of MANIFEST_TYPES) {
       const file = paths[format];
       if (file === undefined) continue;
-      checkPredicate(file, type, name.replace(/^Input '(.*)'$/, '$1'));
+      checkPredicate(file, type, MANIFEST_INPUT);
       checkDescribes(readSbom(file).subject, entry.digest, {
-        what: `${name}: ${file} (${entryName(entry)})`,
+        what: `${file} (${entryName(entry)})`,
+        input: MANIFEST_INPUT,
       });
-      pairs.push({ predicate: { file, type, inputName: name }, subject: target });
+      pairs.push({ predicate: { file, type, input: MANIFEST_INPUT }, subject: target });
     }
   }
-  if (pairs.length === 0)
-    throw new InputError(`${name}: ${manifest.file} names no SPDX or CycloneDX file to attest.`);
+  if (pairs.length === 0) throw invalid(`${manifest.file} names no SPDX or CycloneDX file to attest.`);
   return pairs;
 }
 
@@ -177,63 +174,92 @@ function typeSlug(type: string): string {
     .slice(0, 80);
 }
 
-/**
- * One `cosign attest` per digest and predicate, each with its own bundle. A predicate that is
- * not an SBOM goes on every digest (an index and each platform manifest); an SBOM only on the
- * digest it describes; a platforms manifest's SBOMs each on their own platform's digest.
- */
-export async function attestImages(options: AttestOptions): Promise<SigningReport> {
-  if (options.subjects.length === 0) throw new InputError(`Input 'subject': give an image reference.`);
-  const manifestName = options.manifestName ?? "Input 'sbom-manifest'";
-  if (options.predicates.length === 0 && options.sbomManifest === undefined) {
+/** The predicate files the inputs give, each with its checked type and the input it came from. */
+function predicatesOf(options: AttestOptions): Prepared[] {
+  if (options.type !== undefined && options.predicate === undefined) {
+    throw new InputError("it is the type of the 'predicate' input, which was not given.", { input: 'type' });
+  }
+  const given: Prepared[] = [];
+  if (options.predicate !== undefined)
+    given.push({ file: options.predicate, type: options.type ?? 'custom', input: 'predicate' });
+  if (options.sbomSpdx !== undefined)
+    given.push({ file: options.sbomSpdx, type: 'spdxjson', input: 'sbom-spdx' });
+  if (options.sbomCyclonedx !== undefined)
+    given.push({ file: options.sbomCyclonedx, type: 'cyclonedx', input: 'sbom-cyclonedx' });
+  if (given.length === 0 && options.sbomManifest === undefined) {
     throw new InputError(
       `Give a predicate: the 'predicate' input (with 'type'), 'sbom-spdx' / 'sbom-cyclonedx', or 'sbom-manifest'.`,
     );
   }
-  for (const subject of options.subjects) options.source.check(subject, 'subject');
-  const predicates: Prepared[] = options.predicates.map((predicate) => {
+  const predicates = given.map((predicate) => {
     const type = checkPredicateType(
       predicate.type,
-      predicate.inputName === 'predicate' ? 'type' : predicate.inputName,
+      predicate.input === 'predicate' ? 'type' : predicate.input,
     );
-    checkPredicate(predicate.file, type, predicate.inputName);
+    checkPredicate(predicate.file, type, predicate.input);
     return { ...predicate, type };
   });
-  if (options.sbomManifest !== undefined) {
-    const sbom = predicates.find((p) => isSbomType(p.type));
-    if (sbom !== undefined) {
-      throw new InputError(
-        `${manifestName} gives each platform its SBOMs; give the SBOM of input '${sbom.inputName}' through it, not both.`,
-      );
-    }
+  const sbom = predicates.find((p) => isSbomType(p.type));
+  if (options.sbomManifest !== undefined && sbom !== undefined) {
+    throw new InputError(
+      `it gives each platform its SBOMs; give the SBOM of '${sbom.input}' through it, not both.`,
+      {
+        input: MANIFEST_INPUT,
+      },
+    );
   }
+  return predicates;
+}
 
-  const chosen = chooseMode(options, 'attest');
+/**
+ * The attest step: one `cosign attest` per digest and predicate, each with its own bundle. A
+ * predicate that is not an SBOM goes on every digest (an index and each platform manifest); an
+ * SBOM only on the digest it describes; a platforms manifest's SBOMs each on their own
+ * platform's digest.
+ */
+export async function attestImages(options: AttestOptions): Promise<SigningReport> {
+  if (options.subject.trim() === '') throw new InputError('give an image reference.', { input: 'subject' });
+  const predicates = predicatesOf(options);
+  return withSigningSession({ ...options, references: [options.subject], input: 'subject' }, (setup) =>
+    attestSubjects(setup, [options.subject], predicates, options),
+  );
+}
+
+async function attestSubjects(
+  setup: SigningSetup & { source: SubjectSource },
+  references: readonly string[],
+  predicates: readonly Prepared[],
+  options: AttestOptions,
+): Promise<SigningReport> {
+  for (const reference of references) setup.source.check(reference, 'subject');
+  const chosen = chooseMode(setup, 'attest');
   if ('skipped' in chosen)
     return { signed: false, mode: 'skipped', skippedReason: chosen.skipped, records: [] };
 
-  const subjects = await expandSubjects(options.subjects, options.source, 'subject', options.logger);
+  const subjects = await expandSubjects(references, setup.source, 'subject', setup.logger);
   const pairs: Pair[] = [];
   // Predicates that are not SBOMs (provenance, VEX, custom) are about the whole image: every digest.
   for (const predicate of predicates.filter((p) => !isSbomType(p.type)))
     for (const subject of subjects) pairs.push({ predicate, subject });
   for (const group of grouped(subjects)) {
     for (const predicate of predicates.filter((p) => isSbomType(p.type)))
-      pairs.push({ predicate, subject: sbomTarget(predicate, group, options) });
-    if (options.sbomManifest !== undefined)
-      pairs.push(...manifestPairs(options.sbomManifest, group, manifestName));
+      pairs.push({
+        predicate,
+        subject: sbomTarget(predicate, group, options.allowSbomWithoutDigest ?? false, setup.logger),
+      });
+    if (options.sbomManifest !== undefined) pairs.push(...manifestPairs(options.sbomManifest, group));
   }
 
   const records: SigningRecord[] = [];
   for (const { predicate, subject } of pairs) {
-    options.logger.info(`Attesting ${predicate.type} (${predicate.file}) for ${subjectReference(subject)}`);
+    setup.logger.info(`Attesting ${predicate.type} (${predicate.file}) for ${subjectReference(subject)}`);
     const record = await signOne(
-      options,
+      setup,
       subject,
       (bundle) => [
         'attest',
         '--yes',
-        ...signerArguments(options),
+        ...signerArguments(setup),
         '--predicate',
         predicate.file,
         '--type',

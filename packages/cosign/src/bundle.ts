@@ -1,5 +1,6 @@
 import { OperationalError } from '@release-actions/core';
 import { readFileSync } from 'node:fs';
+import type { CosignErrorCode } from './errors.js';
 
 /** What we report about a Sigstore bundle cosign wrote (v0.3: verificationMaterial.tlogEntries). */
 export interface BundleInfo {
@@ -34,10 +35,15 @@ export function parseBundle(text: string, file = 'bundle'): BundleInfo {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new OperationalError(`cosign wrote ${file}, but it is not JSON: ${(error as Error).message}`);
+    throw new OperationalError<CosignErrorCode>(
+      `cosign wrote ${file}, but it is not JSON: ${(error as Error).message}`,
+      { code: 'BUNDLE_INVALID' },
+    );
   }
   if (typeof document !== 'object' || document === null) {
-    throw new OperationalError(`cosign wrote ${file}, but it is not a Sigstore bundle.`);
+    throw new OperationalError<CosignErrorCode>(`cosign wrote ${file}, but it is not a Sigstore bundle.`, {
+      code: 'BUNDLE_INVALID',
+    });
   }
   const bundle = document as {
     mediaType?: unknown;

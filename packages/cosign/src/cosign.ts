@@ -2,6 +2,7 @@ import { OperationalError, run, ToolExitError, withRetry } from '@release-action
 import type { Logger, RetryPolicy } from '@release-actions/core';
 import { isAlreadyLogged, isTransientFailure } from './cosign-errors.js';
 import { entryTooLargeError, isSizeFailure, type EntrySize } from './entry-size.js';
+import type { CosignErrorCode } from './errors.js';
 
 export interface CosignRunOptions {
   logger: Logger;
@@ -69,9 +70,9 @@ export async function runCosign(args: readonly string[], options: CosignRunOptio
       throw entryTooLargeError(error.result.stderr, options.entry!, error);
     }
     if (error instanceof ToolExitError && isTransientFailure(error.result.stderr)) {
-      throw new OperationalError(
+      throw new OperationalError<CosignErrorCode>(
         `cosign kept failing with transient errors after ${attempts} attempt(s); the Sigstore services or the registry may be down, rerun the job later`,
-        { cause: error },
+        { cause: error, code: 'SIGSTORE_UNAVAILABLE' },
       );
     }
     throw error;

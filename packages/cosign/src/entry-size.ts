@@ -1,4 +1,5 @@
 import { OperationalError } from '@release-actions/core';
+import type { CosignErrorCode } from './errors.js';
 
 /**
  * How big an attestation may be for a transparency log, and how to say so when it is not.
@@ -81,10 +82,20 @@ export function isSizeFailure(stderr: string, entry: EntrySize | undefined): boo
 const ADVICE =
   'Not retried. Attest a smaller document (an SBOM of fewer files, or without file entries), or attest a digest of it and publish the document beside it.';
 
-export function entryTooLargeError(stderr: string, entry: EntrySize, cause?: unknown): OperationalError {
+export function entryTooLargeError(
+  stderr: string,
+  entry: EntrySize,
+  cause?: unknown,
+): OperationalError<CosignErrorCode> {
   const estimate = mib(estimatedEntryBytes(entry.predicateBytes));
   const why = isPayloadTooLarge(stderr)
     ? `the log refused the entry for ${entry.what} (about ${estimate}) with 413 Payload Too Large.`
     : `the log answered a server error to the entry for ${entry.what} (about ${estimate}), above the ${mib(LARGE_ENTRY_BYTES)} a Rekor v2 log accepts by default; a load balancer in front of Rekor answers so to a body it will not pass.`;
-  return new OperationalError(`${tooLargeHeadline(entry.predicateBytes)}: ${why} ${ADVICE}`, { cause });
+  return new OperationalError<CosignErrorCode>(
+    `${tooLargeHeadline(entry.predicateBytes)}: ${why} ${ADVICE}`,
+    {
+      cause,
+      code: 'ENTRY_TOO_LARGE',
+    },
+  );
 }

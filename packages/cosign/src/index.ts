@@ -1,3 +1,4 @@
+export type { CosignErrorCode } from './errors.js';
 export { hasOidcToken, NO_OIDC_EXPLANATION } from './oidc.js';
 export { prepareSigningKey, KMS_SCHEMES } from './key.js';
 export type { SigningKey } from './key.js';
@@ -15,24 +16,22 @@ export {
 } from './entry-size.js';
 export type { EntrySize } from './entry-size.js';
 export type { CosignRunOptions, CosignOutcome } from './cosign.js';
-export { expandSubjects, subjectReference } from './subjects.js';
-export type { Subject, SubjectSource, ResolvedReference } from './subjects.js';
+export { expandSubjects, subjectReference, subjectsOf, platformName } from './subjects.js';
+export type { Subject, SubjectSource, ResolvedReference, ResolvedSubject } from './subjects.js';
 export { registrySubjectSource } from './oci-source.js';
 export { chooseMode, signerArguments } from './signing.js';
 export {
   checkTrustedRoot,
   readSigningConfig,
-  FLAG_NAMES,
-  INPUT_NAMES,
   SIGNING_CONFIG_MEDIA_TYPE,
   TRUSTED_ROOT_MEDIA_TYPE,
 } from './trust-files.js';
-export type { SigningConfigInfo, TrustFileNames } from './trust-files.js';
+export type { SigningConfigInfo } from './trust-files.js';
 export type { SigningSetup, SigningRecord, SigningReport, SigningMode } from './signing.js';
 export { signImages, checkAnnotations } from './sign.js';
 export type { SignOptions } from './sign.js';
 export { attestImages } from './attest.js';
-export type { AttestOptions, PredicateFile } from './attest.js';
+export type { AttestOptions } from './attest.js';
 export {
   checkPredicate,
   checkPredicateType,
@@ -40,10 +39,15 @@ export {
   PREDICATE_TYPES,
   PREDICATE_TYPE_URIS,
 } from './predicate.js';
-export { writeDockerConfig, currentDockerConfigFile } from './docker-config.js';
-export type { DockerConfig, RegistryLogin } from './docker-config.js';
-export { signingTable, signingOutputs, renderSigningSummary } from './report.js';
-export type { SummaryBuilder } from './report.js';
+export {
+  signingTable,
+  signOutputs,
+  attestOutputs,
+  renderSignSummary,
+  renderAttestSummary,
+  renderSignText,
+  renderAttestText,
+} from './report.js';
 export type { SigningTable } from './report.js';
-export { openSession, loginRegistry, withSigningSession } from './session.js';
-export type { Session, SessionOptions, SigningSessionOptions } from './session.js';
+export { withSigningSession } from './session.js';
+export type { SigningOptions } from './session.js';

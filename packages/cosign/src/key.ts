@@ -1,4 +1,5 @@
 import { InputError } from '@release-actions/core';
+import type { CosignErrorCode } from './errors.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,18 +30,19 @@ export function prepareSigningKey(
   key: string,
   password: string | undefined,
   tempRoot: string = os.tmpdir(),
-  inputName = 'key',
 ): SigningKey {
+  const invalid = (detail: string) =>
+    new InputError<CosignErrorCode>(detail, { input: 'key', code: 'KEY_INVALID' });
   const value = key.trim();
   const env: Record<string, string> = { COSIGN_PASSWORD: password ?? '' };
   const secrets = password ? [password] : [];
   if (KMS_SCHEMES.some((scheme) => value.startsWith(scheme))) {
-    if (/\s/.test(value)) throw new InputError(`Input '${inputName}': a KMS URI cannot contain white space.`);
+    if (/\s/.test(value)) throw invalid('a KMS URI cannot contain white space.');
     return { keyArgument: value, env, secrets, kind: 'kms', dispose: () => undefined };
   }
   if (!PEM.test(value)) {
-    throw new InputError(
-      `Input '${inputName}': give a KMS URI (${KMS_SCHEMES.join(', ')}) or a PEM private key (the content of cosign.key, e.g. from a secret).`,
+    throw invalid(
+      `give a KMS URI (${KMS_SCHEMES.join(', ')}) or a PEM private key (the content of cosign.key, e.g. from a secret).`,
     );
   }
   const directory = mkdtempSync(path.join(tempRoot, 'cosign-key-'));

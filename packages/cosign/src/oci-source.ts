@@ -1,29 +1,15 @@
-import { InputError } from '@release-actions/core';
 import type { RegistryClient } from '@release-actions/oci';
-import { parseReference, subjectsOf } from '@release-actions/oci';
-import type { ResolvedReference, SubjectSource } from './subjects.js';
-
-function named(error: unknown, inputName: string): unknown {
-  return error instanceof InputError ? new InputError(`Input '${inputName}': ${error.message}`) : error;
-}
+import { parseReference } from '@release-actions/oci';
+import { platformName, subjectsOf, type ResolvedReference, type SubjectSource } from './subjects.js';
 
 /** References checked by the distribution grammar and resolved by the registry. */
 export function registrySubjectSource(client: RegistryClient): SubjectSource {
   return {
-    check(reference, inputName) {
-      try {
-        parseReference(reference);
-      } catch (error) {
-        throw named(error, inputName);
-      }
+    check(reference, input) {
+      parseReference(reference, input);
     },
-    async resolve(reference, inputName): Promise<ResolvedReference> {
-      let parsed;
-      try {
-        parsed = parseReference(reference);
-      } catch (error) {
-        throw named(error, inputName);
-      }
+    async resolve(reference, input): Promise<ResolvedReference> {
+      const parsed = parseReference(reference, input);
       const resolved = await client.resolve(parsed);
       const [, ...platforms] = subjectsOf(resolved);
       const result: ResolvedReference = {
@@ -35,9 +21,7 @@ export function registrySubjectSource(client: RegistryClient): SubjectSource {
       if (resolved.platforms !== undefined) {
         result.platforms = platforms.map((subject) => ({
           digest: subject.digest,
-          platform: [subject.platform?.os, subject.platform?.architecture, subject.platform?.variant]
-            .filter((part) => part !== undefined && part !== '')
-            .join('/'),
+          platform: subject.platform === undefined ? '' : platformName(subject.platform),
         }));
       }
       return result;

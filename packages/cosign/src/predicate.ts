@@ -1,6 +1,7 @@
 import { InputError } from '@release-actions/core';
 import { readFileSync, statSync } from 'node:fs';
 import { tooLargeHeadline } from './entry-size.js';
+import type { CosignErrorCode } from './errors.js';
 
 /** cosign's predicate type names we accept (besides a predicate type URI). */
 export const PREDICATE_TYPES = [
@@ -31,8 +32,8 @@ export const PREDICATE_TYPE_URIS: Record<PredicateTypeName, string> = {
   custom: 'https://cosign.sigstore.dev/attestation/v1',
 };
 
-/** Checks the `type` value: one of the names, or an absolute http(s) URI. */
-export function checkPredicateType(value: string, inputName: string): string {
+/** Checks the `type` value (of `input`): one of the names, or an absolute http(s) URI. */
+export function checkPredicateType(value: string, input: string): string {
   const lower = value.toLowerCase();
   const named = PREDICATE_TYPES.find((name) => name === lower);
   if (named) return named;
@@ -43,8 +44,9 @@ export function checkPredicateType(value: string, inputName: string): string {
     uri = undefined;
   }
   if (uri && (uri.protocol === 'https:' || uri.protocol === 'http:') && !/\s/.test(value)) return value;
-  throw new InputError(
-    `Input '${inputName}': "${value}" is not a predicate type; use one of ${PREDICATE_TYPES.join(', ')}, or a predicate type URI (https://…).`,
+  throw new InputError<CosignErrorCode>(
+    `"${value}" is not a predicate type; use one of ${PREDICATE_TYPES.join(', ')}, or a predicate type URI (https://…).`,
+    { input, code: 'PREDICATE_INVALID' },
   );
 }
 
@@ -57,48 +59,47 @@ function formatBytes(bytes: number): string {
  * the type needs JSON, or an SBOM that is not the format its type claims (an SPDX document
  * attested as CycloneDX would mislead every consumer's policy).
  */
-export function checkPredicate(file: string, type: string, inputName: string): void {
+export function checkPredicate(file: string, type: string, input: string): void {
+  const invalid = (detail: string, code: CosignErrorCode = 'PREDICATE_INVALID') =>
+    new InputError<CosignErrorCode>(detail, { input, code });
   const size = statSync(file).size;
   if (size > MAX_PREDICATE_BYTES) {
-    throw new InputError(
-      `Input '${inputName}': ${tooLargeHeadline(size)}: ${file} is ${formatBytes(size)} (${size} bytes), over the ${formatBytes(MAX_PREDICATE_BYTES)} (${MAX_PREDICATE_BYTES} bytes) limit for a predicate; attest a smaller document.`,
+    throw invalid(
+      `${tooLargeHeadline(size)}: ${file} is ${formatBytes(size)} (${size} bytes), over the ${formatBytes(MAX_PREDICATE_BYTES)} (${MAX_PREDICATE_BYTES} bytes) limit for a predicate; attest a smaller document.`,
+      'ENTRY_TOO_LARGE',
     );
   }
-  if (size === 0) throw new InputError(`Input '${inputName}': ${file} is empty.`);
+  if (size === 0) throw invalid(`${file} is empty.`);
   if (type === 'custom') return;
   let document: unknown;
   try {
     document = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new InputError(
-      `Input '${inputName}': ${file} is not valid JSON (${(error as Error).message}); a ${type} predicate must be a JSON document.`,
+    throw invalid(
+      `${file} is not valid JSON (${(error as Error).message}); a ${type} predicate must be a JSON document.`,
     );
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new InputError(
-      `Input '${inputName}': ${file} is not a JSON object; a ${type} predicate must be one.`,
-    );
+    throw invalid(`${file} is not a JSON object; a ${type} predicate must be one.`);
   }
   const fields = document as Record<string, unknown>;
   if (type === 'spdxjson') {
     const version = fields.spdxVersion;
     if (typeof version !== 'string' || !version.startsWith('SPDX-') || typeof fields.SPDXID !== 'string') {
-      throw new InputError(
-        `Input '${inputName}': ${file} is not an SPDX JSON document (no spdxVersion "SPDX-…" and SPDXID)${describeFormat(fields)}; attest it with the type that matches its format.`,
+      throw invalid(
+        `${file} is not an SPDX JSON document (no spdxVersion "SPDX-…" and SPDXID)${describeFormat(fields)}; attest it with the type that matches its format.`,
       );
     }
   } else if (type === 'cyclonedx') {
     if (fields.bomFormat !== 'CycloneDX') {
-      throw new InputError(
-        `Input '${inputName}': ${file} is not a CycloneDX JSON document (bomFormat is not "CycloneDX")${describeFormat(fields)}; attest it with the type that matches its format.`,
+      throw invalid(
+        `${file} is not a CycloneDX JSON document (bomFormat is not "CycloneDX")${describeFormat(fields)}; attest it with the type that matches its format.`,
       );
     }
   } else if (type === 'openvex') {
     const context = fields['@context'];
     if (typeof context !== 'string' || !context.startsWith('https://openvex.dev/ns')) {
-      throw new InputError(
-        `Input '${inputName}': ${file} is not an OpenVEX document (its @context is not https://openvex.dev/ns…).`,
-      );
+      throw invalid(`${file} is not an OpenVEX document (its @context is not https://openvex.dev/ns…).`);
     }
   }
 }

@@ -1,53 +1,35 @@
+import { code, type Markdown } from '@release-actions/core';
 import type { SigningRecord, SigningReport } from './signing.js';
 
-/**
- * The rows of the summary table: reference, digest, Rekor entry. Plain data, so that the action
- * and the CLI render it with the same Markdown builder.
- */
+/** The rows of the summary table: subject, digest, (predicate type,) transparency-log entry. */
 export interface SigningTable {
   headers: string[];
   rows: string[][];
 }
 
-function rekorCell(record: SigningRecord): string {
-  if (record.logIndex !== undefined && record.rekorUrl) return `[${record.logIndex}](${record.rekorUrl})`;
-  if (record.logIndex !== undefined)
-    return record.transparencyLog ? `${record.logIndex} in ${record.transparencyLog}` : `${record.logIndex}`;
-  if (record.alreadyLogged) return 'already in the log';
-  return 'not logged';
-}
-
-function subjectCell(record: SigningRecord): string {
-  const what = record.platform ? record.platform : record.role === 'index' ? 'index' : 'image';
-  return `\`${record.repository}\` (${what})`;
-}
-
-export function signingTable(report: SigningReport): SigningTable {
-  const attest = report.records.some((record) => record.predicateType !== undefined);
-  const headers = attest ? ['Subject', 'Digest', 'Type', 'Rekor entry'] : ['Image', 'Digest', 'Rekor entry'];
-  const rows = report.records.map((record) =>
-    attest
-      ? [subjectCell(record), `\`${record.digest}\``, `\`${record.predicateType ?? ''}\``, rekorCell(record)]
-      : [subjectCell(record), `\`${record.digest}\``, rekorCell(record)],
-  );
-  return { headers, rows };
-}
-
-/** The part of the kit's Markdown builder a summary needs; this package stays free of runner code. */
-export interface SummaryBuilder {
-  heading(text: string, level?: 1 | 2 | 3 | 4): unknown;
-  paragraph(text: string): unknown;
-  table(headers: readonly string[], rows: readonly (readonly string[])[]): unknown;
-}
-
-/** The summary of a sign or attest run, the same in the job summary and on the CLI. */
-export function renderSigningSummary(report: SigningReport, document: SummaryBuilder, title: string): void {
-  document.heading(title);
-  if (report.mode === 'skipped') {
-    document.paragraph(report.skippedReason ?? 'Skipped.');
-    return;
+/** Where the transparency log holds a record's entry, in words, and its public page when it has one. */
+function logEntry(record: SigningRecord): { text: string; url?: string } {
+  if (record.logIndex !== undefined && record.rekorUrl) {
+    return { text: `${record.logIndex}`, url: record.rekorUrl };
   }
-  const attest = report.records.some((record) => record.predicateType !== undefined);
+  if (record.logIndex !== undefined) {
+    return {
+      text: record.transparencyLog ? `${record.logIndex} in ${record.transparencyLog}` : `${record.logIndex}`,
+    };
+  }
+  return { text: record.alreadyLogged ? 'already in the log' : 'not logged' };
+}
+
+function subjectRole(record: SigningRecord): string {
+  return record.platform ? record.platform : record.role === 'index' ? 'index' : 'image';
+}
+
+function isAttestation(report: SigningReport): boolean {
+  return report.records.some((record) => record.predicateType !== undefined);
+}
+
+/** One line about the whole run: how many digests or attestations, and how they were signed. */
+function headline(report: SigningReport): string {
   const logged = report.records.some((record) => record.logIndex !== undefined || record.alreadyLogged);
   const how =
     report.mode === 'keyless'
@@ -55,15 +37,61 @@ export function renderSigningSummary(report: SigningReport, document: SummaryBui
       : logged
         ? 'key-based'
         : 'key-based, no transparency-log entry';
-  document.paragraph(
-    `${report.records.length} ${attest ? 'attestation(s)' : 'digest(s)'} signed with cosign (${how}).`,
-  );
-  const table = signingTable(report);
-  document.table(table.headers, table.rows);
+  return `${report.records.length} ${isAttestation(report) ? 'attestation(s)' : 'digest(s)'} signed with cosign (${how}).`;
 }
 
-/** The outputs both actions (and the CLI's JSON) give. */
-export function signingOutputs(report: SigningReport): {
+export function signingTable(report: SigningReport): SigningTable {
+  const attest = isAttestation(report);
+  const headers = attest ? ['Subject', 'Digest', 'Type', 'Rekor entry'] : ['Image', 'Digest', 'Rekor entry'];
+  const rows = report.records.map((record) => {
+    const entry = logEntry(record);
+    const cells = [`${code(record.repository)} (${subjectRole(record)})`, code(record.digest)];
+    if (attest) cells.push(code(record.predicateType ?? ''));
+    cells.push(entry.url ? `[${entry.text}](${entry.url})` : entry.text);
+    return cells;
+  });
+  return { headers, rows };
+}
+
+function renderSummary(report: SigningReport, document: Markdown, title: string): Markdown {
+  document.heading(title);
+  if (report.mode === 'skipped') return document.paragraph(report.skippedReason ?? 'Skipped.');
+  const table = signingTable(report);
+  return document.paragraph(headline(report)).table(table.headers, table.rows);
+}
+
+/** The same report as plain text, for the command line. */
+function renderText(report: SigningReport, title: string): string {
+  if (report.mode === 'skipped') return `${title}: ${report.skippedReason ?? 'Skipped.'}`;
+  const lines = [`${title}: ${headline(report)}`];
+  for (const record of report.records) {
+    const entry = logEntry(record);
+    const type = record.predicateType === undefined ? '' : `  ${record.predicateType}`;
+    lines.push(
+      `  ${record.repository} (${subjectRole(record)})  ${record.digest}${type}  Rekor entry: ${entry.text}${entry.url ? ` ${entry.url}` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function renderSignSummary(report: SigningReport, document: Markdown): Markdown {
+  return renderSummary(report, document, 'Signatures');
+}
+
+export function renderAttestSummary(report: SigningReport, document: Markdown): Markdown {
+  return renderSummary(report, document, 'Attestations');
+}
+
+export function renderSignText(report: SigningReport): string {
+  return renderText(report, 'Signatures');
+}
+
+export function renderAttestText(report: SigningReport): string {
+  return renderText(report, 'Attestations');
+}
+
+/** The outputs of the sign and attest actions (the CLI's --json gives them too). */
+export function signOutputs(report: SigningReport): {
   signed: boolean;
   digests: string[];
   bundles: string[];
@@ -78,3 +106,6 @@ export function signingOutputs(report: SigningReport): {
     'rekor-urls': report.records.map((record) => record.rekorUrl ?? null),
   };
 }
+
+/** attest declares the same outputs as sign. */
+export const attestOutputs = signOutputs;

@@ -1,56 +1,68 @@
 import { InputError } from '@release-actions/core';
+import { withSigningSession, type SigningOptions } from './session.js';
 import type { SigningRecord, SigningReport, SigningSetup } from './signing.js';
 import { bundleStem, chooseMode, signerArguments, signOne } from './signing.js';
 import type { SubjectSource } from './subjects.js';
 import { expandSubjects, subjectReference } from './subjects.js';
 
-export interface SignOptions extends SigningSetup {
+export interface SignOptions extends SigningOptions {
   images: readonly string[];
   /** key=value pairs, each passed as `-a key=value`. */
   annotations?: readonly string[];
-  source: SubjectSource;
 }
 
-export function checkAnnotations(annotations: readonly string[], inputName: string): void {
+export function checkAnnotations(annotations: readonly string[]): void {
   for (const annotation of annotations) {
     if (!/^[^=\s]+=/.test(annotation)) {
       throw new InputError(
-        `Input '${inputName}': "${annotation}" is not a key=value pair; give one annotation per line, e.g. org.example/ci=true.`,
+        `"${annotation}" is not a key=value pair; give one annotation per line, e.g. org.example/ci=true.`,
+        { input: 'annotations' },
       );
     }
   }
 }
 
 /**
- * Signs each image by digest: one `cosign sign` per digest, each with its own bundle (cosign
- * overwrites a single --bundle file with --recursive, so an index is never signed that way; its
- * platform manifests are signed one by one after it).
+ * The sign step: signs each image by digest, one `cosign sign` per digest, each with its own
+ * bundle (cosign overwrites a single --bundle file with --recursive, so an index is never signed
+ * that way; its platform manifests are signed one by one after it).
  */
 export async function signImages(options: SignOptions): Promise<SigningReport> {
-  if (options.images.length === 0) throw new InputError(`Input 'images': give at least one image reference.`);
-  for (const image of options.images) options.source.check(image, 'images');
+  if (options.images.length === 0) {
+    throw new InputError('give at least one image reference.', { input: 'images' });
+  }
   const annotations = options.annotations ?? [];
-  checkAnnotations(annotations, 'annotations');
+  checkAnnotations(annotations);
+  return withSigningSession({ ...options, references: options.images, input: 'images' }, (setup) =>
+    signSubjects(setup, options.images, annotations),
+  );
+}
 
-  const chosen = chooseMode(options, 'sign');
+async function signSubjects(
+  setup: SigningSetup & { source: SubjectSource },
+  images: readonly string[],
+  annotations: readonly string[],
+): Promise<SigningReport> {
+  for (const image of images) setup.source.check(image, 'images');
+  const chosen = chooseMode(setup, 'sign');
   if ('skipped' in chosen)
     return { signed: false, mode: 'skipped', skippedReason: chosen.skipped, records: [] };
 
-  const subjects = await expandSubjects(options.images, options.source, 'images', options.logger);
+  const subjects = await expandSubjects(images, setup.source, 'images', setup.logger);
   const annotationArgs = annotations.flatMap((annotation) => ['-a', annotation]);
   const records: SigningRecord[] = [];
   for (const subject of subjects) {
-    options.logger.info(
+    setup.logger.info(
       `Signing ${subjectReference(subject)}${subject.platform ? ` (${subject.platform})` : ` (${subject.role})`}`,
     );
     records.push(
       await signOne(
-        options,
+        setup,
         subject,
         (bundle) => [
           'sign',
           '--yes',
-          ...signerArguments(options),
+          ...signerArguments(setup),
           ...annotationArgs,
           '--bundle',
           bundle,

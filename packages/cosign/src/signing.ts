@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readBundle, rekorUrl } from './bundle.js';
 import { runCosign } from './cosign.js';
 import type { EntrySize } from './entry-size.js';
+import type { CosignErrorCode } from './errors.js';
 import type { SigningKey } from './key.js';
 import type { SigningConfigInfo } from './trust-files.js';
 import { hasOidcToken, NO_OIDC_EXPLANATION } from './oidc.js';
@@ -44,8 +45,9 @@ export function chooseMode(setup: SigningSetup, what: string): { mode: SigningMo
   if (setup.key) return { mode: 'key' };
   if (hasOidcToken(setup.env ?? process.env)) return { mode: 'keyless' };
   if (setup.requireSignature) {
-    throw new OperationalError(
+    throw new OperationalError<CosignErrorCode>(
       `Cannot ${what}: ${NO_OIDC_EXPLANATION}, and require-signature is true. Grant \`id-token: write\` to the job, or give a key.`,
+      { code: 'NO_OIDC_TOKEN' },
     );
   }
   const reason = `Skipped: ${NO_OIDC_EXPLANATION}. Nothing was ${what === 'sign' ? 'signed' : 'attested'}; set require-signature: true to fail instead.`;
@@ -131,7 +133,10 @@ export async function signOne(
       }
     }
   } else if (!outcome.alreadyLogged) {
-    throw new OperationalError(`cosign succeeded for ${record.reference} but wrote no bundle to ${bundle}.`);
+    throw new OperationalError<CosignErrorCode>(
+      `cosign succeeded for ${record.reference} but wrote no bundle to ${bundle}.`,
+      { code: 'BUNDLE_INVALID' },
+    );
   }
   return record;
 }

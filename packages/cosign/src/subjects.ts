@@ -1,4 +1,42 @@
 import type { Logger } from '@release-actions/core';
+import type { Platform, Resolved } from '@release-actions/oci';
+
+/** One digest of a resolved image: the image (index or manifest) itself, or a platform manifest of an index. */
+export interface ResolvedSubject {
+  /** `registry/repository@digest`. */
+  reference: string;
+  digest: string;
+  mediaType: string;
+  /** Set for the platform manifests of an index. */
+  platform?: Platform;
+}
+
+/**
+ * What is signed, attested or verified for a resolved image: the image itself first, then each
+ * platform manifest of an index, all by digest in the same repository.
+ */
+export function subjectsOf(resolved: Resolved): ResolvedSubject[] {
+  const base = `${resolved.registry}/${resolved.repository}`;
+  const subjects: ResolvedSubject[] = [
+    { reference: resolved.reference, digest: resolved.digest, mediaType: resolved.mediaType },
+  ];
+  for (const manifest of resolved.platforms ?? []) {
+    subjects.push({
+      reference: `${base}@${manifest.digest}`,
+      digest: manifest.digest,
+      mediaType: manifest.mediaType,
+      platform: manifest.platform,
+    });
+  }
+  return subjects;
+}
+
+/** os/architecture[/variant]. */
+export function platformName(platform: Platform): string {
+  return [platform.os, platform.architecture, platform.variant]
+    .filter((part) => part !== undefined && part !== '')
+    .join('/');
+}
 
 /** One digest to sign or attest. */
 export interface Subject {
@@ -31,9 +69,9 @@ export interface ResolvedReference {
  * and the CLI, an in-memory table in unit tests.
  */
 export interface SubjectSource {
-  /** Throws an InputError naming `inputName` when the reference is malformed. */
-  check(reference: string, inputName: string): void;
-  resolve(reference: string, inputName: string): Promise<ResolvedReference>;
+  /** Throws an InputError naming `input` when the reference is malformed. */
+  check(reference: string, input: string): void;
+  resolve(reference: string, input: string): Promise<ResolvedReference>;
 }
 
 /**
@@ -43,7 +81,7 @@ export interface SubjectSource {
 export async function expandSubjects(
   references: readonly string[],
   source: SubjectSource,
-  inputName: string,
+  input: string,
   logger: Logger,
 ): Promise<Subject[]> {
   const subjects: Subject[] = [];
@@ -54,23 +92,23 @@ export async function expandSubjects(
     seen.add(key);
     subjects.push(subject);
   };
-  for (const input of references) {
-    const resolved = await source.resolve(input, inputName);
+  for (const reference of references) {
+    const resolved = await source.resolve(reference, input);
     if (resolved.tag !== undefined) {
       logger.notice(
-        `${input}: the tag ${resolved.tag} was resolved to ${resolved.digest}; the digest is what gets signed, never the tag.`,
+        `${reference}: the tag ${resolved.tag} was resolved to ${resolved.digest}; the digest is what gets signed, never the tag.`,
       );
     }
     const platforms = resolved.platforms ?? [];
     add({
-      input,
+      input: reference,
       repository: resolved.repository,
       digest: resolved.digest,
       role: platforms.length > 0 ? 'index' : 'image',
     });
     for (const platform of platforms) {
       add({
-        input,
+        input: reference,
         repository: resolved.repository,
         digest: platform.digest,
         role: 'platform',

@@ -1,5 +1,6 @@
 import { InputError } from '@release-actions/core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { CosignErrorCode } from './errors.js';
 
 /**
  * The two files a private Sigstore deployment (or an offline signer) hands cosign instead of the
@@ -24,12 +25,16 @@ export interface SigningConfigInfo {
   caUrls: string[];
 }
 
-function readDocument(file: string, name: string, what: string): Record<string, unknown> {
-  if (!existsSync(file)) throw new InputError(`${name}: ${file} does not exist.`);
+function invalid(detail: string, input: string): InputError<CosignErrorCode> {
+  return new InputError<CosignErrorCode>(detail, { input, code: 'TRUST_FILE_INVALID' });
+}
+
+function readDocument(file: string, input: string, what: string): Record<string, unknown> {
+  if (!existsSync(file)) throw invalid(`${file} does not exist.`, input);
   const stats = statSync(file);
-  if (!stats.isFile()) throw new InputError(`${name}: ${file} is not a regular file.`);
+  if (!stats.isFile()) throw invalid(`${file} is not a regular file.`, input);
   if (stats.size > MAX_TRUST_FILE_BYTES) {
-    throw new InputError(`${name}: ${file} is ${stats.size} bytes; a ${what} is a few KiB.`);
+    throw invalid(`${file} is ${stats.size} bytes; a ${what} is a few KiB.`, input);
   }
   let document: unknown;
   try {
@@ -37,10 +42,10 @@ function readDocument(file: string, name: string, what: string): Record<string, 
   } catch (error) {
     // JSON.parse quotes the text it choked on, newlines and all; the error stays one line.
     const reason = (error as Error).message.replace(/\s+/g, ' ').trim();
-    throw new InputError(`${name}: ${file} is not JSON (${reason}); give a ${what}.`);
+    throw invalid(`${file} is not JSON (${reason}); give a ${what}.`, input);
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new InputError(`${name}: ${file} is not a ${what} (not a JSON object).`);
+    throw invalid(`${file} is not a ${what} (not a JSON object).`, input);
   }
   return document as Record<string, unknown>;
 }
@@ -48,62 +53,49 @@ function readDocument(file: string, name: string, what: string): Record<string, 
 function checkMediaType(
   document: Record<string, unknown>,
   file: string,
-  name: string,
+  input: string,
   expected: string,
   made: string,
 ): void {
   const mediaType = document['mediaType'];
   if (mediaType !== expected) {
-    throw new InputError(
-      `${name}: ${file} has mediaType ${JSON.stringify(mediaType ?? null)}; cosign v3 reads only "${expected}" (as \`${made}\` writes).`,
+    throw invalid(
+      `${file} has mediaType ${JSON.stringify(mediaType ?? null)}; cosign v3 reads only "${expected}" (as \`${made}\` writes).`,
+      input,
     );
   }
 }
 
-function urls(document: Record<string, unknown>, field: string, file: string, name: string): string[] {
+function urls(document: Record<string, unknown>, field: string, file: string, input: string): string[] {
   const value = document[field];
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new InputError(`${name}: ${file}: ${field} is not a list of services.`);
+  if (!Array.isArray(value)) throw invalid(`${file}: ${field} is not a list of services.`, input);
   return value.map((service: unknown) => {
     const url = (service as { url?: unknown } | null)?.url;
     if (typeof url !== 'string' || url === '') {
-      throw new InputError(`${name}: ${file}: an entry of ${field} has no url.`);
+      throw invalid(`${file}: an entry of ${field} has no url.`, input);
     }
     return url;
   });
 }
 
-/** Reads and checks a signing config file; `name` is the input or flag, for the error line. */
-export function readSigningConfig(file: string, name = "Input 'signing-config'"): SigningConfigInfo {
-  const document = readDocument(file, name, 'Sigstore signing config');
-  checkMediaType(document, file, name, SIGNING_CONFIG_MEDIA_TYPE, 'cosign signing-config create');
+/** Reads and checks a signing config file (the `signing-config` input). */
+export function readSigningConfig(file: string): SigningConfigInfo {
+  const input = 'signing-config';
+  const document = readDocument(file, input, 'Sigstore signing config');
+  checkMediaType(document, file, input, SIGNING_CONFIG_MEDIA_TYPE, 'cosign signing-config create');
   return {
     file,
-    rekorUrls: urls(document, 'rekorTlogUrls', file, name),
-    tsaUrls: urls(document, 'tsaUrls', file, name),
-    caUrls: urls(document, 'caUrls', file, name),
+    rekorUrls: urls(document, 'rekorTlogUrls', file, input),
+    tsaUrls: urls(document, 'tsaUrls', file, input),
+    caUrls: urls(document, 'caUrls', file, input),
   };
 }
 
-/** Checks a trusted root file; `name` is the input or flag, for the error line. */
-export function checkTrustedRoot(file: string, name = "Input 'trusted-root'"): string {
-  const document = readDocument(file, name, 'Sigstore trusted root');
-  checkMediaType(document, file, name, TRUSTED_ROOT_MEDIA_TYPE, 'cosign trusted-root create');
+/** Checks a trusted root file (the `trusted-root` input). */
+export function checkTrustedRoot(file: string): string {
+  const input = 'trusted-root';
+  const document = readDocument(file, input, 'Sigstore trusted root');
+  checkMediaType(document, file, input, TRUSTED_ROOT_MEDIA_TYPE, 'cosign trusted-root create');
   return file;
 }
-
-/** The names the two files go by in error lines: action inputs, or CLI flags. */
-export interface TrustFileNames {
-  signingConfig: string;
-  trustedRoot: string;
-}
-
-export const INPUT_NAMES: TrustFileNames = {
-  signingConfig: "Input 'signing-config'",
-  trustedRoot: "Input 'trusted-root'",
-};
-
-export const FLAG_NAMES: TrustFileNames = {
-  signingConfig: '--signing-config',
-  trustedRoot: '--trusted-root',
-};

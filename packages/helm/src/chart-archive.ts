@@ -1,6 +1,7 @@
 import { OperationalError } from '@release-actions/core';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import type { HelmErrorCode } from './errors.js';
 
 /**
  * The files of a packaged Helm chart (`<name>-<version>.tgz`), read in memory: regular files by
@@ -13,6 +14,10 @@ export type ChartFiles = Map<string, Buffer>;
 /** helm itself refuses charts that decompress to more than 100 MiB (MaxDecompressedChartSize). */
 export const MAX_CHART_BYTES = 100 * 1024 * 1024;
 
+function invalid(message: string): OperationalError<HelmErrorCode> {
+  return new OperationalError<HelmErrorCode>(message, { code: 'CHART_INVALID' });
+}
+
 function text(block: Buffer, start: number, length: number): string {
   const raw = block.subarray(start, start + length);
   const end = raw.indexOf(0);
@@ -21,7 +26,7 @@ function text(block: Buffer, start: number, length: number): string {
 
 function octal(block: Buffer, start: number, length: number, what: string): number {
   const value = text(block, start, length).trim();
-  if (!/^[0-7]*$/.test(value)) throw new OperationalError(`${what}: a tar header has a bad size field.`);
+  if (!/^[0-7]*$/.test(value)) throw invalid(`${what}: a tar header has a bad size field.`);
   return value === '' ? 0 : parseInt(value, 8);
 }
 
@@ -48,7 +53,7 @@ export function readChartArchive(archive: Buffer, what: string): ChartFiles {
   try {
     tar = gunzipSync(archive, { maxOutputLength: MAX_CHART_BYTES });
   } catch (error) {
-    throw new OperationalError(`${what} is not a gzip'd chart archive: ${(error as Error).message}`);
+    throw invalid(`${what} is not a gzip'd chart archive: ${(error as Error).message}`);
   }
   const files: ChartFiles = new Map();
   let offset = 0;
@@ -60,7 +65,7 @@ export function readChartArchive(archive: Buffer, what: string): ChartFiles {
     const type = String.fromCharCode(header[156] ?? 0);
     const dataStart = offset + 512;
     const data = tar.subarray(dataStart, dataStart + size);
-    if (data.length !== size) throw new OperationalError(`${what} is truncated.`);
+    if (data.length !== size) throw invalid(`${what} is truncated.`);
     offset = dataStart + Math.ceil(size / 512) * 512;
     if (type === 'x') {
       longName = paxPath(data) ?? longName;
@@ -76,15 +81,14 @@ export function readChartArchive(archive: Buffer, what: string): ChartFiles {
     longName = undefined;
     if (type === '0' || type === '\0') files.set(name.replace(/^\.\//, ''), Buffer.from(data));
   }
-  if (files.size === 0) throw new OperationalError(`${what} holds no files.`);
+  if (files.size === 0) throw invalid(`${what} holds no files.`);
   return files;
 }
 
 /** The chart's Chart.yaml: the one at `<chart name>/Chart.yaml`, the archive's top directory. */
 export function chartYamlOf(files: ChartFiles, what: string): string {
   const entries = [...files.keys()].filter((name) => /^[^/]+\/Chart\.yaml$/.test(name));
-  if (entries.length !== 1)
-    throw new OperationalError(`${what} has no <chart>/Chart.yaml; it is not a Helm chart.`);
+  if (entries.length !== 1) throw invalid(`${what} has no <chart>/Chart.yaml; it is not a Helm chart.`);
   return files.get(entries[0]!)!.toString('utf8');
 }
 

@@ -1,12 +1,19 @@
-import { InputError, OperationalError, run, ToolExitError, withRetry } from '@release-actions/core';
+import {
+  InputError,
+  isTransientToolFailure,
+  OperationalError,
+  run,
+  ToolExitError,
+  withRetry,
+} from '@release-actions/core';
+import type { Logger, RetryPolicy } from '@release-actions/core';
 import type { RegistryClient, ImageReference } from '@release-actions/oci';
 import { isLoopbackHost, ManifestNotFoundError, parseReference } from '@release-actions/oci';
-import type { Logger, RetryPolicy } from '@release-actions/core';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { chartYamlOf, differingFiles, readChartArchive, sha256, type ChartFiles } from './chart-archive.js';
-import { isTransientToolFailure } from '@release-actions/core';
+import type { HelmErrorCode } from './errors.js';
 
 export interface PackageOptions {
   /** The chart directory (holding Chart.yaml). */
@@ -25,19 +32,26 @@ export interface PackageOptions {
 export interface PushOptions {
   /** A packaged chart (.tgz), as packageChart or `helm package` wrote it. */
   package: string;
+  /** The input the package came from, named in errors: `package`, or `path` when packaged from it. */
+  input: string;
   /** Where to push: `oci://registry/path` or `registry/path`. */
   registry: string;
   registryConfigFile?: string;
   client: RegistryClient;
   logger: Logger;
-  retry: RetryPolicy;
+  /** How long helm push is tried again after a transient failure (default PUSH_RETRY). */
+  retry?: RetryPolicy;
   secrets?: readonly string[];
   sleep?: (ms: number) => Promise<void>;
-  /** The input that gave the package, for messages (the action's 'package', the CLI's --package). */
-  packageInput?: string;
 }
 
-export type ChartOptions = PackageOptions & Omit<PushOptions, 'package'>;
+/** Transient registry failures during helm push are tried again for at most 10 minutes. */
+export const PUSH_RETRY: Required<RetryPolicy> = {
+  attempts: 8,
+  initialDelayMs: 5_000,
+  maxDelayMs: 60_000,
+  deadlineMs: 10 * 60_000,
+};
 
 export interface PackagedChart {
   name: string;
@@ -65,20 +79,22 @@ interface ChartMetadata {
   version: string;
 }
 
-export function readChartMetadata(chartDirectory: string, inputName = 'path'): ChartMetadata {
+function chartInvalid(detail: string, input: string): InputError<HelmErrorCode> {
+  return new InputError<HelmErrorCode>(detail, { input, code: 'CHART_INVALID' });
+}
+
+/** The name and version in the Chart.yaml of a chart directory (the `path` input). */
+export function readChartMetadata(chartDirectory: string): ChartMetadata {
+  const input = 'path';
   const file = path.join(chartDirectory, 'Chart.yaml');
   if (!existsSync(file)) {
-    throw new InputError(
-      `Input '${inputName}': ${chartDirectory} has no Chart.yaml; give the directory of a Helm chart.`,
-    );
+    throw chartInvalid(`${chartDirectory} has no Chart.yaml; give the directory of a Helm chart.`, input);
   }
   let document: unknown;
   try {
     document = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new InputError(
-      `Input '${inputName}': ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-    );
+    throw chartInvalid(`${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, input);
   }
   const fields = (typeof document === 'object' && document !== null ? document : {}) as Record<
     string,
@@ -91,13 +107,13 @@ export function readChartMetadata(chartDirectory: string, inputName = 'path'): C
     name === '' ||
     (typeof version !== 'string' && typeof version !== 'number')
   ) {
-    throw new InputError(`Input '${inputName}': ${file} must give the chart's name and version.`);
+    throw chartInvalid(`${file} must give the chart's name and version.`, input);
   }
   return { name, version: String(version) };
 }
 
-/** `oci://host/path` or `host/path` → `host/path`, checked to start with a registry host. */
-export function chartRegistry(value: string, inputName = 'registry'): string {
+/** `oci://host/path` or `host/path` (the `registry` input) → `host/path`, checked to start with a registry host. */
+export function chartRegistry(value: string): string {
   const trimmed = value
     .trim()
     .replace(/^oci:\/\//, '')
@@ -106,7 +122,8 @@ export function chartRegistry(value: string, inputName = 'registry'): string {
   const isHost = host.includes('.') || host.includes(':') || host === 'localhost';
   if (trimmed === '' || /^[a-z]+:\/\//i.test(trimmed) || !isHost) {
     throw new InputError(
-      `Input '${inputName}': "${value}" is not an OCI registry location; give oci://<registry host>/<path>, e.g. oci://ghcr.io/my-org/charts.`,
+      `"${value}" is not an OCI registry location; give oci://<registry host>/<path>, e.g. oci://ghcr.io/my-org/charts.`,
+      { input: 'registry' },
     );
   }
   return trimmed;
@@ -142,7 +159,12 @@ export async function packageChart(options: PackageOptions): Promise<PackagedCha
     /saved it to:\s*(.+\.tgz)\s*$/m.exec(packaged.stdout)?.[1]?.trim() ??
     path.join(options.destination, `${metadata.name}-${version}.tgz`);
   if (!existsSync(chartPackage)) {
-    throw new OperationalError(`helm package reported ${chartPackage}, but there is no such file.`);
+    throw new OperationalError<HelmErrorCode>(
+      `helm package reported ${chartPackage}, but there is no such file.`,
+      {
+        code: 'HELM_FAILED',
+      },
+    );
   }
   options.logger.info(`Packaged ${metadata.name} ${version} into ${chartPackage}.`);
   return { name: metadata.name, version, package: chartPackage };
@@ -156,15 +178,16 @@ interface ArchiveInfo {
 }
 
 /** The chart's name and version as packaged: from the Chart.yaml inside the archive. */
-function readPackage(file: string, inputName: string): ArchiveInfo {
+function readPackage(file: string, input: string): ArchiveInfo {
   if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new InputError(
-      `Input '${inputName}': ${file} does not exist; give the .tgz of a chart packaged with push: false.`,
-    );
+    throw new InputError(`${file} does not exist; give the .tgz of a chart packaged with push: false.`, {
+      input,
+    });
   }
   if (statSync(file).size > MAX_ARCHIVE_BYTES) {
-    throw new InputError(
-      `Input '${inputName}': ${file} is over ${MAX_ARCHIVE_BYTES} bytes; it is not a chart helm would accept.`,
+    throw chartInvalid(
+      `${file} is over ${MAX_ARCHIVE_BYTES} bytes; it is not a chart helm would accept.`,
+      input,
     );
   }
   const bytes = readFileSync(file);
@@ -175,7 +198,7 @@ function readPackage(file: string, inputName: string): ArchiveInfo {
     const parsed: unknown = parseYaml(chartYamlOf(files, file));
     chart = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
   } catch (error) {
-    throw new InputError(`Input '${inputName}': ${(error as Error).message}`);
+    throw chartInvalid((error as Error).message, input);
   }
   const name = chart.name;
   const version = chart.version;
@@ -184,9 +207,7 @@ function readPackage(file: string, inputName: string): ArchiveInfo {
     name === '' ||
     (typeof version !== 'string' && typeof version !== 'number')
   ) {
-    throw new InputError(
-      `Input '${inputName}': the Chart.yaml in ${file} must give the chart's name and version.`,
-    );
+    throw chartInvalid(`the Chart.yaml in ${file} must give the chart's name and version.`, input);
   }
   return { bytes, files, name, version: String(version) };
 }
@@ -215,8 +236,9 @@ async function existingChart(
     throw error;
   }
   const refuse = (detail: string) =>
-    new InputError(
+    new InputError<HelmErrorCode>(
       `chart ${archive.name} version ${archive.version} already exists at ${where} with different content (digest ${manifest.digest}; ${detail}); bump the version in Chart.yaml.`,
+      { code: 'CHART_VERSION_CONFLICT' },
     );
   const layers = (manifest.json as { layers?: { mediaType?: string; digest?: string }[] }).layers ?? [];
   const layer = layers.find((l) => l.mediaType === CHART_LAYER && typeof l.digest === 'string');
@@ -240,18 +262,11 @@ async function existingChart(
  * helm reports is confirmed with the registry, so that what gets signed next is what it serves.
  */
 export async function pushChart(options: PushOptions): Promise<ChartResult> {
-  const inputName = options.packageInput ?? 'package';
-  const archive = readPackage(options.package, inputName);
+  const archive = readPackage(options.package, options.input);
   const location = chartRegistry(options.registry);
   const tag = archive.version.replace(/\+/g, '_');
-  let parsed;
-  try {
-    parsed = parseReference(`${location}/${archive.name}:${tag}`);
-  } catch (error) {
-    throw new InputError(
-      `Inputs 'registry' and the chart's name/version do not form a valid OCI reference: ${(error as Error).message}`,
-    );
-  }
+  // The location and the chart's name and version make the reference: a bad one is the location's fault.
+  const parsed = parseReference(`${location}/${archive.name}:${tag}`, 'registry');
   const repository = `${parsed.registry}/${parsed.repository}`;
   const result = (digest: string, pushed: boolean): ChartResult => ({
     name: archive.name,
@@ -282,7 +297,7 @@ export async function pushChart(options: PushOptions): Promise<ChartResult> {
   const push = await withRetry(
     () =>
       run('helm', ['push', options.package, `oci://${location}`, ...registryArgs, ...plainHttp], runOptions),
-    options.retry,
+    options.retry ?? PUSH_RETRY,
     {
       isTransient: (error) => error instanceof ToolExitError && isTransientToolFailure(error.result.stderr),
       onRetry: (_error, attempt, delayMs) =>
@@ -294,24 +309,18 @@ export async function pushChart(options: PushOptions): Promise<ChartResult> {
   );
   const reported = parsePushOutput(`${push.stdout}\n${push.stderr}`);
   if (reported.digest === undefined) {
-    throw new OperationalError(
+    throw new OperationalError<HelmErrorCode>(
       'helm push succeeded but printed no "Digest: sha256:…" line; cannot tell what was pushed.',
+      { code: 'HELM_FAILED' },
     );
   }
   const confirmed = await options.client.resolve({ ...parsed, tag });
   if (confirmed.digest !== reported.digest) {
-    throw new OperationalError(
+    throw new OperationalError<HelmErrorCode>(
       `helm reported ${reported.digest} for ${repository}:${tag}, but the registry serves ${confirmed.digest}; refusing to continue with either.`,
+      { code: 'CHART_DIGEST_MISMATCH' },
     );
   }
   options.logger.info(`Pushed ${repository}:${tag} as ${confirmed.digest} (confirmed with the registry).`);
   return result(confirmed.digest, true);
-}
-
-/** Packages a chart and pushes it (packageChart, then pushChart). */
-export async function publishChart(options: ChartOptions): Promise<ChartResult> {
-  // The registry location is checked before anything is packaged.
-  chartRegistry(options.registry);
-  const packaged = await packageChart(options);
-  return pushChart({ ...options, package: packaged.package, packageInput: 'path' });
 }

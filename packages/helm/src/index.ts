@@ -1,11 +1,6 @@
-export {
-  publishChart,
-  packageChart,
-  pushChart,
-  parsePushOutput,
-  chartRegistry,
-  readChartMetadata,
-} from './chart.js';
-export type { ChartOptions, ChartResult, PackageOptions, PushOptions, PackagedChart } from './chart.js';
-export { readChartArchive, differingFiles, MAX_CHART_BYTES } from './chart-archive.js';
-export type { ChartFiles } from './chart-archive.js';
+export type { HelmErrorCode } from './errors.js';
+export { publishChart, defaultChartDestination } from './publish.js';
+export type { ChartOptions, ChartReport } from './publish.js';
+export { chartOutputs, renderChartSummary, renderChartText } from './report.js';
+export { parsePushOutput, chartRegistry, readChartMetadata } from './chart.js';
+export type { ChartResult, PackagedChart } from './chart.js';

@@ -2,6 +2,7 @@ import { InputError, OperationalError } from '@release-actions/core';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { OciErrorCode } from './errors.js';
 import { canonicalRegistry } from './reference.js';
 
 export interface Credentials {
@@ -43,19 +44,25 @@ function readConfig(file: string): DockerConfig | undefined {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new OperationalError(`cannot read Docker config ${file}: ${(error as Error).message}`);
+    throw new OperationalError<OciErrorCode>(
+      `cannot read Docker config ${file}: ${(error as Error).message}`,
+      { code: 'DOCKER_CONFIG_INVALID' },
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     // The parser's message can quote the file's content, which holds secrets: keep it out.
-    throw new InputError(
+    throw new InputError<OciErrorCode>(
       `Docker config ${file} is not valid JSON (expected {"auths": {"<registry>": {"auth": "<base64 user:password>"}}})`,
+      { code: 'DOCKER_CONFIG_INVALID' },
     );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InputError(`Docker config ${file} is not a JSON object`);
+    throw new InputError<OciErrorCode>(`Docker config ${file} is not a JSON object`, {
+      code: 'DOCKER_CONFIG_INVALID',
+    });
   }
   return parsed as DockerConfig;
 }
@@ -76,7 +83,10 @@ function decodeEntry(entry: AuthEntry, key: string, file: string): Credentials |
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) {
-      throw new InputError(`Docker config ${file}: "auths.${key}.auth" is not base64 of "username:password"`);
+      throw new InputError<OciErrorCode>(
+        `Docker config ${file}: "auths.${key}.auth" is not base64 of "username:password"`,
+        { code: 'DOCKER_CONFIG_INVALID' },
+      );
     }
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
   }

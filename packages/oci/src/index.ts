@@ -11,6 +11,8 @@ export {
   DEFAULT_REGISTRY,
 } from './reference.js';
 export type { ImageReference } from './reference.js';
+export { ManifestNotFoundError } from './errors.js';
+export type { OciErrorCode } from './errors.js';
 export {
   loadDockerCredentials,
   lookupDockerCredentials,
@@ -20,17 +22,20 @@ export {
 export type { Credentials, DockerConfigOptions, DockerCredentialLookup } from './credentials.js';
 export { parseChallenges } from './challenge.js';
 export type { Challenge } from './challenge.js';
-export { RegistryClient, ManifestNotFoundError, isLoopbackHost, platformsOf, subjectsOf } from './client.js';
+export { isLoopbackHost } from './transport.js';
+export { platformsOf } from './descriptors.js';
+export type { Descriptor, Platform, PlatformManifest, Manifest, Resolved, Referrer } from './descriptors.js';
+export type { BlobReadOptions } from './manifests.js';
+export type { AttachOptions } from './push.js';
+export { RegistryClient } from './client.js';
+export type { RegistryClientOptions } from './client.js';
+export { writeDockerConfig } from './docker-config.js';
+export type { DockerConfig, RegistryLogin } from './docker-config.js';
+export { withRegistrySession, loginRegistry } from './session.js';
 export type {
-  RegistryClientOptions,
-  Descriptor,
-  Platform,
-  PlatformManifest,
-  Manifest,
-  Resolved,
-  Referrer,
-  AttachOptions,
-  BlobReadOptions,
-  Subject,
-} from './client.js';
+  RegistryLoginOptions,
+  RegistrySession,
+  RegistrySessionOptions,
+  RegistryTarget,
+} from './session.js';
 export * as mediaTypes from './media-types.js';

@@ -1,4 +1,5 @@
 import { InputError } from '@release-actions/core';
+import type { OciErrorCode } from './errors.js';
 
 /**
  * Image references as Docker and the OCI distribution tools read them (the
@@ -32,8 +33,11 @@ const DIGEST_RE = /^([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*):([0-9a
 const ACCEPTED =
   'accepted: [registry[:port]/]repository[:tag][@sha256:<64 hex>], lowercase repository, e.g. ghcr.io/org/app:1.0 or ghcr.io/org/app@sha256:…';
 
-function invalid(reference: string, problem: string): InputError {
-  return new InputError(`invalid image reference "${reference}": ${problem} (${ACCEPTED})`);
+function invalid(reference: string, problem: string, input: string | undefined): InputError<OciErrorCode> {
+  return new InputError<OciErrorCode>(`invalid image reference "${reference}": ${problem} (${ACCEPTED})`, {
+    code: 'REFERENCE_INVALID',
+    ...(input === undefined ? {} : { input }),
+  });
 }
 
 /** Checks `algorithm:hex`; returns the problem or undefined. */
@@ -53,16 +57,22 @@ export function digestProblem(digest: string): string | undefined {
 /** Throws an InputError naming `digest` unless it is a valid `algorithm:hex` digest. */
 export function checkDigest(digest: string): string {
   const problem = digestProblem(digest);
-  if (problem !== undefined) throw new InputError(`invalid digest "${digest}": ${problem}`);
+  if (problem !== undefined) {
+    throw new InputError<OciErrorCode>(`invalid digest "${digest}": ${problem}`, {
+      code: 'REFERENCE_INVALID',
+    });
+  }
   return digest;
 }
 
-export function parseReference(input: string): ImageReference {
-  const reference = input.trim();
-  if (reference === '') throw invalid(input, 'it is empty');
-  if (/\s/.test(reference)) throw invalid(input, 'it contains whitespace');
+/** Parses `text`; a malformed one throws an InputError naming `input` (the input or flag it came from). */
+export function parseReference(text: string, input?: string): ImageReference {
+  const fail = (problem: string): InputError => invalid(text, problem, input);
+  const reference = text.trim();
+  if (reference === '') throw fail('it is empty');
+  if (/\s/.test(reference)) throw fail('it contains whitespace');
   // A bare 64-hex string is an image ID, which Docker refuses as a name to avoid confusion.
-  if (/^[a-f0-9]{64}$/.test(reference)) throw invalid(input, 'a bare 64-hex image ID is not a reference');
+  if (/^[a-f0-9]{64}$/.test(reference)) throw fail('a bare 64-hex image ID is not a reference');
 
   let rest = reference;
   let digest: string | undefined;
@@ -71,7 +81,7 @@ export function parseReference(input: string): ImageReference {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
     const problem = digestProblem(digest);
-    if (problem !== undefined) throw invalid(input, problem);
+    if (problem !== undefined) throw fail(problem);
   }
 
   // The tag is after the last ':' that follows the last '/', so a registry port is not a tag.
@@ -82,10 +92,10 @@ export function parseReference(input: string): ImageReference {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
     if (!TAG_RE.test(tag)) {
-      throw invalid(input, `tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+      throw fail(`tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
     }
   }
-  if (rest === '') throw invalid(input, 'the repository name is missing');
+  if (rest === '') throw fail('the repository name is missing');
 
   let registry = DEFAULT_REGISTRY;
   let repository = rest;
@@ -97,17 +107,16 @@ export function parseReference(input: string): ImageReference {
       repository = rest.slice(slash + 1);
     }
   }
-  if (!DOMAIN_RE.test(registry)) throw invalid(input, `registry "${registry}" is not a valid host[:port]`);
+  if (!DOMAIN_RE.test(registry)) throw fail(`registry "${registry}" is not a valid host[:port]`);
   if (registry === 'index.docker.io') registry = DEFAULT_REGISTRY;
 
   if (repository !== repository.toLowerCase()) {
-    throw invalid(input, `repository "${repository}" must be lowercase`);
+    throw fail(`repository "${repository}" must be lowercase`);
   }
-  if (repository === '') throw invalid(input, 'the repository name is missing');
+  if (repository === '') throw fail('the repository name is missing');
   for (const component of repository.split('/')) {
     if (!PATH_COMPONENT_RE.test(component)) {
-      throw invalid(
-        input,
+      throw fail(
         `repository component "${component}" must be lowercase letters and digits separated by ".", "_", "__" or "-"`,
       );
     }
@@ -116,7 +125,7 @@ export function parseReference(input: string): ImageReference {
 
   const nameLength = registry.length + 1 + repository.length;
   if (nameLength > NAME_TOTAL_LENGTH_MAX) {
-    throw invalid(input, `the name is ${nameLength} characters long, the limit is ${NAME_TOTAL_LENGTH_MAX}`);
+    throw fail(`the name is ${nameLength} characters long, the limit is ${NAME_TOTAL_LENGTH_MAX}`);
   }
 
   const parsed: ImageReference = { registry, repository };
@@ -136,7 +145,10 @@ export function formatReference(reference: ImageReference): string {
 /** `registry/repository@digest`: what is signed, attested and verified. The tag, if any, is dropped. */
 export function canonicalReference(reference: ImageReference, digest = reference.digest): string {
   if (digest === undefined) {
-    throw new InputError(`image reference "${formatReference(reference)}" has no digest; resolve it first`);
+    throw new InputError<OciErrorCode>(
+      `image reference "${formatReference(reference)}" has no digest; resolve it first`,
+      { code: 'REFERENCE_INVALID' },
+    );
   }
   checkDigest(digest);
   return `${reference.registry}/${reference.repository}@${digest}`;

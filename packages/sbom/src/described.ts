@@ -128,8 +128,10 @@ export class SbomSubjectError extends InputError {
 }
 
 export interface DescribesOptions {
-  /** How the SBOM is named in the message (the input or flag and the file). */
+  /** How the SBOM is named in the message (its file, and the platform it is for). */
   what: string;
+  /** The input that named the SBOM, by its action input name. */
+  input?: string;
   /** Accept an SBOM that names no image digest (a directory's, or syft's of an image named by tag). */
   allowWithoutDigest?: boolean;
   /** The input or flag that allows it, named in the error. */
@@ -145,6 +147,7 @@ export function checkDescribes(subject: DescribedSubject, digest: string, option
     if (subject.digest === digest) return;
     throw new SbomSubjectError(
       `${options.what} describes ${subject.digest}${subject.name ? ` (${subject.name})` : ''}, not ${digest}; an SBOM is only gated or attested on the digest it describes.`,
+      { input: options.input },
     );
   }
   if (options.allowWithoutDigest) return;
@@ -156,5 +159,6 @@ export function checkDescribes(subject: DescribedSubject, digest: string, option
         : 'no image it names by digest';
   throw new SbomSubjectError(
     `${options.what} carries no image digest (it describes ${source}), so it cannot be shown to describe ${digest}; make it from the image by digest${options.overrideName ? `, or set ${options.overrideName} to accept it` : ''}.`,
+    { input: options.input },
   );
 }

@@ -1,4 +1,5 @@
-import { subjectsOf, type RegistryClient } from '@release-actions/oci';
+import { subjectsOf } from '@release-actions/cosign';
+import type { RegistryClient } from '@release-actions/oci';
 import { repeatCommand } from './cli-command.js';
 import { equivalentCommands, type SubjectDigest } from './commands.js';
 import { checkRequest, type RequestOptions } from './request.js';

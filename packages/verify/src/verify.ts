@@ -1,5 +1,6 @@
 import { run, ToolExitError, type Logger, type RunResult } from '@release-actions/core';
-import { subjectsOf, type RegistryClient } from '@release-actions/oci';
+import { subjectsOf } from '@release-actions/cosign';
+import type { RegistryClient } from '@release-actions/oci';
 import { ensureTool, type EnsureOptions } from '@release-actions/tools';
 import { judgeAttestations } from './attestation.js';
 import type { CheckName } from './checks.js';

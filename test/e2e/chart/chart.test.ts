@@ -258,7 +258,7 @@ describe('chart', () => {
         { path: 'demo', package: 'demo/Chart.yaml', registry: `oci://${registry.host}/x` },
         "Give exactly one of the inputs 'path' (a chart directory to package) or 'package'",
       ],
-      [{ path: 'demo' }, "Input 'registry' is required to push"],
+      [{ path: 'demo' }, "Input 'registry': a location is required to push"],
       [{ package: 'demo/Chart.yaml', push: 'false' }, "Input 'push': false with 'package' would do nothing"],
       [
         { package: 'demo/Chart.yaml', registry: `oci://${registry.host}/x`, version: '2.0.0' },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ManifestNotFoundError, RegistryClient, mediaTypes, subjectsOf } from '@release-actions/oci';
+import { subjectsOf } from '@release-actions/cosign';
+import { ManifestNotFoundError, RegistryClient, mediaTypes } from '@release-actions/oci';
 import { OperationalError } from '@release-actions/core';
 import type { Logger } from '@release-actions/core';
 import { Layout, type BuiltIndex, type Descriptor } from '../../harness/images.js';

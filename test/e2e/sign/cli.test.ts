@@ -123,9 +123,24 @@ describe('release-actions sign', () => {
     expect(result['rekor-urls']).toEqual([null, null, null]);
   });
 
+  it('prints the report as text, the same rows as the job summary', async () => {
+    Object.assign(process.env, OIDC_ENV);
+    const platform = multi.manifests[0]!.digest;
+    expect(await cli('sign', `${registry.host}/cli/app@${platform}`, '--bundle-directory', dir)).toBe(0);
+    expect(stdout.join('').split('\n')).toEqual([
+      'Signatures: 1 digest(s) signed with cosign (keyless: Fulcio certificate, Rekor entry).',
+      expect.stringMatching(
+        new RegExp(
+          `^  ${registry.host}/cli/app \\(image\\)  ${platform}  Rekor entry: \\d+ https://search\\.sigstore\\.dev/\\?logIndex=\\d+$`,
+        ),
+      ),
+      '',
+    ]);
+  });
+
   it('exits 2 on a malformed reference', async () => {
     expect(await cli('sign', 'ghcr.io/Org/App:1')).toBe(2);
-    expect(stderr.join('')).toMatch(/release-actions: Input 'images': invalid image reference/);
+    expect(stderr.join('')).toMatch(/release-actions: <images>: invalid image reference/);
     expect(calls()).toEqual([]);
   });
 });
@@ -162,7 +177,18 @@ describe('release-actions attest and chart', () => {
         `${registry.host}/cli/app@${m.digest}`,
       ]),
     );
-    expect(stdout.join('')).toContain('| Subject | Digest | Type | Rekor entry |');
+    // The same report as the job summary, as text.
+    expect(stdout.join('').split('\n')).toEqual([
+      'Attestations: 2 attestation(s) signed with cosign (keyless: Fulcio certificate, Rekor entry).',
+      ...multi.manifests.map((m) =>
+        expect.stringMatching(
+          new RegExp(
+            `^  ${registry.host}/cli/app \\(${m.platform.os}/${m.platform.architecture}\\)  ${m.digest}  cyclonedx  Rekor entry: \\d+ https://search\\.sigstore\\.dev/\\?logIndex=\\d+$`,
+          ),
+        ),
+      ),
+      '',
+    ]);
   });
 
   it('refuses an SBOM of another image on the index, exit 2 and no cosign call', async () => {
@@ -171,7 +197,7 @@ describe('release-actions attest and chart', () => {
     const code = await cli('attest', `${registry.host}/cli/app@${multi.index.digest}`, '--sbom-spdx', spdx);
     expect(code).toBe(2);
     expect(stderr.join('')).toMatch(
-      /^release-actions: Input 'sbom-spdx': .* describes sha256:2731251d.* which is not a platform of the index /m,
+      /^release-actions: --sbom-spdx: .* describes sha256:2731251d.* which is not a platform of the index /m,
     );
     expect(calls()).toEqual([]);
   });
@@ -197,6 +223,11 @@ describe('release-actions attest and chart', () => {
   it('chart --no-push packages only; chart --package pushes that package; a rerun pushes nothing', async () => {
     const chart = path.join(dir, 'demo');
     cpSync(path.join(repoRoot, 'test/fixtures/sigstore/charts/demo'), chart, { recursive: true });
+    expect(await cli('chart', chart, '--no-push', '--destination', dir)).toBe(0);
+    expect(stdout.join('')).toBe(
+      `Packaged demo 1.2.3+build.7: ${path.join(dir, 'demo-1.2.3+build.7.tgz')} (not pushed)\n`,
+    );
+    stdout.length = 0;
     expect(await cli('chart', chart, '--no-push', '--destination', dir, '--json')).toBe(0);
     const packaged = JSON.parse(stdout.join(''));
     expect(packaged).toEqual({
@@ -205,18 +236,18 @@ describe('release-actions attest and chart', () => {
       package: path.join(dir, 'demo-1.2.3+build.7.tgz'),
       pushed: false,
     });
-    expect(calls().map((c) => c.argv[0])).toEqual(['package']);
+    expect(calls().map((c) => c.argv[0])).toEqual(['package', 'package']);
 
     stdout.length = 0;
     const target = `oci://${registry.host}/cli-two-step`;
     expect(await cli('chart', '--package', packaged.package, target, '--json')).toBe(0);
     const pushed = JSON.parse(stdout.join(''));
     expect(pushed.pushed).toBe(true);
-    expect(calls().map((c) => c.argv[0])).toEqual(['package', 'push']);
+    expect(calls().map((c) => c.argv[0])).toEqual(['package', 'package', 'push']);
 
     stdout.length = 0;
     expect(await cli('chart', '--package', packaged.package, target, '--json')).toBe(0);
     expect(JSON.parse(stdout.join(''))).toMatchObject({ pushed: false, digest: pushed.digest });
-    expect(calls().map((c) => c.argv[0])).toEqual(['package', 'push']);
+    expect(calls().map((c) => c.argv[0])).toEqual(['package', 'package', 'push']);
   });
 });

@@ -96,7 +96,9 @@ describe('sign with registry credentials', () => {
     expect(run.exitCode).toBe(1);
     expect(run.calls).toEqual([]);
     expect(errorLines(run)).toEqual([
-      expect.stringMatching(/^Inputs 'registry-username' and 'registry-password' apply to one registry/),
+      expect.stringMatching(
+        /^Input 'images': a registry login applies to one registry, but these references name 127\.0\.0\.1:\d+, ghcr\.io; /,
+      ),
     ]);
   });
 });

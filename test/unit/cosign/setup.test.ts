@@ -6,17 +6,19 @@ import path from 'node:path';
 import {
   chooseMode,
   expandSubjects,
-  loginRegistry,
   prepareSigningKey,
-  signingOutputs,
+  renderAttestSummary,
+  renderSignSummary,
+  renderSignText,
+  signOutputs,
   signingTable,
-  writeDockerConfig,
   type SigningReport,
   type SigningSetup,
   type SubjectSource,
 } from '@release-actions/cosign';
 import { chartRegistry, readChartMetadata } from '@release-actions/helm';
-import type { Logger } from '@release-actions/core';
+import { loginRegistry, writeDockerConfig } from '@release-actions/oci';
+import { Markdown, type Logger } from '@release-actions/core';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'sigstore-unit-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -144,13 +146,17 @@ describe('writeDockerConfig', () => {
 
 describe('loginRegistry', () => {
   it('finds the one registry of the references', () => {
-    expect(loginRegistry(['ghcr.io/a/b:1', `ghcr.io/a/c@sha256:${'b'.repeat(64)}`], 'images')).toBe(
-      'ghcr.io',
+    const images = (references: string[]) => ({ references, input: 'images' });
+    expect(loginRegistry(images(['ghcr.io/a/b:1', `ghcr.io/a/c@sha256:${'b'.repeat(64)}`]))).toBe('ghcr.io');
+    expect(() => loginRegistry(images(['ghcr.io/a/b:1', 'quay.io/a/b:1']))).toThrow(
+      /^Input 'images': a registry login applies to one registry, but these references name ghcr.io, quay.io/,
     );
-    expect(() => loginRegistry(['ghcr.io/a/b:1', 'quay.io/a/b:1'], 'images')).toThrow(
-      /apply to one registry/,
-    );
-    expect(() => loginRegistry(['Bad/Ref'], 'images')).toThrow(/^Input 'images': invalid image reference/);
+    expect(() => loginRegistry(images(['Bad/Ref']))).toThrow(/^Input 'images': invalid image reference/);
+  });
+
+  it('takes the host of a registry location', () => {
+    expect(loginRegistry({ location: '127.0.0.1:5000/charts', input: 'registry' })).toBe('127.0.0.1:5000');
+    expect(loginRegistry({ location: 'ghcr.io', input: 'registry' })).toBe('ghcr.io');
   });
 });
 
@@ -228,7 +234,7 @@ describe('expandSubjects', () => {
   });
 });
 
-describe('signingTable and signingOutputs', () => {
+describe('signingTable and signOutputs', () => {
   const report: SigningReport = {
     signed: true,
     mode: 'keyless',
@@ -273,13 +279,68 @@ describe('signingTable and signingOutputs', () => {
   });
 
   it('gives parallel output lists, null where the entry is unknown', () => {
-    expect(signingOutputs(report)).toEqual({
+    expect(signOutputs(report)).toEqual({
       signed: true,
       digests: report.records.map((r) => r.reference),
       bundles: ['/tmp/a.json', ''],
       'rekor-log-indexes': [7, null],
       'rekor-urls': ['https://search.sigstore.dev/?logIndex=7', null],
     });
+  });
+});
+
+describe('the sign report in the job summary and on the command line', () => {
+  const digest = `sha256:${'c'.repeat(64)}`;
+  const report: SigningReport = {
+    signed: true,
+    mode: 'key',
+    records: [
+      {
+        input: 'x',
+        repository: 'ghcr.io/org/app',
+        digest,
+        role: 'image',
+        reference: `ghcr.io/org/app@${digest}`,
+        logIndex: 12,
+        transparencyLog: 'https://rekor.internal',
+        alreadyLogged: false,
+        attempts: 1,
+      },
+    ],
+  };
+
+  it('renders the same rows as Markdown and as plain text', () => {
+    expect(renderSignSummary(report, new Markdown()).toString()).toBe(
+      [
+        '## Signatures',
+        '',
+        '1 digest(s) signed with cosign (key-based).',
+        '',
+        '| Image | Digest | Rekor entry |',
+        '| --- | --- | --- |',
+        `| \`ghcr.io/org/app\` (image) | \`${digest}\` | 12 in https://rekor.internal |`,
+        '',
+      ].join('\n'),
+    );
+    expect(renderSignText(report)).toBe(
+      [
+        'Signatures: 1 digest(s) signed with cosign (key-based).',
+        `  ghcr.io/org/app (image)  ${digest}  Rekor entry: 12 in https://rekor.internal`,
+      ].join('\n'),
+    );
+  });
+
+  it('says why nothing was signed', () => {
+    const skipped: SigningReport = {
+      signed: false,
+      mode: 'skipped',
+      skippedReason: 'Skipped: no token.',
+      records: [],
+    };
+    expect(renderSignText(skipped)).toBe('Signatures: Skipped: no token.');
+    expect(renderAttestSummary(skipped, new Markdown()).toString()).toBe(
+      '## Attestations\n\nSkipped: no token.\n',
+    );
   });
 });
 

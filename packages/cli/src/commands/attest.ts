@@ -1,19 +1,11 @@
 import type { Command } from 'commander';
 import { InputError } from '@release-actions/core';
 import { readManifest } from '@release-actions/sbom';
-import { attestImages, withSigningSession, type PredicateFile } from '@release-actions/cosign';
+import { attestImages, renderAttestText } from '@release-actions/cosign';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
-import {
-  keyFromFlag,
-  printReport,
-  registryPassword,
-  signingOptions,
-  trustFiles,
-  type SigningFlags,
-} from './sign.js';
+import { printReport, signingFromFlags, signingOptions, type SigningFlags } from './sign.js';
 
 interface AttestFlags extends SigningFlags {
   predicate?: string;
@@ -24,10 +16,11 @@ interface AttestFlags extends SigningFlags {
   allowSbomWithoutDigest?: boolean;
 }
 
-function file(value: string | undefined, flag: string): string | undefined {
+/** A file flag, resolved and checked to exist (`input` is the flag's name without dashes). */
+function file(value: string | undefined, input: string): string | undefined {
   if (value === undefined) return undefined;
   const resolved = path.resolve(value);
-  if (!existsSync(resolved)) throw new InputError(`${flag}: ${value} does not exist.`);
+  if (!existsSync(resolved)) throw new InputError(`${value} does not exist.`, { input });
   return resolved;
 }
 
@@ -56,51 +49,25 @@ export function registerAttest(program: Command, context: CommandContext): void 
         'attest an SBOM that names no image digest (a directory, or an image named by tag) on a single image',
       ),
   ).action((subject: string, flags: AttestFlags) =>
-    action(async () => {
-      const logger = context.logger();
-      const predicates: PredicateFile[] = [];
-      const predicate = file(flags.predicate, '--predicate');
-      if (flags.type !== undefined && predicate === undefined) {
-        throw new InputError('--type describes --predicate, which was not given.');
-      }
-      if (predicate)
-        predicates.push({ file: predicate, type: flags.type ?? 'custom', inputName: 'predicate' });
-      const spdx = file(flags.sbomSpdx, '--sbom-spdx');
-      if (spdx) predicates.push({ file: spdx, type: 'spdxjson', inputName: 'sbom-spdx' });
-      const cyclonedx = file(flags.sbomCyclonedx, '--sbom-cyclonedx');
-      if (cyclonedx) predicates.push({ file: cyclonedx, type: 'cyclonedx', inputName: 'sbom-cyclonedx' });
-      const sbomManifest =
-        flags.sbomManifest === undefined
-          ? undefined
-          : readManifest(path.resolve(flags.sbomManifest), '--sbom-manifest');
-      const tempRoot = os.tmpdir();
-      const report = await withSigningSession(
-        {
-          references: [subject],
-          referenceInput: 'subject',
-          key: keyFromFlag(flags.key),
-          keyPassword: process.env.COSIGN_PASSWORD,
-          registryUsername: flags.registryUsername,
-          registryPassword: registryPassword(flags.registryUsername),
-          tempRoot,
-          logger,
-          requireSignature: Boolean(flags.requireSignature),
-          bundleDirectory: path.resolve(flags.bundleDirectory ?? path.join(tempRoot, 'sigstore-bundles')),
-          ...trustFiles(flags),
-        },
-        (setup) =>
-          attestImages({
-            ...setup,
-            subjects: [subject],
-            predicates,
-            sbomManifest,
-            manifestName: '--sbom-manifest',
-            allowSbomWithoutDigest: Boolean(flags.allowSbomWithoutDigest),
-            overrideName: '--allow-sbom-without-digest',
-          }),
-      );
-      printReport(context, report, 'Attestations', flags.json);
-      return;
-    }),
+    action(
+      async () => {
+        const sbomManifest =
+          flags.sbomManifest === undefined
+            ? undefined
+            : readManifest(path.resolve(flags.sbomManifest), '--sbom-manifest');
+        const report = await attestImages({
+          ...signingFromFlags(flags, context.logger()),
+          subject,
+          predicate: file(flags.predicate, 'predicate'),
+          type: flags.type,
+          sbomSpdx: file(flags.sbomSpdx, 'sbom-spdx'),
+          sbomCyclonedx: file(flags.sbomCyclonedx, 'sbom-cyclonedx'),
+          sbomManifest,
+          allowSbomWithoutDigest: Boolean(flags.allowSbomWithoutDigest),
+        });
+        printReport(context, report, renderAttestText, flags.json);
+      },
+      { subject: '<subject>' },
+    ),
   );
 }

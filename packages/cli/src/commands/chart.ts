@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { InputError, Markdown } from '@release-actions/core';
-import { RegistryClient } from '@release-actions/oci';
-import { signingRetryPolicy, writeDockerConfig } from '@release-actions/cosign';
-import { chartRegistry, packageChart, pushChart } from '@release-actions/helm';
-import { rmSync } from 'node:fs';
+import { InputError } from '@release-actions/core';
+import { publishChart, renderChartText } from '@release-actions/helm';
 import os from 'node:os';
 import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
@@ -65,68 +62,25 @@ export function registerChart(program: Command, context: CommandContext): void {
     .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
     .option('--json', 'print the result as JSON')
     .action((first: string | undefined, second: string | undefined, flags: ChartFlags) =>
-      action(async () => {
-        const logger = context.logger();
-        const { chartPath, registry: registryValue } = positionals(first, second, flags);
-        const registry = registryValue === undefined ? undefined : chartRegistry(registryValue, 'registry');
-        const host = registry?.split('/')[0];
-        const username = flags.registryUsername;
-        const password = registryPassword(username);
-        const config =
-          username !== undefined && password !== undefined && host !== undefined
-            ? writeDockerConfig({ registry: host, username, password }, os.tmpdir(), logger)
-            : undefined;
-        try {
-          const packaged =
-            chartPath === undefined
-              ? undefined
-              : await packageChart({
-                  chartDirectory: path.resolve(chartPath),
-                  destination: path.resolve(flags.destination ?? path.join(os.tmpdir(), 'helm-charts')),
-                  version: flags.version,
-                  appVersion: flags.appVersion,
-                  registryConfigFile: config?.file,
-                  logger,
-                  secrets: config?.secrets ?? [],
-                });
-          if (registry === undefined) {
-            const result = { ...packaged!, pushed: false };
-            if (flags.json) context.out(JSON.stringify(result, null, 2));
-            else context.out(`Packaged ${result.name} ${result.version}: ${result.package} (not pushed)`);
-            return;
-          }
-          const result = await pushChart({
-            package: packaged?.package ?? path.resolve(flags.package as string),
-            packageInput: packaged ? 'path' : '--package',
+      action(
+        async () => {
+          const { chartPath, registry } = positionals(first, second, flags);
+          const report = await publishChart({
+            chartDirectory: chartPath === undefined ? undefined : path.resolve(chartPath),
+            package: flags.package === undefined ? undefined : path.resolve(flags.package),
+            push: flags.push !== false,
             registry,
-            registryConfigFile: config?.file,
-            client: new RegistryClient({
-              logger,
-              credentials: config
-                ? { [host as string]: { username: username as string, password: password as string } }
-                : {},
-            }),
-            logger,
-            retry: signingRetryPolicy(),
-            secrets: config?.secrets ?? [],
+            version: flags.version,
+            appVersion: flags.appVersion,
+            destination: flags.destination === undefined ? undefined : path.resolve(flags.destination),
+            registryUsername: flags.registryUsername,
+            registryPassword: registryPassword(flags.registryUsername),
+            tempRoot: os.tmpdir(),
+            logger: context.logger(),
           });
-          if (flags.json) context.out(JSON.stringify(result, null, 2));
-          else {
-            context.out(
-              new Markdown()
-                .heading('Helm chart')
-                .table(
-                  ['Chart', 'Version', result.pushed ? 'Pushed to' : 'Already at', 'Digest'],
-                  [[result.name, result.version, result.chartUrl, result.digest]],
-                )
-                .paragraph(`Sign and attest it by digest: ${result.reference}`)
-                .toString(),
-            );
-          }
-          return;
-        } finally {
-          if (config) rmSync(config.directory, { recursive: true, force: true });
-        }
-      }),
+          context.out(flags.json ? JSON.stringify(report, null, 2) : renderChartText(report));
+        },
+        { path: '<path>', registry: '<registry>' },
+      ),
     );
 }

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { InputError, Markdown } from '@release-actions/core';
+import { InputError } from '@release-actions/core';
+import type { Logger } from '@release-actions/core';
 import {
-  FLAG_NAMES,
+  renderSignText,
   signImages,
-  signingOutputs,
-  withSigningSession,
-  renderSigningSummary,
+  signOutputs,
+  type SigningOptions,
   type SigningReport,
 } from '@release-actions/cosign';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,25 +23,12 @@ export interface SigningFlags {
   json?: boolean;
 }
 
-/** The private Sigstore files, resolved here and checked by the session (named by their flags). */
-export function trustFiles(flags: SigningFlags): {
-  signingConfig?: string;
-  trustedRoot?: string;
-  trustFileNames: typeof FLAG_NAMES;
-} {
-  return {
-    ...(flags.signingConfig === undefined ? {} : { signingConfig: path.resolve(flags.signingConfig) }),
-    ...(flags.trustedRoot === undefined ? {} : { trustedRoot: path.resolve(flags.trustedRoot) }),
-    trustFileNames: FLAG_NAMES,
-  };
-}
-
 /** `--key`: a KMS URI as is, or a PEM key file read here (cosign gets a private copy). */
 export function keyFromFlag(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (/^[a-z0-9]+:\/\//.test(value)) return value;
   if (!existsSync(value))
-    throw new InputError(`--key: ${value} is neither a KMS URI nor an existing key file.`);
+    throw new InputError(`${value} is neither a KMS URI nor an existing key file.`, { input: 'key' });
   return readFileSync(value, 'utf8');
 }
 
@@ -50,24 +37,43 @@ export function registryPassword(username: string | undefined): string | undefin
   if (username === undefined) return undefined;
   const password = process.env.RELEASE_ACTIONS_REGISTRY_PASSWORD;
   if (!password) {
-    throw new InputError('--registry-username needs the password in RELEASE_ACTIONS_REGISTRY_PASSWORD.');
+    throw new InputError('needs the password in RELEASE_ACTIONS_REGISTRY_PASSWORD.', {
+      input: 'registry-username',
+    });
   }
   return password;
 }
 
+const resolved = (file: string | undefined): string | undefined =>
+  file === undefined ? undefined : path.resolve(file);
+
+/** What sign and attest take from the flags they share (the key's password from COSIGN_PASSWORD). */
+export function signingFromFlags(flags: SigningFlags, logger: Logger): SigningOptions {
+  const key = keyFromFlag(flags.key);
+  return {
+    key,
+    keyPassword: key === undefined ? undefined : process.env.COSIGN_PASSWORD,
+    requireSignature: Boolean(flags.requireSignature),
+    registryUsername: flags.registryUsername,
+    registryPassword: registryPassword(flags.registryUsername),
+    bundleDirectory: resolved(flags.bundleDirectory),
+    signingConfig: resolved(flags.signingConfig),
+    trustedRoot: resolved(flags.trustedRoot),
+    tempRoot: os.tmpdir(),
+    logger,
+  };
+}
+
+/** The report as the action's outputs plus the records (--json), or as text. */
 export function printReport(
   context: CommandContext,
   report: SigningReport,
-  title: string,
+  text: (report: SigningReport) => string,
   json?: boolean,
 ): void {
-  if (json) {
-    context.out(JSON.stringify({ ...signingOutputs(report), records: report.records }, null, 2));
-    return;
-  }
-  const document = new Markdown();
-  renderSigningSummary(report, document, title);
-  context.out(document.toString());
+  context.out(
+    json ? JSON.stringify({ ...signOutputs(report), records: report.records }, null, 2) : text(report),
+  );
 }
 
 export function signingOptions(command: Command): Command {
@@ -104,28 +110,16 @@ export function registerSign(program: Command, context: CommandContext): void {
       .argument('<images...>', 'image references (registry/repository@sha256:… or :tag)')
       .option('-a, --annotation <key=value...>', 'annotation to sign with each image'),
   ).action((images: string[], flags: SignFlags) =>
-    action(async () => {
-      const logger = context.logger();
-      const tempRoot = os.tmpdir();
-      const registryUsername = flags.registryUsername;
-      const report = await withSigningSession(
-        {
-          references: images,
-          referenceInput: 'images',
-          key: keyFromFlag(flags.key),
-          keyPassword: process.env.COSIGN_PASSWORD,
-          registryUsername,
-          registryPassword: registryPassword(registryUsername),
-          tempRoot,
-          logger,
-          requireSignature: Boolean(flags.requireSignature),
-          bundleDirectory: path.resolve(flags.bundleDirectory ?? path.join(tempRoot, 'sigstore-bundles')),
-          ...trustFiles(flags),
-        },
-        (setup) => signImages({ ...setup, images, annotations: flags.annotation ?? [] }),
-      );
-      printReport(context, report, 'Signatures', flags.json);
-      return;
-    }),
+    action(
+      async () => {
+        const report = await signImages({
+          ...signingFromFlags(flags, context.logger()),
+          images,
+          annotations: flags.annotation ?? [],
+        });
+        printReport(context, report, renderSignText, flags.json);
+      },
+      { images: '<images>', annotations: '--annotation' },
+    ),
   );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { enforceVerdict, InputError } from '@release-actions/core';
-import { openSession } from '@release-actions/cosign';
+import { withRegistrySession } from '@release-actions/oci';
 import {
   parseChecks,
   renderVerifyText,
@@ -138,14 +138,6 @@ export function registerVerify(program: Command, context: CommandContext): void 
         const transparencyLog = oneOf('transparency-log', flags.transparencyLog, TRANSPARENCY_LOG_MODES);
         const username = flags.registryUsername;
         const password = registryPassword(username);
-        const session = openSession({
-          references: [image],
-          referenceInput: 'image',
-          registryUsername: username,
-          registryPassword: password,
-          tempRoot: os.tmpdir(),
-          logger,
-        });
         const identity: IdentityOptions = {
           repository: flags.repository,
           signer,
@@ -160,26 +152,32 @@ export function registerVerify(program: Command, context: CommandContext): void 
           identityRegexp: flags.certificateIdentityRegexp,
           allowUnanchored: Boolean(flags.allowUnanchored),
         };
-        let result;
-        try {
-          result = await verify({
-            image,
-            identity,
-            checks,
-            emit,
-            engine,
-            sourceTag: flags.sourceTag,
-            trustedRoot: flags.trustedRoot,
-            key: flags.key,
-            transparencyLog,
-            client: session.client,
-            dockerConfigDirectory: session.dockerConfig?.directory,
-            secrets: session.secrets,
+        const result = await withRegistrySession(
+          {
+            references: [image],
+            input: 'image',
+            registryUsername: username,
+            registryPassword: password,
+            tempRoot: os.tmpdir(),
             logger,
-          });
-        } finally {
-          session.dispose();
-        }
+          },
+          async (session) =>
+            await verify({
+              image,
+              identity,
+              checks,
+              emit,
+              engine,
+              sourceTag: flags.sourceTag,
+              trustedRoot: flags.trustedRoot,
+              key: flags.key,
+              transparencyLog,
+              client: session.client,
+              dockerConfigDirectory: session.dockerConfig?.directory,
+              secrets: session.secrets,
+              logger,
+            }),
+        );
         if (result.emit === 'commands' && flags.output !== undefined) {
           writeWhole(flags.output, result.emitted.markdown);
         } else if (result.emit === 'report' && format === 'json') {

@@ -1,8 +1,9 @@
 import { InputError } from '@release-actions/core';
 import type { Logger } from '@release-actions/core';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { dockerConfigPath } from './credentials.js';
+import { canonicalRegistry, DEFAULT_REGISTRY } from './reference.js';
 
 export interface RegistryLogin {
   /** Registry host (and port), e.g. ghcr.io or 127.0.0.1:5000. */
@@ -21,14 +22,7 @@ export interface DockerConfig {
 
 /** Docker Hub credentials live under this historical key. */
 function configKey(registry: string): string {
-  return registry === 'docker.io' || registry === 'index.docker.io' || registry === 'registry-1.docker.io'
-    ? 'https://index.docker.io/v1/'
-    : registry;
-}
-
-/** The Docker config in effect: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
-export function currentDockerConfigFile(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'config.json');
+  return canonicalRegistry(registry) === DEFAULT_REGISTRY ? 'https://index.docker.io/v1/' : registry;
 }
 
 /**
@@ -43,9 +37,9 @@ export function writeDockerConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): DockerConfig {
   if (login.username.includes(':')) {
-    throw new InputError(`Input 'registry-username': a user name cannot contain ":".`);
+    throw new InputError('a user name cannot contain ":".', { input: 'registry-username' });
   }
-  const existing = currentDockerConfigFile(env);
+  const existing = dockerConfigPath({ env });
   let config: Record<string, unknown> = {};
   if (existsSync(existing)) {
     try {
