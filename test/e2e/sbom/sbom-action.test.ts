@@ -129,6 +129,7 @@ describe('sbom action', () => {
     expect(scan.env).toEqual({ SYFT_CHECK_FOR_APP_UPDATE: 'false' });
 
     expect(result.outputs).toEqual({
+      outcome: 'passed',
       'spdx-json': spdx,
       'cyclonedx-json': cyclonedx,
       files: JSON.stringify([spdx, cyclonedx]),
@@ -469,7 +470,7 @@ describe('sbom action', () => {
       expect(oneError(result)).toMatch(message);
       // Nothing half-written: no SBOM and no scratch directory left behind.
       expect(filesIn(result.runnerTemp)).toEqual([]);
-      expect(result.outputs).toEqual({});
+      expect(result.outputs).toEqual({ outcome: 'error' });
     });
 
     it('an SPDX 2.2 document where 2.3 was asked', async () => {
