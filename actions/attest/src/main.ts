@@ -16,8 +16,7 @@ import { attestImages, attestOutputs, renderAttestSummary } from '@release-actio
 
 await runAction(async () => {
   const manifestFile = readPath('sbom-manifest', { mustExist: 'file' });
-  const sbomManifest =
-    manifestFile === undefined ? undefined : readManifest(manifestFile, "Input 'sbom-manifest'");
+  const sbomManifest = manifestFile === undefined ? undefined : readManifest(manifestFile);
   const report = await attestImages({
     subject: readString('subject', { required: true }),
     predicate: readPath('predicate', { mustExist: 'file' }),

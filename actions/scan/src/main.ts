@@ -126,8 +126,7 @@ await runAction(async () => {
       "Input 'sbom-manifest' names what to scan; give it without 'image', 'sbom' or 'path'.",
     );
   }
-  const platforms =
-    platformsInput === undefined ? undefined : parsePlatformSelection(platformsInput, "Input 'platforms'");
+  const platforms = platformsInput === undefined ? undefined : parsePlatformSelection(platformsInput);
   if (
     platforms !== undefined &&
     image === undefined &&
@@ -168,7 +167,6 @@ await runAction(async () => {
       manifestFile,
       image,
       selection: platforms,
-      names: { manifest: "Input 'sbom-manifest'", platforms: "Input 'platforms'" },
       logger,
     });
     await gateEach(subject, targets, {

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/core';
+import { SbomSubjectError } from './errors.js';
 import type { SbomFormat } from './formats.js';
 
 /**
@@ -120,11 +120,6 @@ export function describedSubject(format: SbomFormat, doc: unknown): DescribedSub
   if (format === 'spdx-json') return spdxSubject(doc);
   if (format === 'cyclonedx-json') return cyclonedxSubject(doc);
   return syftSubject(doc);
-}
-
-/** Raised when an SBOM is about another image than the digest it is to gate or be attested on. */
-export class SbomSubjectError extends InputError {
-  override readonly name: string = 'SbomSubjectError';
 }
 
 export interface DescribesOptions {

@@ -41,14 +41,15 @@ const SCAN_ORDER: readonly SbomFormat[] = ['syft-json', 'spdx-json', 'cyclonedx-
  * must describe its entry's digest: a file swapped for another platform's (or another image's)
  * would put one platform's verdict on another.
  */
-export function targetsFromManifest(manifest: LoadedManifest, what: string): PlatformTarget[] {
+export function targetsFromManifest(manifest: LoadedManifest): PlatformTarget[] {
   return manifest.platforms.map((entry, i) => {
     const paths = manifest.paths[i] ?? {};
     const format = SCAN_ORDER.find((f) => paths[f] !== undefined) as SbomFormat;
     const file = paths[format] as string;
     const doc = readSbom(file);
     checkDescribes(doc.subject, entry.digest, {
-      what: `${what}: ${path.basename(file)} (${entryName(entry)})`,
+      input: 'sbom-manifest',
+      what: `${path.basename(file)} (${entryName(entry)})`,
     });
     return {
       platform: entry.platform,
@@ -65,8 +66,6 @@ export interface TargetRequest {
   /** Else an image read from the registry, each selected platform scanned by its digest. */
   image?: string;
   selection?: PlatformSelection;
-  /** How the front end names the manifest and the selection in errors (action inputs or CLI flags). */
-  names: { manifest: string; platforms: string };
   logger: Logger;
 }
 
@@ -74,29 +73,28 @@ export interface TargetRequest {
 export async function resolveTargets(
   request: TargetRequest,
 ): Promise<{ subject: string; targets: PlatformTarget[] }> {
-  const { names, selection } = request;
+  const { selection } = request;
   if (request.manifestFile !== undefined) {
     if (selection !== undefined && selection !== 'all') {
       throw new InputError(
-        `${names.platforms}: with ${names.manifest} every platform of the manifest is scanned; give all or leave it out.`,
+        'with sbom-manifest every platform of the manifest is scanned; give all or leave it out.',
+        { input: 'platforms' },
       );
     }
-    const manifest = readManifest(request.manifestFile, names.manifest);
-    return { subject: manifest.subject, targets: targetsFromManifest(manifest, names.manifest) };
+    const manifest = readManifest(request.manifestFile);
+    return { subject: manifest.subject, targets: targetsFromManifest(manifest) };
   }
   if (request.image === undefined || selection === undefined) {
-    throw new InputError(
-      `${names.platforms}: give an image to read from the registry, or ${names.manifest}.`,
-    );
+    throw new InputError('give an image to read from the registry, or sbom-manifest.', {
+      input: 'platforms',
+    });
   }
   // Loaded only on this path: a gate over the sbom step's manifest never talks to a registry.
   const { RegistryClient } = await import('@release-actions/oci');
   const resolved = await new RegistryClient({ logger: request.logger }).resolve(request.image);
   const subject = `${resolved.registry}/${resolved.repository}@${resolved.digest}`;
   const chosen =
-    resolved.platforms === undefined
-      ? undefined
-      : selectPlatforms(resolved.platforms, selection, names.platforms, subject);
+    resolved.platforms === undefined ? undefined : selectPlatforms(resolved.platforms, selection, subject);
   return { subject, targets: targetsFromImage({ ...resolved, ...(chosen ? { platforms: chosen } : {}) }) };
 }
 

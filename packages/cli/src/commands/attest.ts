@@ -52,9 +52,7 @@ export function registerAttest(program: Command, context: CommandContext): void 
     action(
       async () => {
         const sbomManifest =
-          flags.sbomManifest === undefined
-            ? undefined
-            : readManifest(path.resolve(flags.sbomManifest), '--sbom-manifest');
+          flags.sbomManifest === undefined ? undefined : readManifest(path.resolve(flags.sbomManifest));
         const report = await attestImages({
           ...signingFromFlags(flags, context.logger()),
           subject,

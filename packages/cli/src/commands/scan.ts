@@ -191,8 +191,7 @@ async function scanPlatforms(
   if (flags.sbomManifest !== undefined && positional !== undefined) {
     throw new InputError(`--sbom-manifest names what to scan; "${positional}" is given too.`);
   }
-  const selection =
-    flags.platforms === undefined ? undefined : parsePlatformSelection(flags.platforms, '--platforms');
+  const selection = flags.platforms === undefined ? undefined : parsePlatformSelection(flags.platforms);
   const policy = await policyOf(flags);
   const source = positional === undefined ? undefined : sourceFrom(positional);
   if (flags.sbomManifest === undefined && source?.kind !== 'image') {
@@ -202,7 +201,6 @@ async function scanPlatforms(
     manifestFile: flags.sbomManifest === undefined ? undefined : path.resolve(flags.sbomManifest),
     image: source?.value,
     selection,
-    names: { manifest: '--sbom-manifest', platforms: '--platforms' },
     logger,
   });
   const outputDir = path.resolve(
