@@ -1,7 +1,7 @@
 import { OperationalError, run, ToolExitError, type Logger } from '@release-actions/core';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { GrypeReport } from './report.js';
+import type { GrypeReport } from './grype-report.js';
 import { readReport, reportTarget } from './report.js';
 
 /** What grype scans: an image reference, an SBOM file (syft's, SPDX or CycloneDX) or a directory. */

@@ -1,6 +1,6 @@
 import { InputError } from '@release-actions/core';
 import { readFile } from 'node:fs/promises';
-import type { GrypeMatch } from './report.js';
+import type { GrypeMatch } from './grype-report.js';
 
 /**
  * Ignore rules: a finding may be accepted only with a stated reason and until a date, so that an

@@ -9,7 +9,13 @@ export {
 export type { Cutoff, Severity, SeverityCounts } from './severity.js';
 export { parseReport, readReport, reportTarget, grypeVersionOf, dbBuiltOf } from './report.js';
 export { readReportChunks, projectMatch } from './stream.js';
-export type { GrypeReport, GrypeMatch, GrypeVulnerability, GrypeArtifact, GrypeCvss } from './report.js';
+export type {
+  GrypeReport,
+  GrypeMatch,
+  GrypeVulnerability,
+  GrypeArtifact,
+  GrypeCvss,
+} from './grype-report.js';
 export {
   parseIgnoreRules,
   loadIgnoreFile,

@@ -13,7 +13,7 @@ import type { Logger } from '@release-actions/core';
 import path from 'node:path';
 import type { ScanSource } from './grype.js';
 import type { Evaluation, Policy } from './policy.js';
-import type { GrypeReport } from './report.js';
+import type { GrypeReport } from './grype-report.js';
 import { total } from './policy.js';
 import type { SarifOutput } from './sarif.js';
 import type { ScanEachOptions, ScanOutcome } from './scan.js';

@@ -1,5 +1,5 @@
 import { describeRule, isExpired, ruleMatches, type IgnoreRule } from './ignore.js';
-import type { GrypeMatch, GrypeReport } from './report.js';
+import type { GrypeMatch, GrypeReport } from './grype-report.js';
 import { reportTarget } from './report.js';
 import {
   atOrAbove,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Location, Log, ReportingDescriptor, Result, Run } from 'sarif';
 import type { Evaluation, Finding } from './policy.js';
-import type { GrypeCvss, GrypeMatch, GrypeReport } from './report.js';
+import type { GrypeCvss, GrypeMatch, GrypeReport } from './grype-report.js';
 import { grypeVersionOf } from './report.js';
 import { rank, type Severity } from './severity.js';
 

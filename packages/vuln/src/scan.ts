@@ -7,7 +7,7 @@ import { grypeVersion, runGrype, type GrypeVersion, type ScanSource } from './gr
 import { withCatalogue } from './catalogue.js';
 import { checkExpiryCap, DEFAULT_MAX_IGNORE_DAYS, loadIgnoreFile, type IgnoreRule } from './ignore.js';
 import { evaluate, type Evaluation, type Policy } from './policy.js';
-import type { GrypeReport } from './report.js';
+import type { GrypeReport } from './grype-report.js';
 import { defaultCategory, toSarif, type SarifOutput } from './sarif.js';
 import { parseCutoff } from './severity.js';
 import { loadVex, type VexStatement } from './vex.js';

@@ -1,6 +1,6 @@
 import { OperationalError } from '@release-actions/core';
 import { open } from 'node:fs/promises';
-import type { GrypeCvss, GrypeMatch, GrypeReport, GrypeVulnerability } from './report.js';
+import type { GrypeCvss, GrypeMatch, GrypeReport, GrypeVulnerability } from './grype-report.js';
 
 /**
  * Reads a grype JSON report one match at a time. A parse of the whole document holds the full

@@ -1,6 +1,6 @@
 import { InputError } from '@release-actions/core';
 import { readFile } from 'node:fs/promises';
-import type { GrypeMatch } from './report.js';
+import type { GrypeMatch } from './grype-report.js';
 
 /**
  * OpenVEX documents (v0.0.x and v0.2.x): a statement whose status is `not_affected` or `fixed`
