@@ -34,15 +34,9 @@ export { parseVex, loadVex, vexDecision, purlKey } from './vex.js';
 export type { VexStatement, VexStatus } from './vex.js';
 export { evaluate, defaultPolicy, total } from './policy.js';
 export type { Policy, Evaluation, Finding, Suppression, Verdict } from './policy.js';
-export {
-  toSarif,
-  categoryFor,
-  defaultCategory,
-  imageCategory,
-  securitySeverity,
-  SARIF_LIMITS,
-  SARIF_SCHEMA,
-} from './sarif.js';
+export { toSarif, securitySeverity, SARIF_SCHEMA } from './sarif.js';
+export { SARIF_LIMITS } from './sarif-limits.js';
+export { categoryFor, defaultCategory, imageCategory } from './category.js';
 export type { SarifOptions, SarifOutput } from './sarif.js';
 export { renderSummary, renderText, headline, toJson } from './summary.js';
 export type { SummaryBuilder, SummaryContext } from './summary.js';

@@ -8,7 +8,8 @@ import { withCatalogue } from './catalogue.js';
 import { checkExpiryCap, DEFAULT_MAX_IGNORE_DAYS, loadIgnoreFile, type IgnoreRule } from './ignore.js';
 import { evaluate, type Evaluation, type Policy } from './policy.js';
 import type { GrypeReport } from './grype-report.js';
-import { defaultCategory, toSarif, type SarifOutput } from './sarif.js';
+import { defaultCategory } from './category.js';
+import { toSarif, type SarifOutput } from './sarif.js';
 import { parseCutoff } from './severity.js';
 import { loadVex, type VexStatement } from './vex.js';
 
