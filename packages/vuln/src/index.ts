@@ -38,8 +38,9 @@ export { toSarif, securitySeverity, SARIF_SCHEMA } from './sarif.js';
 export { SARIF_LIMITS } from './sarif-limits.js';
 export { categoryFor, defaultCategory, imageCategory } from './category.js';
 export type { SarifOptions, SarifOutput } from './sarif.js';
-export { renderSummary, renderText, headline, toJson } from './summary.js';
+export { renderSummary } from './summary.js';
 export type { SummaryBuilder, SummaryContext } from './summary.js';
+export { renderText, headline, toJson } from './text-report.js';
 export {
   grypeArgs,
   sourceArgument,
