@@ -16,6 +16,7 @@ export type {
   GrypeArtifact,
   GrypeCvss,
 } from './grype-report.js';
+export type { VulnErrorCode } from './errors.js';
 export {
   parseIgnoreRules,
   loadIgnoreFile,

@@ -21,8 +21,6 @@ export interface PolicyInput {
   vexFiles?: readonly string[];
   /** Cap on how far ahead an ignore rule may expire, in days (default one year). */
   maxIgnoreDays?: number;
-  /** How the user sets that cap, for the error (action input or CLI flag). */
-  maxIgnoreDaysSetting?: string;
   allowEmptySbom?: boolean;
   now?: Date;
 }
@@ -32,7 +30,7 @@ export async function loadPolicy(input: PolicyInput): Promise<Policy> {
   const cutoff = parseCutoff(input.severityCutoff);
   const ignoreRules: IgnoreRule[] = input.ignoreFile ? await loadIgnoreFile(input.ignoreFile) : [];
   const maxDays = input.maxIgnoreDays ?? DEFAULT_MAX_IGNORE_DAYS;
-  checkExpiryCap(ignoreRules, maxDays, input.now ?? new Date(), input.maxIgnoreDaysSetting);
+  checkExpiryCap(ignoreRules, maxDays, input.now ?? new Date());
   const vex: VexStatement[] = [];
   for (const file of input.vexFiles ?? []) vex.push(...(await loadVex(file)));
   return {

@@ -57,10 +57,10 @@ function sourceFrom(positional: string): ScanSource {
   return { kind: 'image', value: positional };
 }
 
-function checkFile(flag: string, file: string): string {
+function checkFile(input: string, file: string): string {
   const resolved = path.resolve(file);
-  if (!existsSync(resolved)) throw new InputError(`${flag}: "${file}" does not exist.`);
-  if (!statSync(resolved).isFile()) throw new InputError(`${flag}: "${file}" is not a file.`);
+  if (!existsSync(resolved)) throw new InputError(`"${file}" does not exist.`, { input });
+  if (!statSync(resolved).isFile()) throw new InputError(`"${file}" is not a file.`, { input });
   return resolved;
 }
 
@@ -106,74 +106,79 @@ export function registerScan(program: Command, context: CommandContext): void {
       'with an image: scan each platform of an index by its own digest (all, or os/arch[/variant],…); with several platforms --sarif is a directory of one file per platform',
     )
     .action((positional: string | undefined, flags: ScanFlags) =>
-      action(async () => {
-        const logger = context.logger();
-        const format = (flags.format ?? 'text').toLowerCase();
-        if (format !== 'text' && format !== 'json') {
-          throw new InputError(`--format: "${flags.format}" is not accepted; use text or json.`);
-        }
-        if (flags.sbomManifest !== undefined || flags.platforms !== undefined) {
-          return scanPlatforms(positional, flags, format, context);
-        }
-        if (positional !== undefined && flags.report !== undefined) {
-          throw new InputError(`Give one source: "${positional}" and --report ${flags.report} are both set.`);
-        }
-        if (positional === undefined && flags.report === undefined) {
-          throw new InputError(
-            'Give what to scan (an image reference, sbom:<file> or dir:<path>) or --report <grype.json>.',
-          );
-        }
-        const source = positional === undefined ? undefined : sourceFrom(positional);
-        if (source && source.kind !== 'image' && !existsSync(source.value)) {
-          throw new InputError(`"${positional}": ${source.value} does not exist.`);
-        }
-        const policy = await policyOf(flags);
-        const packages = source === undefined ? undefined : await catalogueSize(source, `"${positional}"`);
+      action(
+        async () => {
+          const logger = context.logger();
+          const format = (flags.format ?? 'text').toLowerCase();
+          if (format !== 'text' && format !== 'json') {
+            throw new InputError(`--format: "${flags.format}" is not accepted; use text or json.`);
+          }
+          if (flags.sbomManifest !== undefined || flags.platforms !== undefined) {
+            return scanPlatforms(positional, flags, format, context);
+          }
+          if (positional !== undefined && flags.report !== undefined) {
+            throw new InputError(
+              `Give one source: "${positional}" and --report ${flags.report} are both set.`,
+            );
+          }
+          if (positional === undefined && flags.report === undefined) {
+            throw new InputError(
+              'Give what to scan (an image reference, sbom:<file> or dir:<path>) or --report <grype.json>.',
+            );
+          }
+          const source = positional === undefined ? undefined : sourceFrom(positional);
+          if (source && source.kind !== 'image' && !existsSync(source.value)) {
+            throw new InputError(`"${positional}": ${source.value} does not exist.`);
+          }
+          const policy = await policyOf(flags);
+          const packages = source === undefined ? undefined : await catalogueSize(source);
 
-        let report;
-        let jsonFile: string;
-        if (flags.report !== undefined) {
-          jsonFile = path.resolve(flags.report);
-          report = await readReport(jsonFile);
-        } else {
-          const outputDir = path.resolve(
-            flags.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-')),
-          );
-          const outcome = await scan({ source: source!, outputDir, logger });
-          report = outcome.report;
-          jsonFile = outcome.jsonFile;
-        }
-        const { evaluation, sarif } = judge(report, policy, { category: flags.category, source, packages });
-        if (flags.sarif !== undefined) {
-          await writeSarif(path.resolve(flags.sarif), sarif);
-          if (sarif.trimmed) logger.notice(sarif.trimmed);
-        }
-        if (format === 'json') {
-          context.out(
-            JSON.stringify(
-              {
-                ...toJson(evaluation),
-                report: jsonFile,
-                ...(flags.sarif !== undefined
-                  ? {
-                      sarif: path.resolve(flags.sarif),
-                      category: sarif.category,
-                      sarifResults: sarif.written,
-                    }
-                  : {}),
-              },
-              null,
-              2,
-            ),
-          );
-        } else {
-          const extra = [`report: ${jsonFile}`];
-          if (flags.sarif !== undefined)
-            extra.push(`SARIF: ${path.resolve(flags.sarif)} (category ${sarif.category})`);
-          context.out(`${renderText(evaluation)}\n\n${extra.join('\n')}`);
-        }
-        return evaluation.verdict === 'pass' ? 0 : 1;
-      }),
+          let report;
+          let jsonFile: string;
+          if (flags.report !== undefined) {
+            jsonFile = path.resolve(flags.report);
+            report = await readReport(jsonFile);
+          } else {
+            const outputDir = path.resolve(
+              flags.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-')),
+            );
+            const outcome = await scan({ source: source!, outputDir, logger });
+            report = outcome.report;
+            jsonFile = outcome.jsonFile;
+          }
+          const { evaluation, sarif } = judge(report, policy, { category: flags.category, source, packages });
+          if (flags.sarif !== undefined) {
+            await writeSarif(path.resolve(flags.sarif), sarif);
+            if (sarif.trimmed) logger.notice(sarif.trimmed);
+          }
+          if (format === 'json') {
+            context.out(
+              JSON.stringify(
+                {
+                  ...toJson(evaluation),
+                  report: jsonFile,
+                  ...(flags.sarif !== undefined
+                    ? {
+                        sarif: path.resolve(flags.sarif),
+                        category: sarif.category,
+                        sarifResults: sarif.written,
+                      }
+                    : {}),
+                },
+                null,
+                2,
+              ),
+            );
+          } else {
+            const extra = [`report: ${jsonFile}`];
+            if (flags.sarif !== undefined)
+              extra.push(`SARIF: ${path.resolve(flags.sarif)} (category ${sarif.category})`);
+            context.out(`${renderText(evaluation)}\n\n${extra.join('\n')}`);
+          }
+          return evaluation.verdict === 'pass' ? 0 : 1;
+        },
+        { image: '<source>', sbom: '<source>', path: '<source>' },
+      ),
     );
 }
 
@@ -264,13 +269,12 @@ async function scanPlatforms(
 /** The gate's policy from the flags: one reading for a single target and for every platform. */
 function policyOf(flags: ScanFlags) {
   return loadPolicy({
-    severityCutoff: parseCutoff(flags.severityCutoff, '--severity-cutoff'),
+    severityCutoff: parseCutoff(flags.severityCutoff),
     onlyFixed: flags.onlyFixed,
     unknownFails: flags.unknownFails,
     allowEmptySbom: flags.allowEmptySbom,
-    ignoreFile: flags.ignoreFile === undefined ? undefined : checkFile('--ignore-file', flags.ignoreFile),
-    vexFiles: (flags.vex ?? []).map((file) => checkFile('--vex', file)),
-    maxIgnoreDays: parseMaxIgnoreDays(flags.maxIgnoreDays, '--max-ignore-days'),
-    maxIgnoreDaysSetting: '--max-ignore-days',
+    ignoreFile: flags.ignoreFile === undefined ? undefined : checkFile('ignore-file', flags.ignoreFile),
+    vexFiles: (flags.vex ?? []).map((file) => checkFile('vex', file)),
+    maxIgnoreDays: parseMaxIgnoreDays(flags.maxIgnoreDays),
   });
 }
