@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { GrypeReport } from './grype-report.js';
+import type { ScanSource } from './grype.js';
 
 /**
  * Code scanning categories (a SARIF run's `automationDetails.id`): one per scanned thing, stable
@@ -56,4 +58,16 @@ export function defaultCategory(
   if (source?.kind === 'path')
     return `grype/dir/${slug(source.value) === 'unknown' ? 'root' : slug(source.value)}`;
   return categoryFor(report);
+}
+
+/**
+ * The source a default category is made from: a directory by its path relative to the workspace
+ * when there is one, so the category is the same on every runner; anything else as it is.
+ */
+export function categorySource(
+  source: ScanSource | undefined,
+  workspace: string | undefined,
+): ScanSource | undefined {
+  if (source?.kind !== 'path' || workspace === undefined) return source;
+  return { kind: 'path', value: path.relative(workspace, source.value) };
 }

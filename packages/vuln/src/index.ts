@@ -34,11 +34,11 @@ export type { IgnoreRule } from './ignore.js';
 export { parseVex, loadVex, vexDecision, purlKey } from './vex.js';
 export type { VexStatement, VexStatus } from './vex.js';
 export { evaluate, defaultPolicy, total } from './policy.js';
-export type { Policy, Evaluation, Finding, Suppression, Verdict } from './policy.js';
+export type { Policy, Evaluation, Finding, Suppression, GateVerdict } from './policy.js';
 export { toSarif, securitySeverity, SARIF_SCHEMA } from './sarif.js';
+export type { SarifOptions, SarifOutput } from './sarif.js';
 export { SARIF_LIMITS } from './sarif-limits.js';
 export { categoryFor, defaultCategory, imageCategory } from './category.js';
-export type { SarifOptions, SarifOutput } from './sarif.js';
 export { renderSummary } from './summary.js';
 export type { SummaryBuilder, SummaryContext } from './summary.js';
 export { renderText, headline, toJson } from './text-report.js';
@@ -57,17 +57,19 @@ export type { CacheApi, DbCacheState, CacheHit } from './db-cache.js';
 export { loadPolicy, judge, scan, scanEach, writeSarif } from './scan.js';
 export type { PolicyInput, Judgement, ScanOptions, ScanEachOptions, ScanOutcome } from './scan.js';
 export {
-  resolveTargets,
   targetsFromManifest,
   targetsFromImage,
   platformSlug,
   platformCategory,
-  overallVerdict,
   blockingPlatforms,
   summedCounts,
   platformsJson,
   overallHeadline,
-  gatePlatforms,
-  renderPlatformsSummary,
 } from './platforms.js';
-export type { PlatformTarget, PlatformVerdict, GateOptions, GateResult } from './platforms.js';
+export type { GateTarget, JudgedTarget } from './platforms.js';
+export { planScan, defaultOutputDir } from './selection.js';
+export type { ScanSubject, ScanPlan } from './selection.js';
+export { gate } from './gate.js';
+export type { GateRequest, ScanResult } from './gate.js';
+export { scanOutputs, renderScanSummary, renderScanText, scanJson, exportSarif } from './gate-report.js';
+export type { ScanOutput } from './gate-report.js';

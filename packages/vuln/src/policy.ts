@@ -45,10 +45,11 @@ export interface Finding {
   suppressed?: Suppression;
 }
 
-export type Verdict = 'pass' | 'fail';
+/** The gate's decision on one target (the `verdict` output). */
+export type GateVerdict = 'pass' | 'fail';
 
 export interface Evaluation {
-  verdict: Verdict;
+  verdict: GateVerdict;
   policy: Policy;
   target: string;
   /** Every match of the report, in report order. */

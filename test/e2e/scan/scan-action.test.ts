@@ -142,9 +142,12 @@ describe('scan action over every grype JSON report in the fixtures', () => {
       if (expected.verdict === 'fail') {
         const line = oneError(result);
         expect(line).toContain(`at or above high`);
+        expect(result.annotations.find((a) => a.level === 'error')?.properties.title).toBe('SCAN_BLOCKED');
+        expect(result.outputs.outcome).toBe('blocked');
       } else {
         expect(result.exitCode).toBe(0);
         expect(errors(result)).toEqual([]);
+        expect(result.outputs.outcome).toBe('passed');
       }
     });
   }
@@ -264,6 +267,8 @@ describe('scan action: policy', () => {
     expect(result.exitCode).toBe(0);
     expect(errors(result)).toEqual([]);
     expect(result.outputs.verdict).toBe('fail');
+    // Blocked, not failed: a later step can still tell.
+    expect(result.outputs.outcome).toBe('blocked');
     const warnings = result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
     expect(warnings).toEqual([
       '⚠️ Vulnerability gate failed (fail-build is off) for busybox:1.32.1: 11 findings at or above high (1 critical, 10 high)',

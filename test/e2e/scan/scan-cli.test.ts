@@ -39,7 +39,12 @@ describe('scan --report on every grype JSON report of the fixtures', () => {
     it(`${path.basename(file)}: ${expected.verdict}, counts as in the file`, async () => {
       const sarifFile = path.join(dir, 'out.sarif');
       const { code, out, errLines } = await cli('--report', file, '--format', 'json', '--sarif', sarifFile);
-      expect(errLines).toEqual([]);
+      // A blocked gate is the command's one error line, after the report on stdout.
+      expect(errLines).toEqual(
+        expected.verdict === 'pass'
+          ? []
+          : [expect.stringMatching(/^release-actions: ❌ Vulnerability gate blocked for .*at or above high/)],
+      );
       expect(code).toBe(expected.verdict === 'pass' ? 0 : 1);
       const result = JSON.parse(out) as { verdict: string; counts: { before: unknown; after: unknown } };
       expect(result.verdict).toBe(expected.verdict);
@@ -131,11 +136,11 @@ describe('scan <source> runs grype once', () => {
     process.env.FAKE_GRYPE_REPORT = EMPTY;
     writeFileSync(path.join(dir, 'empty.spdx.json'), emptySpdx());
     const { code, out, errLines } = await cli('sbom:empty.spdx.json', '--output-dir', dir);
-    expect(errLines).toEqual([]);
+    const line =
+      '❌ Vulnerability gate blocked for unknown: the SBOM lists 0 packages: nothing was scanned; an empty catalogue is not a pass';
+    expect(errLines).toEqual([`release-actions: ${line}`]);
     expect(code).toBe(1);
-    expect(out.split('\n')[0]).toBe(
-      '❌ Vulnerability gate blocked for unknown: the SBOM lists 0 packages: nothing was scanned; an empty catalogue is not a pass',
-    );
+    expect(out.split('\n')[0]).toBe(line);
   });
 });
 
@@ -252,11 +257,10 @@ describe('scan: bad inputs give one clear line and the right exit code', () => {
     const rules = path.join(dir, 'expired.yaml');
     copyFileSync(path.join(vulnFixtures, 'ignore', 'expired.yaml'), rules);
     const { code, out, errLines } = await cli('--report', EMPTY, '--ignore-file', rules);
-    expect(errLines).toEqual([]);
+    const line = `❌ Vulnerability gate blocked for unknown: ignore rule 1 (CVE-2021-32626 in redis) of ${rules} expired on 2024-01-31`;
+    expect(errLines).toEqual([`release-actions: ${line}`]);
     expect(code).toBe(1);
-    expect(out.split('\n')[0]).toBe(
-      `❌ Vulnerability gate blocked for unknown: ignore rule 1 (CVE-2021-32626 in redis) of ${rules} expired on 2024-01-31`,
-    );
+    expect(out.split('\n')[0]).toBe(line);
   });
 });
 
@@ -300,7 +304,7 @@ describe('scan --sbom-manifest', () => {
         '--category',
         'grype/app',
       );
-      expect(errLines).toEqual([]);
+      expect(errLines).toEqual([expect.stringContaining('1 of 2 platforms block (linux/arm/v7)')]);
       expect(code).toBe(1);
       const result = JSON.parse(out);
       expect(result.verdict).toBe('fail');
@@ -382,7 +386,7 @@ describe('scan --sbom-manifest', () => {
     const { code, errLines } = await cli('--sbom-manifest', manifest(), '--report', EMPTY);
     expect(code).toBe(2);
     expect(errLines).toEqual([
-      'release-actions: --report judges one report; give it without --sbom-manifest or --platforms.',
+      'release-actions: --report: judges one report; give nothing else to scan with it.',
     ]);
   });
 });
