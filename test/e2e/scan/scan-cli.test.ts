@@ -5,6 +5,7 @@ import { registerScan } from '../../../packages/cli/src/commands/scan.js';
 import { repoRoot } from '../../harness/run-bundle.js';
 import { captureCli, readCalls, useFakeTools } from '../../harness/run-cli.js';
 import { expectedFrom, grypeFixtures, grypeJsonReports } from '../../unit/vuln/expected.js';
+import { digest, writePlatformsManifest } from '../../unit/vuln/fixtures.js';
 import { emptySpdx, inDays, SYFT_SPDX, withExpiry } from '../../unit/vuln/policy-files.js';
 import { rulesWithoutSecuritySeverity, sarifErrors } from '../../unit/vuln/sarif-validator.js';
 
@@ -265,30 +266,8 @@ describe('scan: bad inputs give one clear line and the right exit code', () => {
 });
 
 describe('scan --sbom-manifest', () => {
-  const D = (c: string) => `sha256:${c.repeat(64)}`;
-
-  /** Two platforms' SBOMs (syft's CycloneDX golden, each describing its digest) and their manifest. */
-  function manifest(): string {
-    const golden = path.join(
-      repoRoot,
-      'test/fixtures/upstream/syft/golden/cyclonedx-json-1.6.image.golden.json',
-    );
-    const platforms = [
-      ['linux/amd64', D('a')],
-      ['linux/arm/v7', D('b')],
-    ].map(([platform, digest]) => {
-      const cdx = JSON.parse(readFileSync(golden, 'utf8'));
-      cdx.metadata.component.version = digest;
-      const name = `sbom-cyclonedx-${platform!.replace(/\//g, '-')}.json`;
-      writeFileSync(path.join(dir, name), JSON.stringify(cdx));
-      return { platform, digest, 'cyclonedx-json': name, packages: 2 };
-    });
-    writeFileSync(
-      path.join(dir, 'sbom-platforms.json'),
-      JSON.stringify({ version: 1, subject: `ghcr.io/o/app@${D('0')}`, platforms }),
-    );
-    return path.join(dir, 'sbom-platforms.json');
-  }
+  const D = digest;
+  const manifest = () => writePlatformsManifest(dir);
 
   it('judges each platform, exits 1 when one blocks, and writes a SARIF file per platform', async () => {
     process.env.FAKE_GRYPE_REPORTS = JSON.stringify({ 'linux-amd64': EMPTY, 'linux-arm-v7': CHECK_ALL });
