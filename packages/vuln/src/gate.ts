@@ -7,6 +7,7 @@ import type { VulnErrorCode } from './errors.js';
 import type { GrypeReport } from './grype-report.js';
 import type { GrypeVersion } from './grype.js';
 import type { IgnoreRule } from './ignore.js';
+import type { Policy } from './policy.js';
 import {
   overallHeadline,
   platformCategory,
@@ -107,6 +108,65 @@ function unusedEverywhere(results: readonly JudgedTarget[]): IgnoreRule[] {
   return (first ?? []).filter((rule) => rest.every((unused) => unused.includes(rule)));
 }
 
+/** The verdict over every target: blocked when any fails; its message is the line for the log and the failure. */
+function verdictOf(
+  results: readonly JudgedTarget[],
+  subject: string,
+  failBuild: boolean,
+): Verdict<VulnErrorCode> {
+  const blocked = results.some((r) => r.evaluation.verdict !== 'pass');
+  return {
+    outcome: blocked ? 'blocked' : 'passed',
+    code: 'SCAN_BLOCKED',
+    message:
+      results.length > 1
+        ? overallHeadline(results, subject, failBuild)
+        : headline(results[0]!.evaluation, failBuild),
+  };
+}
+
+interface JudgeOptions {
+  policy: Policy;
+  /** The category as given or derived for the whole scan; with several targets each gets its own under it. */
+  category: string | undefined;
+  several: boolean;
+  outputDir: string;
+  workspace?: string;
+  now?: Date;
+  logger: Logger;
+}
+
+/** Judges one target's report and writes its SARIF (grype.sarif, or sarif/grype-<platform>.sarif of several). */
+async function judgeTarget(
+  target: GateTarget,
+  outcome: Outcome,
+  packages: number | undefined,
+  options: JudgeOptions,
+): Promise<JudgedTarget> {
+  const { category, several } = options;
+  const { evaluation, sarif } = judge(outcome.report, options.policy, {
+    category: several && category !== undefined ? platformCategory(category, target) : category,
+    source: categorySource(target.source, options.workspace),
+    now: options.now,
+    packages,
+  });
+  const sarifFile = several
+    ? path.join(options.outputDir, 'sarif', `grype-${platformSlug(target)}.sarif`)
+    : path.join(options.outputDir, 'grype.sarif');
+  await writeSarif(sarifFile, sarif);
+  const label = target.platform || target.digest;
+  if (sarif.trimmed) options.logger.notice(label ? `${label}: ${sarif.trimmed}` : sarif.trimmed);
+  return {
+    target,
+    evaluation,
+    sarif,
+    sarifFile,
+    jsonFile: outcome.jsonFile,
+    report: outcome.report,
+    grypeVersion: grypeVersionOf(outcome.report) ?? outcome.version?.version,
+  };
+}
+
 export async function gate(request: GateRequest): Promise<ScanResult> {
   const { logger } = request;
   const plan = planScan(request);
@@ -130,31 +190,18 @@ export async function gate(request: GateRequest): Promise<ScanResult> {
           targets: targets.map((target, i) => ({ source: target.source!, outputDir: dirs[i]! })),
         });
 
-  const category = byPlatform ? (request.category ?? imageCategory(subject)) : request.category;
+  const judgeOptions: JudgeOptions = {
+    policy,
+    category: byPlatform ? (request.category ?? imageCategory(subject)) : request.category,
+    several,
+    outputDir,
+    workspace: request.workspace,
+    now: request.now,
+    logger,
+  };
   const results: JudgedTarget[] = [];
   for (const [i, target] of targets.entries()) {
-    const outcome = outcomes[i]!;
-    const { evaluation, sarif } = judge(outcome.report, policy, {
-      category: several && category !== undefined ? platformCategory(category, target) : category,
-      source: categorySource(target.source, request.workspace),
-      now: request.now,
-      packages: packages[i],
-    });
-    const sarifFile = several
-      ? path.join(outputDir, 'sarif', `grype-${platformSlug(target)}.sarif`)
-      : path.join(outputDir, 'grype.sarif');
-    await writeSarif(sarifFile, sarif);
-    const label = target.platform || target.digest;
-    if (sarif.trimmed) logger.notice(label ? `${label}: ${sarif.trimmed}` : sarif.trimmed);
-    results.push({
-      target,
-      evaluation,
-      sarif,
-      sarifFile,
-      jsonFile: outcome.jsonFile,
-      report: outcome.report,
-      grypeVersion: grypeVersionOf(outcome.report) ?? outcome.version?.version,
-    });
+    results.push(await judgeTarget(target, outcomes[i]!, packages[i], judgeOptions));
   }
   for (const rule of unusedEverywhere(results)) {
     logger.notice(
@@ -164,16 +211,11 @@ export async function gate(request: GateRequest): Promise<ScanResult> {
 
   const failBuild = request.failBuild ?? true;
   const first = results[0]!;
-  const blocked = results.some((r) => r.evaluation.verdict !== 'pass');
   return {
     subject,
     byPlatform,
     results,
-    verdict: {
-      outcome: blocked ? 'blocked' : 'passed',
-      code: 'SCAN_BLOCKED',
-      message: several ? overallHeadline(results, subject, failBuild) : headline(first.evaluation, failBuild),
-    },
+    verdict: verdictOf(results, subject, failBuild),
     sarif: several ? path.join(outputDir, 'sarif') : first.sarifFile,
     json: several ? outputDir : first.jsonFile,
     failBuild,
