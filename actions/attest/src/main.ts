@@ -38,8 +38,7 @@ await runAction(async () => {
   if (cyclonedx !== undefined)
     predicates.push({ file: cyclonedx, type: 'cyclonedx', inputName: 'sbom-cyclonedx' });
   const manifestFile = readPath('sbom-manifest', { mustExist: 'file' });
-  const sbomManifest =
-    manifestFile === undefined ? undefined : readManifest(manifestFile, "Input 'sbom-manifest'");
+  const sbomManifest = manifestFile === undefined ? undefined : readManifest(manifestFile);
   const allowSbomWithoutDigest = readBoolean('allow-sbom-without-digest', { default: false });
   const key = readSecret('key');
   const keyPassword = readSecret('key-password');

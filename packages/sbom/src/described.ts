@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/core';
+import { SbomSubjectError } from './errors.js';
 import type { SbomFormat } from './formats.js';
 
 /**
@@ -122,14 +122,11 @@ export function describedSubject(format: SbomFormat, doc: unknown): DescribedSub
   return syftSubject(doc);
 }
 
-/** Raised when an SBOM is about another image than the digest it is to gate or be attested on. */
-export class SbomSubjectError extends InputError {
-  override readonly name: string = 'SbomSubjectError';
-}
-
 export interface DescribesOptions {
-  /** How the SBOM is named in the message (the input or flag and the file). */
+  /** How the SBOM is named in the message (its file, and the platform it is for). */
   what: string;
+  /** The input that named the SBOM, by its action input name. */
+  input?: string;
   /** Accept an SBOM that names no image digest (a directory's, or syft's of an image named by tag). */
   allowWithoutDigest?: boolean;
   /** The input or flag that allows it, named in the error. */
@@ -145,6 +142,7 @@ export function checkDescribes(subject: DescribedSubject, digest: string, option
     if (subject.digest === digest) return;
     throw new SbomSubjectError(
       `${options.what} describes ${subject.digest}${subject.name ? ` (${subject.name})` : ''}, not ${digest}; an SBOM is only gated or attested on the digest it describes.`,
+      { input: options.input },
     );
   }
   if (options.allowWithoutDigest) return;
@@ -156,5 +154,6 @@ export function checkDescribes(subject: DescribedSubject, digest: string, option
         : 'no image it names by digest';
   throw new SbomSubjectError(
     `${options.what} carries no image digest (it describes ${source}), so it cannot be shown to describe ${digest}; make it from the image by digest${options.overrideName ? `, or set ${options.overrideName} to accept it` : ''}.`,
+    { input: options.input },
   );
 }

@@ -1,4 +1,5 @@
 import type { SbomDocument, SbomPackage } from './document.js';
+import { readSbom } from './document.js';
 
 export interface PackageRef {
   key: string;
@@ -93,6 +94,11 @@ export function diffSboms(before: SbomDocument, after: SbomDocument): SbomDiff {
     changed: changed.sort(byName),
     unchanged,
   };
+}
+
+/** The comparison of two SBOM files (`release-actions sbom diff`); a file that is not an SBOM fails naming it. */
+export function diffSbomFiles(before: string, after: string): SbomDiff {
+  return diffSboms(readSbom(before), readSbom(after));
 }
 
 export function hasChanges(diff: SbomDiff): boolean {

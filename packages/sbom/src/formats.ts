@@ -26,27 +26,35 @@ export function fileNameFor(format: SbomFormat, prefix: string): string {
 }
 
 /** A prefix becomes part of a file name; anything that could leave the output directory is refused. */
-export function checkPrefix(prefix: string, what = "Input 'output-prefix'"): string {
+export function checkPrefix(prefix: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(prefix)) {
     throw new InputError(
-      `${what}: "${prefix}" is not accepted; use letters, digits, '.', '_' and '-' (first a letter or digit).`,
+      `"${prefix}" is not accepted; use letters, digits, '.', '_' and '-' (first a letter or digit).`,
+      { input: 'output-prefix' },
     );
   }
   return prefix;
 }
 
-/** Parses a list of format names (case-insensitive), refusing unknown and repeated ones. */
-export function parseFormats(values: readonly string[], what = "Input 'formats'"): SbomFormat[] {
-  const formats: SbomFormat[] = [];
-  for (const raw of values) {
+/** Parses a list of format names (case-insensitive), refusing unknown ones. */
+export function parseFormats(values: readonly string[]): SbomFormat[] {
+  const formats = values.map((raw) => {
     const value = raw.trim().toLowerCase();
     if (!isFormat(value)) {
-      throw new InputError(`${what}: "${raw}" is not accepted; use any of ${FORMATS.join(', ')}.`);
+      throw new InputError(`"${raw}" is not accepted; use any of ${FORMATS.join(', ')}.`, {
+        input: 'formats',
+      });
     }
-    if (formats.includes(value)) throw new InputError(`${what}: "${raw}" is given twice.`);
-    formats.push(value);
-  }
+    return value;
+  });
   if (formats.length === 0)
-    throw new InputError(`${what}: no format given; use any of ${FORMATS.join(', ')}.`);
+    throw new InputError(`no format given; use any of ${FORMATS.join(', ')}.`, { input: 'formats' });
   return formats;
+}
+
+/** Each format once: one syft pass writes each format to one file. */
+export function checkFormats(formats: readonly SbomFormat[]): void {
+  if (new Set(formats).size !== formats.length) {
+    throw new InputError(`a format is listed twice in "${formats.join(', ')}".`, { input: 'formats' });
+  }
 }

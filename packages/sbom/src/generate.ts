@@ -69,7 +69,7 @@ function moveInto(from: string, to: string): void {
  */
 export async function generateSboms(options: GenerateOptions): Promise<GenerateResult> {
   const { logger, formats } = options;
-  if (formats.length === 0) throw new InputError('No SBOM format requested.');
+  if (formats.length === 0) throw new InputError('no SBOM format requested.', { input: 'formats' });
   const targets = formats.map((format) => ({
     format,
     path: path.resolve(options.outputDir, options.fileNames?.[format] ?? fileNameFor(format, options.prefix)),
@@ -77,7 +77,9 @@ export async function generateSboms(options: GenerateOptions): Promise<GenerateR
   const seen = new Set<string>();
   for (const target of targets) {
     if (seen.has(target.path))
-      throw new InputError(`Two formats would be written to the same file ${target.path}.`);
+      throw new InputError(`two formats would be written to the same file ${target.path}.`, {
+        input: 'formats',
+      });
     seen.add(target.path);
   }
 

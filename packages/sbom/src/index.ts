@@ -1,18 +1,26 @@
+export { createSboms } from './create.js';
+export type { SbomRequest, SbomResult } from './create.js';
+export { sbomOutputs } from './outputs.js';
+export type { SbomOutputValue } from './outputs.js';
+export { renderSbomSummary } from './summary.js';
+export { renderSbomText, sbomJson } from './report.js';
+export type { SbomErrorCode } from './errors.js';
+export { InvalidSbomError, SbomSubjectError } from './errors.js';
 export {
   FORMATS,
   DEFAULT_FORMATS,
   DEFAULT_PREFIX,
   isFormat,
   fileNameFor,
+  checkFormats,
   checkPrefix,
   parseFormats,
 } from './formats.js';
 export type { SbomFormat } from './formats.js';
 export { detectFormat, parseSbom, readSbom, MAX_SBOM_BYTES } from './document.js';
 export type { SbomDocument, SbomPackage, ReadOptions } from './document.js';
-export { InvalidSbomError } from './errors.js';
 export { countByType } from './counts.js';
-export { diffSboms, hasChanges, formatDiffText } from './diff.js';
+export { diffSboms, diffSbomFiles, hasChanges, formatDiffText } from './diff.js';
 export type { SbomDiff, ChangedPackage, PackageRef } from './diff.js';
 export { parsePurl, purlIdentity } from './purl.js';
 export type { PurlParts } from './purl.js';
@@ -22,7 +30,6 @@ export { syftEnvironment, syftVersion, scanArguments, runSyftScan } from './syft
 export type { RegistryCredentials, SyftOptions } from './syft.js';
 export { generateSboms } from './generate.js';
 export type { GenerateOptions, GenerateResult, SbomFile } from './generate.js';
-export { formatResultText, resultJson } from './report.js';
 export {
   parsePlatform,
   parsePlatformSelection,
@@ -31,7 +38,7 @@ export {
   platformString,
   selectPlatforms,
 } from './platforms.js';
-export type { PlatformSelection } from './platforms.js';
+export type { PlatformInput, PlatformSelection } from './platforms.js';
 export {
   MANIFEST_VERSION,
   entryName,
@@ -42,7 +49,7 @@ export {
   readManifest,
 } from './manifest.js';
 export type { LoadedManifest, PlatformEntry, PlatformsManifest } from './manifest.js';
-export { checkDescribes, describedSubject, SbomSubjectError } from './described.js';
+export { checkDescribes, describedSubject } from './described.js';
 export type { DescribedSubject, DescribesOptions } from './described.js';
 export { generatePlatformSboms } from './platform-sboms.js';
 export type { ImageLookup, PlatformSbom, PlatformSbomOptions, PlatformSbomResult } from './platform-sboms.js';

@@ -2,6 +2,7 @@ import { InputError } from '@release-actions/core';
 import { parseReference } from '@release-actions/oci';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { SbomErrorCode } from './errors.js';
 import type { SbomFormat } from './formats.js';
 import { FORMATS } from './formats.js';
 import { parsePlatform } from './platforms.js';
@@ -83,10 +84,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Checks a parsed manifest; every problem names `what` and the file, and says what is accepted. */
-export function parseManifest(content: unknown, file: string, what: string): PlatformsManifest {
+/** The input that names a platforms manifest, in scan and attest alike. */
+const MANIFEST_INPUT = 'sbom-manifest';
+
+function manifestError(message: string): InputError<SbomErrorCode> {
+  return new InputError<SbomErrorCode>(message, { input: MANIFEST_INPUT, code: 'MANIFEST_INVALID' });
+}
+
+/** Checks a parsed manifest; every problem names the file and says what is accepted. */
+export function parseManifest(content: unknown, file: string): PlatformsManifest {
   const bad = (problem: string): never => {
-    throw new InputError(`${what}: ${file} is not a platforms manifest of the sbom step: ${problem}.`);
+    throw manifestError(`${file} is not a platforms manifest of the sbom step: ${problem}.`);
   };
   if (!isObject(content)) bad('it is not a JSON object');
   const doc = content as Record<string, unknown>;
@@ -113,7 +121,7 @@ export function parseManifest(content: unknown, file: string, what: string): Pla
     const platform = item.platform as string;
     if (platform !== '') {
       try {
-        parsePlatform(platform, `${at}.platform`);
+        parsePlatform(platform);
       } catch {
         bad(`${at}.platform "${platform}" is not os/arch[/variant]`);
       }
@@ -148,35 +156,46 @@ export function parseManifest(content: unknown, file: string, what: string): Pla
   return { version: MANIFEST_VERSION, subject, platforms };
 }
 
-/** Reads and checks a manifest and the files it names (they must exist beside it). */
-export function readManifest(file: string, what: string): LoadedManifest {
-  let text: string;
+/** The manifest's text: a file of at most MAX_MANIFEST_BYTES. */
+function manifestText(file: string): string {
+  let size: number;
   try {
-    if (!statSync(file).isFile()) throw new Error('not a file');
-    if (statSync(file).size > MAX_MANIFEST_BYTES)
-      throw new InputError(
-        `${what}: ${file} is larger than ${MAX_MANIFEST_BYTES} bytes; it is not a platforms manifest.`,
-      );
-    text = readFileSync(file, 'utf8');
+    const stats = statSync(file);
+    if (!stats.isFile()) throw manifestError(`${file} does not exist or cannot be read.`);
+    size = stats.size;
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${what}: ${file} does not exist or cannot be read.`);
+    throw manifestError(`${file} does not exist or cannot be read.`);
   }
+  if (size > MAX_MANIFEST_BYTES)
+    throw manifestError(
+      `${file} is larger than ${MAX_MANIFEST_BYTES} bytes; it is not a platforms manifest.`,
+    );
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw manifestError(`${file} does not exist or cannot be read.`);
+  }
+}
+
+/** Reads and checks a manifest and the files it names (they must exist beside it). */
+export function readManifest(file: string): LoadedManifest {
+  const text = manifestText(file);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new InputError(`${what}: ${file} is not JSON.`);
+    throw manifestError(`${file} is not JSON.`);
   }
-  const manifest = parseManifest(parsed, file, what);
+  const manifest = parseManifest(parsed, file);
   const dir = path.dirname(path.resolve(file));
   const paths = manifest.platforms.map((entry) => {
     const out: Partial<Record<SbomFormat, string>> = {};
     for (const [format, name] of Object.entries(entry.files) as [SbomFormat, string][]) {
       const full = path.join(dir, name);
       if (!existsSync(full)) {
-        throw new InputError(
-          `${what}: ${file} names ${name} for ${entry.platform || entry.digest}, which is not beside it (${dir}).`,
+        throw manifestError(
+          `${file} names ${name} for ${entry.platform || entry.digest}, which is not beside it (${dir}).`,
         );
       }
       out[format] = full;

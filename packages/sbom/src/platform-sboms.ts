@@ -2,6 +2,7 @@ import { InputError, OperationalError } from '@release-actions/core';
 import type { Platform, Resolved } from '@release-actions/oci';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { SbomErrorCode } from './errors.js';
 import type { SbomFormat } from './formats.js';
 import { fileNameFor } from './formats.js';
 import type { GenerateOptions, GenerateResult, SbomFile } from './generate.js';
@@ -26,8 +27,6 @@ export interface PlatformSbomOptions extends Omit<GenerateOptions, 'platform'> {
   platforms?: PlatformSelection;
   /** The registry; used for an image read from the registry. */
   lookup?: ImageLookup;
-  /** How the two platform inputs are named in errors (action inputs or CLI flags). */
-  names?: { platform: string; platforms: string; fileNames?: string };
 }
 
 export interface PlatformSbom {
@@ -63,18 +62,15 @@ function withFiles(result: GenerateResult, files: SbomFile[]): GenerateResult {
  * platform leaves no file of this run behind.
  */
 export async function generatePlatformSboms(options: PlatformSbomOptions): Promise<PlatformSbomResult> {
-  const names = options.names ?? {
-    platform: "Input 'platform'",
-    platforms: "Input 'platforms'",
-  };
   const { source, logger } = options;
   if (options.platform !== undefined && options.platforms !== undefined) {
-    throw new InputError(`${names.platform} and ${names.platforms} exclude each other; give one.`);
+    throw new InputError('cannot be combined with platform; give one of the two.', { input: 'platforms' });
   }
   const fromRegistry = source.kind === 'image' && source.syftArgument.startsWith('registry:');
   if (options.platforms !== undefined && !fromRegistry) {
     throw new InputError(
-      `${names.platforms} needs an image read from the registry (image-source registry); ${source.kind === 'image' ? 'a local image has one platform' : `a ${source.kind} has no platforms`}.`,
+      `needs an image read from the registry (image-source registry); ${source.kind === 'image' ? 'a local image has one platform' : `a ${source.kind} has no platforms`}.`,
+      { input: 'platforms' },
     );
   }
   if (!fromRegistry || options.lookup === undefined) return single(options, source, options.platform);
@@ -107,12 +103,13 @@ export async function generatePlatformSboms(options: PlatformSbomOptions): Promi
   const chosen = selectPlatforms(
     resolved.platforms,
     selection,
-    options.platform !== undefined ? names.platform : names.platforms,
     subject,
+    options.platform !== undefined ? 'platform' : 'platforms',
   );
   if (options.fileNames !== undefined && Object.keys(options.fileNames).length > 0) {
     throw new InputError(
-      `${names.fileNames ?? "Input 'formats'"}: a file name of your own cannot be used for the multi-platform index ${subject}; the files are named <prefix>-<format>-<os>-<arch>.json.`,
+      `a file name of your own cannot be used for the multi-platform index ${subject}; the files are named <prefix>-<format>-<os>-<arch>.json.`,
+      { input: 'formats' },
     );
   }
   logger.info(
@@ -188,8 +185,9 @@ export async function generatePlatformSboms(options: PlatformSbomOptions): Promi
 /** What syft wrote must describe the digest it was asked to catalogue (real syft always records it). */
 function describesDigest(file: SbomFile, digest: string): void {
   if (file.subject.digest !== undefined && file.subject.digest !== digest) {
-    throw new OperationalError(
+    throw new OperationalError<SbomErrorCode>(
       `syft wrote ${path.basename(file.path)} about ${file.subject.digest}, not ${digest}, the digest it was asked to catalogue; refusing it.`,
+      { code: 'SBOM_SUBJECT_MISMATCH' },
     );
   }
 }

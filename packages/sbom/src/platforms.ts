@@ -1,5 +1,6 @@
 import { InputError, OperationalError } from '@release-actions/core';
 import type { Platform, PlatformManifest } from '@release-actions/oci';
+import type { SbomErrorCode } from './errors.js';
 import type { SbomFormat } from './formats.js';
 
 /** What the `platforms` input asks for: every platform of an index, or the ones listed. */
@@ -14,11 +15,14 @@ export function platformString(platform: Platform): string {
     .join('/');
 }
 
-/** `os/arch[/variant]` parsed; an error names `what`. */
-export function parsePlatform(text: string, what: string): Platform {
+/** The inputs that select platforms of an index: one (`platform`) or several (`platforms`). */
+export type PlatformInput = 'platform' | 'platforms';
+
+/** `os/arch[/variant]` parsed; an error names the input it came from. */
+export function parsePlatform(text: string, input: PlatformInput = 'platforms'): Platform {
   const parts = text.trim().split('/');
   if (parts.length < 2 || parts.length > 3 || !parts.every((p) => PART.test(p))) {
-    throw new InputError(`${what}: "${text}" is not a platform; use os/arch[/variant], e.g. linux/arm64.`);
+    throw new InputError(`"${text}" is not a platform; use os/arch[/variant], e.g. linux/arm64.`, { input });
   }
   const [os, architecture, variant] = parts as [string, string, string | undefined];
   return variant === undefined ? { os, architecture } : { os, architecture, variant };
@@ -52,7 +56,7 @@ export function platformFileName(format: SbomFormat, prefix: string, platform: P
 }
 
 /** `all`, or a comma/newline list of os/arch[/variant] (each once). */
-export function parsePlatformSelection(value: string, what: string): PlatformSelection {
+export function parsePlatformSelection(value: string): PlatformSelection {
   const trimmed = value.trim();
   if (trimmed.toLowerCase() === 'all') return 'all';
   const items = trimmed
@@ -61,16 +65,17 @@ export function parsePlatformSelection(value: string, what: string): PlatformSel
     .filter((s) => s !== '');
   if (items.length === 0) {
     throw new InputError(
-      `${what}: give "all" or a comma-separated list of os/arch[/variant], e.g. linux/amd64,linux/arm64.`,
+      'give "all" or a comma-separated list of os/arch[/variant], e.g. linux/amd64,linux/arm64.',
+      { input: 'platforms' },
     );
   }
   const seen = new Set<string>();
   for (const item of items) {
-    const key = platformString(parsePlatform(item, what)).toLowerCase();
-    if (seen.has(key)) throw new InputError(`${what}: "${item}" is listed twice.`);
+    const key = platformString(parsePlatform(item)).toLowerCase();
+    if (seen.has(key)) throw new InputError(`"${item}" is listed twice.`, { input: 'platforms' });
     seen.add(key);
   }
-  return items.map((item) => platformString(parsePlatform(item, what)));
+  return items.map((item) => platformString(parsePlatform(item)));
 }
 
 function matches(wanted: Platform, found: Platform): boolean {
@@ -86,27 +91,36 @@ function matches(wanted: Platform, found: Platform): boolean {
 /**
  * The platform manifests of an index that a selection names, in the index's order (the order of
  * the build's platforms). A listed platform the index lacks, or one that matches two manifests
- * (linux/arm when the index has v6 and v7), is an error naming what the index has.
+ * (linux/arm when the index has v6 and v7), is an error naming what the index has and the input
+ * the selection came from.
  */
 export function selectPlatforms(
   available: readonly PlatformManifest[],
   selection: PlatformSelection,
-  what: string,
   subject: string,
+  input: PlatformInput = 'platforms',
 ): PlatformManifest[] {
-  if (available.length === 0)
-    throw new OperationalError(`${subject} is an index without any platform manifest.`);
+  if (available.length === 0) {
+    throw new OperationalError<SbomErrorCode>(`${subject} is an index without any platform manifest.`, {
+      code: 'PLATFORM_NOT_FOUND',
+    });
+  }
   if (selection === 'all') return [...available];
   const has = available.map((m) => platformString(m.platform)).join(', ');
   const chosen = new Set<PlatformManifest>();
   for (const text of selection) {
-    const wanted = parsePlatform(text, what);
+    const wanted = parsePlatform(text, input);
     const found = available.filter((m) => matches(wanted, m.platform));
-    if (found.length === 0)
-      throw new InputError(`${what}: ${subject} has no platform ${text}; it has ${has}.`);
+    if (found.length === 0) {
+      throw new InputError<SbomErrorCode>(`${subject} has no platform ${text}; it has ${has}.`, {
+        input,
+        code: 'PLATFORM_NOT_FOUND',
+      });
+    }
     if (found.length > 1) {
       throw new InputError(
-        `${what}: ${text} matches ${found.map((m) => platformString(m.platform)).join(' and ')} of ${subject}; name the variant.`,
+        `${text} matches ${found.map((m) => platformString(m.platform)).join(' and ')} of ${subject}; name the variant.`,
+        { input },
       );
     }
     chosen.add(found[0] as PlatformManifest);

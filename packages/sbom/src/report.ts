@@ -1,9 +1,11 @@
-import type { SbomDiff } from './diff.js';
+import type { SbomResult } from './create.js';
+import { formatDiffText } from './diff.js';
 import type { GenerateResult } from './generate.js';
+import { manifestEntries } from './manifest.js';
 import { describeSource } from './source.js';
 
-/** The result as plain text for a terminal (the action writes the same facts as a job summary). */
-export function formatResultText(result: GenerateResult): string {
+/** One pass's files and counts as plain text. */
+function generatedText(result: GenerateResult): string {
   const lines = [`source: ${describeSource(result.source)}`];
   if (result.source.digest) lines.push(`digest: ${result.source.digest}`);
   lines.push(`syft: ${result.syftVersion}`, `packages: ${result.packages}`, '', 'files:');
@@ -21,23 +23,45 @@ export function formatResultText(result: GenerateResult): string {
   return lines.join('\n');
 }
 
-/** The result as one JSON document (paths, counts, version, digest, and the comparison when made). */
-export function resultJson(result: GenerateResult, diff?: SbomDiff): Record<string, unknown> {
+/** The result as plain text for a terminal: the facts the action writes as its job summary. */
+export function renderSbomText(result: SbomResult): string {
+  const lines = [generatedText(result.seed)];
+  if (result.index) {
+    lines.push(
+      '',
+      `index ${result.digest}: one SBOM pass per platform; the files without a platform in their name are copies of ${result.platforms[0]?.platform}'s`,
+      ...result.platforms.map(
+        (p) =>
+          `  ${p.platform.padEnd(16)} ${p.digest}  ${String(p.result.packages).padStart(6)}  ${p.result.files.map((f) => f.path).join(' ')}`,
+      ),
+    );
+  }
+  if (result.manifest) lines.push('', `platforms manifest: ${result.manifest.file}`);
+  if (result.diff) lines.push('', formatDiffText(result.diff));
+  return lines.join('\n');
+}
+
+/** The result as one JSON document (paths, counts, version, digest, platforms, and the comparison). */
+export function sbomJson(result: SbomResult): Record<string, unknown> {
+  const seed = result.seed;
   return {
     source: {
-      kind: result.source.kind,
-      value: result.source.value,
-      ...(result.source.digest ? { digest: result.source.digest } : {}),
+      kind: seed.source.kind,
+      value: seed.source.value,
+      ...(seed.source.digest ? { digest: seed.source.digest } : {}),
     },
-    syftVersion: result.syftVersion,
-    packages: result.packages,
-    countsByType: result.countsByType,
-    files: result.files.map((f) => ({
+    syftVersion: seed.syftVersion,
+    packages: seed.packages,
+    countsByType: seed.countsByType,
+    files: seed.files.map((f) => ({
       format: f.format,
       path: f.path,
       specVersion: f.specVersion,
       packages: f.packages,
     })),
-    ...(diff ? { diff } : {}),
+    ...(result.diff ? { diff: result.diff } : {}),
+    ...(result.digest ? { digest: result.digest } : {}),
+    manifest: result.manifest?.file ?? null,
+    platforms: result.manifest ? manifestEntries(result.manifest.content) : [],
   };
 }

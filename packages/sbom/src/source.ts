@@ -28,13 +28,13 @@ export interface ScanSource {
   registry?: string;
 }
 
-/** The reference checked by the distribution grammar; errors name the input or flag it came from. */
-function parseImage(name: string, reference: string): Pick<ScanSource, 'digest' | 'tag' | 'registry'> {
+/** The reference checked by the distribution grammar. */
+function parseImage(reference: string): Pick<ScanSource, 'digest' | 'tag' | 'registry'> {
   let parsed: ImageReference;
   try {
     parsed = parseReference(reference);
   } catch (error) {
-    throw new InputError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InputError(error instanceof Error ? error.message : String(error), { input: 'image' });
   }
   return {
     ...(parsed.digest ? { digest: parsed.digest } : {}),
@@ -51,26 +51,15 @@ const SCHEME: Record<ImageSource, string> = {
   auto: '',
 };
 
-/**
- * Exactly one of image, path and file. `names` says how the three are called where they came from
- * (action inputs or CLI flags), so the one error line names what the user wrote.
- */
-export function resolveSource(
-  input: SourceInput,
-  names: { image: string; path: string; file: string } = {
-    image: "Input 'image'",
-    path: "Input 'path'",
-    file: "Input 'file'",
-  },
-): ScanSource {
-  const given = (['image', 'path', 'file'] as const).filter((k) => input[k] !== undefined && input[k] !== '');
-  if (given.length !== 1) {
-    const list = `${names.image}, ${names.path} or ${names.file}`;
-    throw new InputError(
-      given.length === 0
-        ? `No source given: set exactly one of ${list}.`
-        : `${given.map((k) => names[k]).join(' and ')} are both set: set exactly one of ${list}.`,
-    );
+const SOURCE_INPUTS = ['image', 'path', 'file'] as const;
+
+/** Exactly one of image, path and file. */
+export function resolveSource(input: SourceInput): ScanSource {
+  const given = SOURCE_INPUTS.filter((k) => input[k] !== undefined && input[k] !== '');
+  const list = 'set exactly one of image, path or file.';
+  if (given.length === 0) throw new InputError(`No source given: ${list}`);
+  if (given.length > 1) {
+    throw new InputError(`cannot be combined with ${given[0]}; ${list}`, { input: given[1] });
   }
   const kind = given[0] as 'image' | 'path' | 'file';
   const value = input[kind] as string;
@@ -80,7 +69,7 @@ export function resolveSource(
     // catalogs any other file as a single file. The path is absolute, so it never reads as an image name.
     return { kind, value, syftArgument: value };
   }
-  const parsed = parseImage(names.image, value);
+  const parsed = parseImage(value);
   return { kind, value, syftArgument: `${SCHEME[input.imageSource ?? 'registry']}${value}`, ...parsed };
 }
 
@@ -92,11 +81,11 @@ export function describeSource(source: ScanSource): string {
 }
 
 /** `os/arch[/variant]` or `arch`, as syft's --platform takes it (e.g. linux/arm64/v8, arm64). */
-export function checkPlatform(platform: string, what = "Input 'platform'"): string {
+export function checkPlatform(platform: string): string {
   if (!/^[a-z0-9]+(?:\/[a-z0-9_.-]+){0,2}$/i.test(platform)) {
-    throw new InputError(
-      `${what}: "${platform}" is not a platform; use os/arch[/variant], e.g. linux/arm64.`,
-    );
+    throw new InputError(`"${platform}" is not a platform; use os/arch[/variant], e.g. linux/arm64.`, {
+      input: 'platform',
+    });
   }
   return platform;
 }

@@ -1,5 +1,6 @@
 import { OperationalError, run } from '@release-actions/core';
-import type { Logger } from '@release-actions/core';
+import type { Logger, RunOptions, RunResult } from '@release-actions/core';
+import type { SbomErrorCode } from './errors.js';
 
 /** Registry credentials; they reach syft only through its environment, never its arguments. */
 export interface RegistryCredentials {
@@ -50,9 +51,22 @@ function withoutActionInputs(env: Record<string, string>): Record<string, string
   return { ...cleaned, ...env };
 }
 
+function syftFailed(message: string, cause?: unknown): OperationalError<SbomErrorCode> {
+  return new OperationalError<SbomErrorCode>(message, { code: 'SYFT_FAILED', cause });
+}
+
+/** Runs syft; a failure to start, a timeout or an error exit carries the code SYFT_FAILED. */
+async function runSyft(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  try {
+    return await run(command, args, options);
+  } catch (error) {
+    throw syftFailed(error instanceof Error ? error.message : String(error), error);
+  }
+}
+
 /** The version syft reports (`syft version -o json`), e.g. `1.54.1`. */
 export async function syftVersion(options: SyftOptions): Promise<string> {
-  const result = await run(options.command ?? 'syft', ['version', '-o', 'json'], {
+  const result = await runSyft(options.command ?? 'syft', ['version', '-o', 'json'], {
     logger: options.logger,
     env: withoutActionInputs(syftEnvironment()),
     timeoutMs: 60_000,
@@ -65,7 +79,7 @@ export async function syftVersion(options: SyftOptions): Promise<string> {
   }
   if (typeof version !== 'string' || version === '') {
     const shown = result.stdout.trim().replace(/\s+/g, ' ').slice(0, 200) || '(nothing)';
-    throw new OperationalError(`syft version -o json printed no version: ${shown}`);
+    throw syftFailed(`syft version -o json printed no version: ${shown}`);
   }
   return version.replace(/^v/, '');
 }
@@ -84,7 +98,7 @@ export function scanArguments(
 }
 
 export async function runSyftScan(args: readonly string[], options: SyftOptions): Promise<void> {
-  await run(options.command ?? 'syft', args, {
+  await runSyft(options.command ?? 'syft', args, {
     logger: options.logger,
     env: withoutActionInputs(syftEnvironment(options.credentials)),
     secrets: secretsOf(options.credentials),

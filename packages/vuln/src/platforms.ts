@@ -1,13 +1,19 @@
 import { InputError, type Logger } from '@release-actions/core';
 import type { Resolved } from '@release-actions/oci';
 import type { LoadedManifest, PlatformSelection, SbomFormat } from '@release-actions/sbom';
-import { entryName, platformString, readSbom } from '@release-actions/sbom';
+import {
+  checkDescribes,
+  entryName,
+  platformString,
+  readManifest,
+  readSbom,
+  selectPlatforms,
+} from '@release-actions/sbom';
 import path from 'node:path';
 import type { GrypeReport } from './grype-report.js';
 import type { ScanSource } from './grype.js';
 import { total, type Evaluation } from './policy.js';
 import type { SarifOutput } from './sarif.js';
-import { checkDescribes, readManifest, selectPlatforms } from './sbom-inputs.js';
 import { DISPLAY_ORDER, emptyCounts, type SeverityCounts } from './severity.js';
 
 /** One thing the gate judges on its own: a platform of an index, or the one thing given to scan. */

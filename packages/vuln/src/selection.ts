@@ -1,9 +1,8 @@
 import { InputError } from '@release-actions/core';
-import type { PlatformSelection } from '@release-actions/sbom';
+import { parsePlatformSelection, type PlatformSelection } from '@release-actions/sbom';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ScanSource } from './grype.js';
-import { parsePlatformSelection } from './sbom-inputs.js';
 
 /**
  * What one scan judges, as the front end was given it: one thing to scan (an image, an SBOM or a

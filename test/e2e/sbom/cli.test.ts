@@ -111,7 +111,7 @@ describe('release-actions sbom', () => {
   });
 
   it.each([
-    [['sbom'], 'No source given: set exactly one of --image, --path or --file.'],
+    [['sbom'], 'No source given: set exactly one of image, path or file.'],
     [['sbom', 'image:a', '--path', '.'], 'Give the source once: "image:a" and --path are both set.'],
     [['sbom', '--image', 'a', '--file', 'x'], '--file: "x" is not a file.'],
     [
@@ -189,7 +189,7 @@ describe('release-actions sbom of a multi-platform index', () => {
     ],
     [
       ['--platform', 'linux/amd64', '--platforms', 'all'],
-      '--platform and --platforms exclude each other; give one.',
+      '--platforms: cannot be combined with platform; give one of the two.',
     ],
     [
       ['--format', 'spdx-json=mine.json'],
@@ -216,7 +216,7 @@ describe('release-actions sbom of a multi-platform index', () => {
     mkdirSync(path.join(dir, 'app'));
     expect(await cli('sbom', '--quiet', 'app', '--platforms', 'all')).toBe(2);
     expect(stderr.join('')).toBe(
-      'release-actions: --platforms needs an image read from the registry (image-source registry); a path has no platforms.\n',
+      'release-actions: --platforms: needs an image read from the registry (image-source registry); a path has no platforms.\n',
     );
   });
 

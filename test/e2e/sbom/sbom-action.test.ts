@@ -129,6 +129,7 @@ describe('sbom action', () => {
     expect(scan.env).toEqual({ SYFT_CHECK_FOR_APP_UPDATE: 'false' });
 
     expect(result.outputs).toEqual({
+      outcome: 'passed',
       'spdx-json': spdx,
       'cyclonedx-json': cyclonedx,
       files: JSON.stringify([spdx, cyclonedx]),
@@ -265,9 +266,7 @@ describe('sbom action', () => {
     expect(scanCall(calls).argv[1]).toBe('docker:ghcr.io/aotanami/aotanami:v1.2.3');
     const notices = result.annotations.filter((a) => a.level === 'notice').map((a) => a.message);
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(
-      /^Input 'image': "ghcr\.io\/aotanami\/aotanami:v1\.2\.3" is a tag; prefer a digest/,
-    );
+    expect(notices[0]).toMatch(/^"ghcr\.io\/aotanami\/aotanami:v1\.2\.3" is a tag; prefer a digest/);
     expect(result.outputs.digest).toBeUndefined();
     expect(result.summary).toContain('Digest: not given (the image was named by tag)');
   });
@@ -370,14 +369,9 @@ describe('sbom action', () => {
         'two sources',
         { image: AT_IMAGE, path: '.' },
         {},
-        /^Input 'image' and Input 'path' are both set: set exactly one of/,
+        /^Input 'path': cannot be combined with image; set exactly one of image, path or file\.$/,
       ],
-      [
-        'no source',
-        {},
-        {},
-        /^No source given: set exactly one of Input 'image', Input 'path' or Input 'file'\.$/,
-      ],
+      ['no source', {}, {}, /^No source given: set exactly one of image, path or file\.$/],
       [
         'an unknown format',
         { image: AT_IMAGE, formats: 'spdx-json,spdx-tag-value' },
@@ -464,12 +458,23 @@ describe('sbom action', () => {
         /\/syft exited with code 1: \[0000\] ERROR could not determine source: errors occurred attempting to resolve '[^']+': \| {3}- oci-registry: failed to get image descriptor from registry: GET http:\/\/127\.0\.0\.1:5000\/v2\/o\/app\/manifests\/sha256:0{64}: UNAUTHORIZED: authentication required; .* \| {3}- oci-model: .*UNAUTHORIZED.*$/,
       ],
     ];
-    it.each(cases)('%s', async (_name, inputs, env, message) => {
+    /** The error code titling the line, where it is not INPUT_INVALID. */
+    const CODES: Record<string, string> = {
+      'an empty output file': 'SBOM_INVALID',
+      'a missing output file': 'SBOM_INVALID',
+      'output that is not JSON': 'SBOM_INVALID',
+      'the wrong format': 'SBOM_INVALID',
+      'syft failing': 'SYFT_FAILED',
+    };
+    it.each(cases)('%s', async (name, inputs, env, message) => {
       const { result } = await runSbom(inputs, { env });
       expect(oneError(result)).toMatch(message);
+      expect(result.annotations.find((a) => a.level === 'error')?.properties.title).toBe(
+        CODES[name] ?? 'INPUT_INVALID',
+      );
       // Nothing half-written: no SBOM and no scratch directory left behind.
       expect(filesIn(result.runnerTemp)).toEqual([]);
-      expect(result.outputs).toEqual({});
+      expect(result.outputs).toEqual({ outcome: 'error' });
     });
 
     it('an SPDX 2.2 document where 2.3 was asked', async () => {

@@ -106,15 +106,23 @@ describe('generateSboms', () => {
     await expect(
       generateSboms(options({ fileNames: { 'spdx-json': 'x.json', 'cyclonedx-json': './x.json' } })),
     ).rejects.toThrow(
-      `Two formats would be written to the same file ${path.join(scratch, 'out', 'x.json')}.`,
+      `Input 'formats': two formats would be written to the same file ${path.join(scratch, 'out', 'x.json')}.`,
     );
     expect(existsSync(log)).toBe(false);
   });
 
-  it('fails when syft is not there, saying how to get it', async () => {
-    await expect(generateSboms(options({ command: path.join(scratch, 'no-syft') }))).rejects.toThrow(
-      /no-syft was not found on PATH/,
-    );
+  it('fails when syft is not there, saying how to get it, under the code SYFT_FAILED', async () => {
+    const failure = generateSboms(options({ command: path.join(scratch, 'no-syft') }));
+    await expect(failure).rejects.toThrow(/no-syft was not found on PATH/);
+    await expect(failure).rejects.toMatchObject({ code: 'SYFT_FAILED' });
+  });
+
+  it('reports a failed syft scan under the code SYFT_FAILED, with its message', async () => {
+    process.env.FAKE_SYFT_SCAN_EXIT = '1';
+    process.env.FAKE_SYFT_SCAN_STDERR = 'could not determine source';
+    const failure = generateSboms(options());
+    await expect(failure).rejects.toThrow(/syft exited with code 1: could not determine source$/);
+    await expect(failure).rejects.toMatchObject({ code: 'SYFT_FAILED' });
   });
 
   it('reads the version from `syft version -o json` and fails on output without one', async () => {
@@ -127,5 +135,8 @@ describe('generateSboms', () => {
     await expect(syftVersion({ command: fakeSyft, logger: silentLogger })).rejects.toThrow(
       /^syft version -o json printed no version: Application: syft/,
     );
+    await expect(syftVersion({ command: fakeSyft, logger: silentLogger })).rejects.toMatchObject({
+      code: 'SYFT_FAILED',
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { cliInputNames, describeError, ReleaseActionsError } from '@release-actions/core';
 import type { PlatformManifest } from '@release-actions/oci';
 import {
   checkDescribes,
@@ -20,6 +21,18 @@ import { repoRoot } from '../../harness/run-bundle.js';
 const golden = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'upstream', 'syft', 'golden', name);
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const GOLDEN_DIGEST = 'sha256:2731251dc34951c0e50fcc643b4c5f74922dad1a5d98f302b504cf46cd5d9368';
+
+/** What a call throws: its code, the input it names, and its line in the CLI. */
+function thrown(call: () => unknown): { code: string; input?: string; cli: string } {
+  try {
+    call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ReleaseActionsError);
+    const { code, input } = error as ReleaseActionsError;
+    return { code, ...(input ? { input } : {}), cli: describeError(error, cliInputNames()) };
+  }
+  throw new Error('expected the call to throw');
+}
 
 describe('per-platform file names', () => {
   it('carry os, architecture and variant', () => {
@@ -59,34 +72,45 @@ describe('platform selection', () => {
   ];
 
   it('reads all or a list, each once', () => {
-    expect(parsePlatformSelection('ALL', 'x')).toBe('all');
-    expect(parsePlatformSelection(' linux/amd64 ,linux/arm/v7\n', 'x')).toEqual([
-      'linux/amd64',
-      'linux/arm/v7',
-    ]);
-    expect(() => parsePlatformSelection('linux/amd64,linux/AMD64', "Input 'platforms'")).toThrow(
+    expect(parsePlatformSelection('ALL')).toBe('all');
+    expect(parsePlatformSelection(' linux/amd64 ,linux/arm/v7\n')).toEqual(['linux/amd64', 'linux/arm/v7']);
+    expect(() => parsePlatformSelection('linux/amd64,linux/AMD64')).toThrow(
       `Input 'platforms': "linux/AMD64" is listed twice.`,
     );
-    expect(() => parsePlatformSelection('amd64', "Input 'platforms'")).toThrow(
+    expect(() => parsePlatformSelection('amd64')).toThrow(
       `Input 'platforms': "amd64" is not a platform; use os/arch[/variant], e.g. linux/arm64.`,
     );
-    expect(() => parsePlatformSelection(' , ', "Input 'platforms'")).toThrow(
-      /give "all" or a comma-separated list/,
-    );
+    expect(() => parsePlatformSelection(' , ')).toThrow(/give "all" or a comma-separated list/);
   });
 
   it("keeps the index's order and matches a variant only when one is named", () => {
-    expect(selectPlatforms(index, 'all', 'x', 'img').map((m) => m.digest)).toEqual([D('a'), D('b'), D('c')]);
-    expect(selectPlatforms(index, ['linux/arm/v7', 'linux/amd64'], 'x', 'img').map((m) => m.digest)).toEqual([
+    expect(selectPlatforms(index, 'all', 'img').map((m) => m.digest)).toEqual([D('a'), D('b'), D('c')]);
+    expect(selectPlatforms(index, ['linux/arm/v7', 'linux/amd64'], 'img').map((m) => m.digest)).toEqual([
       D('a'),
       D('c'),
     ]);
-    expect(() => selectPlatforms(index, ['linux/arm'], "Input 'platforms'", 'img')).toThrow(
+    expect(() => selectPlatforms(index, ['linux/arm'], 'img')).toThrow(
       "Input 'platforms': linux/arm matches linux/arm/v6 and linux/arm/v7 of img; name the variant.",
     );
-    expect(() => selectPlatforms(index, ['linux/s390x'], "Input 'platforms'", 'img')).toThrow(
+    expect(() => selectPlatforms(index, ['linux/s390x'], 'img')).toThrow(
       "Input 'platforms': img has no platform linux/s390x; it has linux/amd64, linux/arm/v6, linux/arm/v7.",
     );
+  });
+
+  it('names the input the selection came from, with a code for a platform the index lacks', () => {
+    expect(thrown(() => selectPlatforms(index, ['linux/s390x'], 'img', 'platform'))).toEqual({
+      code: 'PLATFORM_NOT_FOUND',
+      input: 'platform',
+      cli: '--platform: img has no platform linux/s390x; it has linux/amd64, linux/arm/v6, linux/arm/v7.',
+    });
+    expect(thrown(() => selectPlatforms([], 'all', 'img'))).toEqual({
+      code: 'PLATFORM_NOT_FOUND',
+      cli: 'img is an index without any platform manifest.',
+    });
+    expect(thrown(() => parsePlatformSelection('linux'))).toMatchObject({
+      code: 'INPUT_INVALID',
+      cli: '--platforms: "linux" is not a platform; use os/arch[/variant], e.g. linux/arm64.',
+    });
   });
 });
 
@@ -147,6 +171,17 @@ describe('the digest an SBOM describes', () => {
       /describes/,
     );
   });
+
+  it('names the input the SBOM came from, with a code of its own', () => {
+    const subject = { kind: 'image' as const, digest: D('a') };
+    expect(thrown(() => checkDescribes(subject, D('b'), { what: 'f.json', input: 'sbom-manifest' }))).toEqual(
+      {
+        code: 'SBOM_SUBJECT_MISMATCH',
+        input: 'sbom-manifest',
+        cli: `--sbom-manifest: f.json describes ${D('a')}, not ${D('b')}; an SBOM is only gated or attested on the digest it describes.`,
+      },
+    );
+  });
 });
 
 describe('the platforms manifest', () => {
@@ -182,12 +217,25 @@ describe('the platforms manifest', () => {
     });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'manifest-'));
     writeFileSync(path.join(dir, 'm.json'), manifestJson(manifest));
-    expect(() => readManifest(path.join(dir, 'm.json'), "Input 'sbom-manifest'")).toThrow(
+    expect(() => readManifest(path.join(dir, 'm.json'))).toThrow(
       `Input 'sbom-manifest': ${path.join(dir, 'm.json')} names sbom-spdx-linux-amd64.json for linux/amd64, which is not beside it (${dir}).`,
     );
     writeFileSync(path.join(dir, 'sbom-spdx-linux-amd64.json'), '{}');
     writeFileSync(path.join(dir, 'sbom-cyclonedx-linux-amd64.json'), '{}');
-    const loaded = readManifest(path.join(dir, 'm.json'), 'x');
+    expect(thrown(() => readManifest(path.join(dir, 'absent.json')))).toEqual({
+      code: 'MANIFEST_INVALID',
+      input: 'sbom-manifest',
+      cli: `--sbom-manifest: ${path.join(dir, 'absent.json')} does not exist or cannot be read.`,
+    });
+    expect(thrown(() => readManifest(dir))).toMatchObject({
+      cli: `--sbom-manifest: ${dir} does not exist or cannot be read.`,
+    });
+    writeFileSync(path.join(dir, 'text.json'), 'not json');
+    expect(thrown(() => readManifest(path.join(dir, 'text.json')))).toMatchObject({
+      code: 'MANIFEST_INVALID',
+      cli: `--sbom-manifest: ${path.join(dir, 'text.json')} is not JSON.`,
+    });
+    const loaded = readManifest(path.join(dir, 'm.json'));
     expect(loaded.paths).toEqual([
       {
         'spdx-json': path.join(dir, 'sbom-spdx-linux-amd64.json'),
@@ -233,7 +281,7 @@ describe('the platforms manifest', () => {
     ],
   ])('refuses %s', (_name, change, problem) => {
     const doc = { ...JSON.parse(manifestJson(manifest)), ...change };
-    expect(() => parseManifest(doc, 'm.json', "Input 'sbom-manifest'")).toThrow(
+    expect(() => parseManifest(doc, 'm.json')).toThrow(
       `Input 'sbom-manifest': m.json is not a platforms manifest of the sbom step: ${problem}.`,
     );
   });

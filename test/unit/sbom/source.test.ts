@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { cliInputNames, describeError } from '@release-actions/core';
 import {
+  checkFormats,
   checkPlatform,
   checkPrefix,
   fileNameFor,
@@ -56,10 +58,10 @@ describe('sources', () => {
   const ACCEPTED =
     '(accepted: [registry[:port]/]repository[:tag][@sha256:<64 hex>], lowercase repository, e.g. ghcr.io/org/app:1.0 or ghcr.io/org/app@sha256:…)';
   it.each([
-    [{}, "No source given: set exactly one of Input 'image', Input 'path' or Input 'file'."],
+    [{}, 'No source given: set exactly one of image, path or file.'],
     [
       { image: 'a', file: '/f' },
-      "Input 'image' and Input 'file' are both set: set exactly one of Input 'image', Input 'path' or Input 'file'.",
+      "Input 'file': cannot be combined with image; set exactly one of image, path or file.",
     ],
     [
       { image: '-o=json' },
@@ -78,10 +80,17 @@ describe('sources', () => {
     expect(() => resolveSource(input)).toThrow(message);
   });
 
-  it('names CLI flags when asked to', () => {
-    expect(() =>
-      resolveSource({ path: '/a', file: '/b' }, { image: '--image', path: '--path', file: '--file' }),
-    ).toThrow('--path and --file are both set: set exactly one of --image, --path or --file.');
+  it('names the input at fault, which the CLI renders as its flag', () => {
+    let error: unknown;
+    try {
+      resolveSource({ path: '/a', file: '/b' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: 'INPUT_INVALID', input: 'file' });
+    expect(describeError(error, cliInputNames())).toBe(
+      '--file: cannot be combined with path; set exactly one of image, path or file.',
+    );
   });
 });
 
@@ -108,10 +117,11 @@ describe('formats and names', () => {
     expect(() => parseFormats(['spdx'])).toThrow(
       `Input 'formats': "spdx" is not accepted; use any of spdx-json, cyclonedx-json, syft-json.`,
     );
-    expect(() => parseFormats(['spdx-json', 'spdx-json'])).toThrow(
-      `Input 'formats': "spdx-json" is given twice.`,
-    );
     expect(() => parseFormats([])).toThrow(`Input 'formats': no format given`);
+    expect(() => checkFormats(parseFormats(['spdx-json', 'SPDX-json']))).toThrow(
+      `Input 'formats': a format is listed twice in "spdx-json, spdx-json".`,
+    );
+    expect(() => checkFormats(['spdx-json', 'syft-json'])).not.toThrow();
   });
 
   it.each(['../x', 'a/b', '.hidden', '', 'a b', 'x'.repeat(101)])('refuses the prefix %j', (prefix) => {

@@ -70,9 +70,7 @@ export function registerAttest(program: Command, context: CommandContext): void 
       const cyclonedx = file(flags.sbomCyclonedx, '--sbom-cyclonedx');
       if (cyclonedx) predicates.push({ file: cyclonedx, type: 'cyclonedx', inputName: 'sbom-cyclonedx' });
       const sbomManifest =
-        flags.sbomManifest === undefined
-          ? undefined
-          : readManifest(path.resolve(flags.sbomManifest), '--sbom-manifest');
+        flags.sbomManifest === undefined ? undefined : readManifest(path.resolve(flags.sbomManifest));
       const tempRoot = os.tmpdir();
       const report = await withSigningSession(
         {

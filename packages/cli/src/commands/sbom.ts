@@ -1,26 +1,19 @@
 import { InputError } from '@release-actions/core';
 import {
-  checkPlatform,
-  checkPrefix,
+  createSboms,
   DEFAULT_FORMATS,
   DEFAULT_PREFIX,
-  diffSboms,
+  diffSbomFiles,
   formatDiffText,
-  formatResultText,
-  generatePlatformSboms,
   IMAGE_SOURCES,
-  manifestEntries,
   parseFormats,
-  parsePlatformSelection,
-  readSbom,
-  registryLookup,
-  resolveSource,
-  resultJson,
+  renderSbomText,
+  sbomJson,
   type ImageSource,
+  type RegistryCredentials,
   type SbomFormat,
   type SourceInput,
 } from '@release-actions/sbom';
-import { RegistryClient } from '@release-actions/oci';
 import { Option, type Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -42,27 +35,26 @@ interface SbomFlags {
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-const FLAG_NAMES = { image: '--image', path: '--path', file: '--file' };
+const SOURCE_FLAGS = ['image', 'path', 'file'] as const;
 
 /** `image:<ref>`, else an existing directory or file; the flags say the same explicitly. */
 function sourceFrom(positional: string | undefined, flags: SbomFlags): SourceInput {
   const input: SourceInput = { image: flags.image, imageSource: flags.imageSource };
   if (flags.path !== undefined) input.path = path.resolve(flags.path);
   if (flags.file !== undefined) input.file = path.resolve(flags.file);
-  for (const [key, value] of Object.entries({ path: input.path, file: input.file })) {
+  for (const key of ['path', 'file'] as const) {
+    const value = input[key];
     if (value === undefined) continue;
     const kind = key === 'path' ? 'directory' : 'file';
     if (!existsSync(value) || statSync(value).isDirectory() !== (kind === 'directory')) {
-      throw new InputError(`--${key}: "${flags[key as 'path' | 'file']}" is not a ${kind}.`);
+      throw new InputError(`"${flags[key]}" is not a ${kind}.`, { input: key });
     }
   }
   if (positional === undefined) return input;
-  const given = Object.entries(FLAG_NAMES).filter(
-    ([key]) => input[key as 'image' | 'path' | 'file'] !== undefined,
-  );
+  const given = SOURCE_FLAGS.filter((key) => input[key] !== undefined);
   if (given.length > 0) {
     throw new InputError(
-      `Give the source once: "${positional}" and ${given.map(([, flag]) => flag).join(', ')} are both set.`,
+      `Give the source once: "${positional}" and ${given.map((key) => `--${key}`).join(', ')} are both set.`,
     );
   }
   if (positional.startsWith('image:')) return { ...input, image: positional.slice('image:'.length) };
@@ -87,16 +79,27 @@ function formatsFrom(values: readonly string[] | undefined): {
       ? { format: value, file: undefined }
       : { format: value.slice(0, at), file: value.slice(at + 1) };
   });
-  const formats = parseFormats(
-    names.map((n) => n.format),
-    '--format',
-  );
+  const formats = parseFormats(names.map((n) => n.format));
   names.forEach((n, i) => {
     if (n.file === undefined) return;
-    if (n.file === '') throw new InputError(`--format: "${values[i]}" names no file after "=".`);
+    if (n.file === '') throw new InputError(`"${values[i]}" names no file after "=".`, { input: 'formats' });
     fileNames[formats[i] as SbomFormat] = path.resolve(n.file);
   });
   return { formats, fileNames };
+}
+
+/**
+ * The registry credentials syft reads from its own SYFT_REGISTRY_AUTH_* variables; the registry
+ * is asked whether the image is an index with the same ones (else the Docker config).
+ */
+function syftCredentials(env: NodeJS.ProcessEnv): RegistryCredentials {
+  const value = (name: string) => env[`SYFT_REGISTRY_AUTH_${name}`] || undefined;
+  return {
+    authority: value('AUTHORITY'),
+    username: value('USERNAME'),
+    password: value('PASSWORD'),
+    token: value('TOKEN'),
+  };
 }
 
 export function registerSbom(program: Command, context: CommandContext): void {
@@ -133,76 +136,23 @@ export function registerSbom(program: Command, context: CommandContext): void {
     .option('--compare-to <sbom>', 'an earlier SBOM to compare the new one with')
     .option('--json', 'print the result as JSON')
     .action((positional: string | undefined, flags: SbomFlags) =>
-      action(async () => {
-        const logger = context.logger();
-        const source = resolveSource(sourceFrom(positional, flags), FLAG_NAMES);
-        const { formats, fileNames } = formatsFrom(flags.format);
-        const prefix = checkPrefix(flags.outputPrefix, '--output-prefix');
-        const previous = flags.compareTo === undefined ? undefined : readSbom(path.resolve(flags.compareTo));
-        if (source.kind === 'image' && source.digest === undefined) {
-          logger.notice(
-            `"${source.value}" is a tag; prefer a digest (name@sha256:…) so the SBOM describes exactly the image you release.`,
-          );
-        }
-        // The registry is asked whether the image is an index with syft's own credentials (the
-        // SYFT_REGISTRY_AUTH_* variables), else the Docker config.
-        const env = process.env;
-        const user = env.SYFT_REGISTRY_AUTH_USERNAME;
-        const secret = env.SYFT_REGISTRY_AUTH_PASSWORD || env.SYFT_REGISTRY_AUTH_TOKEN;
-        const host = env.SYFT_REGISTRY_AUTH_AUTHORITY || source.registry || 'docker.io';
-        const client = new RegistryClient({
-          logger,
-          credentials: secret ? { [host]: { username: user || 'token', password: secret } } : undefined,
-        });
-        const generated = await generatePlatformSboms({
-          source,
-          formats,
-          fileNames,
-          outputDir: path.resolve(flags.outputDir),
-          prefix,
-          platform: flags.platform === undefined ? undefined : checkPlatform(flags.platform, '--platform'),
-          platforms:
-            flags.platforms === undefined
-              ? undefined
-              : parsePlatformSelection(flags.platforms, '--platforms'),
-          lookup: registryLookup(client),
-          names: { platform: '--platform', platforms: '--platforms', fileNames: '--format' },
-          logger,
-        });
-        const result = generated.seed;
-        const diff = previous ? diffSboms(previous, result.document) : undefined;
-        const platforms = generated.manifest ? manifestEntries(generated.manifest.content) : [];
-        if (flags.json) {
-          context.out(
-            JSON.stringify(
-              {
-                ...resultJson(result, diff),
-                ...(generated.digest ? { digest: generated.digest } : {}),
-                manifest: generated.manifest?.file ?? null,
-                platforms,
-              },
-              null,
-              2,
-            ),
-          );
-        } else {
-          const lines = [formatResultText(result)];
-          if (generated.index) {
-            lines.push(
-              '',
-              `index ${generated.digest}: one SBOM pass per platform; the files without a platform in their name are copies of ${generated.platforms[0]?.platform}'s`,
-              ...generated.platforms.map(
-                (p) =>
-                  `  ${p.platform.padEnd(16)} ${p.digest}  ${String(p.result.packages).padStart(6)}  ${p.result.files.map((f) => f.path).join(' ')}`,
-              ),
-            );
-          }
-          if (generated.manifest) lines.push('', `platforms manifest: ${generated.manifest.file}`);
-          if (diff) lines.push('', formatDiffText(diff));
-          context.out(lines.join('\n'));
-        }
-        return;
-      }),
+      action(
+        async () => {
+          const result = await createSboms({
+            source: sourceFrom(positional, flags),
+            ...formatsFrom(flags.format),
+            prefix: flags.outputPrefix,
+            outputDir: path.resolve(flags.outputDir),
+            platform: flags.platform,
+            platforms: flags.platforms,
+            compareTo: flags.compareTo === undefined ? undefined : path.resolve(flags.compareTo),
+            credentials: syftCredentials(process.env),
+            logger: context.logger(),
+          });
+          context.out(flags.json ? JSON.stringify(sbomJson(result), null, 2) : renderSbomText(result));
+        },
+        { formats: '--format' },
+      ),
     );
 
   sbom
@@ -219,14 +169,13 @@ export function registerSbom(program: Command, context: CommandContext): void {
         // written; both places are read here.
         const given = [...(sbom.opts<SbomFlags>().format ?? []), ...(flags.format ? [flags.format] : [])];
         if (given.length > 1)
-          throw new InputError(`--format: give it once (text or json), got ${given.join(', ')}.`);
+          throw new InputError(`give it once (text or json), got ${given.join(', ')}.`, { input: 'format' });
         const format = (given[0] ?? 'text').toLowerCase();
         if (format !== 'text' && format !== 'json') {
-          throw new InputError(`--format: "${given[0]}" is not accepted; use text or json.`);
+          throw new InputError(`"${given[0]}" is not accepted; use text or json.`, { input: 'format' });
         }
-        const diff = diffSboms(readSbom(path.resolve(oldFile)), readSbom(path.resolve(newFile)));
+        const diff = diffSbomFiles(path.resolve(oldFile), path.resolve(newFile));
         context.out(format === 'json' ? JSON.stringify(diff, null, 2) : formatDiffText(diff));
-        return;
       }),
     );
 }
