@@ -1,5 +1,6 @@
 import { InputError } from '@release-actions/core';
 import { InvalidSbomError, readSbom } from '@release-actions/sbom';
+import type { VulnErrorCode } from './errors.js';
 import type { ScanSource } from './grype.js';
 import type { Evaluation } from './policy.js';
 
@@ -9,14 +10,15 @@ import type { Evaluation } from './policy.js';
  * otherwise sail through the gate. grype's JSON report carries no package list or count, so this
  * can be checked only where we hold the catalogue: an SBOM given to scan.
  */
-export async function catalogueSize(source: ScanSource, input = 'sbom'): Promise<number | undefined> {
+export async function catalogueSize(source: ScanSource): Promise<number | undefined> {
   if (source.kind !== 'sbom') return undefined;
   try {
     return readSbom(source.value).packages.length;
   } catch (error) {
     if (error instanceof InvalidSbomError) {
-      throw new InputError(
-        `${input}: ${error.message} The gate reads the SBOM's packages itself; give SPDX JSON, CycloneDX JSON or syft JSON.`,
+      throw new InputError<VulnErrorCode>(
+        `${error.message} The gate reads the SBOM's packages itself; give SPDX JSON, CycloneDX JSON or syft JSON.`,
+        { input: 'sbom', code: 'SBOM_INVALID' },
       );
     }
     throw error;

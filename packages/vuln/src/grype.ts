@@ -1,7 +1,8 @@
 import { OperationalError, run, ToolExitError, type Logger } from '@release-actions/core';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { GrypeReport } from './report.js';
+import type { VulnErrorCode } from './errors.js';
+import type { GrypeReport } from './grype-report.js';
 import { readReport, reportTarget } from './report.js';
 
 /** What grype scans: an image reference, an SBOM file (syft's, SPDX or CycloneDX) or a directory. */
@@ -91,8 +92,9 @@ export function checkTarget(report: GrypeReport, source: ScanSource): void {
       }
     }
   }
-  throw new OperationalError(
+  throw new OperationalError<VulnErrorCode>(
     `grype's report is about "${found}" (${report.source?.type ?? 'unknown source'}), not the ${source.kind} asked for ("${source.value}"); refusing to judge it.`,
+    { code: 'REPORT_TARGET_MISMATCH' },
   );
 }
 
@@ -140,16 +142,21 @@ export async function runGrype(source: ScanSource, options: RunGrypeOptions): Pr
       streamStderr: true,
     });
   } catch (error) {
+    // grype's own reason when its log has one; else what the runner says (exit code and last lines).
     const reason = error instanceof ToolExitError ? grypeError(error.result.stderr) : undefined;
-    if (reason === undefined) throw error;
-    throw new ToolExitError(
-      `grype exited with code ${(error as ToolExitError).result.exitCode}: ${reason}`,
-      (error as ToolExitError).result,
+    throw new OperationalError<VulnErrorCode>(
+      reason === undefined
+        ? (error as Error).message
+        : `grype exited with code ${(error as ToolExitError).result.exitCode}: ${reason}`,
+      { code: 'GRYPE_FAILED', ...(reason === undefined ? { cause: error } : {}) },
     );
   }
   if (options.outputs.table && result.stdout.trim() !== '') options.logger.info(result.stdout.trimEnd());
   if (!existsSync(options.outputs.json)) {
-    throw new OperationalError(`grype exited with 0 but wrote no report to ${options.outputs.json}.`);
+    throw new OperationalError<VulnErrorCode>(
+      `grype exited with 0 but wrote no report to ${options.outputs.json}.`,
+      { code: 'GRYPE_FAILED' },
+    );
   }
   const report = await readReport(options.outputs.json);
   checkTarget(report, source);

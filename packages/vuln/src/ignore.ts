@@ -1,6 +1,7 @@
 import { InputError } from '@release-actions/core';
 import { readFile } from 'node:fs/promises';
-import type { GrypeMatch } from './report.js';
+import type { VulnErrorCode } from './errors.js';
+import type { GrypeMatch } from './grype-report.js';
 
 /**
  * Ignore rules: a finding may be accepted only with a stated reason and until a date, so that an
@@ -51,34 +52,51 @@ export function parseIgnoreRules(data: unknown, file: string): IgnoreRule[] {
   const list =
     typeof data === 'object' && !Array.isArray(data) ? (data as { ignore?: unknown }).ignore : undefined;
   if (!Array.isArray(list)) {
-    throw new InputError(`Ignore file ${file}: expected a top-level "ignore:" list of rules.`);
+    throw new InputError<VulnErrorCode>(
+      `Ignore file ${file}: expected a top-level "ignore:" list of rules.`,
+      { code: 'IGNORE_RULE_INVALID' },
+    );
   }
   return list.map((entry: unknown, i): IgnoreRule => {
     const index = i + 1;
     const where = `Ignore file ${file}, rule ${index}`;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      throw new InputError(`${where}: expected a mapping with id, reason and expires.`);
+      throw new InputError<VulnErrorCode>(`${where}: expected a mapping with id, reason and expires.`, {
+        code: 'IGNORE_RULE_INVALID',
+      });
     }
     const rule = entry as Record<string, unknown>;
     const known = new Set(['id', 'package', 'version', 'reason', 'expires']);
     const unknown = Object.keys(rule).filter((key) => !known.has(key));
     if (unknown.length > 0) {
-      throw new InputError(
+      throw new InputError<VulnErrorCode>(
         `${where}: unknown key ${unknown.join(', ')}; use id, package, version, reason, expires.`,
+        { code: 'IGNORE_RULE_INVALID' },
       );
     }
     const id = asText(rule.id);
-    if (id === undefined) throw new InputError(`${where}: "id" (the vulnerability id) is required.`);
+    if (id === undefined)
+      throw new InputError<VulnErrorCode>(`${where}: "id" (the vulnerability id) is required.`, {
+        code: 'IGNORE_RULE_INVALID',
+      });
     const reason = asText(rule.reason);
     if (reason === undefined) {
-      throw new InputError(`${where} (${id}): "reason" is required; say why the finding is accepted.`);
+      throw new InputError<VulnErrorCode>(
+        `${where} (${id}): "reason" is required; say why the finding is accepted.`,
+        { code: 'IGNORE_RULE_INVALID' },
+      );
     }
     const expires = asText(rule.expires);
     if (expires === undefined) {
-      throw new InputError(`${where} (${id}): "expires" is required (a date, YYYY-MM-DD).`);
+      throw new InputError<VulnErrorCode>(`${where} (${id}): "expires" is required (a date, YYYY-MM-DD).`, {
+        code: 'IGNORE_RULE_INVALID',
+      });
     }
     if (!isRealDate(expires)) {
-      throw new InputError(`${where} (${id}): expires "${expires}" is not a date; use YYYY-MM-DD.`);
+      throw new InputError<VulnErrorCode>(
+        `${where} (${id}): expires "${expires}" is not a date; use YYYY-MM-DD.`,
+        { code: 'IGNORE_RULE_INVALID' },
+      );
     }
     return {
       index,
@@ -97,8 +115,9 @@ export async function loadIgnoreFile(file: string): Promise<IgnoreRule[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError(
+    throw new InputError<VulnErrorCode>(
       `Ignore file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      { code: 'IGNORE_RULE_INVALID' },
     );
   }
   // yaml is loaded only when an ignore file is given: it is not needed on the common path. A bundle
@@ -109,7 +128,10 @@ export async function loadIgnoreFile(file: string): Promise<IgnoreRule[]> {
   try {
     data = parse(text);
   } catch (error) {
-    throw new InputError(`Ignore file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new InputError<VulnErrorCode>(
+      `Ignore file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+      { code: 'IGNORE_RULE_INVALID' },
+    );
   }
   return parseIgnoreRules(data, file);
 }
@@ -147,33 +169,30 @@ export function latestExpiry(maxDays: number, now: Date): string {
 }
 
 /**
- * Fails closed on the first rule whose expiry lies beyond the cap, naming the rule and the cap.
- * `setting` is how the user sets the cap (the action input or the CLI flag).
+ * Fails closed on the first rule whose expiry lies beyond the cap, naming the rule; the error is
+ * the cap's input, so the front end names the setting to raise.
  */
-export function checkExpiryCap(
-  rules: readonly IgnoreRule[],
-  maxDays: number,
-  now: Date,
-  setting = 'max-ignore-days',
-): void {
+export function checkExpiryCap(rules: readonly IgnoreRule[], maxDays: number, now: Date): void {
   const latest = latestExpiry(maxDays, now);
   for (const rule of rules) {
     if (rule.expires > latest) {
-      throw new InputError(
-        `Ignore ${describeRule(rule)} expires on ${rule.expires}, more than ${maxDays} days from today (${utcDay(now)}); the latest accepted expiry is ${latest}. Set an earlier date and review the exception then, or raise ${setting} (at most ${MAX_IGNORE_DAYS_LIMIT}).`,
+      throw new InputError<VulnErrorCode>(
+        `Ignore ${describeRule(rule)} expires on ${rule.expires}, more than ${maxDays} days from today (${utcDay(now)}); the latest accepted expiry is ${latest}. Set an earlier date and review the exception then, or raise this cap (at most ${MAX_IGNORE_DAYS_LIMIT}).`,
+        { input: 'max-ignore-days', code: 'IGNORE_RULE_TOO_LONG' },
       );
     }
   }
 }
 
 /** Reads the cap as given to the CLI (`--max-ignore-days`); the action reads it with the kit's readInteger. */
-export function parseMaxIgnoreDays(value: string | undefined, setting = '--max-ignore-days'): number {
+export function parseMaxIgnoreDays(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return DEFAULT_MAX_IGNORE_DAYS;
   const text = value.trim();
   const parsed = Number(text);
   if (!/^\d+$/.test(text) || parsed < 1 || parsed > MAX_IGNORE_DAYS_LIMIT) {
     throw new InputError(
-      `${setting}: "${value}" is not accepted; give a whole number of days between 1 and ${MAX_IGNORE_DAYS_LIMIT}.`,
+      `"${value}" is not accepted; give a whole number of days between 1 and ${MAX_IGNORE_DAYS_LIMIT}.`,
+      { input: 'max-ignore-days' },
     );
   }
   return parsed;

@@ -9,7 +9,14 @@ export {
 export type { Cutoff, Severity, SeverityCounts } from './severity.js';
 export { parseReport, readReport, reportTarget, grypeVersionOf, dbBuiltOf } from './report.js';
 export { readReportChunks, projectMatch } from './stream.js';
-export type { GrypeReport, GrypeMatch, GrypeVulnerability, GrypeArtifact, GrypeCvss } from './report.js';
+export type {
+  GrypeReport,
+  GrypeMatch,
+  GrypeVulnerability,
+  GrypeArtifact,
+  GrypeCvss,
+} from './grype-report.js';
+export type { VulnErrorCode } from './errors.js';
 export {
   parseIgnoreRules,
   loadIgnoreFile,
@@ -27,19 +34,14 @@ export type { IgnoreRule } from './ignore.js';
 export { parseVex, loadVex, vexDecision, purlKey } from './vex.js';
 export type { VexStatement, VexStatus } from './vex.js';
 export { evaluate, defaultPolicy, total } from './policy.js';
-export type { Policy, Evaluation, Finding, Suppression, Verdict } from './policy.js';
-export {
-  toSarif,
-  categoryFor,
-  defaultCategory,
-  imageCategory,
-  securitySeverity,
-  SARIF_LIMITS,
-  SARIF_SCHEMA,
-} from './sarif.js';
+export type { Policy, Evaluation, Finding, Suppression, GateVerdict } from './policy.js';
+export { toSarif, securitySeverity, SARIF_SCHEMA } from './sarif.js';
 export type { SarifOptions, SarifOutput } from './sarif.js';
-export { renderSummary, renderText, headline, toJson } from './summary.js';
+export { SARIF_LIMITS } from './sarif-limits.js';
+export { categoryFor, defaultCategory, imageCategory } from './category.js';
+export { renderSummary } from './summary.js';
 export type { SummaryBuilder, SummaryContext } from './summary.js';
+export { renderText, headline, toJson } from './text-report.js';
 export {
   grypeArgs,
   sourceArgument,
@@ -55,17 +57,19 @@ export type { CacheApi, DbCacheState, CacheHit } from './db-cache.js';
 export { loadPolicy, judge, scan, scanEach, writeSarif } from './scan.js';
 export type { PolicyInput, Judgement, ScanOptions, ScanEachOptions, ScanOutcome } from './scan.js';
 export {
-  resolveTargets,
   targetsFromManifest,
   targetsFromImage,
   platformSlug,
   platformCategory,
-  overallVerdict,
   blockingPlatforms,
   summedCounts,
   platformsJson,
   overallHeadline,
-  gatePlatforms,
-  renderPlatformsSummary,
 } from './platforms.js';
-export type { PlatformTarget, PlatformVerdict, GateOptions, GateResult } from './platforms.js';
+export type { GateTarget, JudgedTarget } from './platforms.js';
+export { planScan, defaultOutputDir } from './selection.js';
+export type { ScanSubject, ScanPlan } from './selection.js';
+export { gate } from './gate.js';
+export type { GateRequest, ScanResult } from './gate.js';
+export { scanOutputs, renderScanSummary, renderScanText, scanJson, exportSarif } from './gate-report.js';
+export type { ScanOutput } from './gate-report.js';

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/core';
+import { InputError, type Logger } from '@release-actions/core';
 import type { Resolved } from '@release-actions/oci';
 import type { LoadedManifest, PlatformSelection, SbomFormat } from '@release-actions/sbom';
 import {
@@ -9,26 +9,21 @@ import {
   readSbom,
   selectPlatforms,
 } from '@release-actions/sbom';
-import type { Logger } from '@release-actions/core';
 import path from 'node:path';
+import type { GrypeReport } from './grype-report.js';
 import type { ScanSource } from './grype.js';
-import type { Evaluation, Policy } from './policy.js';
-import type { GrypeReport } from './report.js';
-import { total } from './policy.js';
+import { total, type Evaluation } from './policy.js';
 import type { SarifOutput } from './sarif.js';
-import type { ScanEachOptions, ScanOutcome } from './scan.js';
-import { judge, scanEach, writeSarif } from './scan.js';
-import { catalogueSize } from './catalogue.js';
 import { DISPLAY_ORDER, emptyCounts, type SeverityCounts } from './severity.js';
-import type { SummaryBuilder, SummaryContext } from './summary.js';
-import { renderSummary } from './summary.js';
 
-/** One thing the gate judges on its own: a platform of an index (or the one image). */
-export interface PlatformTarget {
-  /** `linux/arm64`; empty for a single image whose platform is not known. */
+/** One thing the gate judges on its own: a platform of an index, or the one thing given to scan. */
+export interface GateTarget {
+  /** `linux/arm64`; empty when no platform is known (a single image, an SBOM, a directory). */
   platform: string;
+  /** The platform's digest; empty when what was given is scanned as it is. */
   digest: string;
-  source: ScanSource;
+  /** What grype scans; none when an existing grype report is judged. */
+  source?: ScanSource;
   /** Packages the SBOM lists, counted when it was read for the digest check (SBOM sources only). */
   packages?: number;
 }
@@ -41,15 +36,15 @@ const SCAN_ORDER: readonly SbomFormat[] = ['syft-json', 'spdx-json', 'cyclonedx-
  * must describe its entry's digest: a file swapped for another platform's (or another image's)
  * would put one platform's verdict on another.
  */
-export function targetsFromManifest(manifest: LoadedManifest): PlatformTarget[] {
+export function targetsFromManifest(manifest: LoadedManifest): GateTarget[] {
   return manifest.platforms.map((entry, i) => {
     const paths = manifest.paths[i] ?? {};
     const format = SCAN_ORDER.find((f) => paths[f] !== undefined) as SbomFormat;
     const file = paths[format] as string;
     const doc = readSbom(file);
     checkDescribes(doc.subject, entry.digest, {
-      input: 'sbom-manifest',
       what: `${path.basename(file)} (${entryName(entry)})`,
+      input: 'sbom-manifest',
     });
     return {
       platform: entry.platform,
@@ -60,46 +55,31 @@ export function targetsFromManifest(manifest: LoadedManifest): PlatformTarget[] 
   });
 }
 
-export interface TargetRequest {
-  /** The platforms manifest of the sbom step: every platform of it is gated. */
-  manifestFile?: string;
-  /** Else an image read from the registry, each selected platform scanned by its digest. */
-  image?: string;
-  selection?: PlatformSelection;
-  logger: Logger;
-}
+/** Where the platforms to judge come from: the sbom step's manifest, or an index in the registry. */
+export type TargetRequest =
+  { manifestFile: string } | { image: string; selection: PlatformSelection; logger: Logger };
 
 /** What the gate judges, one target per platform, from a platforms manifest or from the registry. */
 export async function resolveTargets(
   request: TargetRequest,
-): Promise<{ subject: string; targets: PlatformTarget[] }> {
-  const { selection } = request;
-  if (request.manifestFile !== undefined) {
-    if (selection !== undefined && selection !== 'all') {
-      throw new InputError(
-        'with sbom-manifest every platform of the manifest is scanned; give all or leave it out.',
-        { input: 'platforms' },
-      );
-    }
+): Promise<{ subject: string; targets: GateTarget[] }> {
+  if ('manifestFile' in request) {
     const manifest = readManifest(request.manifestFile);
     return { subject: manifest.subject, targets: targetsFromManifest(manifest) };
-  }
-  if (request.image === undefined || selection === undefined) {
-    throw new InputError('give an image to read from the registry, or sbom-manifest.', {
-      input: 'platforms',
-    });
   }
   // Loaded only on this path: a gate over the sbom step's manifest never talks to a registry.
   const { RegistryClient } = await import('@release-actions/oci');
   const resolved = await new RegistryClient({ logger: request.logger }).resolve(request.image);
   const subject = `${resolved.registry}/${resolved.repository}@${resolved.digest}`;
   const chosen =
-    resolved.platforms === undefined ? undefined : selectPlatforms(resolved.platforms, selection, subject);
+    resolved.platforms === undefined
+      ? undefined
+      : selectPlatforms(resolved.platforms, request.selection, subject);
   return { subject, targets: targetsFromImage({ ...resolved, ...(chosen ? { platforms: chosen } : {}) }) };
 }
 
 /** The platforms of an image in the registry, each scanned by its own digest (one target for a single image). */
-export function targetsFromImage(resolved: Resolved): PlatformTarget[] {
+export function targetsFromImage(resolved: Resolved): GateTarget[] {
   const base = `${resolved.registry}/${resolved.repository}`;
   if (resolved.platforms === undefined)
     return [
@@ -119,7 +99,7 @@ export function targetsFromImage(resolved: Resolved): PlatformTarget[] {
 }
 
 /** `linux-arm64-v8`: a platform in file names and code scanning categories. */
-export function platformSlug(target: Pick<PlatformTarget, 'platform' | 'digest'>): string {
+export function platformSlug(target: Pick<GateTarget, 'platform' | 'digest'>): string {
   return target.platform
     ? target.platform.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')
     : target.digest.replace(':', '-').slice(0, 19);
@@ -129,36 +109,31 @@ export function platformSlug(target: Pick<PlatformTarget, 'platform' | 'digest'>
  * `<category>/<os>-<arch>[-<variant>]`: one code scanning category per platform, so the SARIF of
  * all platforms uploads in one step and no platform's alerts replace another's.
  */
-export function platformCategory(
-  category: string,
-  target: Pick<PlatformTarget, 'platform' | 'digest'>,
-): string {
+export function platformCategory(category: string, target: Pick<GateTarget, 'platform' | 'digest'>): string {
   return `${category.replace(/\/+$/, '')}/${platformSlug(target)}`;
 }
 
-export interface PlatformVerdict {
-  target: PlatformTarget;
+/** A target as the gate judged it, with the files it wrote. */
+export interface JudgedTarget {
+  target: GateTarget;
   evaluation: Evaluation;
   sarif: SarifOutput;
   sarifFile: string;
   jsonFile: string;
   report: GrypeReport;
-}
-
-/** The overall verdict: fail when any platform fails. */
-export function overallVerdict(results: readonly PlatformVerdict[]): 'pass' | 'fail' {
-  return results.some((r) => r.evaluation.verdict !== 'pass') ? 'fail' : 'pass';
+  /** The grype that made the report: as the report says, else as `grype version` said. */
+  grypeVersion?: string;
 }
 
 /** The platforms whose gate blocks, as they are named in messages. */
-export function blockingPlatforms(results: readonly PlatformVerdict[]): string[] {
+export function blockingPlatforms(results: readonly JudgedTarget[]): string[] {
   return results
     .filter((r) => r.evaluation.verdict !== 'pass')
     .map((r) => r.target.platform || r.target.digest);
 }
 
 /** Counts per severity summed over the platforms (the `counts` output of several platforms). */
-export function summedCounts(results: readonly PlatformVerdict[]): {
+export function summedCounts(results: readonly JudgedTarget[]): {
   before: SeverityCounts;
   after: SeverityCounts;
   blocking: number;
@@ -177,7 +152,7 @@ export function summedCounts(results: readonly PlatformVerdict[]): {
 }
 
 /** The `platforms` output: one entry per platform with its own verdict and counts. */
-export function platformsJson(results: readonly PlatformVerdict[]): Record<string, unknown>[] {
+export function platformsJson(results: readonly JudgedTarget[]): Record<string, unknown>[] {
   return results.map((r) => ({
     platform: r.target.platform,
     digest: r.target.digest,
@@ -194,11 +169,7 @@ export function platformsJson(results: readonly PlatformVerdict[]): Record<strin
 }
 
 /** One line for the log and the failure: the overall verdict, naming the platforms that block. */
-export function overallHeadline(
-  results: readonly PlatformVerdict[],
-  subject: string,
-  failBuild = true,
-): string {
+export function overallHeadline(results: readonly JudgedTarget[], subject: string, failBuild = true): string {
   const blocked = blockingPlatforms(results);
   if (blocked.length === 0)
     return `✅ Vulnerability gate passed for all ${results.length} platforms of ${subject}`;
@@ -210,122 +181,4 @@ export function overallHeadline(
     .map((r) => `${r.target.platform || r.target.digest}: ${r.evaluation.reasons.join('; ')}`)
     .join(' | ');
   return `${prefix} for ${subject}: ${blocked.length} of ${results.length} platforms block (${blocked.join(', ')}) — ${why}`;
-}
-
-export interface GateOptions extends Omit<ScanEachOptions, 'targets'> {
-  targets: readonly PlatformTarget[];
-  policy: Policy;
-  /** The code scanning category; each platform's is `<category>/<os>-<arch>[-<variant>]` when there are several. */
-  category: string;
-  /** grype.json per platform under `<outputDir>/<os>-<arch>/`, the SARIF under `<outputDir>/sarif/`. */
-  outputDir: string;
-  now?: Date;
-}
-
-export interface GateResult {
-  results: PlatformVerdict[];
-  verdict: 'pass' | 'fail';
-  /** The SARIF file (one target) or the directory of one file per platform (several). */
-  sarif: string;
-  /** grype's JSON report (one target) or the directory of the per-platform directories (several). */
-  json: string;
-}
-
-/**
- * Scans and judges each platform on its own, with one grype database. One target is written as
- * today (grype.json, grype.sarif, the category as given); several get a directory each and a SARIF
- * directory holding only their SARIF files, one category per platform, for one upload.
- */
-export async function gatePlatforms(options: GateOptions): Promise<GateResult> {
-  const several = options.targets.length > 1;
-  if (options.targets.length === 0) throw new InputError('Nothing to scan: no platform was given.');
-  const slugs = new Set<string>();
-  const dirs = options.targets.map((target) => {
-    if (!several) return options.outputDir;
-    const slug = platformSlug(target);
-    if (slugs.has(slug))
-      throw new InputError(`Two platforms are both named ${slug}; each platform is scanned once.`);
-    slugs.add(slug);
-    return path.join(options.outputDir, slug);
-  });
-  const outcomes = await scanEach({
-    ...options,
-    targets: options.targets.map((target, i) => ({ source: target.source, outputDir: dirs[i] as string })),
-  });
-  const sarifDir = path.join(options.outputDir, 'sarif');
-  const results: PlatformVerdict[] = [];
-  for (const [i, target] of options.targets.entries()) {
-    const outcome = outcomes[i] as ScanOutcome;
-    const category = several ? platformCategory(options.category, target) : options.category;
-    // Each platform's catalogue counts on its own: an empty one fails that platform.
-    const packages = target.packages ?? (await catalogueSize(target.source));
-    const { evaluation, sarif } = judge(outcome.report, options.policy, {
-      category,
-      now: options.now,
-      packages,
-    });
-    const sarifFile = several
-      ? path.join(sarifDir, `grype-${platformSlug(target)}.sarif`)
-      : path.join(options.outputDir, 'grype.sarif');
-    await writeSarif(sarifFile, sarif);
-    if (sarif.trimmed) options.logger.notice(`${target.platform || target.digest}: ${sarif.trimmed}`);
-    results.push({
-      target,
-      evaluation,
-      sarif,
-      sarifFile,
-      jsonFile: outcome.jsonFile,
-      report: outcome.report,
-    });
-  }
-  const first = results[0] as PlatformVerdict;
-  return {
-    results,
-    verdict: overallVerdict(results),
-    sarif: several ? sarifDir : first.sarifFile,
-    json: several ? options.outputDir : first.jsonFile,
-  };
-}
-
-/**
- * The job summary of several platforms: the overall verdict naming the platforms that block, a
- * row per platform, then each platform's own section.
- */
-export function renderPlatformsSummary(
-  md: SummaryBuilder,
-  gate: GateResult,
-  subject: string,
-  context: SummaryContext = {},
-): void {
-  const failBuild = context.failBuild ?? true;
-  md.heading(
-    gate.verdict === 'pass'
-      ? `✅ Vulnerability scan: passed on all ${gate.results.length} platforms`
-      : failBuild
-        ? '❌ Vulnerability scan: blocked'
-        : '⚠️ Vulnerability scan: failed (not blocking: fail-build is off)',
-  );
-  md.paragraph(overallHeadline(gate.results, `\`${subject.replace(/`/g, "'")}\``, failBuild));
-  md.table(
-    [
-      'Platform',
-      'Digest',
-      'Verdict',
-      'At or above cutoff',
-      ...DISPLAY_ORDER.map((s) => s[0]!.toUpperCase() + s.slice(1)),
-    ],
-    gate.results.map((r) => [
-      r.target.platform || '(image)',
-      `\`${r.target.digest}\``,
-      r.evaluation.verdict === 'pass' ? '✅ pass' : '❌ fail',
-      String(r.evaluation.blocking),
-      ...DISPLAY_ORDER.map((s) => String(r.evaluation.after[s])),
-    ]),
-  );
-  for (const r of gate.results) {
-    renderSummary(md, r.evaluation, {
-      ...context,
-      section: `${r.target.platform || r.target.digest} (\`${r.target.digest}\`)`,
-    });
-  }
 }

@@ -1,5 +1,5 @@
 import { describeRule, isExpired, ruleMatches, type IgnoreRule } from './ignore.js';
-import type { GrypeMatch, GrypeReport } from './report.js';
+import type { GrypeMatch, GrypeReport } from './grype-report.js';
 import { reportTarget } from './report.js';
 import {
   atOrAbove,
@@ -45,10 +45,11 @@ export interface Finding {
   suppressed?: Suppression;
 }
 
-export type Verdict = 'pass' | 'fail';
+/** The gate's decision on one target (the `verdict` output). */
+export type GateVerdict = 'pass' | 'fail';
 
 export interface Evaluation {
-  verdict: Verdict;
+  verdict: GateVerdict;
   policy: Policy;
   target: string;
   /** Every match of the report, in report order. */

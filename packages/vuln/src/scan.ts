@@ -7,8 +7,9 @@ import { grypeVersion, runGrype, type GrypeVersion, type ScanSource } from './gr
 import { withCatalogue } from './catalogue.js';
 import { checkExpiryCap, DEFAULT_MAX_IGNORE_DAYS, loadIgnoreFile, type IgnoreRule } from './ignore.js';
 import { evaluate, type Evaluation, type Policy } from './policy.js';
-import type { GrypeReport } from './report.js';
-import { defaultCategory, toSarif, type SarifOutput } from './sarif.js';
+import type { GrypeReport } from './grype-report.js';
+import { defaultCategory } from './category.js';
+import { toSarif, type SarifOutput } from './sarif.js';
 import { parseCutoff } from './severity.js';
 import { loadVex, type VexStatement } from './vex.js';
 
@@ -20,8 +21,6 @@ export interface PolicyInput {
   vexFiles?: readonly string[];
   /** Cap on how far ahead an ignore rule may expire, in days (default one year). */
   maxIgnoreDays?: number;
-  /** How the user sets that cap, for the error (action input or CLI flag). */
-  maxIgnoreDaysSetting?: string;
   allowEmptySbom?: boolean;
   now?: Date;
 }
@@ -31,7 +30,7 @@ export async function loadPolicy(input: PolicyInput): Promise<Policy> {
   const cutoff = parseCutoff(input.severityCutoff);
   const ignoreRules: IgnoreRule[] = input.ignoreFile ? await loadIgnoreFile(input.ignoreFile) : [];
   const maxDays = input.maxIgnoreDays ?? DEFAULT_MAX_IGNORE_DAYS;
-  checkExpiryCap(ignoreRules, maxDays, input.now ?? new Date(), input.maxIgnoreDaysSetting);
+  checkExpiryCap(ignoreRules, maxDays, input.now ?? new Date());
   const vex: VexStatement[] = [];
   for (const file of input.vexFiles ?? []) vex.push(...(await loadVex(file)));
   return {

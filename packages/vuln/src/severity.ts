@@ -22,11 +22,13 @@ export function emptyCounts(): SeverityCounts {
 }
 
 /** A cutoff as a user writes it (any case); anything else is one clear error naming the input. */
-export function parseCutoff(value: string | undefined, input = 'severity-cutoff'): Cutoff {
+export function parseCutoff(value: string | undefined): Cutoff {
   if (value === undefined || value.trim() === '') return 'high';
   const found = SEVERITIES.find((s) => s === value.trim().toLowerCase());
   if (found === undefined) {
-    throw new InputError(`${input}: "${value}" is not a severity; use one of ${SEVERITIES.join(', ')}.`);
+    throw new InputError(`"${value}" is not a severity; use one of ${SEVERITIES.join(', ')}.`, {
+      input: 'severity-cutoff',
+    });
   }
   return found;
 }

@@ -1,6 +1,7 @@
 import { OperationalError } from '@release-actions/core';
 import { open } from 'node:fs/promises';
-import type { GrypeCvss, GrypeMatch, GrypeReport, GrypeVulnerability } from './report.js';
+import type { VulnErrorCode } from './errors.js';
+import type { GrypeCvss, GrypeMatch, GrypeReport, GrypeVulnerability } from './grype-report.js';
 
 /**
  * Reads a grype JSON report one match at a time. A parse of the whole document holds the full
@@ -48,8 +49,9 @@ export function projectMatch(raw: unknown, index: number, file: string): GrypeMa
     typeof artifact?.name !== 'string' ||
     artifact.version === undefined
   ) {
-    throw new OperationalError(
+    throw new OperationalError<VulnErrorCode>(
       `grype report ${file}: match ${index + 1} lacks vulnerability.id or artifact.name/version.`,
+      { code: 'REPORT_INVALID' },
     );
   }
   const related = Array.isArray(match!.relatedVulnerabilities) ? match!.relatedVulnerabilities : [];
@@ -94,7 +96,9 @@ interface ScanState {
 }
 
 function notJson(file: string, detail: string): OperationalError {
-  return new OperationalError(`grype report ${file} is not JSON: ${detail}`);
+  return new OperationalError<VulnErrorCode>(`grype report ${file} is not JSON: ${detail}`, {
+    code: 'REPORT_INVALID',
+  });
 }
 
 /** Byte classes: only quotes and brackets matter to the scanner; everything else is skipped. */
@@ -204,7 +208,10 @@ async function* chunks(file: string): AsyncGenerator<Buffer> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new OperationalError(`cannot read grype report ${file}: ${why ?? (error as Error).message}`);
+    throw new OperationalError<VulnErrorCode>(
+      `cannot read grype report ${file}: ${why ?? (error as Error).message}`,
+      { code: 'REPORT_INVALID' },
+    );
   }
   try {
     for (;;) {
@@ -214,8 +221,9 @@ async function* chunks(file: string): AsyncGenerator<Buffer> {
         ({ bytesRead: read } = await handle.read(buffer, 0, CHUNK, null));
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        throw new OperationalError(
+        throw new OperationalError<VulnErrorCode>(
           `cannot read grype report ${file}: ${code === 'EISDIR' ? 'it is a directory' : (code ?? (error as Error).message)}`,
+          { code: 'REPORT_INVALID' },
         );
       }
       if (read === 0) return;
@@ -249,7 +257,8 @@ export async function readReportChunks(
     // Copied, so that the chunk it points into can be collected.
     carry = stop < buf.length ? Buffer.from(buf.subarray(stop)) : Buffer.alloc(0);
   }
-  if (!sawContent) throw new OperationalError(`grype report ${file} is empty.`);
+  if (!sawContent)
+    throw new OperationalError<VulnErrorCode>(`grype report ${file} is empty.`, { code: 'REPORT_INVALID' });
   if (carry.length > 0 || state.stack.length !== 0)
     throw notJson(file, 'the document ends too early (truncated?).');
   let skeleton: unknown;
@@ -259,19 +268,24 @@ export async function readReportChunks(
     throw notJson(file, (error as Error).message);
   }
   if (typeof skeleton !== 'object' || skeleton === null || Array.isArray(skeleton)) {
-    throw new OperationalError(`grype report ${file} is not a grype JSON report (expected an object).`);
+    throw new OperationalError<VulnErrorCode>(
+      `grype report ${file} is not a grype JSON report (expected an object).`,
+      { code: 'REPORT_INVALID' },
+    );
   }
   const report = skeleton as Partial<GrypeReport> & { matches?: unknown };
   if (!Array.isArray(report.matches)) {
-    throw new OperationalError(
+    throw new OperationalError<VulnErrorCode>(
       `grype report ${file} is not a grype JSON report (no "matches" list); was it written with -o json?`,
+      { code: 'REPORT_INVALID' },
     );
   }
   if (report.matches.length !== state.matches.length) {
     // An element of `matches` that is not an object stayed in the skeleton as itself.
     const index = (report.matches as unknown[]).findIndex((m) => m !== 0);
-    throw new OperationalError(
+    throw new OperationalError<VulnErrorCode>(
       `grype report ${file}: match ${index + 1} lacks vulnerability.id or artifact.name/version.`,
+      { code: 'REPORT_INVALID' },
     );
   }
   return { ...(report as GrypeReport), matches: state.matches };

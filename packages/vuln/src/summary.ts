@@ -1,11 +1,11 @@
 import { total, type Evaluation, type Finding } from './policy.js';
 import { vulnerabilityLink } from './sarif.js';
-import { capitalize, DISPLAY_ORDER, rank } from './severity.js';
+import { capitalize, DISPLAY_ORDER } from './severity.js';
+import { byPriority, fixedIn } from './text-report.js';
 
 /**
- * The report a person reads: the job summary (Markdown) and the CLI's text and JSON. The
- * Markdown goes through a builder the caller passes (the kit's, which cuts it below GitHub's
- * 1 MiB limit), so this package stays free of runner code.
+ * The job summary of one judged target, section by section. The Markdown goes through a builder
+ * the caller passes (core's Markdown, which cuts it below GitHub's 1 MiB limit).
  */
 export interface SummaryBuilder {
   heading(text: string, level?: 1 | 2 | 3 | 4): unknown;
@@ -51,46 +51,30 @@ function linked(finding: Finding): string {
   return url ? `[${id}](${url.replace(/[()\s]/g, encodeURIComponent)})` : id;
 }
 
-function fixedIn(finding: Finding): string {
-  const fix = finding.match.vulnerability.fix;
-  if (fix?.state === 'fixed' && (fix.versions?.length ?? 0) > 0) return fix.versions!.join(', ');
-  if (fix?.state === 'wont-fix') return "won't fix";
-  return 'no fix';
-}
-
-function byPriority(a: Finding, b: Finding): number {
-  if (a.blocking !== b.blocking) return a.blocking ? -1 : 1;
-  return rank(b.severity) - rank(a.severity);
-}
-
 function yesNo(value: boolean): string {
   return value ? 'yes' : 'no';
 }
 
-export function headline(evaluation: Evaluation, failBuild = true): string {
-  if (evaluation.verdict === 'pass') return `✅ Vulnerability gate passed for ${evaluation.target}`;
-  const prefix = failBuild
-    ? '❌ Vulnerability gate blocked'
-    : '⚠️ Vulnerability gate failed (fail-build is off)';
-  return `${prefix} for ${evaluation.target}: ${evaluation.reasons.join('; ')}`;
+function fileName(file: string): string | undefined {
+  return file.split(/[\\/]/).pop();
 }
 
-export function renderSummary(
-  md: SummaryBuilder,
-  evaluation: Evaluation,
-  context: SummaryContext = {},
-): void {
-  const { policy } = evaluation;
-  const failBuild = context.failBuild ?? true;
+/** The verdict as the heading; a warning instead of a block when fail-build is off. */
+export function verdictHeading(md: SummaryBuilder, evaluation: Evaluation, context: SummaryContext): void {
   const name = context.section ?? 'Vulnerability scan';
   md.heading(
     evaluation.verdict === 'pass'
       ? `✅ ${name}: passed`
-      : failBuild
+      : (context.failBuild ?? true)
         ? `❌ ${name}: blocked`
         : `⚠️ ${name}: failed (not blocking: fail-build is off)`,
     context.section === undefined ? undefined : 3,
   );
+}
+
+/** What was judged and by which policy, on one line. */
+export function policyFacts(md: SummaryBuilder, evaluation: Evaluation, context: SummaryContext): void {
+  const { policy } = evaluation;
   const facts = [
     `Target: \`${evaluation.target.replace(/`/g, "'")}\``,
     `cutoff: **${policy.cutoff}**`,
@@ -102,8 +86,15 @@ export function renderSummary(
   if (context.grypeVersion) facts.push(`grype ${context.grypeVersion}`);
   if (context.dbBuilt) facts.push(`database built ${context.dbBuilt}`);
   md.paragraph(facts.join(' · '));
-  if (evaluation.reasons.length > 0) md.list(evaluation.reasons.map((r) => `**${inlineText(r)}**`));
+}
 
+/** Why the gate failed, one item per reason (nothing when it passed). */
+export function reasons(md: SummaryBuilder, evaluation: Evaluation): void {
+  if (evaluation.reasons.length > 0) md.list(evaluation.reasons.map((r) => `**${inlineText(r)}**`));
+}
+
+/** Per severity: found, left after ignore rules and VEX, and at or above the cutoff. */
+export function countsTable(md: SummaryBuilder, evaluation: Evaluation): void {
   const blockingBy = Object.fromEntries(DISPLAY_ORDER.map((s) => [s, 0])) as Record<string, number>;
   for (const finding of evaluation.findings) if (finding.blocking) blockingBy[finding.severity]!++;
   md.table(
@@ -123,133 +114,90 @@ export function renderSummary(
       ],
     ],
   );
+}
 
+/** The findings in force, blocking ones first, at most `top`. */
+export function topFindings(md: SummaryBuilder, evaluation: Evaluation, top = 50): void {
   const inForce = evaluation.findings.filter((f) => !f.suppressed).sort(byPriority);
-  const top = context.top ?? 50;
-  if (inForce.length > 0) {
-    md.heading(`Top findings (${Math.min(top, inForce.length)} of ${inForce.length})`, 3);
-    md.table(
-      ['Vulnerability', 'Package', 'Installed → fixed', 'Severity'],
-      inForce
-        .slice(0, top)
-        .map((f) => [
-          `${f.blocking ? '**' : ''}${linked(f)}${f.blocking ? '**' : ''}`,
-          `${f.match.artifact.name}${f.match.artifact.type ? ` (${f.match.artifact.type})` : ''}`,
-          `${f.match.artifact.version} → ${fixedIn(f)}`,
-          `${ICON[f.severity]} ${capitalize(f.severity)}`,
-        ]),
-    );
-  } else {
+  if (inForce.length === 0) {
     md.paragraph('No findings remain after the policy was applied.');
+    return;
   }
+  md.heading(`Top findings (${Math.min(top, inForce.length)} of ${inForce.length})`, 3);
+  md.table(
+    ['Vulnerability', 'Package', 'Installed → fixed', 'Severity'],
+    inForce
+      .slice(0, top)
+      .map((f) => [
+        `${f.blocking ? '**' : ''}${linked(f)}${f.blocking ? '**' : ''}`,
+        `${f.match.artifact.name}${f.match.artifact.type ? ` (${f.match.artifact.type})` : ''}`,
+        `${f.match.artifact.version} → ${fixedIn(f)}`,
+        `${ICON[f.severity]} ${capitalize(f.severity)}`,
+      ]),
+  );
+}
 
+/** What ignore rules and VEX suppressed, each with its reason, and how many only-fixed left out. */
+export function suppressedFindings(md: SummaryBuilder, evaluation: Evaluation, limit = 100): void {
   const suppressed = evaluation.findings.filter((f) => f.suppressed && f.suppressed.by !== 'only-fixed');
   const unfixed = evaluation.findings.filter((f) => f.suppressed?.by === 'only-fixed').length;
-  if (suppressed.length > 0 || unfixed > 0) {
-    md.heading('Suppressed', 3);
-    if (unfixed > 0)
-      md.paragraph(`${unfixed} finding(s) without a fixed version were left out (only-fixed).`);
-    const limit = context.suppressedTop ?? 100;
-    if (suppressed.length > 0) {
-      md.table(
-        ['Vulnerability', 'Package', 'Severity', 'By', 'Reason'],
-        suppressed.slice(0, limit).map((f) => {
-          const s = f.suppressed!;
-          const by =
-            s.by === 'ignore'
-              ? `ignore rule ${s.rule.index} (until ${s.rule.expires})`
-              : s.by === 'vex'
-                ? `VEX ${s.statement.file.split(/[\\/]/).pop()} #${s.statement.index}`
-                : s.by;
-          return [
-            linked(f),
-            `${f.match.artifact.name} ${f.match.artifact.version}`,
-            capitalize(f.severity),
-            by,
-            s.reason,
-          ];
-        }),
-      );
-      if (suppressed.length > limit)
-        md.paragraph(`…and ${suppressed.length - limit} more in the JSON report.`);
-    }
-  }
-  if (evaluation.expiredRules.length > 0) {
-    md.heading('Expired ignore rules', 3);
-    md.list(
-      evaluation.expiredRules.map(
-        (r) =>
-          `rule ${r.index} of \`${r.file.split(/[\\/]/).pop()}\`: ${inlineText(r.id)} expired on ${r.expires} — ${inlineText(r.reason)}`,
-      ),
-    );
-  }
-  if (evaluation.unusedRules.length > 0) {
-    md.paragraph(
-      `Ignore rules that matched nothing (remove them?): ${evaluation.unusedRules.map((r) => `${r.index} (${inlineText(r.id)})`).join(', ')}.`,
-    );
-  }
-}
-
-/** A few lines for a terminal. */
-export function renderText(evaluation: Evaluation, top = 20): string {
-  const lines = [headline(evaluation)];
-  lines.push(`${'severity'.padEnd(12)}${'found'.padStart(8)}${'after'.padStart(8)}`);
-  for (const s of DISPLAY_ORDER) {
-    lines.push(
-      `${s.padEnd(12)}${String(evaluation.before[s]).padStart(8)}${String(evaluation.after[s]).padStart(8)}`,
-    );
-  }
-  lines.push(
-    `${'total'.padEnd(12)}${String(total(evaluation.before)).padStart(8)}${String(total(evaluation.after)).padStart(8)}`,
+  if (suppressed.length === 0 && unfixed === 0) return;
+  md.heading('Suppressed', 3);
+  if (unfixed > 0) md.paragraph(`${unfixed} finding(s) without a fixed version were left out (only-fixed).`);
+  if (suppressed.length === 0) return;
+  md.table(
+    ['Vulnerability', 'Package', 'Severity', 'By', 'Reason'],
+    suppressed.slice(0, limit).map((f) => {
+      const s = f.suppressed!;
+      const by =
+        s.by === 'ignore'
+          ? `ignore rule ${s.rule.index} (until ${s.rule.expires})`
+          : s.by === 'vex'
+            ? `VEX ${fileName(s.statement.file)} #${s.statement.index}`
+            : s.by;
+      return [
+        linked(f),
+        `${f.match.artifact.name} ${f.match.artifact.version}`,
+        capitalize(f.severity),
+        by,
+        s.reason,
+      ];
+    }),
   );
-  const inForce = evaluation.findings
-    .filter((f) => !f.suppressed)
-    .sort(byPriority)
-    .slice(0, top);
-  if (inForce.length > 0) lines.push('', 'top findings:');
-  for (const f of inForce) {
-    lines.push(
-      `  ${f.blocking ? '!' : ' '} ${f.match.vulnerability.id}  ${f.severity}  ${f.match.artifact.name} ${f.match.artifact.version} → ${fixedIn(f)}`,
-    );
-  }
-  const suppressed = evaluation.findings.filter((f) => f.suppressed && f.suppressed.by !== 'only-fixed');
-  if (suppressed.length > 0) lines.push('', `suppressed by ignore rules or VEX: ${suppressed.length}`);
-  return lines.join('\n');
+  if (suppressed.length > limit) md.paragraph(`…and ${suppressed.length - limit} more in the JSON report.`);
 }
 
-/** A machine-readable result: what the CLI prints with --format json. */
-export function toJson(evaluation: Evaluation): Record<string, unknown> {
-  const brief = (f: Finding) => ({
-    id: f.match.vulnerability.id,
-    severity: f.severity,
-    package: f.match.artifact.name,
-    version: f.match.artifact.version,
-    type: f.match.artifact.type,
-    fixState: f.match.vulnerability.fix?.state ?? '',
-    fixedIn: f.match.vulnerability.fix?.versions ?? [],
-  });
-  return {
-    verdict: evaluation.verdict,
-    target: evaluation.target,
-    policy: {
-      severityCutoff: evaluation.policy.cutoff,
-      onlyFixed: evaluation.policy.onlyFixed,
-      unknownFails: evaluation.policy.unknownFails,
-      ignoreRules: evaluation.policy.ignoreRules.length,
-      vexStatements: evaluation.policy.vex.length,
-    },
-    counts: { before: evaluation.before, after: evaluation.after },
-    blocking: evaluation.blocking,
-    reasons: evaluation.reasons,
-    blockingFindings: evaluation.findings.filter((f) => f.blocking).map(brief),
-    suppressed: evaluation.findings
-      .filter((f) => f.suppressed)
-      .map((f) => ({ ...brief(f), by: f.suppressed!.by, reason: f.suppressed!.reason })),
-    expiredRules: evaluation.expiredRules.map((r) => ({
-      index: r.index,
-      id: r.id,
-      expires: r.expires,
-      file: r.file,
-    })),
-  };
+/** Ignore rules past their date: each fails the gate until it is renewed or removed. */
+export function expiredRules(md: SummaryBuilder, evaluation: Evaluation): void {
+  if (evaluation.expiredRules.length === 0) return;
+  md.heading('Expired ignore rules', 3);
+  md.list(
+    evaluation.expiredRules.map(
+      (r) =>
+        `rule ${r.index} of \`${fileName(r.file)}\`: ${inlineText(r.id)} expired on ${r.expires} — ${inlineText(r.reason)}`,
+    ),
+  );
+}
+
+/** Ignore rules in force that matched nothing: candidates for removal. */
+export function unusedRules(md: SummaryBuilder, evaluation: Evaluation): void {
+  if (evaluation.unusedRules.length === 0) return;
+  md.paragraph(
+    `Ignore rules that matched nothing (remove them?): ${evaluation.unusedRules.map((r) => `${r.index} (${inlineText(r.id)})`).join(', ')}.`,
+  );
+}
+
+export function renderSummary(
+  md: SummaryBuilder,
+  evaluation: Evaluation,
+  context: SummaryContext = {},
+): void {
+  verdictHeading(md, evaluation, context);
+  policyFacts(md, evaluation, context);
+  reasons(md, evaluation);
+  countsTable(md, evaluation);
+  topFindings(md, evaluation, context.top);
+  suppressedFindings(md, evaluation, context.suppressedTop);
+  expiredRules(md, evaluation);
+  unusedRules(md, evaluation);
 }

@@ -1,6 +1,7 @@
 import { InputError } from '@release-actions/core';
 import { readFile } from 'node:fs/promises';
-import type { GrypeMatch } from './report.js';
+import type { VulnErrorCode } from './errors.js';
+import type { GrypeMatch } from './grype-report.js';
 
 /**
  * OpenVEX documents (v0.0.x and v0.2.x): a statement whose status is `not_affected` or `fixed`
@@ -59,10 +60,15 @@ export function parseVex(data: unknown, file: string): VexStatement[] {
   const doc = data as { '@context'?: unknown; statements?: unknown } | null;
   const context = str(doc?.['@context']);
   if (typeof doc !== 'object' || doc === null || !context?.startsWith('https://openvex.dev/ns')) {
-    throw new InputError(`VEX document ${file} is not OpenVEX (no "@context" https://openvex.dev/ns/...).`);
+    throw new InputError<VulnErrorCode>(
+      `VEX document ${file} is not OpenVEX (no "@context" https://openvex.dev/ns/...).`,
+      { code: 'VEX_INVALID' },
+    );
   }
   if (!Array.isArray(doc.statements)) {
-    throw new InputError(`VEX document ${file} has no "statements" list.`);
+    throw new InputError<VulnErrorCode>(`VEX document ${file} has no "statements" list.`, {
+      code: 'VEX_INVALID',
+    });
   }
   return doc.statements.map((entry: unknown, i): VexStatement => {
     const where = `VEX document ${file}, statement ${i + 1}`;
@@ -78,10 +84,14 @@ export function parseVex(data: unknown, file: string): VexStatement[] {
               ? ((vulnerability as { aliases: unknown[] }).aliases.map(str) as (string | undefined)[])
               : []),
           ].filter((v): v is string => v !== undefined);
-    if (vulnerabilities.length === 0) throw new InputError(`${where}: no vulnerability name.`);
+    if (vulnerabilities.length === 0)
+      throw new InputError<VulnErrorCode>(`${where}: no vulnerability name.`, { code: 'VEX_INVALID' });
     const status = str(statement.status);
     if (status === undefined || !STATUSES.includes(status)) {
-      throw new InputError(`${where}: status "${status ?? ''}" is not one of ${STATUSES.join(', ')}.`);
+      throw new InputError<VulnErrorCode>(
+        `${where}: status "${status ?? ''}" is not one of ${STATUSES.join(', ')}.`,
+        { code: 'VEX_INVALID' },
+      );
     }
     const products: string[] = [];
     const productList = Array.isArray(statement.products) ? statement.products : [];
@@ -93,7 +103,8 @@ export function parseVex(data: unknown, file: string): VexStatement[] {
       else products.push(...ids(product));
     }
     products.push(...subcomponents);
-    if (products.length === 0) throw new InputError(`${where}: no products (package URLs).`);
+    if (products.length === 0)
+      throw new InputError<VulnErrorCode>(`${where}: no products (package URLs).`, { code: 'VEX_INVALID' });
     return {
       file,
       index: i + 1,
@@ -111,15 +122,18 @@ export async function loadVex(file: string): Promise<VexStatement[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError(
+    throw new InputError<VulnErrorCode>(
       `VEX document ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      { code: 'VEX_INVALID' },
     );
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`VEX document ${file} is not JSON: ${(error as Error).message}`);
+    throw new InputError<VulnErrorCode>(`VEX document ${file} is not JSON: ${(error as Error).message}`, {
+      code: 'VEX_INVALID',
+    });
   }
   return parseVex(data, file);
 }

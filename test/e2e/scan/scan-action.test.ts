@@ -142,9 +142,12 @@ describe('scan action over every grype JSON report in the fixtures', () => {
       if (expected.verdict === 'fail') {
         const line = oneError(result);
         expect(line).toContain(`at or above high`);
+        expect(result.annotations.find((a) => a.level === 'error')?.properties.title).toBe('SCAN_BLOCKED');
+        expect(result.outputs.outcome).toBe('blocked');
       } else {
         expect(result.exitCode).toBe(0);
         expect(errors(result)).toEqual([]);
+        expect(result.outputs.outcome).toBe('passed');
       }
     });
   }
@@ -175,6 +178,9 @@ describe('scan action: sources', () => {
     const { result } = await runScan({ image: 'alpine:3.19', 'fail-build': 'false' }, { report: BUSYBOX });
     expect(oneError(result)).toBe(
       'grype\'s report is about "busybox:1.32.1" (image), not the image asked for ("alpine:3.19"); refusing to judge it.',
+    );
+    expect(result.annotations.find((a) => a.level === 'error')?.properties.title).toBe(
+      'REPORT_TARGET_MISMATCH',
     );
     expect(result.outputs.verdict).toBeUndefined();
   });
@@ -261,6 +267,8 @@ describe('scan action: policy', () => {
     expect(result.exitCode).toBe(0);
     expect(errors(result)).toEqual([]);
     expect(result.outputs.verdict).toBe('fail');
+    // Blocked, not failed: a later step can still tell.
+    expect(result.outputs.outcome).toBe('blocked');
     const warnings = result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
     expect(warnings).toEqual([
       '⚠️ Vulnerability gate failed (fail-build is off) for busybox:1.32.1: 11 findings at or above high (1 critical, 10 high)',
@@ -295,20 +303,24 @@ describe('scan action: fails closed', () => {
         ].join('\n'),
       },
       "grype exited with code 1: failed to catalog: errors occurred attempting to resolve 'busybox:1.32.1': - oci-registry: failed to get image descriptor from registry: unauthorized - additionally,",
+      'GRYPE_FAILED',
     ],
     [
       'grype writes no report',
       { FAKE_GRYPE_OUTPUT: 'missing' },
       'grype exited with 0 but wrote no report to ',
+      'GRYPE_FAILED',
     ],
-    ['the report is empty', { FAKE_GRYPE_OUTPUT: 'empty' }, 'is empty.'],
-    ['the report is not JSON', { FAKE_GRYPE_OUTPUT: 'garbage' }, 'is not JSON: '],
-  ])('%s: the step fails with the reason, even with fail-build false', async (_name, env, message) => {
+    ['the report is empty', { FAKE_GRYPE_OUTPUT: 'empty' }, 'is empty.', 'REPORT_INVALID'],
+    ['the report is not JSON', { FAKE_GRYPE_OUTPUT: 'garbage' }, 'is not JSON: ', 'REPORT_INVALID'],
+  ])('%s: the step fails with the reason, even with fail-build false', async (_name, env, message, code) => {
     const { result } = await runScan(
       { image: 'busybox:1.32.1', 'fail-build': 'false' },
       { report: BUSYBOX, env },
     );
     expect(oneError(result)).toContain(message);
+    expect(result.annotations.find((a) => a.level === 'error')?.properties.title).toBe(code);
+    expect(result.outputs.outcome).toBe('error');
     expect(result.outputs.verdict).toBeUndefined();
   });
 });
@@ -389,7 +401,7 @@ describe("scan action: the gate's edges", () => {
     writeFileSync(path.join(ws, 'stub.json'), '{"spdxVersion":"SPDX-2.3"}\n');
     const { result, calls } = await runScan({ sbom: 'stub.json' }, { report: BUSYBOX, workspace: ws });
     expect(oneError(result)).toBe(
-      `sbom: SBOM file ${path.join(ws, 'stub.json')} has no SPDXID "SPDXRef-DOCUMENT"; it is not an SPDX document. The gate reads the SBOM's packages itself; give SPDX JSON, CycloneDX JSON or syft JSON.`,
+      `Input 'sbom': SBOM file ${path.join(ws, 'stub.json')} has no SPDXID "SPDXRef-DOCUMENT"; it is not an SPDX document. The gate reads the SBOM's packages itself; give SPDX JSON, CycloneDX JSON or syft JSON.`,
     );
     expect(calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
   });
@@ -401,7 +413,7 @@ describe("scan action: the gate's edges", () => {
     );
     const today = inDays(0);
     expect(oneError(result)).toBe(
-      `Ignore rule 1 (CVE-2021-44420 in Django) of ${path.join(result.workspace, 'policy', 'far-away.yaml')} expires on 2099-12-31, more than 365 days from today (${today}); the latest accepted expiry is ${inDays(365)}. Set an earlier date and review the exception then, or raise max-ignore-days (at most 3650).`,
+      `Input 'max-ignore-days': Ignore rule 1 (CVE-2021-44420 in Django) of ${path.join(result.workspace, 'policy', 'far-away.yaml')} expires on 2099-12-31, more than 365 days from today (${today}); the latest accepted expiry is ${inDays(365)}. Set an earlier date and review the exception then, or raise this cap (at most 3650).`,
     );
     expect(result.outputs.verdict).toBeUndefined();
     expect(calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
@@ -421,7 +433,7 @@ describe("scan action: the gate's edges", () => {
       { report: CHECK_ALL },
     );
     expect(oneError(lowered.result)).toContain(`more than 30 days from today`);
-    expect(oneError(lowered.result)).toContain('raise max-ignore-days');
+    expect(oneError(lowered.result)).toMatch(/^Input 'max-ignore-days': .* raise this cap/);
   });
 
   it.each(['0', '3651', 'a year', '1.5'])('max-ignore-days "%s" is refused with the range', async (value) => {

@@ -5,6 +5,7 @@ import { registerScan } from '../../../packages/cli/src/commands/scan.js';
 import { repoRoot } from '../../harness/run-bundle.js';
 import { captureCli, readCalls, useFakeTools } from '../../harness/run-cli.js';
 import { expectedFrom, grypeFixtures, grypeJsonReports } from '../../unit/vuln/expected.js';
+import { digest, writePlatformsManifest } from '../../unit/vuln/fixtures.js';
 import { emptySpdx, inDays, SYFT_SPDX, withExpiry } from '../../unit/vuln/policy-files.js';
 import { rulesWithoutSecuritySeverity, sarifErrors } from '../../unit/vuln/sarif-validator.js';
 
@@ -39,7 +40,12 @@ describe('scan --report on every grype JSON report of the fixtures', () => {
     it(`${path.basename(file)}: ${expected.verdict}, counts as in the file`, async () => {
       const sarifFile = path.join(dir, 'out.sarif');
       const { code, out, errLines } = await cli('--report', file, '--format', 'json', '--sarif', sarifFile);
-      expect(errLines).toEqual([]);
+      // A blocked gate is the command's one error line, after the report on stdout.
+      expect(errLines).toEqual(
+        expected.verdict === 'pass'
+          ? []
+          : [expect.stringMatching(/^release-actions: ❌ Vulnerability gate blocked for .*at or above high/)],
+      );
       expect(code).toBe(expected.verdict === 'pass' ? 0 : 1);
       const result = JSON.parse(out) as { verdict: string; counts: { before: unknown; after: unknown } };
       expect(result.verdict).toBe(expected.verdict);
@@ -131,11 +137,11 @@ describe('scan <source> runs grype once', () => {
     process.env.FAKE_GRYPE_REPORT = EMPTY;
     writeFileSync(path.join(dir, 'empty.spdx.json'), emptySpdx());
     const { code, out, errLines } = await cli('sbom:empty.spdx.json', '--output-dir', dir);
-    expect(errLines).toEqual([]);
+    const line =
+      '❌ Vulnerability gate blocked for unknown: the SBOM lists 0 packages: nothing was scanned; an empty catalogue is not a pass';
+    expect(errLines).toEqual([`release-actions: ${line}`]);
     expect(code).toBe(1);
-    expect(out.split('\n')[0]).toBe(
-      '❌ Vulnerability gate blocked for unknown: the SBOM lists 0 packages: nothing was scanned; an empty catalogue is not a pass',
-    );
+    expect(out.split('\n')[0]).toBe(line);
   });
 });
 
@@ -223,7 +229,7 @@ describe('scan: bad inputs give one clear line and the right exit code', () => {
     const capped = await cli('--report', EMPTY, '--ignore-file', rules);
     expect(capped.code).toBe(2);
     expect(capped.errLines).toEqual([
-      `release-actions: Ignore rule 1 (CVE-2021-44420 in Django) of ${rules} expires on ${inDays(400)}, more than 365 days from today (${inDays(0)}); the latest accepted expiry is ${inDays(365)}. Set an earlier date and review the exception then, or raise --max-ignore-days (at most 3650).`,
+      `release-actions: --max-ignore-days: Ignore rule 1 (CVE-2021-44420 in Django) of ${rules} expires on ${inDays(400)}, more than 365 days from today (${inDays(0)}); the latest accepted expiry is ${inDays(365)}. Set an earlier date and review the exception then, or raise this cap (at most 3650).`,
     ]);
     expect(capped.out).toBe('');
 
@@ -252,39 +258,16 @@ describe('scan: bad inputs give one clear line and the right exit code', () => {
     const rules = path.join(dir, 'expired.yaml');
     copyFileSync(path.join(vulnFixtures, 'ignore', 'expired.yaml'), rules);
     const { code, out, errLines } = await cli('--report', EMPTY, '--ignore-file', rules);
-    expect(errLines).toEqual([]);
+    const line = `❌ Vulnerability gate blocked for unknown: ignore rule 1 (CVE-2021-32626 in redis) of ${rules} expired on 2024-01-31`;
+    expect(errLines).toEqual([`release-actions: ${line}`]);
     expect(code).toBe(1);
-    expect(out.split('\n')[0]).toBe(
-      `❌ Vulnerability gate blocked for unknown: ignore rule 1 (CVE-2021-32626 in redis) of ${rules} expired on 2024-01-31`,
-    );
+    expect(out.split('\n')[0]).toBe(line);
   });
 });
 
 describe('scan --sbom-manifest', () => {
-  const D = (c: string) => `sha256:${c.repeat(64)}`;
-
-  /** Two platforms' SBOMs (syft's CycloneDX golden, each describing its digest) and their manifest. */
-  function manifest(): string {
-    const golden = path.join(
-      repoRoot,
-      'test/fixtures/upstream/syft/golden/cyclonedx-json-1.6.image.golden.json',
-    );
-    const platforms = [
-      ['linux/amd64', D('a')],
-      ['linux/arm/v7', D('b')],
-    ].map(([platform, digest]) => {
-      const cdx = JSON.parse(readFileSync(golden, 'utf8'));
-      cdx.metadata.component.version = digest;
-      const name = `sbom-cyclonedx-${platform!.replace(/\//g, '-')}.json`;
-      writeFileSync(path.join(dir, name), JSON.stringify(cdx));
-      return { platform, digest, 'cyclonedx-json': name, packages: 2 };
-    });
-    writeFileSync(
-      path.join(dir, 'sbom-platforms.json'),
-      JSON.stringify({ version: 1, subject: `ghcr.io/o/app@${D('0')}`, platforms }),
-    );
-    return path.join(dir, 'sbom-platforms.json');
-  }
+  const D = digest;
+  const manifest = () => writePlatformsManifest(dir);
 
   it('judges each platform, exits 1 when one blocks, and writes a SARIF file per platform', async () => {
     process.env.FAKE_GRYPE_REPORTS = JSON.stringify({ 'linux-amd64': EMPTY, 'linux-arm-v7': CHECK_ALL });
@@ -300,7 +283,7 @@ describe('scan --sbom-manifest', () => {
         '--category',
         'grype/app',
       );
-      expect(errLines).toEqual([]);
+      expect(errLines).toEqual([expect.stringContaining('1 of 2 platforms block (linux/arm/v7)')]);
       expect(code).toBe(1);
       const result = JSON.parse(out);
       expect(result.verdict).toBe('fail');
@@ -341,7 +324,11 @@ describe('scan --sbom-manifest', () => {
     writeFileSync(rules, withExpiry(fixture, inDays(400)));
     const { code, errLines } = await cli('--sbom-manifest', manifest(), '--ignore-file', rules);
     expect(code).toBe(2);
-    expect(errLines).toEqual([expect.stringContaining('raise --max-ignore-days (at most 3650).')]);
+    expect(errLines).toEqual([
+      expect.stringMatching(
+        /^release-actions: --max-ignore-days: Ignore rule 1 .* raise this cap \(at most 3650\)\.$/,
+      ),
+    ]);
     expect(readCalls(log).filter((c) => c.argv[0] !== 'version')).toEqual([]);
   });
 
@@ -378,7 +365,7 @@ describe('scan --sbom-manifest', () => {
     const { code, errLines } = await cli('--sbom-manifest', manifest(), '--report', EMPTY);
     expect(code).toBe(2);
     expect(errLines).toEqual([
-      'release-actions: --report judges one report; give it without --sbom-manifest or --platforms.',
+      'release-actions: --report: judges one report; give nothing else to scan with it.',
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GrypeMatch, GrypeReport } from '@release-actions/vuln';
 import { grypeFixtures } from './expected.js';
@@ -46,4 +46,28 @@ export function reportOf(matches: GrypeMatch[]): GrypeReport {
     source: { type: 'image', target: { userInput: 'ghcr.io/aotanami/app:1.0' } },
     descriptor: { name: 'grype', version: '0.94.0' },
   };
+}
+
+/** A digest made of one repeated hex character: `digest('a')` is sha256:aaaa…. */
+export const digest = (c: string): string => `sha256:${c.repeat(64)}`;
+
+/**
+ * The sbom step's platforms manifest in `dir` for linux/amd64 (digest a) and linux/arm/v7
+ * (digest b), each platform's SBOM syft's CycloneDX golden describing that digest (2 packages).
+ */
+export function writePlatformsManifest(dir: string): string {
+  const golden = path.join(grypeFixtures, '..', 'syft', 'golden', 'cyclonedx-json-1.6.image.golden.json');
+  const platforms = [
+    ['linux/amd64', digest('a')],
+    ['linux/arm/v7', digest('b')],
+  ].map(([platform, platformDigest]) => {
+    const cdx = JSON.parse(readFileSync(golden, 'utf8'));
+    cdx.metadata.component.version = platformDigest;
+    const name = `sbom-cyclonedx-${platform!.replace(/\//g, '-')}.json`;
+    writeFileSync(path.join(dir, name), JSON.stringify(cdx));
+    return { platform, digest: platformDigest, 'cyclonedx-json': name, packages: 2 };
+  });
+  const file = path.join(dir, 'sbom-platforms.json');
+  writeFileSync(file, JSON.stringify({ version: 1, subject: `ghcr.io/o/app@${digest('0')}`, platforms }));
+  return file;
 }

@@ -1,23 +1,12 @@
-import { InputError } from '@release-actions/core';
-import { parsePlatformSelection } from '@release-actions/sbom';
+import { enforceVerdict, InputError } from '@release-actions/core';
 import {
-  catalogueSize,
-  gatePlatforms,
-  imageCategory,
-  overallHeadline,
-  platformsJson,
-  summedCounts,
-  resolveTargets,
-  judge,
-  loadPolicy,
-  parseCutoff,
+  exportSarif,
+  gate,
   parseMaxIgnoreDays,
-  readReport,
-  renderText,
-  scan,
-  toJson,
-  writeSarif,
+  renderScanText,
+  scanJson,
   type ScanSource,
+  type ScanSubject,
 } from '@release-actions/vuln';
 import type { Command } from 'commander';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
@@ -57,11 +46,36 @@ function sourceFrom(positional: string): ScanSource {
   return { kind: 'image', value: positional };
 }
 
-function checkFile(flag: string, file: string): string {
+function checkFile(input: string, file: string): string {
   const resolved = path.resolve(file);
-  if (!existsSync(resolved)) throw new InputError(`${flag}: "${file}" does not exist.`);
-  if (!statSync(resolved).isFile()) throw new InputError(`${flag}: "${file}" is not a file.`);
+  if (!existsSync(resolved)) throw new InputError(`"${file}" does not exist.`, { input });
+  if (!statSync(resolved).isFile()) throw new InputError(`"${file}" is not a file.`, { input });
   return resolved;
+}
+
+/** What the positional argument or --report names; the gate checks how it fits with the rest. */
+function subjectFrom(positional: string | undefined, flags: ScanFlags): ScanSubject {
+  const subject: ScanSubject = {
+    ...(flags.report !== undefined ? { report: path.resolve(flags.report) } : {}),
+    ...(flags.sbomManifest !== undefined ? { sbomManifest: path.resolve(flags.sbomManifest) } : {}),
+    ...(flags.platforms !== undefined ? { platforms: flags.platforms } : {}),
+  };
+  if (positional === undefined) {
+    if (Object.keys(subject).length === 0) {
+      throw new InputError(
+        'Give what to scan (an image reference, sbom:<file> or dir:<path>) or --report <grype.json>.',
+      );
+    }
+    return subject;
+  }
+  if (flags.report !== undefined) {
+    throw new InputError(`Give one source: "${positional}" and --report ${flags.report} are both set.`);
+  }
+  const source = sourceFrom(positional);
+  if (source.kind !== 'image' && !existsSync(source.value)) {
+    throw new InputError(`"${positional}": ${source.value} does not exist.`);
+  }
+  return { ...subject, [source.kind]: source.value };
 }
 
 export function registerScan(program: Command, context: CommandContext): void {
@@ -106,169 +120,40 @@ export function registerScan(program: Command, context: CommandContext): void {
       'with an image: scan each platform of an index by its own digest (all, or os/arch[/variant],…); with several platforms --sarif is a directory of one file per platform',
     )
     .action((positional: string | undefined, flags: ScanFlags) =>
-      action(async () => {
-        const logger = context.logger();
-        const format = (flags.format ?? 'text').toLowerCase();
-        if (format !== 'text' && format !== 'json') {
-          throw new InputError(`--format: "${flags.format}" is not accepted; use text or json.`);
-        }
-        if (flags.sbomManifest !== undefined || flags.platforms !== undefined) {
-          return scanPlatforms(positional, flags, format, context);
-        }
-        if (positional !== undefined && flags.report !== undefined) {
-          throw new InputError(`Give one source: "${positional}" and --report ${flags.report} are both set.`);
-        }
-        if (positional === undefined && flags.report === undefined) {
-          throw new InputError(
-            'Give what to scan (an image reference, sbom:<file> or dir:<path>) or --report <grype.json>.',
-          );
-        }
-        const source = positional === undefined ? undefined : sourceFrom(positional);
-        if (source && source.kind !== 'image' && !existsSync(source.value)) {
-          throw new InputError(`"${positional}": ${source.value} does not exist.`);
-        }
-        const policy = await policyOf(flags);
-        const packages = source === undefined ? undefined : await catalogueSize(source, `"${positional}"`);
-
-        let report;
-        let jsonFile: string;
-        if (flags.report !== undefined) {
-          jsonFile = path.resolve(flags.report);
-          report = await readReport(jsonFile);
-        } else {
-          const outputDir = path.resolve(
-            flags.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-')),
-          );
-          const outcome = await scan({ source: source!, outputDir, logger });
-          report = outcome.report;
-          jsonFile = outcome.jsonFile;
-        }
-        const { evaluation, sarif } = judge(report, policy, { category: flags.category, source, packages });
-        if (flags.sarif !== undefined) {
-          await writeSarif(path.resolve(flags.sarif), sarif);
-          if (sarif.trimmed) logger.notice(sarif.trimmed);
-        }
-        if (format === 'json') {
-          context.out(
-            JSON.stringify(
-              {
-                ...toJson(evaluation),
-                report: jsonFile,
-                ...(flags.sarif !== undefined
-                  ? {
-                      sarif: path.resolve(flags.sarif),
-                      category: sarif.category,
-                      sarifResults: sarif.written,
-                    }
-                  : {}),
-              },
-              null,
-              2,
+      action(
+        async () => {
+          const format = (flags.format ?? 'text').toLowerCase();
+          if (format !== 'text' && format !== 'json') {
+            throw new InputError(`"${flags.format}" is not accepted; use text or json.`, { input: 'format' });
+          }
+          const result = await gate({
+            ...subjectFrom(positional, flags),
+            policy: {
+              severityCutoff: flags.severityCutoff,
+              onlyFixed: flags.onlyFixed,
+              unknownFails: flags.unknownFails,
+              allowEmptySbom: flags.allowEmptySbom,
+              ignoreFile:
+                flags.ignoreFile === undefined ? undefined : checkFile('ignore-file', flags.ignoreFile),
+              vexFiles: (flags.vex ?? []).map((file) => checkFile('vex', file)),
+              maxIgnoreDays: parseMaxIgnoreDays(flags.maxIgnoreDays),
+            },
+            category: flags.category,
+            outputDir: path.resolve(
+              flags.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-')),
             ),
+            logger: context.logger(),
+          });
+          const sarif = flags.sarif === undefined ? undefined : path.resolve(flags.sarif);
+          if (sarif !== undefined) await exportSarif(result, sarif);
+          context.out(
+            format === 'json'
+              ? JSON.stringify(scanJson(result, sarif), null, 2)
+              : renderScanText(result, sarif),
           );
-        } else {
-          const extra = [`report: ${jsonFile}`];
-          if (flags.sarif !== undefined)
-            extra.push(`SARIF: ${path.resolve(flags.sarif)} (category ${sarif.category})`);
-          context.out(`${renderText(evaluation)}\n\n${extra.join('\n')}`);
-        }
-        return evaluation.verdict === 'pass' ? 0 : 1;
-      }),
-    );
-}
-
-/** `--sbom-manifest` or `--platforms`: a verdict per platform, exit 1 when any platform blocks. */
-async function scanPlatforms(
-  positional: string | undefined,
-  flags: ScanFlags,
-  format: string,
-  context: CommandContext,
-): Promise<number> {
-  const logger = context.logger();
-  if (flags.report !== undefined) {
-    throw new InputError('--report judges one report; give it without --sbom-manifest or --platforms.');
-  }
-  if (flags.sbomManifest !== undefined && positional !== undefined) {
-    throw new InputError(`--sbom-manifest names what to scan; "${positional}" is given too.`);
-  }
-  const selection = flags.platforms === undefined ? undefined : parsePlatformSelection(flags.platforms);
-  const policy = await policyOf(flags);
-  const source = positional === undefined ? undefined : sourceFrom(positional);
-  if (flags.sbomManifest === undefined && source?.kind !== 'image') {
-    throw new InputError('--platforms: give an image reference to scan.');
-  }
-  const { subject, targets } = await resolveTargets({
-    manifestFile: flags.sbomManifest === undefined ? undefined : path.resolve(flags.sbomManifest),
-    image: source?.value,
-    selection,
-    logger,
-  });
-  const outputDir = path.resolve(
-    flags.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-')),
-  );
-  const gate = await gatePlatforms({
-    targets,
-    policy,
-    category: flags.category ?? imageCategory(subject),
-    outputDir,
-    logger,
-  });
-  // --sarif: the file (one platform) or a directory of one file per platform.
-  let sarifPath: string | undefined;
-  if (flags.sarif !== undefined) {
-    sarifPath = path.resolve(flags.sarif);
-    if (gate.results.length === 1) await writeSarif(sarifPath, gate.results[0]!.sarif);
-    else
-      for (const r of gate.results)
-        await writeSarif(path.join(sarifPath, path.basename(r.sarifFile)), r.sarif);
-  }
-  const sums = summedCounts(gate.results);
-  if (format === 'json') {
-    context.out(
-      JSON.stringify(
-        {
-          subject,
-          verdict: gate.verdict,
-          blocking: sums.blocking,
-          counts: { before: sums.before, after: sums.after },
-          platforms: platformsJson(gate.results).map((p, i) => ({
-            ...p,
-            ...(sarifPath !== undefined
-              ? {
-                  sarif:
-                    gate.results.length === 1
-                      ? sarifPath
-                      : path.join(sarifPath, path.basename(gate.results[i]!.sarifFile)),
-                }
-              : {}),
-          })),
+          enforceVerdict(result.verdict);
         },
-        null,
-        2,
+        { image: '<source>', sbom: '<source>', path: '<source>' },
       ),
     );
-  } else {
-    const parts = gate.results.map(
-      (r) =>
-        `== ${r.target.platform || '(image)'} ${r.target.digest}: ${r.evaluation.verdict}\n${renderText(r.evaluation)}`,
-    );
-    parts.push(overallHeadline(gate.results, subject));
-    if (sarifPath !== undefined) parts.push(`SARIF: ${sarifPath}`);
-    context.out(parts.join('\n\n'));
-  }
-  return gate.verdict === 'pass' ? 0 : 1;
-}
-
-/** The gate's policy from the flags: one reading for a single target and for every platform. */
-function policyOf(flags: ScanFlags) {
-  return loadPolicy({
-    severityCutoff: parseCutoff(flags.severityCutoff, '--severity-cutoff'),
-    onlyFixed: flags.onlyFixed,
-    unknownFails: flags.unknownFails,
-    allowEmptySbom: flags.allowEmptySbom,
-    ignoreFile: flags.ignoreFile === undefined ? undefined : checkFile('--ignore-file', flags.ignoreFile),
-    vexFiles: (flags.vex ?? []).map((file) => checkFile('--vex', file)),
-    maxIgnoreDays: parseMaxIgnoreDays(flags.maxIgnoreDays, '--max-ignore-days'),
-    maxIgnoreDaysSetting: '--max-ignore-days',
-  });
 }
