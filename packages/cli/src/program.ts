@@ -17,7 +17,7 @@ export interface CommandContext {
  * A subcommand's body returns nothing: success is exit 0, and what it throws maps to 1 (a policy
  * failure, see enforceVerdict) or 2 (anything else).
  */
-export type CommandBody = () => Promise<void | number>;
+export type CommandBody = () => Promise<void>;
 
 /**
  * Runs a subcommand. Errors name the flag of an input (`--ref-pattern`); `renamed` gives the few
@@ -25,8 +25,8 @@ export type CommandBody = () => Promise<void | number>;
  */
 export function action(body: CommandBody, renamed: Readonly<Record<string, string>> = {}): Promise<void> {
   return body().then(
-    (code) => {
-      process.exitCode = code ?? EXIT_OK;
+    () => {
+      process.exitCode = EXIT_OK;
     },
     (error: unknown) => {
       process.stderr.write(`release-actions: ${describeError(error, cliInputNames(renamed))}\n`);

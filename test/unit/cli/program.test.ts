@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Command } from 'commander';
-import { InputError, OperationalError, PolicyError } from '@release-actions/core';
+import { enforceVerdict, InputError, OperationalError, PolicyError } from '@release-actions/core';
 import { action, createProgram, type CommandContext } from '@release-actions/cli';
 import { captureCli, runCli } from '../../harness/run-cli.js';
 
@@ -30,26 +30,45 @@ describe('the built CLI (dist/cli/index.js)', () => {
 describe('program: exit codes of a subcommand', () => {
   const { stdout, stderr, exitCode } = captureCli();
 
-  function programWith(body: (context: CommandContext) => Promise<number | void>): Command {
+  function programWith(
+    body: (context: CommandContext) => Promise<void>,
+    renamed: Record<string, string> = {},
+  ): Command {
     return createProgram([
       (program, context) => {
         program
           .command('probe')
           .description('test command')
-          .action(() => action(() => body(context)));
+          .action(() => action(() => body(context), renamed));
       },
     ]);
   }
 
   async function exitOf(
-    body: (context: CommandContext) => Promise<number | void>,
+    body: (context: CommandContext) => Promise<void>,
+    renamed: Record<string, string> = {},
   ): Promise<number | undefined> {
-    return exitCode(programWith(body), ['probe']);
+    return exitCode(programWith(body, renamed), ['probe']);
   }
 
-  it('0 when the body returns nothing, its code when it returns one', async () => {
+  it('0 when the body returns', async () => {
     expect(await exitOf(async () => undefined)).toBe(0);
-    expect(await exitOf(async () => 1)).toBe(1);
+  });
+
+  it('1 for a blocked verdict, 2 for one that could not be decided, through enforceVerdict', async () => {
+    const blocked = { outcome: 'blocked', code: 'SCAN_BLOCKED', message: '2 findings' } as const;
+    expect(await exitOf(async () => enforceVerdict(blocked))).toBe(1);
+    expect(await exitOf(async () => enforceVerdict({ ...blocked, outcome: 'error' }))).toBe(2);
+    expect(await exitOf(async () => enforceVerdict({ ...blocked, outcome: 'passed' }))).toBe(0);
+  });
+
+  it('names the flag of an input, or what the command takes instead', async () => {
+    const bad = () => Promise.reject(new InputError('"x" is not accepted.', { input: 'fail-on' }));
+    expect(await exitOf(bad)).toBe(2);
+    expect(stderr.join('')).toBe('release-actions: --fail-on: "x" is not accepted.\n');
+    stderr.length = 0;
+    expect(await exitOf(bad, { 'fail-on': '<severity>' })).toBe(2);
+    expect(stderr.join('')).toBe('release-actions: <severity>: "x" is not accepted.\n');
   });
 
   it('1 for a policy failure, 2 for bad input, an operational error or a bug; one line on stderr', async () => {
