@@ -1,3 +1,2 @@
 export { createProgram, main, action } from './program.js';
 export type { CommandContext, CommandBody } from './program.js';
-export { consoleLogger } from './console-logger.js';

@@ -13,12 +13,12 @@ export {
   cliInputNames,
 } from './errors.js';
 export type { CommonErrorCode, ErrorOptions, InputNamer } from './errors.js';
-export { verdictError, enforceVerdict, outcomeOf } from './verdict.js';
+export { enforceVerdict, outcomeOf } from './verdict.js';
 export type { Outcome, Verdict } from './verdict.js';
 export type { Logger } from './logger.js';
 export { silentLogger } from './logger.js';
-export { redact, REDACTED } from './redact.js';
-export { withRetry, backoffDelay, sleep } from './retry.js';
+export { redact } from './redact.js';
+export { withRetry, sleep } from './retry.js';
 export type { RetryPolicy, RetryHooks } from './retry.js';
 export { run, formatCommand, ToolExitError } from './run.js';
 export type { RunOptions, RunResult } from './run.js';

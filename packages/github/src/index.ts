@@ -1,9 +1,9 @@
 export { publishReleaseAssets } from './publish.js';
 export type { PublishOptions, PublishResult, PublishedAsset, AssetOutcome, NotesOutcome } from './publish.js';
 export { NOTES_START, NOTES_END, MAX_RELEASE_BODY, checkReleaseNotes, spliceNotes } from './notes.js';
-export { expandFiles, describeFiles, sha256File, MAX_ASSET_BYTES } from './files.js';
+export { expandFiles, describeFiles } from './files.js';
 export type { LocalAsset, ExpandOptions } from './files.js';
-export { contentTypeFor, DEFAULT_CONTENT_TYPE } from './content-type.js';
+export { contentTypeFor } from './content-type.js';
 export { parseRepository, checkTag, checkTargetCommitish, tagFromRef } from './target.js';
 export { DEFAULT_API_URL } from './client.js';
 export type { ClientTuning } from './client.js';

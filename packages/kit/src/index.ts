@@ -20,5 +20,4 @@ export { runAction } from './run-action.js';
 export { annotate } from './annotations.js';
 export type { AnnotationLevel, AnnotationLocation } from './annotations.js';
 export { loadActionsCache, loadGlob } from './toolkit.js';
-export { OUTCOME_OUTPUT } from './run-action.js';
 export { workspace, runnerTemp } from './runner-paths.js';

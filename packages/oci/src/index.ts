@@ -7,7 +7,6 @@ export {
   registryApiHost,
   referrersTag,
   checkDigest,
-  digestProblem,
   DEFAULT_REGISTRY,
 } from './reference.js';
 export type { ImageReference } from './reference.js';

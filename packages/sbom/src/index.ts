@@ -10,7 +10,6 @@ export {
   FORMATS,
   DEFAULT_FORMATS,
   DEFAULT_PREFIX,
-  isFormat,
   fileNameFor,
   checkFormats,
   checkPrefix,
@@ -24,14 +23,13 @@ export { diffSboms, diffSbomFiles, hasChanges, formatDiffText } from './diff.js'
 export type { SbomDiff, ChangedPackage, PackageRef } from './diff.js';
 export { parsePurl, purlIdentity } from './purl.js';
 export type { PurlParts } from './purl.js';
-export { IMAGE_SOURCES, resolveSource, describeSource, checkPlatform } from './source.js';
+export { IMAGE_SOURCES, resolveSource, checkPlatform } from './source.js';
 export type { ImageSource, ScanSource, SourceInput } from './source.js';
 export { syftEnvironment, syftVersion, scanArguments, runSyftScan } from './syft.js';
 export type { RegistryCredentials, SyftOptions } from './syft.js';
 export { generateSboms } from './generate.js';
 export type { GenerateOptions, GenerateResult, SbomFile } from './generate.js';
 export {
-  parsePlatform,
   parsePlatformSelection,
   platformFileName,
   platformSlug,
@@ -39,18 +37,8 @@ export {
   selectPlatforms,
 } from './platforms.js';
 export type { PlatformInput, PlatformSelection } from './platforms.js';
-export {
-  MANIFEST_VERSION,
-  entryName,
-  manifestEntries,
-  manifestFileName,
-  manifestJson,
-  parseManifest,
-  readManifest,
-} from './manifest.js';
+export { entryName, manifestJson, parseManifest, readManifest } from './manifest.js';
 export type { LoadedManifest, PlatformEntry, PlatformsManifest } from './manifest.js';
 export { checkDescribes, describedSubject } from './described.js';
 export type { DescribedSubject, DescribesOptions } from './described.js';
-export { generatePlatformSboms } from './platform-sboms.js';
 export type { ImageLookup, PlatformSbom, PlatformSbomOptions, PlatformSbomResult } from './platform-sboms.js';
-export { registryLookup } from './lookup.js';

@@ -1,83 +1,31 @@
-export {
-  buildIdentityPolicy,
-  identityMatches,
-  escapeRegExp,
-  globToRegExp,
-  looseness,
-  checkRepository,
-  GITHUB_ACTIONS_ISSUER,
-  refMatches,
-  OUR_REUSABLE_WORKFLOW,
-  DEFAULT_SOURCE_REF_PATTERN,
-  DEFAULT_WORKFLOW_REF_PATTERN,
-} from './identity.js';
-export { checkClaims, claimProblem, formatClaim, CLAIM_LABELS } from './claims.js';
+export { buildIdentityPolicy, identityMatches, looseness } from './identity.js';
+export { checkClaims } from './claims.js';
 export type { Claims, ClaimCheck, ClaimName } from './claims.js';
 export type { IdentityOptions, IdentityPolicy, Signer } from './identity.js';
-export {
-  CHECK_NAMES,
-  PREDICATE_TYPES,
-  COSIGN_TYPES,
-  SLSA_CONTAINER_BUILDER_ID,
-  parseChecks,
-  checkSourceTag,
-} from './checks.js';
+export { CHECK_NAMES, PREDICATE_TYPES, SLSA_CONTAINER_BUILDER_ID, parseChecks } from './checks.js';
 export type { CheckName } from './checks.js';
 export {
   cosignVerifyArgs,
   cosignVerifyAttestationArgs,
   slsaVerifierArgs,
   equivalentCommands,
-  checksFor,
-  tagOfRef,
 } from './commands.js';
 export type { CommandPolicy, SubjectDigest } from './commands.js';
-export {
-  parseVerifyOutput,
-  judgeSignatures,
-  judgeCosignFailure,
-  certificateLines,
-  cosignClaimChecks,
-  judgeClaims,
-  SIGNATURE_TYPES,
-} from './cosign-output.js';
+export { parseVerifyOutput, judgeSignatures, judgeCosignFailure, certificateLines } from './cosign-output.js';
 export type { CosignSignature, CosignContext } from './cosign-output.js';
 export type { ClaimPolicy } from './claims.js';
-export { judgeAttestations, statementProblem } from './attestation.js';
+export { judgeAttestations } from './attestation.js';
 export { judgeSlsaVerifier } from './slsa.js';
-export {
-  decodeEnvelope,
-  parseEnvelopeLines,
-  isSpdx,
-  isCycloneDx,
-  describePredicate,
-  IN_TOTO_PAYLOAD_TYPE,
-} from './statement.js';
+export { decodeEnvelope, isSpdx, isCycloneDx, describePredicate } from './statement.js';
 export type { Statement } from './statement.js';
-export {
-  verdictOf,
-  reportRows,
-  reportText,
-  reportJson,
-  verdictLine,
-  policyLine,
-  formatRekor,
-  TABLE_HEADERS,
-} from './report.js';
+export { verdictOf, reportRows, reportText, reportJson, formatRekor } from './report.js';
 export type { CheckResult, CheckStatus, Engine, RekorEntry, VerifyReport } from './report.js';
 export { verifyRelease } from './verify.js';
-export {
-  checkTransparencyLog,
-  readPublicKey,
-  NOT_LOGGED,
-  NOT_LOGGED_COSIGN,
-  TRANSPARENCY_LOG_MODES,
-} from './key.js';
+export { TRANSPARENCY_LOG_MODES } from './key.js';
 export type { TransparencyLogMode } from './key.js';
 export type { VerifyOptions } from './verify.js';
 export { cliCommand } from './cli-command.js';
 export type { CliCommandOptions } from './cli-command.js';
-export { emitCommands, releaseNotes } from './emit.js';
 export type { EmitOptions, EmittedCommands } from './emit.js';
 export type { RequestOptions } from './request.js';
 export { verify, verifyVerdict } from './result.js';

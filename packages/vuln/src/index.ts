@@ -1,14 +1,7 @@
-export {
-  SEVERITIES,
-  DISPLAY_ORDER,
-  parseCutoff,
-  normalizeSeverity,
-  atOrAbove,
-  emptyCounts,
-} from './severity.js';
+export { SEVERITIES, parseCutoff, normalizeSeverity, atOrAbove } from './severity.js';
 export type { Cutoff, Severity, SeverityCounts } from './severity.js';
-export { parseReport, readReport, reportTarget, grypeVersionOf, dbBuiltOf } from './report.js';
-export { readReportChunks, projectMatch } from './stream.js';
+export { parseReport, readReport } from './report.js';
+export { readReportChunks } from './stream.js';
 export type {
   GrypeReport,
   GrypeMatch,
@@ -22,50 +15,27 @@ export {
   loadIgnoreFile,
   isExpired,
   ruleMatches,
-  utcDay,
-  checkExpiryCap,
-  latestExpiry,
   parseMaxIgnoreDays,
   DEFAULT_MAX_IGNORE_DAYS,
   MAX_IGNORE_DAYS_LIMIT,
 } from './ignore.js';
-export { catalogueSize, emptyCatalogueReason, withCatalogue } from './catalogue.js';
 export type { IgnoreRule } from './ignore.js';
 export { parseVex, loadVex, vexDecision, purlKey } from './vex.js';
 export type { VexStatement, VexStatus } from './vex.js';
 export { evaluate, defaultPolicy, total } from './policy.js';
 export type { Policy, Evaluation, Finding, Suppression, GateVerdict } from './policy.js';
-export { toSarif, securitySeverity, SARIF_SCHEMA } from './sarif.js';
+export { toSarif, securitySeverity } from './sarif.js';
 export type { SarifOptions, SarifOutput } from './sarif.js';
-export { SARIF_LIMITS } from './sarif-limits.js';
-export { categoryFor, defaultCategory, imageCategory } from './category.js';
+export { categoryFor, defaultCategory } from './category.js';
 export { renderSummary } from './summary.js';
 export type { SummaryBuilder, SummaryContext } from './summary.js';
 export { renderText, headline, toJson } from './text-report.js';
-export {
-  grypeArgs,
-  sourceArgument,
-  parseGrypeVersion,
-  grypeVersion,
-  checkTarget,
-  grypeError,
-  runGrype,
-} from './grype.js';
+export { grypeArgs, parseGrypeVersion, grypeVersion, checkTarget, grypeError, runGrype } from './grype.js';
 export type { ScanSource, SourceKind, GrypeOutputs, GrypeVersion } from './grype.js';
 export { restoreDb, saveDb, dbCacheKeys } from './db-cache.js';
 export type { CacheApi, DbCacheState, CacheHit } from './db-cache.js';
-export { loadPolicy, judge, scan, scanEach, writeSarif } from './scan.js';
+export { judge, scan, writeSarif } from './scan.js';
 export type { PolicyInput, Judgement, ScanOptions, ScanEachOptions, ScanOutcome } from './scan.js';
-export {
-  targetsFromManifest,
-  targetsFromImage,
-  platformSlug,
-  platformCategory,
-  blockingPlatforms,
-  summedCounts,
-  platformsJson,
-  overallHeadline,
-} from './platforms.js';
 export type { GateTarget, JudgedTarget } from './platforms.js';
 export { planScan, defaultOutputDir } from './selection.js';
 export type { ScanSubject, ScanPlan } from './selection.js';

@@ -1,3 +1,0 @@
-import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w}from"./chunk-PX3S2YTF.js";import"./chunk-3JYJI7BT.js";import"./chunk-FTJL2TAL.js";export{a as DEFAULT_REGISTRY,k as ManifestNotFoundError,t as RegistryClient,f as canonicalReference,h as canonicalRegistry,c as checkDigest,o as credentialsPair,b as digestProblem,l as dockerConfigPath,e as formatReference,q as isLoopbackHost,n as loadDockerCredentials,v as loginRegistry,m as lookupDockerCredentials,r as mediaTypes,p as parseChallenges,d as parseReference,s as platformsOf,j as referrersTag,i as registryApiHost,g as sameRegistry,w as withRegistrySession,u as writeDockerConfig};
-//# sourceMappingURL=src-6SSNX5N2.js.map
