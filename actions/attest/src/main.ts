@@ -8,7 +8,7 @@ import {
   readString,
   runAction,
   runnerTemp,
-  setOutput,
+  setOutputs,
   writeSummary,
 } from '@release-actions/kit';
 import { readManifest } from '@release-actions/sbom';
@@ -37,6 +37,6 @@ await runAction(async () => {
     logger: actionLogger,
     mask: maskSecret,
   });
-  for (const [name, value] of Object.entries(attestOutputs(report))) setOutput(name, value);
+  setOutputs(attestOutputs(report));
   await writeSummary(renderAttestSummary(report, new Markdown()));
 });

@@ -19,7 +19,7 @@ import {
   readString,
   runAction,
   runnerTemp,
-  setOutput,
+  setOutputs,
   workspace,
   writeSummary,
 } from '@release-actions/kit';
@@ -45,7 +45,7 @@ await runAction(async () => {
 
   actionLogger.info(renderAuditReport(report, format));
   for (const { level, message, ...location } of auditAnnotations(report)) annotate(level, message, location);
-  for (const [name, value] of Object.entries(auditOutputs(report))) setOutput(name, value);
+  setOutputs(auditOutputs(report));
   await writeSummary(renderAuditSummary(report, new Markdown()));
   enforceVerdict(verdict(report));
 });

@@ -9,7 +9,7 @@ import {
   readString,
   runAction,
   runnerTemp,
-  setOutput,
+  setOutputs,
   writeSummary,
 } from '@release-actions/kit';
 import {
@@ -36,6 +36,6 @@ await runAction(async () => {
     // Later steps (cosign in sign/attest, syft in sbom) read the same login.
     exportDockerConfig: (directory) => exportVariable('DOCKER_CONFIG', directory),
   });
-  for (const [name, value] of Object.entries(chartOutputs(report))) setOutput(name, value);
+  setOutputs(chartOutputs(report));
   await writeSummary(renderChartSummary(report, new Markdown()));
 });

@@ -8,7 +8,7 @@ import {
   readString,
   runAction,
   runnerTemp,
-  setOutput,
+  setOutputs,
   workspace,
   writeSummary,
 } from '@release-actions/kit';
@@ -47,6 +47,6 @@ await runAction(async () => {
     baseUrl: process.env.GITHUB_API_URL || DEFAULT_API_URL,
     logger: actionLogger,
   });
-  for (const [name, value] of Object.entries(publishOutputs(result))) setOutput(name, value);
+  setOutputs(publishOutputs(result));
   await writeSummary(renderPublishSummary(result, new Markdown()));
 });

@@ -8,7 +8,7 @@ import {
   readString,
   runAction,
   runnerTemp,
-  setOutput,
+  setOutputs,
   writeSummary,
 } from '@release-actions/kit';
 import { credentialsPair } from '@release-actions/oci';
@@ -49,6 +49,6 @@ await runAction(async () => {
     credentials: { authority: readString('registry'), username, password, token },
     logger: actionLogger,
   });
-  for (const [name, value] of Object.entries(sbomOutputs(result))) setOutput(name, value);
+  setOutputs(sbomOutputs(result));
   await writeSummary(renderSbomSummary(result, new Markdown()));
 });

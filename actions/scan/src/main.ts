@@ -11,7 +11,7 @@ import {
   readString,
   runAction,
   runnerTemp,
-  setOutput,
+  setOutputs,
   workspace,
   writeSummary,
 } from '@release-actions/kit';
@@ -56,7 +56,7 @@ await runAction(async () => {
     loadCache: loadActionsCache,
     logger,
   });
-  for (const [name, value] of Object.entries(scanOutputs(result))) setOutput(name, value);
+  setOutputs(scanOutputs(result));
   await writeSummary(renderScanSummary(result, new Markdown()));
 
   const { verdict } = result;

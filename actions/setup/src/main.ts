@@ -4,7 +4,7 @@ import {
   readList,
   readString,
   runAction,
-  setOutput,
+  setOutputs,
   writeSummary,
 } from '@release-actions/kit';
 import { Markdown } from '@release-actions/core';
@@ -37,6 +37,6 @@ await runAction(async () => {
   );
 
   for (const tool of installed) addPath(tool.dir);
-  for (const [name, value] of Object.entries(setupOutputs(installed))) setOutput(name, value);
+  setOutputs(setupOutputs(installed));
   await writeSummary(renderSetupSummary(installed, new Markdown()));
 });

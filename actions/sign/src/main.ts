@@ -9,7 +9,7 @@ import {
   readString,
   runAction,
   runnerTemp,
-  setOutput,
+  setOutputs,
   writeSummary,
 } from '@release-actions/kit';
 import { Markdown } from '@release-actions/core';
@@ -31,6 +31,6 @@ await runAction(async () => {
     logger: actionLogger,
     mask: maskSecret,
   });
-  for (const [name, value] of Object.entries(signOutputs(report))) setOutput(name, value);
+  setOutputs(signOutputs(report));
   await writeSummary(renderSignSummary(report, new Markdown()));
 });

@@ -8,7 +8,7 @@ import {
   readString,
   runAction,
   runnerTemp,
-  setOutput,
+  setOutputs,
   writeSummary,
 } from '@release-actions/kit';
 import { enforceVerdict, Markdown } from '@release-actions/core';
@@ -79,7 +79,7 @@ await runAction(async () => {
       }),
   );
   logger.info(renderVerifyText(result));
-  for (const [name, value] of Object.entries(verifyOutputs(result))) setOutput(name, value);
+  setOutputs(verifyOutputs(result));
   await writeSummary(renderVerifySummary(result, new Markdown()));
   enforceVerdict(verifyVerdict(result));
 });

@@ -11,7 +11,7 @@ export {
   maskSecret,
 } from './inputs.js';
 export type { StringOptions, PathOptions } from './inputs.js';
-export { setOutput, addPath, exportVariable } from './outputs.js';
+export { setOutput, setOutputs, addPath, exportVariable } from './outputs.js';
 export type { OutputValue } from './outputs.js';
 export { actionLogger } from './logger.js';
 export type { ActionLogger } from './logger.js';

@@ -7,6 +7,11 @@ export function setOutput(name: string, value: OutputValue): void {
   core.setOutput(name, typeof value === 'string' ? value : JSON.stringify(value));
 }
 
+/** Every output of a step at once, as the package's `<name>Outputs(result)` returns them. */
+export function setOutputs(outputs: Readonly<Record<string, OutputValue>>): void {
+  for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
+}
+
 export function addPath(directory: string): void {
   core.addPath(directory);
 }
