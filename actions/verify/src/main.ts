@@ -12,7 +12,6 @@ import {
   writeSummary,
 } from '@release-actions/kit';
 import { enforceVerdict, Markdown } from '@release-actions/core';
-import { withRegistrySession } from '@release-actions/oci';
 import {
   CHECK_NAMES,
   parseChecks,
@@ -54,30 +53,24 @@ await runAction(async () => {
   const trustedRoot = readPath('trusted-root', { mustExist: 'file' });
   const key = readPath('key', { mustExist: 'file' });
   const transparencyLog = readEnum('transparency-log', TRANSPARENCY_LOG_MODES, { default: 'required' });
-  const registryUsername = readString('registry-username');
-  const registryPassword = readSecret('registry-password');
   const tempRoot = runnerTemp();
 
-  const result = await withRegistrySession(
-    { references: [image], input: 'image', registryUsername, registryPassword, tempRoot, logger },
-    async (session) =>
-      await verify({
-        image,
-        identity,
-        checks,
-        emit,
-        engine,
-        sourceTag,
-        trustedRoot,
-        key,
-        transparencyLog,
-        client: session.client,
-        dockerConfigDirectory: session.dockerConfig?.directory,
-        secrets: session.secrets,
-        tufCachePath: path.join(tempRoot, 'sigstore-tuf'),
-        logger,
-      }),
-  );
+  const result = await verify({
+    image,
+    identity,
+    checks,
+    emit,
+    engine,
+    sourceTag,
+    trustedRoot,
+    key,
+    transparencyLog,
+    registryUsername: readString('registry-username'),
+    registryPassword: readSecret('registry-password'),
+    tempRoot,
+    tufCachePath: path.join(tempRoot, 'sigstore-tuf'),
+    logger,
+  });
   logger.info(renderVerifyText(result));
   setOutputs(verifyOutputs(result));
   await writeSummary(renderVerifySummary(result, new Markdown()));

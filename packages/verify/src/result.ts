@@ -1,4 +1,5 @@
 import type { Verdict } from '@release-actions/core';
+import { withRegistrySession, type RegistryLoginOptions } from '@release-actions/oci';
 import path from 'node:path';
 import { repeatCommand } from './cli-command.js';
 import { emitCommands, type EmittedCommands } from './emit.js';
@@ -6,8 +7,14 @@ import type { VerifyReport } from './report.js';
 import { reportVerdict, type VerifyVerdictCode } from './verdict.js';
 import { verifyRelease, type VerifyOptions } from './verify.js';
 
-/** What the action and `release-actions verify` ask for: a verification, or only its commands. */
-export interface VerifyRequest extends VerifyOptions {
+/**
+ * What the action and `release-actions verify` ask for: a verification, or only its commands.
+ * The registry session (client, login, Docker config for cosign) is opened here, for the one call.
+ */
+export interface VerifyRequest
+  extends
+    Omit<VerifyOptions, 'client' | 'dockerConfigDirectory' | 'secrets'>,
+    Omit<RegistryLoginOptions, 'logger' | 'exportDockerConfig'> {
   /** report: verify (default); commands: verify nothing, write the consumer's commands. */
   emit?: 'report' | 'commands';
 }
@@ -28,15 +35,36 @@ const resolved = (file: string | undefined) => (file === undefined ? undefined :
  * paths; the commands a person copies show them as given.
  */
 export async function verify(request: VerifyRequest): Promise<VerifyResult> {
-  if (request.emit === 'commands') {
-    return { emit: 'commands', emitted: await emitCommands(request) };
-  }
-  const report = await verifyRelease({
-    ...request,
-    trustedRoot: resolved(request.trustedRoot),
-    key: resolved(request.key),
-  });
-  return { emit: 'report', report, command: repeatCommand(report.reference, request) };
+  const { registryUsername, registryPassword, tempRoot, env, mask, ...options } = request;
+  return await withRegistrySession(
+    {
+      references: [request.image],
+      input: 'image',
+      registryUsername,
+      registryPassword,
+      tempRoot,
+      env,
+      mask,
+      logger: request.logger,
+    },
+    async (session): Promise<VerifyResult> => {
+      const withSession = {
+        ...options,
+        client: session.client,
+        dockerConfigDirectory: session.dockerConfig?.directory,
+        secrets: session.secrets,
+      };
+      if (request.emit === 'commands') {
+        return { emit: 'commands', emitted: await emitCommands(withSession) };
+      }
+      const report = await verifyRelease({
+        ...withSession,
+        trustedRoot: resolved(request.trustedRoot),
+        key: resolved(request.key),
+      });
+      return { emit: 'report', report, command: repeatCommand(report.reference, request) };
+    },
+  );
 }
 
 /** Emitting the commands decides nothing; a verification is the report's verdict. */

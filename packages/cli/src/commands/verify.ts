@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { enforceVerdict, InputError } from '@release-actions/core';
-import { withRegistrySession } from '@release-actions/oci';
 import {
   parseChecks,
   renderVerifyText,
@@ -152,32 +151,21 @@ export function registerVerify(program: Command, context: CommandContext): void 
           identityRegexp: flags.certificateIdentityRegexp,
           allowUnanchored: Boolean(flags.allowUnanchored),
         };
-        const result = await withRegistrySession(
-          {
-            references: [image],
-            input: 'image',
-            registryUsername: username,
-            registryPassword: password,
-            tempRoot: os.tmpdir(),
-            logger,
-          },
-          async (session) =>
-            await verify({
-              image,
-              identity,
-              checks,
-              emit,
-              engine,
-              sourceTag: flags.sourceTag,
-              trustedRoot: flags.trustedRoot,
-              key: flags.key,
-              transparencyLog,
-              client: session.client,
-              dockerConfigDirectory: session.dockerConfig?.directory,
-              secrets: session.secrets,
-              logger,
-            }),
-        );
+        const result = await verify({
+          image,
+          identity,
+          checks,
+          emit,
+          engine,
+          sourceTag: flags.sourceTag,
+          trustedRoot: flags.trustedRoot,
+          key: flags.key,
+          transparencyLog,
+          registryUsername: username,
+          registryPassword: password,
+          tempRoot: os.tmpdir(),
+          logger,
+        });
         if (result.emit === 'commands' && flags.output !== undefined) {
           writeWhole(flags.output, result.emitted.markdown);
         } else if (result.emit === 'report' && format === 'json') {
