@@ -30,12 +30,7 @@ export interface ScanSource {
 
 /** The reference checked by the distribution grammar. */
 function parseImage(reference: string): Pick<ScanSource, 'digest' | 'tag' | 'registry'> {
-  let parsed: ImageReference;
-  try {
-    parsed = parseReference(reference);
-  } catch (error) {
-    throw new InputError(error instanceof Error ? error.message : String(error), { input: 'image' });
-  }
+  const parsed: ImageReference = parseReference(reference, 'image');
   return {
     ...(parsed.digest ? { digest: parsed.digest } : {}),
     ...(parsed.tag !== undefined && !parsed.digest ? { tag: parsed.tag } : {}),

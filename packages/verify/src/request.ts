@@ -36,11 +36,6 @@ export function checkRequest(options: RequestOptions): CheckedRequest {
   const transparencyLog = options.transparencyLog ?? 'required';
   checkTransparencyLog(transparencyLog, options.key);
   const sourceTag = checkSourceTag(options.sourceTag) ?? tagOfRef(policy.sourceRef);
-  let reference;
-  try {
-    reference = parseReference(options.image);
-  } catch (error) {
-    throw new InputError((error as Error).message, { input: 'image', cause: error });
-  }
+  const reference = parseReference(options.image, 'image');
   return { policy, reference, sourceTag, transparencyLog };
 }

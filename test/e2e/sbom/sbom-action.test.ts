@@ -465,6 +465,8 @@ describe('sbom action', () => {
       'output that is not JSON': 'SBOM_INVALID',
       'the wrong format': 'SBOM_INVALID',
       'syft failing': 'SYFT_FAILED',
+      'a malformed digest': 'REFERENCE_INVALID',
+      'an option as image': 'REFERENCE_INVALID',
     };
     it.each(cases)('%s', async (name, inputs, env, message) => {
       const { result } = await runSbom(inputs, { env });
