@@ -12,7 +12,7 @@ const LICENSE_NAME = /^(licen[cs]e|copying|notice)([-._].*)?$/i;
 /**
  * Packages that ship no license file, each with where its terms are stated instead and, where the
  * same upstream repository publishes its license file in another package, that package, whose
- * files LICENSES.txt then carries for it. licenses.test.ts fails for a bundled package that ships
+ * files LICENSES.txt then carries for it. bundle-inputs.test.ts fails for a bundled package that ships
  * no license file and is not listed here, and for an entry here that is no longer needed.
  */
 export const WITHOUT_LICENSE_FILE = {
