@@ -8,6 +8,8 @@ export const shared = {
   // Upstream fixtures include a .snap file of grype's; it is data, not one of our snapshots.
   modulePathIgnorePatterns: ['<rootDir>/test/fixtures/'],
   moduleNameMapper: {
+    // A package's extra entry points (package.json "exports"), e.g. @release-actions/kit/glob.
+    '^@release-actions/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2.ts',
     '^@release-actions/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,6 +1,6 @@
 // What `npm run build` bundles and how: one entry per action and the CLI, and the esbuild options
 // they share. The license test rebuilds with the same options to learn what went into each bundle.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Every bundle: actions/<name>/src/main.ts, and packages/cli/src/main.ts as "cli"; by name. */
@@ -36,12 +36,25 @@ const noSideEffectsInDependencies = {
   },
 };
 
-/** Our workspace packages resolve to their sources, whether or not npm has linked them yet. */
+/**
+ * Our workspace packages resolve to their sources, whether or not npm has linked them yet. A
+ * package's extra entry points (package.json "exports" besides ".", e.g. kit's "./glob") keep
+ * modules out of the bundles that do not import them.
+ */
 function workspaceAliases(root) {
   return Object.fromEntries(
     readdirSync(path.join(root, 'packages'), { withFileTypes: true })
       .filter((d) => d.isDirectory() && existsSync(path.join(root, 'packages', d.name, 'src', 'index.ts')))
-      .map((d) => [`@release-actions/${d.name}`, `./packages/${d.name}/src/index.ts`]),
+      .flatMap((d) => {
+        const { exports } = JSON.parse(
+          readFileSync(path.join(root, 'packages', d.name, 'package.json'), 'utf8'),
+        );
+        const entries = typeof exports === 'string' ? { '.': exports } : exports;
+        return Object.entries(entries).map(([subpath, file]) => [
+          `@release-actions/${d.name}${subpath.slice(1)}`,
+          `./${path.posix.join('packages', d.name, file)}`,
+        ]);
+      }),
   );
 }
 

@@ -1,7 +1,6 @@
 import { InputError, Markdown } from '@release-actions/core';
 import {
   actionLogger,
-  loadGlob,
   readBoolean,
   readMultiline,
   readSecret,
@@ -12,6 +11,7 @@ import {
   workspace,
   writeSummary,
 } from '@release-actions/kit';
+import { loadGlob } from '@release-actions/kit/glob';
 import {
   DEFAULT_API_URL,
   publishOutputs,

@@ -2,7 +2,6 @@ import { enforceVerdict, Markdown } from '@release-actions/core';
 import {
   actionLogger,
   checkPath,
-  loadActionsCache,
   readBoolean,
   readEnum,
   readInteger,
@@ -15,6 +14,7 @@ import {
   workspace,
   writeSummary,
 } from '@release-actions/kit';
+import { loadActionsCache } from '@release-actions/kit/actions-cache';
 import {
   DEFAULT_MAX_IGNORE_DAYS,
   gate,

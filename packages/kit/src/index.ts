@@ -19,5 +19,4 @@ export { writeSummary } from './summary.js';
 export { runAction } from './run-action.js';
 export { annotate } from './annotations.js';
 export type { AnnotationLevel, AnnotationLocation } from './annotations.js';
-export { loadActionsCache, loadGlob } from './toolkit.js';
 export { workspace, runnerTemp } from './runner-paths.js';

@@ -70,6 +70,21 @@ describe('the files of every bundle', () => {
     metafiles = await bundleMetafiles();
   }, 400_000);
 
+  it('carry the heavy parts of the runner toolkit only where an action uses them', () => {
+    // @actions/cache (~1 MB) and @actions/glob are kit's separate entry points, imported by the
+    // scan and publish actions alone; through kit's index they would land in every bundle.
+    const carrying = (pkg: string) =>
+      [...metafiles]
+        .filter(([, metafile]) =>
+          Object.keys(metafile.inputs).some((file) => file.includes(`node_modules/${pkg}/`)),
+        )
+        .map(([name]) => name)
+        .sort();
+    expect(carrying('@actions/cache')).toEqual(['scan']);
+    // @actions/cache matches its paths with @actions/glob, so scan carries that too.
+    expect(carrying('@actions/glob')).toEqual(['publish', 'scan']);
+  });
+
   it('were built from files the sources hash covers (other than node_modules)', () => {
     const inputs = new Set(buildInputs(repoRoot));
     const read = [...metafiles.values()].flatMap((metafile) => Object.keys(metafile.inputs));

@@ -80,7 +80,8 @@ function importsOf(workspace: Workspace): { workspaces: string[]; actions: strin
   const escapes: string[] = [];
   for (const file of sourceFiles(path.join(workspace.dir, 'src'))) {
     for (const spec of specifiers(file)) {
-      if (spec.startsWith('@release-actions/')) used.add(spec.slice('@release-actions/'.length));
+      // A subpath (@release-actions/kit/glob) is an entry point of its package.
+      if (spec.startsWith('@release-actions/')) used.add(spec.split('/')[1]!);
       else if (spec.startsWith('@actions/')) actions.add(`${path.relative(repoRoot, file)} → ${spec}`);
       else if (spec.startsWith('.')) {
         const target = path.resolve(path.dirname(file), spec);
