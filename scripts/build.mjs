@@ -12,14 +12,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleOptions, entries } from './bundles.mjs';
 import { LICENSES_FILE, licensesOf } from './licenses.mjs';
-import { SOURCES_FILE, sourcesLine } from './sources-hash.mjs';
+import { distIsCurrent, SOURCES_FILE, sourcesLine } from './sources-hash.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
-// A checkout without its dependencies gets one line saying what to run, not a resolver stack trace.
+// A checkout without its dependencies gets one line, not a resolver stack trace. Its committed
+// dist/ is what a build would make when dist/SOURCES.sha256 matches the sources: then there is
+// nothing to do. Otherwise the build is needed and cannot run.
 const { build } = await import('esbuild').catch((error) => {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  if (process.argv.length === 2 && distIsCurrent(root)) {
+    console.log('build: dist/ is already built from these sources; run `npm ci` to rebuild it yourself.');
+    process.exit(0);
+  }
   console.error('build: esbuild is not installed; run `npm ci` first (it installs the pinned esbuild).');
   process.exit(1);
 });
