@@ -1,5 +1,8 @@
 import os from 'node:os';
 
+/** Packages whose JSON imports lack the import attribute (see test/harness/json-import-attributes.mjs). */
+const BUNDLER_ONLY = '@actions/(?:workflow-parser|languageservice)';
+
 /** Jest runs the TypeScript sources as ESM through ts-jest (type-checking is `npm run typecheck`'s job). */
 export const shared = {
   testEnvironment: 'node',
@@ -15,7 +18,10 @@ export const shared = {
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
+    [`/node_modules/${BUNDLER_ONLY}/dist/.+\\.js$`]: '<rootDir>/test/harness/json-import-attributes.mjs',
   },
+  // Everything else under node_modules runs as published.
+  transformIgnorePatterns: [`/node_modules/(?!${BUNDLER_ONLY}/)`],
 };
 
 /**

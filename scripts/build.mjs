@@ -7,7 +7,7 @@
 //                             that the e2e tests check dist/ against)
 //   npm run build -- scan     only the named bundles; dist/SOURCES.sha256 is left as it was, since
 //                             the other bundles may not match the sources it would vouch for
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleOptions, entries } from './bundles.mjs';
@@ -30,13 +30,40 @@ const { build } = await import('esbuild').catch((error) => {
   process.exit(1);
 });
 
+/**
+ * dist/cli/package.json: the CLI's folder as a package of its own, for the git form
+ * (`npx 'github:aotanami/release-actions#<sha>::path:dist/cli'`). npm prepares a git dependency
+ * whose package.json has workspaces, as the root one has, by installing all its development tools
+ * from the registry first; this one has nothing to install, so the committed bundle is all it takes.
+ */
+function cliManifest() {
+  const { name, version, description, license, repository, engines } = JSON.parse(
+    readFileSync('package.json', 'utf8'),
+  );
+  const manifest = {
+    name,
+    version,
+    description,
+    license,
+    type: 'module',
+    repository,
+    bin: { 'release-actions': 'index.js' },
+    files: ['index.js', 'chunks/*.js', LICENSES_FILE],
+    engines,
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
 async function bundle({ name, entry }) {
   const outdir = path.join('dist', name);
   rmSync(outdir, { recursive: true, force: true });
   const { metafile } = await build(bundleOptions(root, entry, outdir));
   writeFileSync(path.join(outdir, LICENSES_FILE), licensesOf(root, metafile, name));
   // The CLI is package.json's "bin"; the runner does not need the bit, a shell user does.
-  if (name === 'cli') chmodSync(path.join(outdir, 'index.js'), 0o755);
+  if (name === 'cli') {
+    chmodSync(path.join(outdir, 'index.js'), 0o755);
+    writeFileSync(path.join(outdir, 'package.json'), cliManifest());
+  }
 }
 
 const wanted = process.argv.slice(2);

@@ -60,6 +60,7 @@ function workspaceAliases(root) {
 
 /** esbuild's options for the bundle of one entry, written to outdir (relative to root). */
 export function bundleOptions(root, entry, outdir) {
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   return {
     absWorkingDir: root,
     entryPoints: { index: entry },
@@ -89,6 +90,9 @@ export function bundleOptions(root, entry, outdir) {
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
+    // `release-actions --version` (packages/cli/src/program.ts): the package's version, fixed at
+    // build time so that the bundle needs no package.json beside it.
+    define: { RELEASE_ACTIONS_VERSION: JSON.stringify(version) },
     alias: workspaceAliases(root),
     plugins: [noSideEffectsInDependencies],
   };

@@ -10,10 +10,12 @@ export const SOURCES_FILE = 'dist/SOURCES.sha256';
 export const STALE_DIST = 'dist/ is stale for the current sources; run npm run build';
 
 // Beside the source folders: the lock file stands for node_modules; the workspace package.json files
-// and tsconfig.json are read by esbuild (type, sideEffects, compiler options); the tool manifest is
-// the one file outside a src/ folder that a bundle imports; the scripts shape dist/ themselves.
+// and tsconfig.json are read by esbuild (type, sideEffects, compiler options); the root package.json
+// gives the version the bundles carry; the tool manifest is the one file outside a src/ folder that a
+// bundle imports; the scripts shape dist/ themselves.
 const FILES = [
   'package-lock.json',
+  'package.json',
   'tsconfig.json',
   'packages/tools/manifest.json',
   'scripts/build.mjs',

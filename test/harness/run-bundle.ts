@@ -27,7 +27,7 @@ function findRepoRoot(): string {
 
 function isOurPackage(file: string): boolean {
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'release-actions';
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === '@aotanami/release-actions';
   } catch {
     return false;
   }

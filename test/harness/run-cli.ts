@@ -10,7 +10,7 @@ export { runNode, type NodeRunOptions, type ProcessResult };
 
 /**
  * The `release-actions` command line in tests, two ways: the built bundle as a child process
- * (what `npx release-actions` runs), or the real program inside the test process with its
+ * (what `npx @aotanami/release-actions` runs), or the real program inside the test process with its
  * output captured (each subcommand's behaviour, without a build).
  */
 

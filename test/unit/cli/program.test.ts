@@ -2,7 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import type { Command } from 'commander';
 import { enforceVerdict, InputError, OperationalError, PolicyError } from '@release-actions/core';
 import { action, createProgram, type CommandContext } from '@release-actions/cli';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { captureCli, runCli } from '../../harness/run-cli.js';
+import { repoRoot } from '../../harness/run-bundle.js';
 
 describe('the built CLI (dist/cli/index.js)', () => {
   it('--help exits 0 and prints the usage', async () => {
@@ -107,5 +110,49 @@ describe('program: exit codes of a subcommand', () => {
     expect(stderr.join('')).toBe('');
     await exitCode(programWith(log), ['--verbose', 'probe']);
     expect(stderr.join('')).toBe('progress\ndebug: detail\n');
+  });
+});
+
+describe('program: --version', () => {
+  const { stdout, stderr, exitCode } = captureCli();
+  const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+
+  /** A subcommand with a --version of its own, as `install` and `chart` have. */
+  function withOwnVersion(seen: unknown[]): Command {
+    return createProgram([
+      (program) => {
+        program
+          .command('probe')
+          .option('--version <value>', "the subcommand's own")
+          .action((flags: { version?: string }) =>
+            action(async () => {
+              seen.push([flags.version, program.opts<{ verbose?: boolean }>().verbose]);
+            }),
+          );
+      },
+    ]);
+  }
+
+  it('prints the package.json version with exit 0, before any subcommand', async () => {
+    for (const args of [['--version'], ['-V'], ['--quiet', '--version']]) {
+      stdout.length = 0;
+      expect(await exitCode(withOwnVersion([]), args)).toBe(0);
+      expect(stdout.join('')).toBe(`${version}\n`);
+    }
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('leaves a --version after the subcommand to the subcommand, and --verbose to the program', async () => {
+    const seen: unknown[] = [];
+    expect(await exitCode(withOwnVersion(seen), ['probe', '--version', 'cosign=v1', '--verbose'])).toBe(0);
+    expect(await exitCode(withOwnVersion(seen), ['probe'])).toBe(0);
+    expect(seen).toEqual([
+      ['cosign=v1', true],
+      [undefined, undefined],
+    ]);
+    expect(stdout.join('')).toBe('');
+    expect(stderr.join('')).toBe('');
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -164,8 +164,16 @@ describe('describeFailure', () => {
 describe('expandFiles and describeFiles', () => {
   let root: string;
   let workspace: string;
+  let written: string[];
 
   beforeEach(() => {
+    // @actions/glob reports its options as ::debug:: workflow commands on stdout, which the runner
+    // keeps out of the log unless debug logging is on; here they are caught, and must be no more.
+    written = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
     root = mkdtempSync(path.join(os.tmpdir(), 'publish-files-'));
     workspace = path.join(root, 'ws');
     mkdirSync(path.join(workspace, 'out', 'nested'), { recursive: true });
@@ -175,7 +183,11 @@ describe('expandFiles and describeFiles', () => {
     writeFileSync(path.join(root, 'secret.txt'), 'runner credentials');
   });
 
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(root, { recursive: true, force: true });
+    for (const line of written.join('').split('\n').filter(Boolean)) expect(line).toMatch(/^::debug::/);
+  });
 
   const expand = (lines: string[], alsoUnder: string[] = []) =>
     expandFiles(lines, {

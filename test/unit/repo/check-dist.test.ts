@@ -74,8 +74,8 @@ function writeProbe(name: string, text: string): void {
 
 // One bundled dependency, so that the probe's dist/ has a LICENSES.txt with a notice in it.
 const probeSource = [
-  "import { valid } from 'semver';",
-  "process.stdout.write(`${valid('1.2.3')}\\n`);",
+  "import { diffChars } from 'diff';",
+  "process.stdout.write(`${diffChars('a', 'b').length}\\n`);",
   '',
 ].join('\n');
 
