@@ -373,7 +373,7 @@ describe('verify action, cosign engine', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.annotations.map((a) => a.message)).toEqual([
-      "Input 'certificate-identity-regexp': refused because it is not anchored with ^ at the start and $ at the end; anchor and escape it, or set allow-unanchored: true to accept the risk.",
+      "Input 'certificate-identity-regexp': refused because it is not anchored with ^ at the start and $ at the end; anchor and escape it, or set 'allow-unanchored' to accept the risk.",
     ]);
     expect(run.calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
   }, 60_000);
