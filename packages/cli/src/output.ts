@@ -119,7 +119,8 @@ export function render(report: Report, format: OutputFormat, style: TextStyle, q
     return typeof json === 'string' ? json : JSON.stringify(json, null, 2);
   }
   if (format === 'sarif') {
-    if (report.sarif === undefined) throw new InputError('"sarif" is not accepted here.', { input: 'format' });
+    if (report.sarif === undefined)
+      throw new InputError('"sarif" is not accepted here.', { input: 'format' });
     return report.sarif();
   }
   if (!quiet) return report.text(style);

@@ -71,7 +71,10 @@ export function createProgram(register: ((program: Command, context: CommandCont
       '-q, --quiet',
       'print only the verdict line, warnings and errors (no progress; --format json and sarif are unchanged)',
     )
-    .option('--no-color', 'plain text, no colour (also NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)')
+    .option(
+      '--no-color',
+      'plain text, no colour (also NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)',
+    )
     .showHelpAfterError('(run release-actions --help for usage)')
     .exitOverride();
   const flags = () => program.opts<{ verbose?: boolean; quiet?: boolean; color?: boolean }>();

@@ -177,7 +177,9 @@ function typeSlug(type: string): string {
 /** The predicate files the inputs give, each with its checked type and the input it came from. */
 function predicatesOf(options: AttestOptions): Prepared[] {
   if (options.type !== undefined && options.predicate === undefined) {
-    throw new InputError(`it is the type of ${mention('predicate')}, which was not given.`, { input: 'type' });
+    throw new InputError(`it is the type of ${mention('predicate')}, which was not given.`, {
+      input: 'type',
+    });
   }
   const given: Prepared[] = [];
   if (options.predicate !== undefined)

@@ -41,9 +41,12 @@ function checkInputs(options: ChartOptions, push: boolean): void {
     );
   }
   if (options.package !== undefined && !push) {
-    throw new InputError(`false with ${mention('package')} would do nothing; ${mention('package')} is for pushing.`, {
-      input: 'push',
-    });
+    throw new InputError(
+      `false with ${mention('package')} would do nothing; ${mention('package')} is for pushing.`,
+      {
+        input: 'push',
+      },
+    );
   }
   if (options.package !== undefined && (options.version !== undefined || options.appVersion !== undefined)) {
     throw new InputError(

@@ -23,7 +23,11 @@ import { captureCli, useFakeTools } from '../../harness/run-cli.js';
  * --format is one line naming --format, exit 2; a bad value never reads "Input '…'".
  */
 
-const { stdout, stderr, run: cli } = captureCli([
+const {
+  stdout,
+  stderr,
+  run: cli,
+} = captureCli([
   registerAudit,
   registerSign,
   registerAttest,
@@ -41,7 +45,8 @@ const GOLDEN_SPDX = path.join(fixtures, 'upstream', 'syft', 'golden', 'spdx-json
 const GOLDEN_CDX = path.join(fixtures, 'upstream', 'syft', 'golden', 'cyclonedx-json-1.7.image.golden.json');
 const WORKFLOW = path.join(fixtures, 'audit', 'corpus', 'pin001.ok.yml');
 const TOKEN = 'ghp_conventions0123456789abcdef';
-const ANSI = /\u001b\[/;
+// The escape that starts every ANSI colour sequence.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
 
 let dir: string;
 let api: GitHubApiStandIn;
@@ -202,7 +207,9 @@ describe.each(CASES)('release-actions $name', (c) => {
     expect(out()).toBe('');
     const lines = err().split('\n').filter(Boolean);
     expect(lines).toEqual([
-      expect.stringMatching(/^release-actions: --format: "xml" is not accepted; use (text or json|text, json or sarif)\./),
+      expect.stringMatching(
+        /^release-actions: --format: "xml" is not accepted; use (text or json|text, json or sarif)\./,
+      ),
     ]);
   });
 });
@@ -236,7 +243,10 @@ describe('a bad value names the flag, never an action input', () => {
     [['sbom', 'diff', GOLDEN_SPDX, 'absent.json'], 'absent.json'],
     [['sign', image, '--signing-config', 'absent.json'], '--signing-config'],
     [['attest', image, '--type', 'spdxjson'], '--type: it is the type of --predicate'],
-    [['attest', image], 'Give a predicate: --predicate (with --type), --sbom-spdx / --sbom-cyclonedx, or --sbom-manifest'],
+    [
+      ['attest', image],
+      'Give a predicate: --predicate (with --type), --sbom-spdx / --sbom-cyclonedx, or --sbom-manifest',
+    ],
     [['chart', 'demo', 'oci://127.0.0.1:1/c', '--package', 'x.tgz'], '--package'],
     [['publish', 'package.json', '--tag', 'v1', '--repo', 'not a repo'], '--repo'],
     [['install', 'cosign', '--version', 'cosign'], '--version'],
@@ -259,18 +269,23 @@ describe('a bad value names the flag, never an action input', () => {
 
 describe('sign and attest without an OIDC token', () => {
   const image = `127.0.0.1:1/o/app@sha256:${'a'.repeat(64)}`;
-  it.each([['sign'], ['attest']])('%s exits 2 with the one line, and 0 with a skipped line', async (command) => {
-    const predicate = command === 'attest' ? ['--predicate', path.join(repoRoot, 'package.json')] : [];
-    expect(await cli(command, image, ...predicate)).toBe(2);
-    expect(err()).toBe(
-      'release-actions: keyless signing needs an OIDC token (run in GitHub Actions with id-token: write) or use --key\n',
-    );
-    expect(out()).toBe('');
-    stderr.length = 0;
-    expect(await cli(command, image, ...predicate, '--skip-without-oidc')).toBe(0);
-    expect(out()).toMatch(/^(Signatures|Attestations): Skipped \(--skip-without-oidc\): .* nothing was (signed|attested)\.\n$/);
-    expect(existsSync(path.join(dir, 'fake.log'))).toBe(false);
-  });
+  it.each([['sign'], ['attest']])(
+    '%s exits 2 with the one line, and 0 with a skipped line',
+    async (command) => {
+      const predicate = command === 'attest' ? ['--predicate', path.join(repoRoot, 'package.json')] : [];
+      expect(await cli(command, image, ...predicate)).toBe(2);
+      expect(err()).toBe(
+        'release-actions: keyless signing needs an OIDC token (run in GitHub Actions with id-token: write) or use --key\n',
+      );
+      expect(out()).toBe('');
+      stderr.length = 0;
+      expect(await cli(command, image, ...predicate, '--skip-without-oidc')).toBe(0);
+      expect(out()).toMatch(
+        /^(Signatures|Attestations): Skipped \(--skip-without-oidc\): .* nothing was (signed|attested)\.\n$/,
+      );
+      expect(existsSync(path.join(dir, 'fake.log'))).toBe(false);
+    },
+  );
 });
 
 afterAll(() => {

@@ -55,7 +55,9 @@ describe('release-actions publish', () => {
     );
     expect(code).toBe(0);
     expect(release.assets.map((a) => a.data.toString())).toEqual(['{}']);
-    expect(stdout.join('')).toMatch(/^ {2}sbom-spdx\.json +2 B  sha256:[0-9a-f]{64}  replaced +https:\/\/github\.com\/aotanami\/aotanami\/releases\/download\/v1\.2\.0\/sbom-spdx\.json$/m);
+    expect(stdout.join('')).toMatch(
+      /^ {2}sbom-spdx\.json +2 B {2}sha256:[0-9a-f]{64} {2}replaced +https:\/\/github\.com\/aotanami\/aotanami\/releases\/download\/v1\.2\.0\/sbom-spdx\.json$/m,
+    );
     expect(api.requests.every((r) => r.auth === 'valid')).toBe(true);
   });
 
@@ -71,7 +73,8 @@ describe('release-actions publish', () => {
       'v1.2.0',
       '--token-env',
       'RELEASE_TOKEN',
-      '--format', 'json',
+      '--format',
+      'json',
       file('scan.sarif', '{}'),
     );
 

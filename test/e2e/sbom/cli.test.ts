@@ -85,10 +85,13 @@ describe('release-actions sbom', () => {
       'helm-sbom',
       '--output-dir',
       'sboms',
-      '--format', 'json',
+      '--format',
+      'json',
     );
     expect(stderr.join('')).not.toContain('release-actions:');
-    expect(stderr.join('')).toContain('notice: --format with an SBOM format is deprecated; use --sbom-format.');
+    expect(stderr.join('')).toContain(
+      'notice: --format with an SBOM format is deprecated; use --sbom-format.',
+    );
     expect(code).toBe(0);
     const [scan] = scans();
     expect(scan?.slice(0, 2)).toEqual(['scan', `dir:${path.join(dir, 'app')}`]);
@@ -154,7 +157,9 @@ describe('release-actions sbom', () => {
 
 describe('release-actions sbom of a multi-platform index', () => {
   it('catalogues every platform by its digest by default, with a variant in the file names', async () => {
-    expect(await cli('sbom', `image:${registry.host}/o/app:2.0`, '--output-dir', 'out', '--format', 'json')).toBe(0);
+    expect(
+      await cli('sbom', `image:${registry.host}/o/app:2.0`, '--output-dir', 'out', '--format', 'json'),
+    ).toBe(0);
     expect(scans().map((argv) => argv[1])).toEqual(
       multi.manifests.map((m) => `registry:${registry.host}/o/app@${m.digest}`),
     );

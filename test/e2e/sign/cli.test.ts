@@ -53,7 +53,8 @@ describe('release-actions sign', () => {
       'team=web',
       '--bundle-directory',
       dir,
-      '--format', 'json',
+      '--format',
+      'json',
     );
     expect(stderr.join('')).not.toMatch(/^release-actions: /m);
     expect(code).toBe(0);
@@ -94,7 +95,17 @@ describe('release-actions sign', () => {
     );
     expect(stderr.join('')).toContain('notice: Skipped (--skip-without-oidc)');
     stdout.length = 0;
-    expect(await cli('attest', image, '--predicate', path.join(repoRoot, 'package.json'), '--skip-without-oidc', '--format', 'json')).toBe(0);
+    expect(
+      await cli(
+        'attest',
+        image,
+        '--predicate',
+        path.join(repoRoot, 'package.json'),
+        '--skip-without-oidc',
+        '--format',
+        'json',
+      ),
+    ).toBe(0);
     expect(JSON.parse(stdout.join(''))).toMatchObject({ signed: false, digests: [] });
     expect(await cli('attest', image, '--predicate', path.join(repoRoot, 'package.json'))).toBe(2);
     expect(calls()).toEqual([]);
@@ -127,7 +138,8 @@ describe('release-actions sign', () => {
       root,
       '--bundle-directory',
       dir,
-      '--format', 'json',
+      '--format',
+      'json',
     );
     expect(code).toBe(0);
     expect(calls()).toHaveLength(3);
@@ -228,7 +240,8 @@ describe('release-actions attest and chart', () => {
       `oci://${registry.host}/cli-charts`,
       '--destination',
       dir,
-      '--format', 'json',
+      '--format',
+      'json',
     );
     expect(stderr.join('')).not.toMatch(/^release-actions: /m);
     expect(code).toBe(0);

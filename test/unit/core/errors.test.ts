@@ -76,7 +76,9 @@ describe('describeError', () => {
   });
 
   it('names the other inputs a message speaks of the way each front end names them', () => {
-    const error = new InputError(`give ${mention('predicate')} or ${mention('sbom-spdx')}.`, { input: 'type' });
+    const error = new InputError(`give ${mention('predicate')} or ${mention('sbom-spdx')}.`, {
+      input: 'type',
+    });
     expect(error.message).toBe("Input 'type': give 'predicate' or 'sbom-spdx'.");
     expect(describeError(error)).toBe("Input 'type': give 'predicate' or 'sbom-spdx'.");
     expect(describeError(error, cliInputNames({ 'sbom-spdx': '<sbom>' }))).toBe(

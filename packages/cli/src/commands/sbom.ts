@@ -155,7 +155,8 @@ export function registerSbom(program: Command, context: CommandContext): void {
         async () => {
           const logger = context.logger();
           const legacy = (flags.format ?? []).filter(isSbomFormat);
-          if (legacy.length > 0) logger.notice('--format with an SBOM format is deprecated; use --sbom-format.');
+          if (legacy.length > 0)
+            logger.notice('--format with an SBOM format is deprecated; use --sbom-format.');
           const sbomFormats = [...(flags.sbomFormat ?? []), ...legacy];
           const result = await createSboms({
             source: sourceFrom(positional, flags),

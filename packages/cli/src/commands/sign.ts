@@ -101,7 +101,10 @@ export function signingOptions(command: Command): Command {
       'keyless without an OIDC token: skip (exit 0, nothing signed) instead of failing (exit 2)',
     )
     .addOption(
-      new Option('--require-signature', 'deprecated: failing without an OIDC token is the default').hideHelp(),
+      new Option(
+        '--require-signature',
+        'deprecated: failing without an OIDC token is the default',
+      ).hideHelp(),
     )
     .option('--bundle-directory <dir>', 'directory for the Sigstore bundles (default: a temporary directory)')
     .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
@@ -112,8 +115,7 @@ export function signingOptions(command: Command): Command {
     .option(
       '--trusted-root <file>',
       'its trusted root (cosign trusted-root create), to check each new bundle',
-    )
-;
+    );
 }
 
 interface SignFlags extends SigningFlags {

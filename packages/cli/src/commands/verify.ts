@@ -154,7 +154,9 @@ export function registerVerify(program: Command, context: CommandContext): void 
         if (result.emit === 'commands') {
           // The one Markdown the CLI prints on purpose: the notes a release publishes.
           if (context.format === 'json') {
-            context.emit(JSON.stringify({ digest: result.emitted.digest, commands: result.emitted.markdown }));
+            context.emit(
+              JSON.stringify({ digest: result.emitted.digest, commands: result.emitted.markdown }),
+            );
           } else context.emit(result.emitted.markdown);
         } else {
           const report = result.report;
