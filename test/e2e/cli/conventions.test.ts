@@ -214,6 +214,28 @@ describe.each(CASES)('release-actions $name', (c) => {
   });
 });
 
+describe('--format sarif (scan and audit)', () => {
+  it.each([
+    [['scan', '--report', REPORT], 1],
+    [['audit', WORKFLOW], 0],
+  ])('%j prints one SARIF 2.1.0 log and nothing else, or writes it with -o', async (args, code) => {
+    expect(await cli(...args, '--format', 'sarif')).toBe(code);
+    const log = JSON.parse(out()) as { version: string; runs: unknown[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs).toHaveLength(1);
+    stdout.length = 0;
+    const file = path.join(dir, 'result.sarif');
+    expect(await cli(...args, '--format', 'sarif', '-o', file)).toBe(code);
+    expect(out()).toBe('');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(log);
+  });
+
+  it('is refused where SARIF makes no sense', async () => {
+    expect(await cli('sbom', 'diff', GOLDEN_SPDX, GOLDEN_CDX, '--format', 'sarif')).toBe(2);
+    expect(err()).toBe('release-actions: --format: "sarif" is not accepted; use text or json.\n');
+  });
+});
+
 describe('colour on a terminal', () => {
   it('marks the verdict word when stdout is a terminal and nothing turns colour off', async () => {
     const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
