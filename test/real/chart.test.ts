@@ -395,7 +395,8 @@ describe('chart with real helm', () => {
         destination,
         '--registry-username',
         auth.username,
-        '--json',
+        '--format',
+        'json',
       ],
       {
         env: { PATH: pathWithRealTools(), ...toolEnv(), RELEASE_ACTIONS_REGISTRY_PASSWORD: auth.password },

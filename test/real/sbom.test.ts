@@ -268,7 +268,7 @@ describe('release-actions sbom with the real syft', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'real-sbom-cli-'));
     const rec = recording(bin);
     const { code, stdout, stderr } = await runCli(
-      ['sbom', `image:${image.reference}`, '--output-dir', dir, '--json'],
+      ['sbom', `image:${image.reference}`, '--output-dir', dir, '--format', 'json'],
       {
         env: {
           ...rec.env,

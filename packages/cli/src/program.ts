@@ -2,18 +2,43 @@ import { Command, CommanderError, type Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliInputNames, describeError, EXIT_ERROR, exitCodeFor, EXIT_OK } from '@release-actions/core';
-import type { Logger } from '@release-actions/core';
+import {
+  cliInputNames,
+  describeError,
+  EXIT_ERROR,
+  exitCodeFor,
+  EXIT_OK,
+  plainStyle,
+  styleFor,
+} from '@release-actions/core';
+import type { Logger, TextStyle } from '@release-actions/core';
 import { consoleLogger } from './console-logger.js';
+import { chosenOutput, render, writeWhole, type Chosen, type OutputFormat, type Report } from './output.js';
 
 /**
  * The `release-actions` command. Exit codes, for every subcommand: 0 success, 1 policy failure
  * (findings, failed verification), 2 error (bad input, tool or network failure).
+ *
+ * The conventions every command follows live here, once: --format and -o (output.ts), -q (only
+ * the verdict line, warnings and errors), --no-color / NO_COLOR, results on stdout and progress on
+ * stderr.
  */
 export interface CommandContext {
   logger: () => Logger;
   /** Where results go (stdout); tests capture it. */
   out: (text: string) => void;
+  /** Emphasis for stdout: colour on a terminal, plain under --no-color, NO_COLOR, TERM=dumb or a pipe. */
+  readonly style: TextStyle;
+  /** -q: only the verdict line, warnings and errors. */
+  readonly quiet: boolean;
+  /** The --format the running command was given (text when it has none), checked before it ran. */
+  readonly format: OutputFormat;
+  /** The -o file the result goes to, when given. */
+  readonly output: string | undefined;
+  /** The result, per --format, -o and -q: stdout, or the -o file written whole. */
+  report: (report: Report) => void;
+  /** A document the command makes (not a report): to the -o file, else stdout. */
+  emit: (text: string) => void;
 }
 
 /**
@@ -95,13 +120,61 @@ export function createProgram(register: ((program: Command, context: CommandCont
     .description('Sign, attest, scan and verify container images and Helm charts for a trustworthy release.')
     .version(packageVersion(), '-V, --version', 'print the version of release-actions')
     .option('-v, --verbose', 'print debug messages')
-    .option('-q, --quiet', 'print only results and problems')
+    .option(
+      '-q, --quiet',
+      'print only the verdict line, warnings and errors (no progress; --format json and sarif are unchanged)',
+    )
+    .option(
+      '--no-color',
+      'plain text, no colour (also NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)',
+    )
     .showHelpAfterError('(run release-actions --help for usage)')
     .exitOverride();
+  const flags = () => program.opts<{ verbose?: boolean; quiet?: boolean; color?: boolean }>();
+  // Set just before a command's action runs (preAction): what its --format and -o chose.
+  let chosen: Chosen = { format: 'text' };
+  let name = 'release-actions';
+  const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   const context: CommandContext = {
-    logger: () => consoleLogger(program.opts<{ verbose?: boolean; quiet?: boolean }>()),
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    logger: () => consoleLogger(flags()),
+    out,
+    get style() {
+      return styleFor({ isTTY: process.stdout.isTTY, env: process.env, noColor: flags().color === false });
+    },
+    get quiet() {
+      return Boolean(flags().quiet);
+    },
+    get format() {
+      return chosen.format;
+    },
+    get output() {
+      return chosen.output;
+    },
+    report(report) {
+      if (chosen.output === undefined) {
+        out(render(report, chosen.format, context.style, context.quiet));
+        return;
+      }
+      // A file is never a terminal: no colour, and the whole result whatever -q says.
+      const text = render(report, chosen.format, plainStyle, false);
+      writeWhole(chosen.output, text.endsWith('\n') ? text : `${text}\n`);
+      context.logger().info(`${name}: wrote the ${chosen.format} result to ${chosen.output}`);
+    },
+    emit(text) {
+      if (chosen.output === undefined) {
+        out(text);
+        return;
+      }
+      writeWhole(chosen.output, text.endsWith('\n') ? text : `${text}\n`);
+      context.logger().info(`${name}: wrote ${chosen.output}`);
+    },
   };
+  program.hook('preAction', (_program, command) => {
+    name = command.parent === program ? command.name() : `${command.parent?.name()} ${command.name()}`;
+    chosen = chosenOutput(command);
+    // The tools we run inherit the environment: no colour from them either.
+    if (flags().color === false) process.env.NO_COLOR = '1';
+  });
   for (const add of register) add(program, context);
   versionBeforeSubcommandOnly(program);
   return program;
@@ -116,7 +189,8 @@ export async function main(program: Command, argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
       return;
     }
-    process.stderr.write(`release-actions: ${describeError(error)}\n`);
+    // Flags checked before a command runs (--format, -o) are named as flags here too.
+    process.stderr.write(`release-actions: ${describeError(error, cliInputNames())}\n`);
     process.exitCode = EXIT_ERROR;
   }
 }

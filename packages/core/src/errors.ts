@@ -16,9 +16,24 @@ export interface ErrorOptions<Code extends string> {
   code?: Code;
   /**
    * The input the problem is in, by its action input name (e.g. `ref-pattern`). The message
-   * then reads "Input 'ref-pattern': …" in an action and "--ref-pattern: …" in the CLI.
+   * then reads "Input 'ref-pattern': …" in an action and "--ref-pattern: …" in the CLI. Other
+   * inputs the message speaks of are written with `mention(name)`.
    */
   input?: string;
+}
+
+const MENTION = /\{input:([A-Za-z0-9_-]+)\}/g;
+
+/**
+ * Another input named inside a message: it reads 'name' in an action and --name (or what the
+ * command takes instead) in the CLI, so a message never names an input by hand.
+ */
+export function mention(input: string): string {
+  return `{input:${input}}`;
+}
+
+function renderMentions(text: string, names: InputNamer): string {
+  return text.replace(MENTION, (_, input: string) => names(input, true));
 }
 
 /** Base class: `message` is one line a person can act on, naming the input or file concerned. */
@@ -26,10 +41,14 @@ export class ReleaseActionsError<Code extends string = string> extends Error {
   override readonly name: string = 'ReleaseActionsError';
   readonly code: Code | CommonErrorCode;
   readonly input?: string;
-  /** The message without the name of the input, which each front end renders its own way. */
+  /**
+   * The message without the name of the input, which each front end renders its own way (with
+   * the `mention` marks of other inputs still in it).
+   */
   readonly detail: string;
   constructor(message: string, options: ErrorOptions<Code> = {}) {
-    super(options.input === undefined ? message : `${ACTION_INPUT_NAMES(options.input)}: ${message}`, {
+    const shown = renderMentions(message, ACTION_INPUT_NAMES);
+    super(options.input === undefined ? shown : `${ACTION_INPUT_NAMES(options.input)}: ${shown}`, {
       cause: options.cause,
     });
     this.detail = message;
@@ -79,10 +98,14 @@ export function errorCodeOf(error: unknown): string {
   return error instanceof ReleaseActionsError ? error.code : 'INTERNAL';
 }
 
-/** How a front end names an input in messages: the action's input, or the CLI's flag. */
-export type InputNamer = (input: string) => string;
+/**
+ * How a front end names an input in messages: the action's input, or the CLI's flag; `mentioned`
+ * when the name stands inside a sentence rather than before it.
+ */
+export type InputNamer = (input: string, mentioned?: boolean) => string;
 
-export const ACTION_INPUT_NAMES: InputNamer = (input) => `Input '${input}'`;
+export const ACTION_INPUT_NAMES: InputNamer = (input, mentioned) =>
+  mentioned ? `'${input}'` : `Input '${input}'`;
 
 /** The CLI's flags carry the inputs' names; `renamed` lists the few that differ (e.g. a positional). */
 export function cliInputNames(renamed: Readonly<Record<string, string>> = {}): InputNamer {
@@ -95,8 +118,8 @@ export function describeError(error: unknown, names: InputNamer = ACTION_INPUT_N
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
     const text =
-      current instanceof ReleaseActionsError && current.input !== undefined
-        ? `${names(current.input)}: ${current.detail}`
+      current instanceof ReleaseActionsError
+        ? `${current.input === undefined ? '' : `${names(current.input)}: `}${renderMentions(current.detail, names)}`
         : current instanceof Error
           ? current.message
           : String(current);

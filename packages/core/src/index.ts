@@ -11,6 +11,7 @@ export {
   describeError,
   ACTION_INPUT_NAMES,
   cliInputNames,
+  mention,
 } from './errors.js';
 export type { CommonErrorCode, ErrorOptions, InputNamer } from './errors.js';
 export { enforceVerdict, outcomeOf } from './verdict.js';

@@ -1,4 +1,4 @@
-import { InputError, type Logger } from '@release-actions/core';
+import { InputError, mention, type Logger } from '@release-actions/core';
 import type { LoadedManifest } from '@release-actions/sbom';
 import { checkDescribes, entryName, readSbom, SbomSubjectError } from '@release-actions/sbom';
 import { statSync } from 'node:fs';
@@ -177,7 +177,9 @@ function typeSlug(type: string): string {
 /** The predicate files the inputs give, each with its checked type and the input it came from. */
 function predicatesOf(options: AttestOptions): Prepared[] {
   if (options.type !== undefined && options.predicate === undefined) {
-    throw new InputError("it is the type of the 'predicate' input, which was not given.", { input: 'type' });
+    throw new InputError(`it is the type of ${mention('predicate')}, which was not given.`, {
+      input: 'type',
+    });
   }
   const given: Prepared[] = [];
   if (options.predicate !== undefined)
@@ -188,7 +190,7 @@ function predicatesOf(options: AttestOptions): Prepared[] {
     given.push({ file: options.sbomCyclonedx, type: 'cyclonedx', input: 'sbom-cyclonedx' });
   if (given.length === 0 && options.sbomManifest === undefined) {
     throw new InputError(
-      `Give a predicate: the 'predicate' input (with 'type'), 'sbom-spdx' / 'sbom-cyclonedx', or 'sbom-manifest'.`,
+      `Give a predicate: ${mention('predicate')} (with ${mention('type')}), ${mention('sbom-spdx')} / ${mention('sbom-cyclonedx')}, or ${mention('sbom-manifest')}.`,
     );
   }
   const predicates = given.map((predicate) => {
@@ -202,7 +204,7 @@ function predicatesOf(options: AttestOptions): Prepared[] {
   const sbom = predicates.find((p) => isSbomType(p.type));
   if (options.sbomManifest !== undefined && sbom !== undefined) {
     throw new InputError(
-      `it gives each platform its SBOMs; give the SBOM of '${sbom.input}' through it, not both.`,
+      `it gives each platform its SBOMs; give the SBOM of ${mention(sbom.input)} through it, not both.`,
       {
         input: MANIFEST_INPUT,
       },

@@ -12,7 +12,13 @@ export { expandSubjects, subjectsOf } from './subjects.js';
 export type { Subject, SubjectSource, ResolvedReference, ResolvedSubject } from './subjects.js';
 export { chooseMode } from './signing.js';
 export type { SigningConfigInfo } from './trust-files.js';
-export type { SigningSetup, SigningRecord, SigningReport, SigningMode } from './signing.js';
+export type {
+  SigningSetup,
+  SigningRecord,
+  SigningReport,
+  SigningMode,
+  WithoutTokenWords,
+} from './signing.js';
 export { signImages } from './sign.js';
 export type { SignOptions } from './sign.js';
 export { attestImages } from './attest.js';

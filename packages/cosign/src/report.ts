@@ -1,4 +1,4 @@
-import { code, type Markdown } from '@release-actions/core';
+import { code, plainStyle, type Markdown, type TextStyle } from '@release-actions/core';
 import type { SigningRecord, SigningReport } from './signing.js';
 
 /** The rows of the summary table: subject, digest, (predicate type,) transparency-log entry. */
@@ -60,10 +60,10 @@ function renderSummary(report: SigningReport, document: Markdown, title: string)
   return document.paragraph(headline(report)).table(table.headers, table.rows);
 }
 
-/** The same report as plain text, for the command line. */
-function renderText(report: SigningReport, title: string): string {
-  if (report.mode === 'skipped') return `${title}: ${report.skippedReason ?? 'Skipped.'}`;
-  const lines = [`${title}: ${headline(report)}`];
+/** The same report as text for the command line; the first line is the verdict (signed or skipped). */
+function renderText(report: SigningReport, title: string, style: TextStyle): string {
+  if (report.mode === 'skipped') return `${title}: ${style.yellow(report.skippedReason ?? 'Skipped.')}`;
+  const lines = [`${title}: ${style.green(headline(report))}`];
   for (const record of report.records) {
     const entry = logEntry(record);
     const type = record.predicateType === undefined ? '' : `  ${record.predicateType}`;
@@ -82,12 +82,12 @@ export function renderAttestSummary(report: SigningReport, document: Markdown): 
   return renderSummary(report, document, 'Attestations');
 }
 
-export function renderSignText(report: SigningReport): string {
-  return renderText(report, 'Signatures');
+export function renderSignText(report: SigningReport, style: TextStyle = plainStyle): string {
+  return renderText(report, 'Signatures', style);
 }
 
-export function renderAttestText(report: SigningReport): string {
-  return renderText(report, 'Attestations');
+export function renderAttestText(report: SigningReport, style: TextStyle = plainStyle): string {
+  return renderText(report, 'Attestations', style);
 }
 
 /** The outputs of the sign and attest actions (the CLI's --json gives them too). */

@@ -1,10 +1,10 @@
-import { InputError } from '@release-actions/core';
+import { InputError, mention } from '@release-actions/core';
 import { withRegistrySession, type RegistryLoginOptions } from '@release-actions/oci';
 import path from 'node:path';
 import { prepareSigningKey } from './key.js';
 import { registrySubjectSource } from './oci-source.js';
 import { signingRetryPolicy } from './retry.js';
-import type { SigningSetup } from './signing.js';
+import type { SigningSetup, WithoutTokenWords } from './signing.js';
 import type { SubjectSource } from './subjects.js';
 import { checkTrustedRoot, readSigningConfig } from './trust-files.js';
 
@@ -15,6 +15,8 @@ export interface SigningOptions extends RegistryLoginOptions {
   keyPassword?: string;
   /** Fail instead of skipping when keyless signing has no OIDC token. */
   requireSignature?: boolean;
+  /** The front end's words for a missing OIDC token (the action's by default). */
+  withoutToken?: WithoutTokenWords;
   /** Directory for the bundle files (default: `sigstore-bundles` under tempRoot). */
   bundleDirectory?: string;
   /** A private Sigstore deployment's signing config file (cosign --signing-config). */
@@ -36,7 +38,7 @@ export async function withSigningSession<T>(
     options.signingConfig === undefined ? undefined : readSigningConfig(options.signingConfig);
   const trustedRoot = options.trustedRoot === undefined ? undefined : checkTrustedRoot(options.trustedRoot);
   if (options.keyPassword !== undefined && options.key === undefined) {
-    throw new InputError("a key password needs the 'key' input.", { input: 'key-password' });
+    throw new InputError(`a key password needs ${mention('key')}.`, { input: 'key-password' });
   }
   if (signingConfig !== undefined && signingConfig.rekorUrls.length === 0) {
     options.logger.notice(
@@ -56,6 +58,7 @@ export async function withSigningSession<T>(
         ...(signingConfig ? { signingConfig } : {}),
         ...(trustedRoot ? { trustedRoot } : {}),
         requireSignature: options.requireSignature ?? false,
+        ...(options.withoutToken ? { withoutToken: options.withoutToken } : {}),
         bundleDirectory: options.bundleDirectory ?? path.join(options.tempRoot, 'sigstore-bundles'),
         dockerConfigDirectory: registry.dockerConfig?.directory,
         secrets: registry.secrets,

@@ -26,6 +26,8 @@ export interface SigningSetup {
   trustedRoot?: string;
   /** Fail instead of skipping when keyless signing has no OIDC token. */
   requireSignature: boolean;
+  /** The front end's words for a missing token: the CLI names its flags, the action its inputs. */
+  withoutToken?: WithoutTokenWords;
   /** Directory for the bundle files (created when missing). */
   bundleDirectory: string;
   /** DOCKER_CONFIG for cosign, when registry credentials were given. */
@@ -40,17 +42,31 @@ export interface SigningSetup {
 
 export type SigningMode = 'keyless' | 'key';
 
+/** What to say when keyless signing finds no OIDC token: the error, or the reason for skipping. */
+export interface WithoutTokenWords {
+  required: (what: 'sign' | 'attest') => string;
+  skipped: (what: 'sign' | 'attest') => string;
+}
+
+const ACTION_WORDS: WithoutTokenWords = {
+  required: (what) =>
+    `Cannot ${what}: ${NO_OIDC_EXPLANATION}, and require-signature is true. Grant \`id-token: write\` to the job, or give a key.`,
+  skipped: (what) =>
+    `Skipped: ${NO_OIDC_EXPLANATION}. Nothing was ${what === 'sign' ? 'signed' : 'attested'}; set require-signature: true to fail instead.`,
+};
+
 /** Keyless without an OIDC token skips (returns the reason) or, when a signature is required, fails. */
-export function chooseMode(setup: SigningSetup, what: string): { mode: SigningMode } | { skipped: string } {
+export function chooseMode(
+  setup: SigningSetup,
+  what: 'sign' | 'attest',
+): { mode: SigningMode } | { skipped: string } {
   if (setup.key) return { mode: 'key' };
   if (hasOidcToken(setup.env ?? process.env)) return { mode: 'keyless' };
+  const words = setup.withoutToken ?? ACTION_WORDS;
   if (setup.requireSignature) {
-    throw new OperationalError<CosignErrorCode>(
-      `Cannot ${what}: ${NO_OIDC_EXPLANATION}, and require-signature is true. Grant \`id-token: write\` to the job, or give a key.`,
-      { code: 'NO_OIDC_TOKEN' },
-    );
+    throw new OperationalError<CosignErrorCode>(words.required(what), { code: 'NO_OIDC_TOKEN' });
   }
-  const reason = `Skipped: ${NO_OIDC_EXPLANATION}. Nothing was ${what === 'sign' ? 'signed' : 'attested'}; set require-signature: true to fail instead.`;
+  const reason = words.skipped(what);
   setup.logger.notice(reason);
   return { skipped: reason };
 }

@@ -1,4 +1,4 @@
-import { Markdown } from '@release-actions/core';
+import type { Markdown } from '@release-actions/core';
 import type { PublishResult } from './publish.js';
 
 export function formatBytes(bytes: number): string {
@@ -68,12 +68,26 @@ export function renderPublishSummary(result: PublishResult, summary: Markdown): 
   return withNotesAndTable(result, summary);
 }
 
-/** The CLI's report: the same in Markdown, with the release's URL written out. */
+/**
+ * The CLI's report as plain text: the verdict line (the release, how many assets and what
+ * happened to them), the notes sentence, then one line per asset with its size, SHA-256 and URL.
+ */
 export function renderPublishText(result: PublishResult): string {
-  const text = new Markdown()
-    .heading('Release assets')
-    .paragraph(`${releaseKind(result)} ${result.tag}: ${result.releaseUrl}`);
-  return withNotesAndTable(result, text).toString();
+  const counts = new Map<string, number>();
+  for (const asset of result.assets) counts.set(asset.outcome, (counts.get(asset.outcome) ?? 0) + 1);
+  const what = [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+  const lines = [
+    `${releaseKind(result)} ${result.tag} of ${result.repository}: ${result.assets.length} asset(s) published${what ? ` (${what})` : ''}${result.created ? ', the draft created by this run' : ''}; ${result.releaseUrl}`,
+  ];
+  const notes = notesSentence(result);
+  if (notes !== undefined) lines.push(notes);
+  const width = Math.max(0, ...result.assets.map((a) => a.name.length));
+  for (const asset of result.assets) {
+    lines.push(
+      `  ${asset.name.padEnd(width)}  ${formatBytes(asset.size).padStart(10)}  sha256:${asset.sha256}  ${asset.outcome.padEnd(9)}  ${asset.url}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function withNotesAndTable(result: PublishResult, document: Markdown): Markdown {

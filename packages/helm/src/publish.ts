@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/core';
+import { InputError, mention } from '@release-actions/core';
 import type { RetryPolicy } from '@release-actions/core';
 import { withRegistrySession, type RegistryLoginOptions } from '@release-actions/oci';
 import path from 'node:path';
@@ -37,13 +37,16 @@ export function isPushReport(report: ChartReport): report is ChartResult {
 function checkInputs(options: ChartOptions, push: boolean): void {
   if ((options.chartDirectory === undefined) === (options.package === undefined)) {
     throw new InputError(
-      `Give exactly one of the inputs 'path' (a chart directory to package) or 'package' (a .tgz packaged by a chart step with push: false).`,
+      `Give exactly one of ${mention('path')} (a chart directory to package) or ${mention('package')} (a .tgz packaged earlier without pushing).`,
     );
   }
   if (options.package !== undefined && !push) {
-    throw new InputError("false with 'package' would do nothing; 'package' is for pushing.", {
-      input: 'push',
-    });
+    throw new InputError(
+      `false with ${mention('package')} would do nothing; ${mention('package')} is for pushing.`,
+      {
+        input: 'push',
+      },
+    );
   }
   if (options.package !== undefined && (options.version !== undefined || options.appVersion !== undefined)) {
     throw new InputError(

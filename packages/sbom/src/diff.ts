@@ -107,12 +107,13 @@ export function hasChanges(diff: SbomDiff): boolean {
 
 const show = (versions: readonly string[]) => versions.map((v) => v || '(no version)').join(', ');
 
-/** Plain text for a terminal: one line per package, grouped as added, removed, changed. */
+/** Plain text for a terminal: the counts, then one line per package, grouped as added, removed, changed. */
 export function formatDiffText(diff: SbomDiff): string {
+  // The counts first: the line a person (and -q) reads as the result.
   const lines = [
+    `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged`,
     `old: ${diff.old.file} (${diff.old.format}, ${diff.old.packages} packages)`,
     `new: ${diff.new.file} (${diff.new.format}, ${diff.new.packages} packages)`,
-    `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged`,
   ];
   if (diff.added.length > 0)
     lines.push('', 'added:', ...diff.added.map((p) => `  + ${p.name} ${show([p.version])} (${p.type})`));

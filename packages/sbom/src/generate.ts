@@ -85,7 +85,10 @@ export async function generateSboms(options: GenerateOptions): Promise<GenerateR
 
   const command = options.command ?? (await ensureTool('syft', { logger })).path;
   const version = await syftVersion({ command, logger });
-  logger.info(`syft ${version}: cataloguing ${describeSource(options.source)}`);
+  // The phase line a person watching a long catalogue sees (stderr in the CLI, silent under -q).
+  logger.info(
+    `sbom: cataloguing ${describeSource(options.source)}${options.platform ? ` (${options.platform})` : ''} with syft ${version}`,
+  );
 
   mkdirSync(options.outputDir, { recursive: true });
   const scratch = mkdtempSync(path.join(options.outputDir, '.sbom-'));

@@ -23,9 +23,19 @@ function generatedText(result: GenerateResult): string {
   return lines.join('\n');
 }
 
-/** The result as plain text for a terminal: the facts the action writes as its job summary. */
+/** The verdict line: what was catalogued, into how many files, with how many packages. */
+function headline(result: SbomResult): string {
+  const { seed } = result;
+  const what = describeSource(seed.source);
+  if (result.index) {
+    return `SBOMs written for ${what}: ${result.platforms.length} platform(s), ${seed.files.length} format(s) each (syft ${seed.syftVersion}).`;
+  }
+  return `SBOMs written for ${what}: ${seed.files.length} file(s), ${seed.packages} packages (syft ${seed.syftVersion}).`;
+}
+
+/** The result as plain text for a terminal: the verdict line, then the facts the job summary holds. */
 export function renderSbomText(result: SbomResult): string {
-  const lines = [generatedText(result.seed)];
+  const lines = [headline(result), '', generatedText(result.seed)];
   if (result.index) {
     lines.push(
       '',

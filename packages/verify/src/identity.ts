@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/core';
+import { InputError, mention } from '@release-actions/core';
 
 /**
  * The identity a keyless signature must carry, built so it cannot be accidentally loose.
@@ -211,7 +211,7 @@ export function buildIdentityPolicy(options: IdentityOptions): IdentityPolicy {
     const problem = looseness(options.identityRegexp);
     if (problem && !options.allowUnanchored) {
       throw new InputError(
-        `refused because ${problem}; anchor and escape it, or set allow-unanchored: true to accept the risk.`,
+        `refused because ${problem}; anchor and escape it, or set ${mention('allow-unanchored')} to accept the risk.`,
         { input: 'certificate-identity-regexp' },
       );
     }

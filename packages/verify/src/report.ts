@@ -1,3 +1,4 @@
+import { plainStyle, type TextStyle } from '@release-actions/core';
 import type { CheckName } from './checks.js';
 import {
   CLAIM_LABELS,
@@ -160,8 +161,12 @@ function details(r: CheckResult): string[] {
 }
 
 /** Plain text for the log and the CLI: one line per check, then the reproducing commands. */
-export function reportText(report: VerifyReport): string {
-  const lines = [verdictLine(report), `Policy: ${policyLine(report.policy)}; engine ${report.engine}.`];
+export function reportText(report: VerifyReport, style: TextStyle = plainStyle): string {
+  const verdict = verdictLine(report);
+  const lines = [
+    report.verdict === 'passed' ? style.green(verdict) : style.red(verdict),
+    `Policy: ${policyLine(report.policy)}; engine ${report.engine}.`,
+  ];
   if (report.warning) lines.push(`Warning: ${report.warning}`);
   for (const r of report.results) {
     const detail = details(r);

@@ -1,4 +1,4 @@
-import { code, type Markdown } from '@release-actions/core';
+import { code, plainStyle, type Markdown, type TextStyle } from '@release-actions/core';
 import { policyLine, reportJson, reportRows, reportText, TABLE_HEADERS, verdictLine } from './report.js';
 import type { VerifyResult } from './result.js';
 
@@ -27,7 +27,7 @@ export function renderVerifySummary(result: VerifyResult, summary: Markdown): Ma
 }
 
 /** The same as text, for the log and the CLI: the report and its command, or the commands' Markdown. */
-export function renderVerifyText(result: VerifyResult): string {
+export function renderVerifyText(result: VerifyResult, style: TextStyle = plainStyle): string {
   if (result.emit === 'commands') return result.emitted.markdown.trimEnd();
-  return `${reportText(result.report)}\n  ${result.command}`;
+  return `${reportText(result.report, style)}\n  ${result.command}`;
 }

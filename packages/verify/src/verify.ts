@@ -253,6 +253,9 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
       return reader.unverifiedClaims(found, check);
     };
     for (const check of checksFor(target, options.checks)) {
+      options.logger.info(
+        `verify: ${check} of ${target.reference}${target.platform ? ` (${target.platform})` : ''}${check === 'provenance' ? ' with slsa-verifier' : native !== undefined ? ' with sigstore-js' : ' with cosign'}`,
+      );
       let outcome: Outcome;
       if (check === 'provenance')
         outcome = await provenanceCheck(target, policy.repository, { ...options, sourceTag });

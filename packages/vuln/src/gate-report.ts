@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { TextStyle } from '@release-actions/core';
 import type { ScanResult } from './gate.js';
 import { overallHeadline, platformsJson, summedCounts } from './platforms.js';
 import { dbBuiltOf } from './report.js';
@@ -97,8 +98,12 @@ export async function exportSarif(result: ScanResult, destination: string): Prom
   return files;
 }
 
-/** The report for a terminal; `sarif` is where the SARIF was exported, when it was. */
-export function renderScanText(result: ScanResult, sarif?: string): string {
+/**
+ * The report for a terminal; `sarif` is where the SARIF was exported, when it was; `style` is the
+ * terminal's emphasis (colour or plain), which the CLI passes.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export function renderScanText(result: ScanResult, sarif?: string, style?: TextStyle): string {
   if (!result.byPlatform) {
     const [only] = result.results;
     const extra = [`report: ${only!.jsonFile}`];

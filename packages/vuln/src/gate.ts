@@ -181,13 +181,18 @@ export async function gate(request: GateRequest): Promise<ScanResult> {
   for (const target of targets) {
     packages.push(target.packages ?? (target.source ? await catalogueSize(target.source) : undefined));
   }
+  if (plan.kind === 'report') logger.info(`scan: reading the grype report ${plan.report}`);
   const outcomes: Outcome[] =
     plan.kind === 'report'
       ? [{ report: await readReport(plan.report), jsonFile: plan.report }]
       : await scanEach({
           ...request,
           ...(request.tempDir !== undefined ? { dbDir: path.join(request.tempDir, 'grype-db') } : {}),
-          targets: targets.map((target, i) => ({ source: target.source!, outputDir: dirs[i]! })),
+          targets: targets.map((target, i) => ({
+            source: target.source!,
+            outputDir: dirs[i]!,
+            ...(target.platform ? { platform: target.platform } : {}),
+          })),
         });
 
   const judgeOptions: JudgeOptions = {
@@ -199,6 +204,7 @@ export async function gate(request: GateRequest): Promise<ScanResult> {
     now: request.now,
     logger,
   };
+  logger.info(`scan: judging ${targets.length} report(s) against the policy (cutoff ${policy.cutoff})`);
   const results: JudgedTarget[] = [];
   for (const [i, target] of targets.entries()) {
     results.push(await judgeTarget(target, outcomes[i]!, packages[i], judgeOptions));

@@ -98,7 +98,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
 
 export interface ScanEachOptions extends Omit<ScanOptions, 'source' | 'outputDir'> {
   /** What to scan, each with its own directory for grype.json. */
-  targets: readonly { source: ScanSource; outputDir: string }[];
+  targets: readonly { source: ScanSource; outputDir: string; platform?: string }[];
 }
 
 /**
@@ -128,6 +128,10 @@ export async function scanEach(options: ScanEachOptions): Promise<ScanOutcome[]>
     : { hit: 'skipped', env: dbDir ? { GRYPE_DB_CACHE_DIR: dbDir } : {} };
   const outcomes: ScanOutcome[] = [];
   for (const target of options.targets) {
+    // The phase line a person watching a long scan sees (stderr in the CLI, silent under -q).
+    options.logger.info(
+      `scan: grype: scanning ${target.source.kind} ${target.source.value}${target.platform ? ` (${target.platform})` : ''}`,
+    );
     await mkdir(target.outputDir, { recursive: true });
     const jsonFile = path.join(target.outputDir, 'grype.json');
     const report = await runGrype(target.source, {

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/core';
+import { InputError, mention } from '@release-actions/core';
 import { parsePlatformSelection, type PlatformSelection } from '@release-actions/sbom';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -68,7 +68,7 @@ export function planScan(subject: ScanSubject): ScanPlan {
   if (given.length !== 1) {
     const names = given.map((g) => g.kind).join(' and ');
     throw new InputError(
-      `Give exactly one of the inputs 'image', 'sbom' or 'path' to scan${given.length > 1 ? ` (got ${names})` : ''}.`,
+      `Give exactly one of ${mention('image')}, ${mention('sbom')} or ${mention('path')} to scan${given.length > 1 ? ` (got ${names})` : ''}.`,
     );
   }
   const source = given[0]!;

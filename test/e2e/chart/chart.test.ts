@@ -256,7 +256,7 @@ describe('chart', () => {
       ],
       [
         { path: 'demo', package: 'demo/Chart.yaml', registry: `oci://${registry.host}/x` },
-        "Give exactly one of the inputs 'path' (a chart directory to package) or 'package'",
+        "Give exactly one of 'path' (a chart directory to package) or 'package'",
       ],
       [{ path: 'demo' }, "Input 'registry': a location is required to push"],
       [{ package: 'demo/Chart.yaml', push: 'false' }, "Input 'push': false with 'package' would do nothing"],

@@ -55,14 +55,13 @@ describe('release-actions publish', () => {
     );
     expect(code).toBe(0);
     expect(release.assets.map((a) => a.data.toString())).toEqual(['{}']);
-    expect(stdout.join('')).toContain('| `sbom-spdx.json` | 2 B |');
-    expect(stdout.join('')).toContain(
-      '| replaced | https://github.com/aotanami/aotanami/releases/download/v1.2.0/sbom-spdx.json |',
+    expect(stdout.join('')).toMatch(
+      /^ {2}sbom-spdx\.json +2 B {2}sha256:[0-9a-f]{64} {2}replaced +https:\/\/github\.com\/aotanami\/aotanami\/releases\/download\/v1\.2\.0\/sbom-spdx\.json$/m,
     );
     expect(api.requests.every((r) => r.auth === 'valid')).toBe(true);
   });
 
-  it('reads the token from the variable named by --token-env and prints JSON with --json', async () => {
+  it('reads the token from the variable named by --token-env and prints JSON with --format json', async () => {
     api.addRelease('v1.2.0');
     delete process.env.GITHUB_TOKEN;
     process.env.RELEASE_TOKEN = TOKEN;
@@ -74,7 +73,8 @@ describe('release-actions publish', () => {
       'v1.2.0',
       '--token-env',
       'RELEASE_TOKEN',
-      '--json',
+      '--format',
+      'json',
       file('scan.sarif', '{}'),
     );
 
@@ -146,14 +146,14 @@ describe('release-actions publish', () => {
     const release = api.releases[0]!;
     release.body = `Highlights\n\n${release.body}\n\nThanks!`;
     stdout.length = 0;
-    expect(await publish('release-actions verify b\ncosign verify b\n', '--json')).toBe(0);
+    expect(await publish('release-actions verify b\ncosign verify b\n', '--format', 'json')).toBe(0);
     expect(release.body).toBe(
       `Highlights\n\n${start}\nrelease-actions verify b\ncosign verify b\n${end}\n\nThanks!`,
     );
     expect(JSON.parse(stdout.join(''))).toMatchObject({ created: false, notes: 'updated' });
 
     stdout.length = 0;
-    expect(await publish('release-actions verify b\ncosign verify b', '--json')).toBe(0);
+    expect(await publish('release-actions verify b\ncosign verify b', '--format', 'json')).toBe(0);
     expect(JSON.parse(stdout.join(''))).toMatchObject({ notes: 'unchanged' });
     expect(api.requestsTo('PATCH', /\/releases\/\d+$/)).toHaveLength(1);
     expect(api.requestsTo('POST', /\/releases$/)).toHaveLength(1);

@@ -76,17 +76,22 @@ describe('release-actions sbom', () => {
     const code = await cli(
       'sbom',
       'app',
-      '--format',
+      '--sbom-format',
       'cyclonedx-json=out/chart.cdx.json',
+      // An SBOM format given to --format still counts (deprecated, with a notice).
       '--format',
       'SPDX-JSON',
       '--output-prefix',
       'helm-sbom',
       '--output-dir',
       'sboms',
-      '--json',
+      '--format',
+      'json',
     );
     expect(stderr.join('')).not.toContain('release-actions:');
+    expect(stderr.join('')).toContain(
+      'notice: --format with an SBOM format is deprecated; use --sbom-format.',
+    );
     expect(code).toBe(0);
     const [scan] = scans();
     expect(scan?.slice(0, 2)).toEqual(['scan', `dir:${path.join(dir, 'app')}`]);
@@ -103,7 +108,7 @@ describe('release-actions sbom', () => {
   });
 
   it('compares with --compare-to', async () => {
-    const code = await cli('sbom', '--image', IMAGE, '--compare-to', KUBECTL, '--json');
+    const code = await cli('sbom', '--image', IMAGE, '--compare-to', KUBECTL, '--format', 'json');
     expect(code).toBe(0);
     const result = JSON.parse(stdout.join(''));
     expect(result.diff.added).toHaveLength(2);
@@ -119,10 +124,17 @@ describe('release-actions sbom', () => {
       'Source "nothing-here" is neither a directory nor a file here; name an image as image:<reference>',
     ],
     [
-      ['sbom', 'image:a', '--format', 'spdx'],
-      '--format: "spdx" is not accepted; use any of spdx-json, cyclonedx-json, syft-json.',
+      ['sbom', 'image:a', '--sbom-format', 'spdx'],
+      '--sbom-format: "spdx" is not accepted; use any of spdx-json, cyclonedx-json, syft-json.',
     ],
-    [['sbom', 'image:a', '--format', 'spdx-json='], '--format: "spdx-json=" names no file after "=".'],
+    [
+      ['sbom', 'image:a', '--format', 'spdx'],
+      '--format: "spdx" is not accepted; use text or json. SBOM formats go to --sbom-format: spdx-json, cyclonedx-json, syft-json.',
+    ],
+    [
+      ['sbom', 'image:a', '--sbom-format', 'spdx-json='],
+      '--sbom-format: "spdx-json=" names no file after "=".',
+    ],
     [['sbom', 'image:a', '--output-prefix', 'a/b'], '--output-prefix: "a/b" is not accepted'],
     [['sbom', 'image:a', '--compare-to', 'missing.json'], '/missing.json does not exist or cannot be read.'],
   ])('%j exits 2 with one line', async (args, message) => {
@@ -145,7 +157,9 @@ describe('release-actions sbom', () => {
 
 describe('release-actions sbom of a multi-platform index', () => {
   it('catalogues every platform by its digest by default, with a variant in the file names', async () => {
-    expect(await cli('sbom', `image:${registry.host}/o/app:2.0`, '--output-dir', 'out', '--json')).toBe(0);
+    expect(
+      await cli('sbom', `image:${registry.host}/o/app:2.0`, '--output-dir', 'out', '--format', 'json'),
+    ).toBe(0);
     expect(scans().map((argv) => argv[1])).toEqual(
       multi.manifests.map((m) => `registry:${registry.host}/o/app@${m.digest}`),
     );
@@ -192,8 +206,8 @@ describe('release-actions sbom of a multi-platform index', () => {
       '--platforms: cannot be combined with platform; give one of the two.',
     ],
     [
-      ['--format', 'spdx-json=mine.json'],
-      '--format: a file name of your own cannot be used for the multi-platform index REF',
+      ['--sbom-format', 'spdx-json=mine.json'],
+      '--sbom-format: a file name of your own cannot be used for the multi-platform index REF',
     ],
     [
       ['--platforms', 'linux'],

@@ -333,9 +333,9 @@ describe('scan action: bad inputs give one clear line', () => {
     ],
     [
       { image: 'busybox:1.32.1', sbom: 'sbom.spdx.json' },
-      `Give exactly one of the inputs 'image', 'sbom' or 'path' to scan (got image and sbom).`,
+      `Give exactly one of 'image', 'sbom' or 'path' to scan (got image and sbom).`,
     ],
-    [{}, `Give exactly one of the inputs 'image', 'sbom' or 'path' to scan.`],
+    [{}, `Give exactly one of 'image', 'sbom' or 'path' to scan.`],
     [{ sbom: 'missing.spdx.json' }, `Input 'sbom': "missing.spdx.json" does not exist.`],
     [{ sbom: '../outside.json' }, `Input 'sbom': "../outside.json" is outside the workspace`],
     [

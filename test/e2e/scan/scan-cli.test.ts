@@ -206,7 +206,7 @@ describe('scan: bad inputs give one clear line and the right exit code', () => {
       'an unknown --format',
       () => ['--report', CHECK_ALL, '--format', 'xml'],
       2,
-      '--format: "xml" is not accepted; use text or json.',
+      '--format: "xml" is not accepted; use text, json or sarif.',
     ],
   ];
   function write(name: string, text: string): string {

@@ -53,7 +53,8 @@ describe('release-actions sign', () => {
       'team=web',
       '--bundle-directory',
       dir,
-      '--json',
+      '--format',
+      'json',
     );
     expect(stderr.join('')).not.toMatch(/^release-actions: /m);
     expect(code).toBe(0);
@@ -76,11 +77,37 @@ describe('release-actions sign', () => {
     expect(stderr.join('')).toContain('notice: ');
   });
 
-  it('skips without an OIDC token (exit 0), and exits 2 with --require-signature', async () => {
-    expect(await cli('sign', `${registry.host}/cli/app:5.0`)).toBe(0);
-    expect(stdout.join('')).toContain('Skipped: no OIDC token');
-    expect(await cli('sign', `${registry.host}/cli/app:5.0`, '--require-signature')).toBe(2);
-    expect(stderr.join('')).toMatch(/release-actions: Cannot sign: no OIDC token/);
+  it('exits 2 without an OIDC token, and skips (exit 0) only with --skip-without-oidc', async () => {
+    const image = `${registry.host}/cli/app:5.0`;
+    expect(await cli('sign', image)).toBe(2);
+    expect(stderr.join('')).toBe(
+      'release-actions: keyless signing needs an OIDC token (run in GitHub Actions with id-token: write) or use --key\n',
+    );
+    expect(stdout.join('')).toBe('');
+    // --require-signature is now the default; the old flag still parses.
+    stderr.length = 0;
+    expect(await cli('sign', image, '--require-signature')).toBe(2);
+    expect(stderr.join('')).toContain('keyless signing needs an OIDC token');
+    stderr.length = 0;
+    expect(await cli('sign', image, '--skip-without-oidc')).toBe(0);
+    expect(stdout.join('')).toBe(
+      'Signatures: Skipped (--skip-without-oidc): keyless signing needs an OIDC token and there is none; nothing was signed.\n',
+    );
+    expect(stderr.join('')).toContain('notice: Skipped (--skip-without-oidc)');
+    stdout.length = 0;
+    expect(
+      await cli(
+        'attest',
+        image,
+        '--predicate',
+        path.join(repoRoot, 'package.json'),
+        '--skip-without-oidc',
+        '--format',
+        'json',
+      ),
+    ).toBe(0);
+    expect(JSON.parse(stdout.join(''))).toMatchObject({ signed: false, digests: [] });
+    expect(await cli('attest', image, '--predicate', path.join(repoRoot, 'package.json'))).toBe(2);
     expect(calls()).toEqual([]);
   });
 
@@ -111,7 +138,8 @@ describe('release-actions sign', () => {
       root,
       '--bundle-directory',
       dir,
-      '--json',
+      '--format',
+      'json',
     );
     expect(code).toBe(0);
     expect(calls()).toHaveLength(3);
@@ -139,6 +167,7 @@ describe('release-actions sign', () => {
   });
 
   it('exits 2 on a malformed reference', async () => {
+    Object.assign(process.env, OIDC_ENV);
     expect(await cli('sign', 'ghcr.io/Org/App:1')).toBe(2);
     expect(stderr.join('')).toMatch(/release-actions: <images>: invalid image reference/);
     expect(calls()).toEqual([]);
@@ -211,7 +240,8 @@ describe('release-actions attest and chart', () => {
       `oci://${registry.host}/cli-charts`,
       '--destination',
       dir,
-      '--json',
+      '--format',
+      'json',
     );
     expect(stderr.join('')).not.toMatch(/^release-actions: /m);
     expect(code).toBe(0);
@@ -228,7 +258,7 @@ describe('release-actions attest and chart', () => {
       `Packaged demo 1.2.3+build.7: ${path.join(dir, 'demo-1.2.3+build.7.tgz')} (not pushed)\n`,
     );
     stdout.length = 0;
-    expect(await cli('chart', chart, '--no-push', '--destination', dir, '--json')).toBe(0);
+    expect(await cli('chart', chart, '--no-push', '--destination', dir, '--format', 'json')).toBe(0);
     const packaged = JSON.parse(stdout.join(''));
     expect(packaged).toEqual({
       name: 'demo',
@@ -240,13 +270,13 @@ describe('release-actions attest and chart', () => {
 
     stdout.length = 0;
     const target = `oci://${registry.host}/cli-two-step`;
-    expect(await cli('chart', '--package', packaged.package, target, '--json')).toBe(0);
+    expect(await cli('chart', '--package', packaged.package, target, '--format', 'json')).toBe(0);
     const pushed = JSON.parse(stdout.join(''));
     expect(pushed.pushed).toBe(true);
     expect(calls().map((c) => c.argv[0])).toEqual(['package', 'package', 'push']);
 
     stdout.length = 0;
-    expect(await cli('chart', '--package', packaged.package, target, '--json')).toBe(0);
+    expect(await cli('chart', '--package', packaged.package, target, '--format', 'json')).toBe(0);
     expect(JSON.parse(stdout.join(''))).toMatchObject({ pushed: false, digest: pushed.digest });
     expect(calls().map((c) => c.argv[0])).toEqual(['package', 'package', 'push']);
   });

@@ -373,7 +373,7 @@ describe('verify action, cosign engine', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.annotations.map((a) => a.message)).toEqual([
-      "Input 'certificate-identity-regexp': refused because it is not anchored with ^ at the start and $ at the end; anchor and escape it, or set allow-unanchored: true to accept the risk.",
+      "Input 'certificate-identity-regexp': refused because it is not anchored with ^ at the start and $ at the end; anchor and escape it, or set 'allow-unanchored' to accept the risk.",
     ]);
     expect(run.calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
   }, 60_000);
@@ -411,7 +411,8 @@ async function failing(
 }
 
 describe('release-actions verify, cosign engine failure modes', () => {
-  it('passes and prints text with the commands to reproduce', async () => {
+  it('passes and prints text with the commands to reproduce (-q: the verdict line; -o: the whole text)', async () => {
+    const file = path.join(scratch, 'verify-report.txt');
     const code = await cli(
       `${registry.host}/aotanami/one@${single}`,
       ...OTEL,
@@ -419,14 +420,18 @@ describe('release-actions verify, cosign engine failure modes', () => {
       'signature,sbom-cyclonedx',
     );
     expect(code).toBe(0);
-    const text = stdout.join('');
-    expect(text).toContain(
-      `Verified ${registry.host}/aotanami/one@${single}: all 2 check(s) passed (signature, sbom-cyclonedx).`,
-    );
+    const verdict = `Verified ${registry.host}/aotanami/one@${single}: all 2 check(s) passed (signature, sbom-cyclonedx).`;
+    expect(stdout.join('')).toBe(`${verdict}\n`);
+    stdout.length = 0;
+    const args = ['--checks', 'signature,sbom-cyclonedx', '-o', file];
+    expect(await cli(`${registry.host}/aotanami/one@${single}`, ...OTEL, ...args)).toBe(0);
+    expect(stdout.join('')).toBe('');
+    const text = readFileSync(file, 'utf8');
+    expect(text.split('\n')[0]).toBe(verdict);
     expect(text).toContain(
       `cosign verify-attestation --type cyclonedx --certificate-identity-regexp '${OTEL_REGEXP}'`,
     );
-    expect(calls().filter((c) => c.argv[0] !== 'version')).toHaveLength(2);
+    expect(calls().filter((c) => c.argv[0] !== 'version')).toHaveLength(4);
   });
 
   it("passes cosign v3's output for new-format bundles (no certificate fields), still by digest", async () => {
@@ -674,7 +679,7 @@ describe('release-actions verify, cosign engine failure modes', () => {
       `--checks: "sbom" not accepted; use any of signature, sbom-spdx, sbom-cyclonedx, provenance.`,
     );
     expect(await cli(`${registry.host}/aotanami/one:one`, ...OTEL, '--format', 'yaml')).toBe(2);
-    expect(stderr.join('')).toContain('--format: "yaml" is not accepted; use one of text, json.');
+    expect(stderr.join('')).toContain('--format: "yaml" is not accepted; use text or json.');
   });
 
   it('names the flags, not the action inputs, in what it refuses', async () => {
@@ -764,7 +769,7 @@ describe('release-actions verify --emit commands', () => {
     expect(notes).toContain('the index carries none');
   });
 
-  it('prints to stdout without --output, and refuses --output without --emit commands', async () => {
+  it('prints to stdout without -o, and writes the file whole with -o, printing nothing', async () => {
     expect(
       await cli(
         `${registry.host}/aotanami/one:one`,
@@ -774,10 +779,13 @@ describe('release-actions verify --emit commands', () => {
         'commands',
       ),
     ).toBe(0);
-    expect(stdout.join('')).toMatch(/^### Verify this release\n/);
-    expect(
-      await cli(`${registry.host}/aotanami/one:one`, '--repository', 'aotanami/aotanami', '--output', 'x.md'),
-    ).toBe(2);
-    expect(stderr.join('')).toContain('--output: only with --emit commands.');
+    const printed = stdout.join('');
+    expect(printed).toMatch(/^### Verify this release\n/);
+    stdout.length = 0;
+    const file = path.join(scratch, 'short-flag.md');
+    const args = ['--repository', 'aotanami/aotanami', '--emit', 'commands', '-o', file];
+    expect(await cli(`${registry.host}/aotanami/one:one`, ...args)).toBe(0);
+    expect(stdout.join('')).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe(printed);
   });
 });

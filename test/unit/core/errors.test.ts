@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  cliInputNames,
+  mention,
   describeError,
   EXIT_ERROR,
   EXIT_OK,
@@ -71,5 +73,19 @@ describe('describeError', () => {
     expect(describeError(undefined)).toBe('unknown error');
     expect(describeError(new Error(''))).toBe('unknown error');
     expect(describeError(new Error('\n'))).toBe('unknown error');
+  });
+
+  it('names the other inputs a message speaks of the way each front end names them', () => {
+    const error = new InputError(`give ${mention('predicate')} or ${mention('sbom-spdx')}.`, {
+      input: 'type',
+    });
+    expect(error.message).toBe("Input 'type': give 'predicate' or 'sbom-spdx'.");
+    expect(describeError(error)).toBe("Input 'type': give 'predicate' or 'sbom-spdx'.");
+    expect(describeError(error, cliInputNames({ 'sbom-spdx': '<sbom>' }))).toBe(
+      '--type: give --predicate or <sbom>.',
+    );
+    const alone = new InputError(`Give one of ${mention('path')} or ${mention('package')}.`);
+    expect(describeError(alone, cliInputNames())).toBe('Give one of --path or --package.');
+    expect(alone.message).not.toContain('{input:');
   });
 });

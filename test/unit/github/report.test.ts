@@ -48,8 +48,13 @@ describe('the publish result, for both front ends', () => {
     expect(summary).toContain('written to the release notes when the draft was created');
     expect(summary).toContain(`| \`sbom.json\` | 2.0 KiB | \`${SHA}\` | uploaded |`);
     const text = renderPublishText({ ...result, draft: false, created: false, notes: 'none' });
-    expect(text).toMatch(/^## Release assets\n\nRelease v1\.2\.0: https:\/\/github\.com\/\S+\n\n\| asset \|/);
+    expect(text.split('\n')[0]).toBe(
+      `Release v1.2.0 of aotanami/aotanami: 1 asset(s) published (1 uploaded); ${result.releaseUrl}`,
+    );
+    expect(text).toMatch(new RegExp(`^  sbom\\.json +2\\.0 KiB  sha256:${SHA}  uploaded +https://`, 'm'));
     expect(text).not.toContain('release notes');
+    // Plain text for a terminal: no Markdown heading, table or code marks.
+    expect(text).not.toMatch(/^#|\||`/m);
   });
 
   it('prints JSON without the local path or the asset id', () => {

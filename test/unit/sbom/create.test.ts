@@ -145,6 +145,9 @@ describe('the renderings of a result', () => {
     expect(summary).toContain('| spdx-json | `sbom-spdx.json` | SPDX-2.3 | 2 |');
     expect(summary).toContain('2 added, 88 removed, 0 changed, 0 unchanged.');
     const text = renderSbomText(result);
+    expect(text.split('\n')[0]).toBe(
+      `SBOMs written for directory ${app}: 2 file(s), 2 packages (syft 1.54.1).`,
+    );
     expect(text).toContain(`source: directory ${app}\nsyft: 1.54.1\npackages: 2\n`);
     expect(text).toContain('2 added, 88 removed, 0 changed, 0 unchanged');
     expect(sbomJson(result)).toMatchObject({

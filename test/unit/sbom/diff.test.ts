@@ -79,9 +79,9 @@ describe('comparing SBOMs', () => {
     expect(diff.new).toEqual({ file: 'next.json', format: 'spdx-json', packages: 88 });
 
     expect(formatDiffText(diff).split('\n')).toEqual([
+      '1 added, 1 removed, 1 changed, 86 unchanged',
       `old: ${fixture(KUBECTL)} (spdx-json, 88 packages)`,
       'new: next.json (spdx-json, 88 packages)',
-      '1 added, 1 removed, 1 changed, 86 unchanged',
       '',
       'added:',
       '  + left-pad 1.3.0 (npm)',

@@ -52,9 +52,9 @@ describe('planScan: what one scan judges', () => {
   });
 
   it('refuses none or two of image, sbom and path, naming what was given', () => {
-    expect(refusal({}).action).toBe("Give exactly one of the inputs 'image', 'sbom' or 'path' to scan.");
+    expect(refusal({}).action).toBe("Give exactly one of 'image', 'sbom' or 'path' to scan.");
     expect(refusal({ image: 'a', path: '/ws' }).action).toBe(
-      "Give exactly one of the inputs 'image', 'sbom' or 'path' to scan (got image and path).",
+      "Give exactly one of 'image', 'sbom' or 'path' to scan (got image and path).",
     );
   });
 

@@ -63,7 +63,7 @@ export function registerAttest(program: Command, context: CommandContext): void 
           sbomManifest,
           allowSbomWithoutDigest: Boolean(flags.allowSbomWithoutDigest),
         });
-        printReport(context, report, renderAttestText, flags.json);
+        printReport(context, report, renderAttestText);
       },
       { subject: '<subject>' },
     ),

@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import {
   auditWorkflows,
   errorLocation,
@@ -11,26 +10,29 @@ import {
   type ReportFormat,
   type Severity,
 } from '@release-actions/audit';
-import { enforceVerdict } from '@release-actions/core';
+import { enforceVerdict, type TextStyle } from '@release-actions/core';
+import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
 
 interface AuditFlags {
-  format: ReportFormat;
   minSeverity: Severity;
   failOn: Severity | 'none';
   config?: string;
-  output?: string;
   fix?: boolean;
   dryRun?: boolean;
 }
+
+/** The verdict word, coloured: green passed, red blocked or error. */
+export function verdictWord(outcome: 'passed' | 'blocked' | 'error', style: TextStyle): string {
+  return outcome === 'passed' ? style.green(outcome) : style.red(outcome);
+}
+
 export function registerAudit(program: Command, context: CommandContext): void {
-  program
-    .command('audit')
+  reporting(program.command('audit'), { formats: REPORT_FORMATS })
     .description(
       'Check workflows and composite actions for supply-chain hardening (pinning, harden-runner, credentials, permissions, triggers, injection, caches). Offline.',
     )
     .argument('[paths...]', 'workflow files or folders (default: .github/workflows and every action.yml)')
-    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
     .addOption(
       new Option('--min-severity <severity>', 'show findings at or above')
         .choices([...SEVERITIES])
@@ -42,7 +44,6 @@ export function registerAudit(program: Command, context: CommandContext): void {
         .default('high'),
     )
     .option('--config <file>', 'config file (default: .github/release-actions-audit.yml when present)')
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option(
       '--fix',
       'apply the safe fixes (persist-credentials: false, permissions, secrets into env:) and audit the result',
@@ -54,7 +55,7 @@ export function registerAudit(program: Command, context: CommandContext): void {
         const logger = context.logger();
         if (flags.dryRun && !flags.fix) logger.warning('--dry-run has no effect without --fix.');
         if (flags.fix && flags.dryRun) {
-          context.out(previewFixes(cwd, paths, logger));
+          context.emit(previewFixes(cwd, paths, logger));
           return;
         }
         const report = auditWorkflows({
@@ -66,15 +67,21 @@ export function registerAudit(program: Command, context: CommandContext): void {
           fix: flags.fix,
           logger,
         });
-        const text = renderAuditReport(report, flags.format);
-        if (flags.output) writeFileSync(flags.output, text);
-        else context.out(text);
+        const judged = verdict(report);
+        const shown = (format: ReportFormat) => () => renderAuditReport(report, format);
+        context.report({
+          text: shown('text'),
+          json: shown('json'),
+          sarif: shown('sarif'),
+          // The text is grep-style lines with the counts last; -q prints the verdict alone.
+          verdict: (style) => `Audit ${verdictWord(judged.outcome, style)}: ${judged.message}`,
+        });
         // The text report already lists errors on stdout; other formats keep stdout machine-readable.
-        if (flags.format !== 'text' || flags.output) {
+        if (context.format !== 'text' || context.output !== undefined || context.quiet) {
           for (const e of report.result.errors)
             process.stderr.write(`release-actions: ${errorLocation(e)}: ${e.message}\n`);
         }
-        enforceVerdict(verdict(report));
+        enforceVerdict(judged);
       }),
     );
 }

@@ -3,6 +3,7 @@ import { InputError } from '@release-actions/core';
 import { publishChart, renderChartText } from '@release-actions/helm';
 import os from 'node:os';
 import path from 'node:path';
+import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
 import { registryPassword } from './sign.js';
 
@@ -11,7 +12,6 @@ interface ChartFlags {
   appVersion?: string;
   destination?: string;
   registryUsername?: string;
-  json?: boolean;
   /** commander's --no-push: false when given. */
   push?: boolean;
   package?: string;
@@ -47,8 +47,7 @@ function positionals(
 }
 
 export function registerChart(program: Command, context: CommandContext): void {
-  program
-    .command('chart')
+  reporting(program.command('chart'))
     .description(
       'Package a Helm chart and push it to an OCI registry (never over an existing version with other content), printing its confirmed digest. --no-push packages only; --package pushes a chart packaged earlier.',
     )
@@ -60,7 +59,6 @@ export function registerChart(program: Command, context: CommandContext): void {
     .option('--no-push', 'package only: print the .tgz, name and version; no registry is contacted')
     .option('--package <tgz>', 'push this packaged chart (from --no-push) instead of packaging a directory')
     .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
-    .option('--json', 'print the result as JSON')
     .action((first: string | undefined, second: string | undefined, flags: ChartFlags) =>
       action(
         async () => {
@@ -78,7 +76,7 @@ export function registerChart(program: Command, context: CommandContext): void {
             tempRoot: os.tmpdir(),
             logger: context.logger(),
           });
-          context.out(flags.json ? JSON.stringify(report, null, 2) : renderChartText(report));
+          context.report({ text: () => renderChartText(report), json: () => report });
         },
         { path: '<path>', registry: '<registry>' },
       ),

@@ -3,6 +3,7 @@ import { InputError } from '@release-actions/core';
 import { installMany, renderSetupText, toolCacheRoot } from '@release-actions/tools';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
 
 interface InstallFlags {
@@ -32,10 +33,9 @@ function pairs(flag: string, values: readonly string[], tools: readonly string[]
 }
 
 export function registerInstall(program: Command, context: CommandContext): void {
-  program
-    .command('install')
+  reporting(program.command('install'))
     .description(
-      'Install pinned release tools (cosign, syft, grype, slsa-verifier, helm), each verified against its SHA-256; prints "tool version path" per line.',
+      'Install pinned release tools (cosign, syft, grype, slsa-verifier, helm), each verified against its SHA-256; prints "tool version path" per line (-q: one line naming them).',
     )
     .argument('<tools...>', 'tools to install')
     .option(
@@ -66,7 +66,21 @@ export function registerInstall(program: Command, context: CommandContext): void
           tools.map((tool) => ({ tool, version: versions.get(tool), sha256: checksums.get(tool) })),
           { mirror: flags.mirror, platform: flags.platform, toolCache: dir, logger: context.logger() },
         );
-        context.out(renderSetupText(installed));
+        context.report({
+          text: () => renderSetupText(installed),
+          json: () =>
+            installed.map((t) => ({
+              tool: t.tool,
+              version: t.version,
+              platform: t.platform,
+              path: t.path,
+              sha256: t.sha256,
+              source: t.source,
+            })),
+          // The text is data, "tool version path" lines a script may read; -q gets a sentence.
+          verdict: (style) =>
+            `${style.green('Installed')} ${installed.map((t) => `${t.tool} ${t.version}`).join(', ')}, each verified against its SHA-256.`,
+        });
       }),
     );
 }

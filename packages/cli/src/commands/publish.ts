@@ -8,6 +8,7 @@ import {
   renderPublishText,
 } from '@release-actions/github';
 import { readFileSync, statSync } from 'node:fs';
+import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
 
 interface PublishFlags {
@@ -18,7 +19,6 @@ interface PublishFlags {
   createDraft?: boolean;
   targetCommitish?: string;
   releaseNotesFile?: string;
-  json?: boolean;
 }
 
 const NOTES_FLAG = '--release-notes-file';
@@ -75,8 +75,7 @@ function tokenFrom(name: string): string {
 }
 
 export function registerPublish(program: Command, context: CommandContext): void {
-  program
-    .command('publish')
+  reporting(program.command('publish'))
     .description(
       'Attach files to the GitHub release of a tag, replacing same-named assets (needs contents: write).',
     )
@@ -94,7 +93,6 @@ export function registerPublish(program: Command, context: CommandContext): void
       `${NOTES_FLAG} <path>`,
       'Markdown written into the release body between the release-actions:verify markers',
     )
-    .option('--json', 'print the result as JSON')
     .action((files: string[], flags: PublishFlags) =>
       action(async () => {
         const repository = flags.repo ?? process.env.GITHUB_REPOSITORY;
@@ -116,7 +114,7 @@ export function registerPublish(program: Command, context: CommandContext): void
           baseUrl: flags.apiUrl ?? (process.env.GITHUB_API_URL || DEFAULT_API_URL),
           logger: context.logger(),
         });
-        context.out(flags.json ? publishJson(result) : renderPublishText(result));
+        context.report({ text: () => renderPublishText(result), json: () => publishJson(result) });
       }, RENAMED),
     );
 }

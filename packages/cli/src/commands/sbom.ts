@@ -5,6 +5,7 @@ import {
   DEFAULT_PREFIX,
   diffSbomFiles,
   formatDiffText,
+  FORMATS,
   IMAGE_SOURCES,
   parseFormats,
   renderSbomText,
@@ -17,6 +18,7 @@ import {
 import { Option, type Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
 
 interface SbomFlags {
@@ -27,10 +29,16 @@ interface SbomFlags {
   platform?: string;
   platforms?: string;
   format?: string[];
+  sbomFormat?: string[];
   outputPrefix: string;
   outputDir: string;
   compareTo?: string;
-  json?: boolean;
+}
+
+/** An SBOM format (`spdx-json` or `spdx-json=file`), which --format took before --sbom-format existed. */
+function isSbomFormat(value: string): boolean {
+  const name = value.split('=')[0]!.trim().toLowerCase();
+  return (FORMATS as readonly string[]).includes(name);
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -103,8 +111,11 @@ function syftCredentials(env: NodeJS.ProcessEnv): RegistryCredentials {
 }
 
 export function registerSbom(program: Command, context: CommandContext): void {
-  const sbom = program
-    .command('sbom')
+  const sbom = reporting(program.command('sbom'), {
+    ownFormatOption: true,
+    others: isSbomFormat,
+    hint: `SBOM formats go to --sbom-format: ${FORMATS.join(', ')}.`,
+  })
     .description(
       'SPDX and CycloneDX SBOMs from one syft pass, each file checked before it is written. Registry credentials: SYFT_REGISTRY_AUTH_* in the environment.',
     )
@@ -123,8 +134,13 @@ export function registerSbom(program: Command, context: CommandContext): void {
       'platforms of an index, each catalogued by its own digest: all (the default for an index) or os/arch[/variant],… ; files <prefix>-<format>-<os>-<arch>.json, the seed names are copies of the first platform, <prefix>-platforms.json maps files to digests',
     )
     .option(
-      '--format <format[=file]>',
-      `SBOM format, repeatable: spdx-json, cyclonedx-json, syft-json, each optionally =FILE (default: ${DEFAULT_FORMATS.join(', ')}); for "sbom diff": text or json`,
+      '--sbom-format <format[=file]>',
+      `SBOM format, repeatable: ${FORMATS.join(', ')}, each optionally =FILE (default: ${DEFAULT_FORMATS.join(', ')})`,
+      collect,
+    )
+    .option(
+      '--format <format>',
+      'result format: text or json (default text); an SBOM format here still works as --sbom-format (deprecated)',
       collect,
     )
     .option(
@@ -134,48 +150,43 @@ export function registerSbom(program: Command, context: CommandContext): void {
     )
     .option('--output-dir <dir>', 'directory of the files', '.')
     .option('--compare-to <sbom>', 'an earlier SBOM to compare the new one with')
-    .option('--json', 'print the result as JSON')
     .action((positional: string | undefined, flags: SbomFlags) =>
       action(
         async () => {
+          const logger = context.logger();
+          const legacy = (flags.format ?? []).filter(isSbomFormat);
+          if (legacy.length > 0)
+            logger.notice('--format with an SBOM format is deprecated; use --sbom-format.');
+          const sbomFormats = [...(flags.sbomFormat ?? []), ...legacy];
           const result = await createSboms({
             source: sourceFrom(positional, flags),
-            ...formatsFrom(flags.format),
+            ...formatsFrom(sbomFormats.length > 0 ? sbomFormats : undefined),
             prefix: flags.outputPrefix,
             outputDir: path.resolve(flags.outputDir),
             platform: flags.platform,
             platforms: flags.platforms,
             compareTo: flags.compareTo === undefined ? undefined : path.resolve(flags.compareTo),
             credentials: syftCredentials(process.env),
-            logger: context.logger(),
+            logger,
           });
-          context.out(flags.json ? JSON.stringify(sbomJson(result), null, 2) : renderSbomText(result));
+          context.report({ text: () => renderSbomText(result), json: () => sbomJson(result) });
         },
-        { formats: '--format' },
+        { formats: '--sbom-format' },
       ),
     );
 
-  sbom
-    .command('diff')
+  reporting(sbom.command('diff'))
     .description(
       'Packages added, removed and changed between two SBOMs (SPDX, CycloneDX or syft JSON, either side).',
     )
     .argument('<old>', 'the earlier SBOM')
     .argument('<new>', 'the later SBOM')
-    .option('--format <format>', 'text or json (default text)')
-    .action((oldFile: string, newFile: string, flags: { format?: string }) =>
+    .action((oldFile: string, newFile: string) =>
       action(async () => {
-        // `sbom` has a --format of its own, which commander gives the option to wherever it is
-        // written; both places are read here.
-        const given = [...(sbom.opts<SbomFlags>().format ?? []), ...(flags.format ? [flags.format] : [])];
-        if (given.length > 1)
-          throw new InputError(`give it once (text or json), got ${given.join(', ')}.`, { input: 'format' });
-        const format = (given[0] ?? 'text').toLowerCase();
-        if (format !== 'text' && format !== 'json') {
-          throw new InputError(`"${given[0]}" is not accepted; use text or json.`, { input: 'format' });
-        }
+        // `sbom` has a --format and -o of its own, which commander gives the flag to wherever it
+        // is written; the program reads both commands' (see output.ts).
         const diff = diffSbomFiles(path.resolve(oldFile), path.resolve(newFile));
-        context.out(format === 'json' ? JSON.stringify(diff, null, 2) : formatDiffText(diff));
+        context.report({ text: () => formatDiffText(diff), json: () => diff });
       }),
     );
 }

@@ -5,6 +5,7 @@ import {
   parseMaxIgnoreDays,
   renderScanText,
   scanJson,
+  type ScanResult,
   type ScanSource,
   type ScanSubject,
 } from '@release-actions/vuln';
@@ -12,6 +13,7 @@ import type { Command } from 'commander';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
 
 interface ScanFlags {
@@ -25,7 +27,6 @@ interface ScanFlags {
   vex?: string[];
   sarif?: string;
   category?: string;
-  format?: string;
   outputDir?: string;
   sbomManifest?: string;
   platforms?: string;
@@ -78,9 +79,20 @@ function subjectFrom(positional: string | undefined, flags: ScanFlags): ScanSubj
   return { ...subject, [source.kind]: source.value };
 }
 
+/**
+ * The SARIF of the scan as one log: one run per platform when there are several (each keeps its
+ * own category), so --format sarif always prints a single document.
+ */
+function sarifLog(result: ScanResult): string {
+  const [only, ...more] = result.results;
+  if (only === undefined) return '';
+  if (more.length === 0) return only.sarif.text;
+  const logs = result.results.map((r) => JSON.parse(r.sarif.text) as { runs: unknown[] });
+  return JSON.stringify({ ...logs[0], runs: logs.flatMap((log) => log.runs) });
+}
+
 export function registerScan(program: Command, context: CommandContext): void {
-  program
-    .command('scan')
+  reporting(program.command('scan'), { formats: ['text', 'json', 'sarif'] })
     .description(
       'Vulnerability gate: grype scans an image, an SBOM or a directory (or --report evaluates an existing grype JSON report) and the policy decides. Exit 0 pass, 1 blocked, 2 error.',
     )
@@ -104,9 +116,11 @@ export function registerScan(program: Command, context: CommandContext): void {
       '365',
     )
     .option('--vex <file>', 'OpenVEX document, repeatable', collect)
-    .option('--sarif <file>', 'write SARIF for code scanning to this file')
+    .option(
+      '--sarif <file>',
+      'also write SARIF for code scanning to this file, beside the text or JSON result (--format sarif prints it instead)',
+    )
     .option('--category <category>', 'code scanning category (default derived from the target)')
-    .option('--format <format>', 'text or json', 'text')
     .option(
       '--output-dir <dir>',
       "directory for grype's JSON report when grype runs (default a temporary directory)",
@@ -122,10 +136,6 @@ export function registerScan(program: Command, context: CommandContext): void {
     .action((positional: string | undefined, flags: ScanFlags) =>
       action(
         async () => {
-          const format = (flags.format ?? 'text').toLowerCase();
-          if (format !== 'text' && format !== 'json') {
-            throw new InputError(`"${flags.format}" is not accepted; use text or json.`, { input: 'format' });
-          }
           const result = await gate({
             ...subjectFrom(positional, flags),
             policy: {
@@ -146,11 +156,13 @@ export function registerScan(program: Command, context: CommandContext): void {
           });
           const sarif = flags.sarif === undefined ? undefined : path.resolve(flags.sarif);
           if (sarif !== undefined) await exportSarif(result, sarif);
-          context.out(
-            format === 'json'
-              ? JSON.stringify(scanJson(result, sarif), null, 2)
-              : renderScanText(result, sarif),
-          );
+          context.report({
+            text: (style) => renderScanText(result, sarif, style),
+            json: () => scanJson(result, sarif),
+            sarif: () => sarifLog(result),
+            // Several platforms' text starts with the first platform; the verdict covers them all.
+            ...(result.results.length > 1 ? { verdict: () => result.verdict.message } : {}),
+          });
           enforceVerdict(result.verdict);
         },
         { image: '<source>', sbom: '<source>', path: '<source>' },

@@ -1,27 +1,40 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError } from '@release-actions/core';
-import type { Logger } from '@release-actions/core';
+import type { Logger, TextStyle } from '@release-actions/core';
 import {
   renderSignText,
   signImages,
   signOutputs,
   type SigningOptions,
   type SigningReport,
+  type WithoutTokenWords,
 } from '@release-actions/cosign';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
 
 export interface SigningFlags {
   key?: string;
-  requireSignature?: boolean;
+  skipWithoutOidc?: boolean;
   bundleDirectory?: string;
   registryUsername?: string;
   signingConfig?: string;
   trustedRoot?: string;
-  json?: boolean;
 }
+
+/**
+ * Outside GitHub Actions there is no job to grant `id-token: write` to: keyless signing without a
+ * token is an error (exit 2) unless --skip-without-oidc asks to skip, so a run never exits 0
+ * having signed nothing by accident.
+ */
+export const CLI_WITHOUT_TOKEN: WithoutTokenWords = {
+  required: () =>
+    'keyless signing needs an OIDC token (run in GitHub Actions with id-token: write) or use --key',
+  skipped: (what) =>
+    `Skipped (--skip-without-oidc): keyless signing needs an OIDC token and there is none; nothing was ${what === 'sign' ? 'signed' : 'attested'}.`,
+};
 
 /** `--key`: a KMS URI as is, or a PEM key file read here (cosign gets a private copy). */
 export function keyFromFlag(value: string | undefined): string | undefined {
@@ -53,7 +66,8 @@ export function signingFromFlags(flags: SigningFlags, logger: Logger): SigningOp
   return {
     key,
     keyPassword: key === undefined ? undefined : process.env.COSIGN_PASSWORD,
-    requireSignature: Boolean(flags.requireSignature),
+    requireSignature: !flags.skipWithoutOidc,
+    withoutToken: CLI_WITHOUT_TOKEN,
     registryUsername: flags.registryUsername,
     registryPassword: registryPassword(flags.registryUsername),
     bundleDirectory: resolved(flags.bundleDirectory),
@@ -64,25 +78,34 @@ export function signingFromFlags(flags: SigningFlags, logger: Logger): SigningOp
   };
 }
 
-/** The report as the action's outputs plus the records (--json), or as text. */
+/** The report as the action's outputs plus the records (--format json), or as text. */
 export function printReport(
   context: CommandContext,
   report: SigningReport,
-  text: (report: SigningReport) => string,
-  json?: boolean,
+  text: (report: SigningReport, style: TextStyle) => string,
 ): void {
-  context.out(
-    json ? JSON.stringify({ ...signOutputs(report), records: report.records }, null, 2) : text(report),
-  );
+  context.report({
+    text: (style) => text(report, style),
+    json: () => ({ ...signOutputs(report), records: report.records }),
+  });
 }
 
 export function signingOptions(command: Command): Command {
-  return command
+  return reporting(command)
     .option(
       '--key <kms-uri|file>',
       'key-based signing: a KMS URI or a cosign PEM key file (password in COSIGN_PASSWORD)',
     )
-    .option('--require-signature', 'fail instead of skipping when keyless signing has no OIDC token')
+    .option(
+      '--skip-without-oidc',
+      'keyless without an OIDC token: skip (exit 0, nothing signed) instead of failing (exit 2)',
+    )
+    .addOption(
+      new Option(
+        '--require-signature',
+        'deprecated: failing without an OIDC token is the default',
+      ).hideHelp(),
+    )
     .option('--bundle-directory <dir>', 'directory for the Sigstore bundles (default: a temporary directory)')
     .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
     .option(
@@ -92,8 +115,7 @@ export function signingOptions(command: Command): Command {
     .option(
       '--trusted-root <file>',
       'its trusted root (cosign trusted-root create), to check each new bundle',
-    )
-    .option('--json', 'print the result as JSON');
+    );
 }
 
 interface SignFlags extends SigningFlags {
@@ -117,7 +139,7 @@ export function registerSign(program: Command, context: CommandContext): void {
           images,
           annotations: flags.annotation ?? [],
         });
-        printReport(context, report, renderSignText, flags.json);
+        printReport(context, report, renderSignText);
       },
       { images: '<images>', annotations: '--annotation' },
     ),

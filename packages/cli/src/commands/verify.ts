@@ -10,8 +10,9 @@ import {
   type IdentityOptions,
   type Signer,
 } from '@release-actions/verify';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
+import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
 import { registryPassword } from './sign.js';
 
@@ -35,16 +36,7 @@ interface VerifyFlags {
   key?: string;
   transparencyLog: string;
   registryUsername?: string;
-  format: string;
   emit: string;
-  output?: string;
-}
-
-/** Writes `text` to `file` whole or not at all. */
-function writeWhole(file: string, text: string): void {
-  const partial = `${file}.partial-${process.pid}`;
-  writeFileSync(partial, text);
-  renameSync(partial, file);
 }
 
 /** The image is the command's argument, not a flag. */
@@ -59,8 +51,7 @@ function oneOf<T extends string>(input: string, value: string, accepted: readonl
 }
 
 export function registerVerify(program: Command, context: CommandContext): void {
-  program
-    .command('verify')
+  reporting(program.command('verify'))
     .description(
       'Verify a release: signature, SPDX and CycloneDX SBOM attestations and SLSA provenance, on the digest, with an anchored identity policy. Exit 0 verified, 1 a check failed, 2 error.',
     )
@@ -113,21 +104,15 @@ export function registerVerify(program: Command, context: CommandContext): void 
       'required',
     )
     .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
-    .option('--format <text|json>', 'output format', 'text')
     .option(
       '--emit <report|commands>',
-      'report: verify (default); commands: verify nothing, print the consumer commands as Markdown',
+      'report: verify (default); commands: verify nothing, print (or write with -o) the consumer commands as Markdown',
       'report',
     )
-    .option('--output <file>', 'with --emit commands: write the Markdown to this file instead of stdout')
     .action((image: string, flags: VerifyFlags) =>
       action(async () => {
         const logger = context.logger();
-        const format = oneOf('format', flags.format, ['text', 'json'] as const);
         const emit = oneOf('emit', flags.emit, ['report', 'commands'] as const);
-        if (flags.output !== undefined && emit !== 'commands') {
-          throw new InputError('only with --emit commands.', { input: 'output' });
-        }
         const signer: Signer = oneOf('signer', flags.signer, ['reusable-workflow', 'workflow'] as const);
         const engine = oneOf('engine', flags.engine, ['cosign', 'native'] as const);
         const checks = parseChecks((flags.checks ?? '').split(','));
@@ -166,12 +151,19 @@ export function registerVerify(program: Command, context: CommandContext): void 
           tempRoot: os.tmpdir(),
           logger,
         });
-        if (result.emit === 'commands' && flags.output !== undefined) {
-          writeWhole(flags.output, result.emitted.markdown);
-        } else if (result.emit === 'report' && format === 'json') {
-          context.out(reportJson(result.report));
+        if (result.emit === 'commands') {
+          // The one Markdown the CLI prints on purpose: the notes a release publishes.
+          if (context.format === 'json') {
+            context.emit(
+              JSON.stringify({ digest: result.emitted.digest, commands: result.emitted.markdown }),
+            );
+          } else context.emit(result.emitted.markdown);
         } else {
-          context.out(renderVerifyText(result));
+          const report = result.report;
+          context.report({
+            text: (style) => renderVerifyText(result, style),
+            json: () => reportJson(report),
+          });
         }
         enforceVerdict(verifyVerdict(result));
       }, RENAMED),
