@@ -23,8 +23,12 @@ export type SourceSpec =
   | { kind: 'image'; /** The reference as written. */ value: string; reference: ImageReference }
   | { kind: 'dir' | 'file' | 'sbom'; /** The absolute path. */ value: string };
 
-export const SOURCE_SYNTAX =
-  'image:<reference>, dir:<path>, file:<path>, sbom:<file> (scan only) or a bare image reference';
+/** The syntax in a line, for the command that reads it. */
+export function sourceSyntax(command: 'sbom' | 'scan'): string {
+  return command === 'scan'
+    ? 'image:<reference>, sbom:<file>, dir:<path>, file:<path> or a bare image reference'
+    : 'image:<reference>, dir:<path>, file:<path> or a bare image reference';
+}
 
 export interface ParseSourceOptions {
   /** The input errors name: `source` (the CLI shows it as `<source>`), or a flag such as `image`. */
@@ -63,10 +67,11 @@ function kindOf(location: string): PathKind | 'other' | undefined {
 /** Parses a source as written; paths are checked to exist and be of their kind before anything runs. */
 export function parseSource(text: string, options: ParseSourceOptions = {}): SourceSpec {
   const input = options.input ?? 'source';
+  const syntax = sourceSyntax(options.allowSbom ? 'scan' : 'sbom');
   const fail = (message: string) => new InputError(message, { input });
   const resolve = options.resolvePath ?? ((value: string) => path.resolve(value));
   const written = text.trim();
-  if (written === '') throw fail(`is empty; accepted: ${SOURCE_SYNTAX}.`);
+  if (written === '') throw fail(`is empty; accepted: ${syntax}.`);
   if (written.includes('\0')) throw fail('contains a NUL byte.');
 
   const colon = written.indexOf(':');
@@ -97,7 +102,7 @@ export function parseSource(text: string, options: ParseSourceOptions = {}): Sou
   // A registry with a port (localhost:5000/app) is a reference, not a scheme.
   if (scheme in TOOL_SCHEMES && !/^\d/.test(rest)) {
     throw fail(
-      `"${written}": ${scheme}: is syft's and grype's own scheme; write ${TOOL_SCHEMES[scheme]} (accepted: ${SOURCE_SYNTAX}).`,
+      `"${written}": ${scheme}: is syft's and grype's own scheme; write ${TOOL_SCHEMES[scheme]} (accepted: ${syntax}).`,
     );
   }
   return bareImage(written, input, resolve, options.warn);
@@ -166,12 +171,16 @@ export function sourceFields(spec: SourceSpec): {
 }
 
 /** An action's `source` input and its older, separate inputs (image, path, …) exclude each other. */
-export function checkOneSource(source: string | undefined, older: Readonly<Record<string, unknown>>): void {
+export function checkOneSource(
+  command: 'sbom' | 'scan',
+  source: string | undefined,
+  older: Readonly<Record<string, unknown>>,
+): void {
   if (source === undefined) return;
   const given = Object.keys(older).filter((name) => older[name] !== undefined && older[name] !== '');
   if (given.length > 0) {
     throw new InputError(
-      `cannot be combined with ${given.map((name) => `'${name}'`).join(', ')}; give the source once, as source (${SOURCE_SYNTAX}).`,
+      `cannot be combined with ${given.map((name) => `'${name}'`).join(', ')}; give the source once, as source (${sourceSyntax(command)}).`,
       { input: 'source' },
     );
   }

@@ -193,13 +193,13 @@ describe('sourceFields', () => {
 
 describe('checkOneSource', () => {
   it('refuses the source input with an older one, and lets either alone through', () => {
-    expect(() => checkOneSource('alpine', { image: 'alpine', path: undefined })).toThrow(
-      "Input 'source': cannot be combined with 'image'; give the source once, as source (image:<reference>, dir:<path>, file:<path>, sbom:<file> (scan only) or a bare image reference).",
+    expect(() => checkOneSource('sbom', 'alpine', { image: 'alpine', path: undefined })).toThrow(
+      "Input 'source': cannot be combined with 'image'; give the source once, as source (image:<reference>, dir:<path>, file:<path> or a bare image reference).",
     );
-    expect(() => checkOneSource('dir:.', { image: undefined, sbom: '/w/s.json', path: '/w' })).toThrow(
-      "cannot be combined with 'sbom', 'path';",
-    );
-    expect(() => checkOneSource('alpine', { image: undefined, path: '' })).not.toThrow();
-    expect(() => checkOneSource(undefined, { image: 'alpine', path: '/w' })).not.toThrow();
+    expect(() =>
+      checkOneSource('scan', 'dir:.', { image: undefined, sbom: '/w/s.json', path: '/w' }),
+    ).toThrow("cannot be combined with 'sbom', 'path';");
+    expect(() => checkOneSource('sbom', 'alpine', { image: undefined, path: '' })).not.toThrow();
+    expect(() => checkOneSource('sbom', undefined, { image: 'alpine', path: '/w' })).not.toThrow();
   });
 });
