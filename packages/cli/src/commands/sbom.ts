@@ -7,14 +7,14 @@ import {
   formatDiffText,
   IMAGE_SOURCES,
   parseFormats,
+  parseSource,
   renderSbomText,
   sbomJson,
+  sourceFields,
+  sourceSyntax,
   type ImageSource,
   type RegistryCredentials,
   type SbomFormat,
-  parseSource,
-  sourceSyntax,
-  sourceFields,
   type SourceInput,
 } from '@release-actions/sbom';
 import { Option, type Command } from 'commander';
@@ -143,9 +143,8 @@ export function registerSbom(program: Command, context: CommandContext): void {
     .action((positional: string | undefined, flags: SbomFlags) =>
       action(
         async () => {
-          const logger = context.logger();
           const result = await createSboms({
-            source: sourceFrom(positional, flags, logger),
+            source: sourceFrom(positional, flags, context.logger()),
             ...formatsFrom(flags.format),
             prefix: flags.outputPrefix,
             outputDir: path.resolve(flags.outputDir),
@@ -153,7 +152,7 @@ export function registerSbom(program: Command, context: CommandContext): void {
             platforms: flags.platforms,
             compareTo: flags.compareTo === undefined ? undefined : path.resolve(flags.compareTo),
             credentials: syftCredentials(process.env),
-            logger,
+            logger: context.logger(),
           });
           context.out(flags.json ? JSON.stringify(sbomJson(result), null, 2) : renderSbomText(result));
         },

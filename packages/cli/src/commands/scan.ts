@@ -113,9 +113,8 @@ export function registerScan(program: Command, context: CommandContext): void {
           if (format !== 'text' && format !== 'json') {
             throw new InputError(`"${flags.format}" is not accepted; use text or json.`, { input: 'format' });
           }
-          const logger = context.logger();
           const result = await gate({
-            ...subjectFrom(positional, flags, logger),
+            ...subjectFrom(positional, flags, context.logger()),
             policy: {
               severityCutoff: flags.severityCutoff,
               onlyFixed: flags.onlyFixed,
@@ -130,7 +129,7 @@ export function registerScan(program: Command, context: CommandContext): void {
             outputDir: path.resolve(
               flags.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-')),
             ),
-            logger,
+            logger: context.logger(),
           });
           const sarif = flags.sarif === undefined ? undefined : path.resolve(flags.sarif);
           if (sarif !== undefined) await exportSarif(result, sarif);
