@@ -39,7 +39,8 @@ function readSource() {
   if (source === undefined) return older;
   return sourceFields(
     parseSource(source, {
-      resolvePath: (value) => checkPath('source', value),
+      // Under RUNNER_TEMP too: where the sbom step writes its files by default.
+      resolvePath: (value) => checkPath('source', value, { alsoInside: [runnerTemp()] }),
       warn: (message) => actionLogger.warning(message),
     }),
   );

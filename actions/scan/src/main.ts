@@ -38,7 +38,8 @@ function readSource() {
   return sourceFields(
     parseSource(source, {
       allowSbom: true,
-      resolvePath: (value) => checkPath('source', value),
+      // Under RUNNER_TEMP too: where the sbom step writes its files by default.
+      resolvePath: (value) => checkPath('source', value, { alsoInside: [runnerTemp()] }),
       warn: (message) => actionLogger.warning(message),
     }),
   );

@@ -212,6 +212,17 @@ describe('scan action: sources', () => {
     expect(file.result.outputs.verdict).toBe('fail');
   });
 
+  it('reads a source under RUNNER_TEMP, where the sbom step writes by default', async () => {
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'scan-runner-temp-'));
+    copyFileSync(SYFT_SPDX, path.join(temp, 'sbom-spdx.json'));
+    const { result, calls } = await runScan(
+      { source: `sbom:${path.join(temp, 'sbom-spdx.json')}` },
+      { report: BUSYBOX, env: { RUNNER_TEMP: temp } },
+    );
+    expect(scanCall(calls).argv[0]).toBe(`sbom:${path.join(temp, 'sbom-spdx.json')}`);
+    expect(result.outputs.verdict).toBe('fail');
+  });
+
   it('refuses a file source whose report is about something else', async () => {
     const ws = workspace();
     writeFileSync(path.join(ws, 'image.tar'), 'tar');
