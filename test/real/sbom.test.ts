@@ -209,11 +209,11 @@ describe('sbom action with the real syft', () => {
   });
 });
 
-describe('sbom action with the real syft, other sources (fake: dir:<path>, a file by its path)', () => {
+describe('sbom action with the real syft, other sources in the source input (fake: dir:<path>, file:<path>)', () => {
   it('catalogues a directory with dir:, as a directory (no digest, no platforms manifest)', async () => {
     const workspace = mkdtempSync(path.join(os.tmpdir(), 'real-sbom-ws-'));
     writeTree(path.join(workspace, 'rootfs'), platformFiles('linux/amd64'));
-    const { result, calls } = await runSbom({ path: 'rootfs' }, { workspace });
+    const { result, calls } = await runSbom({ source: 'dir:rootfs' }, { workspace });
     expect(errors(result)).toEqual([]);
     expect(scans(calls).map((c) => c.argv[1])).toEqual([`dir:${path.join(workspace, 'rootfs')}`]);
     const spdx = readJson(path.join(result.runnerTemp, 'sbom-spdx.json'));
@@ -228,7 +228,7 @@ describe('sbom action with the real syft, other sources (fake: dir:<path>, a fil
     expect(files(result.runnerTemp)).toEqual(['sbom-cyclonedx.json', 'sbom-spdx.json']);
   });
 
-  it('catalogues an OCI archive given as a file: syft reads it as the image it holds', async () => {
+  it('catalogues an OCI archive given as file:<path>: syft reads it as the image it holds', async () => {
     const workspace = mkdtempSync(path.join(os.tmpdir(), 'real-sbom-ws-'));
     const policy = path.join(workspace, '..', `${path.basename(workspace)}-policy.json`);
     writeFileSync(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
@@ -246,7 +246,7 @@ describe('sbom action with the real syft, other sources (fake: dir:<path>, a fil
       { encoding: 'utf8', timeout: 120_000 },
     );
     expect(copy.stderr).toBe('');
-    const { result, calls } = await runSbom({ file: 'app.tar' }, { workspace });
+    const { result, calls } = await runSbom({ source: 'file:app.tar' }, { workspace });
     expect(errors(result)).toEqual([]);
     expect(scans(calls).map((c) => c.argv[1])).toEqual([path.join(workspace, 'app.tar')]);
     const spdx = readJson(path.join(result.runnerTemp, 'sbom-spdx.json'));

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { SKOPEO } from '../harness/images.js';
 import { runCli } from '../harness/run-cli.js';
 import { errors, runBundle, type BundleResult } from '../harness/run-bundle.js';
 import { inDays } from '../unit/vuln/policy-files.js';
@@ -322,6 +324,47 @@ describe('the scan bundle with the real grype pulling the image itself', () => {
     };
     expect(report.source.type).toBe('image');
     expect(report.source.target.userInput).toBe(image.image('linux/arm64').reference);
+  });
+});
+
+describe('the scan bundle with the real grype reading an image archive (fake: file:<path>)', () => {
+  it("scans file:<archive> as the image it holds, and accepts grype's report about that file", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'real-scan-archive-'));
+    const policy = path.join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+    const archive = path.join(workspace, 'arm64.tar');
+    const copy = spawnSync(
+      SKOPEO,
+      [
+        '--policy',
+        policy,
+        'copy',
+        '--quiet',
+        '--src-tls-verify=false',
+        `docker://${image.image('linux/arm64').reference}`,
+        `oci-archive:${archive}`,
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(copy.stderr).toBe('');
+    const result = await runBundle('scan', {
+      path: [bin],
+      workspace,
+      inputs: { source: 'file:arm64.tar', 'severity-cutoff': 'critical' },
+      env: offlineGrype(db),
+    });
+    timings['scan bundle: file:<oci archive>'] = result.durationMs;
+    expect(errors(result)).toEqual([
+      expect.stringMatching(
+        /^❌ Vulnerability gate blocked for .*arm64\.tar: 1 finding at or above critical/,
+      ),
+    ]);
+    expect(result.outputs.category).toBe('grype/file/arm64.tar');
+    const report = JSON.parse(readFileSync(result.outputs.json!, 'utf8')) as {
+      source: { type: string; target: { userInput: string } };
+    };
+    expect(report.source.type).toBe('image');
+    expect(report.source.target.userInput).toBe(archive);
   });
 });
 

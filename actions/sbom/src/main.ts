@@ -1,6 +1,7 @@
 import { InputError, Markdown } from '@release-actions/core';
 import {
   actionLogger,
+  checkPath,
   readEnum,
   readList,
   readPath,
@@ -17,11 +18,33 @@ import {
   DEFAULT_FORMATS,
   DEFAULT_PREFIX,
   FORMATS,
+  checkOneSource,
   IMAGE_SOURCES,
+  parseSource,
   renderSbomSummary,
   sbomOutputs,
+  sourceFields,
   type SbomFormat,
 } from '@release-actions/sbom';
+
+/** `source` in the syntax scan shares (docs/sources.md), or the older inputs image, path, file. */
+function readSource() {
+  const source = readString('source');
+  const older = {
+    image: readString('image'),
+    path: readPath('path', { mustExist: 'directory' }),
+    file: readPath('file', { mustExist: 'file' }),
+  };
+  checkOneSource('sbom', source, older);
+  if (source === undefined) return older;
+  return sourceFields(
+    parseSource(source, {
+      // Under RUNNER_TEMP too: where the sbom step writes its files by default.
+      resolvePath: (value) => checkPath('source', value, { alsoInside: [runnerTemp()] }),
+      warn: (message) => actionLogger.warning(message),
+    }),
+  );
+}
 
 await runAction(async () => {
   const username = readString('registry-username');
@@ -33,9 +56,7 @@ await runAction(async () => {
   }
   const result = await createSboms({
     source: {
-      image: readString('image'),
-      path: readPath('path', { mustExist: 'directory' }),
-      file: readPath('file', { mustExist: 'file' }),
+      ...readSource(),
       imageSource: readEnum('image-source', IMAGE_SOURCES, { default: 'registry' }),
     },
     formats: readList('formats', { accepted: FORMATS, default: [...DEFAULT_FORMATS] }) as SbomFormat[],

@@ -1,5 +1,6 @@
 import { InputError } from '@release-actions/core';
 import { DEFAULT_REGISTRY, parseReference, type ImageReference } from '@release-actions/oci';
+import { sourceSyntax } from './source-syntax.js';
 
 /** Where syft pulls an image from: the registry (default), a local daemon, or syft's own choice. */
 export const IMAGE_SOURCES = ['registry', 'docker', 'podman', 'auto'] as const;
@@ -52,7 +53,7 @@ const SOURCE_INPUTS = ['image', 'path', 'file'] as const;
 export function resolveSource(input: SourceInput): ScanSource {
   const given = SOURCE_INPUTS.filter((k) => input[k] !== undefined && input[k] !== '');
   const list = 'set exactly one of image, path or file.';
-  if (given.length === 0) throw new InputError(`No source given: ${list}`);
+  if (given.length === 0) throw new InputError(`No source given: set source (${sourceSyntax('sbom')}).`);
   if (given.length > 1) {
     throw new InputError(`cannot be combined with ${given[0]}; ${list}`, { input: given[1] });
   }

@@ -28,7 +28,7 @@ function slug(text: string): string {
   );
 }
 
-/** `grype/<image name>` or `grype/dir/<path>`: a stable category per scanned thing. */
+/** `grype/<image name>`, `grype/dir/<path>` or `grype/file/<path>`: a stable category per scanned thing. */
 export function categoryFor(report: GrypeReport): string {
   const source = report.source;
   const target = source?.target;
@@ -57,17 +57,18 @@ export function defaultCategory(
   if (source?.kind === 'image') return imageCategory(source.value);
   if (source?.kind === 'path')
     return `grype/dir/${slug(source.value) === 'unknown' ? 'root' : slug(source.value)}`;
+  if (source?.kind === 'file') return `grype/file/${slug(source.value)}`;
   return categoryFor(report);
 }
 
 /**
- * The source a default category is made from: a directory by its path relative to the workspace
- * when there is one, so the category is the same on every runner; anything else as it is.
+ * The source a default category is made from: a directory or a file by its path relative to the
+ * workspace when there is one, so the category is the same on every runner; anything else as it is.
  */
 export function categorySource(
   source: ScanSource | undefined,
   workspace: string | undefined,
 ): ScanSource | undefined {
-  if (source?.kind !== 'path' || workspace === undefined) return source;
-  return { kind: 'path', value: path.relative(workspace, source.value) };
+  if ((source?.kind !== 'path' && source?.kind !== 'file') || workspace === undefined) return source;
+  return { kind: source.kind, value: path.relative(workspace, source.value) };
 }

@@ -5,17 +5,26 @@ import type { VulnErrorCode } from './errors.js';
 import type { GrypeReport } from './grype-report.js';
 import { readReport, reportTarget } from './report.js';
 
-/** What grype scans: an image reference, an SBOM file (syft's, SPDX or CycloneDX) or a directory. */
-export type SourceKind = 'image' | 'sbom' | 'path';
+/**
+ * What grype scans: an image reference, an SBOM file (syft's, SPDX or CycloneDX), a directory, or
+ * a file (an image archive or any single file).
+ */
+export type SourceKind = 'image' | 'sbom' | 'path' | 'file';
 export interface ScanSource {
   kind: SourceKind;
   value: string;
 }
 
-/** grype's source argument: an SBOM and a directory get their scheme, so grype never guesses. */
+/**
+ * grype's source argument: an SBOM and a directory get their scheme, so grype never guesses. A
+ * file goes as its absolute path, as the sbom package gives it to syft: an archive (docker save,
+ * OCI tar) is then read as the image it holds and any other file catalogued on its own, where
+ * grype's `file:` would catalogue an archive as a plain file.
+ */
 export function sourceArgument(source: ScanSource): string {
   if (source.kind === 'sbom') return `sbom:${source.value}`;
   if (source.kind === 'path') return `dir:${source.value}`;
+  if (source.kind === 'file') return path.resolve(source.value);
   return source.value;
 }
 
@@ -79,6 +88,10 @@ export function checkTarget(report: GrypeReport, source: ScanSource): void {
   const found = reportTarget(report);
   if (source.kind === 'path') {
     if (typeof target === 'string' && path.resolve(target) === path.resolve(source.value)) return;
+  } else if (source.kind === 'file') {
+    // A single file's report names it as its target; an archive's, as the image's user input.
+    const named = typeof target === 'string' ? target : target?.userInput;
+    if (named !== undefined && path.resolve(named) === path.resolve(source.value)) return;
   } else {
     const asked = withoutScheme(source.value);
     if (typeof target === 'object' && target !== null) {
@@ -93,7 +106,7 @@ export function checkTarget(report: GrypeReport, source: ScanSource): void {
     }
   }
   throw new OperationalError<VulnErrorCode>(
-    `grype's report is about "${found}" (${report.source?.type ?? 'unknown source'}), not the ${source.kind} asked for ("${source.value}"); refusing to judge it.`,
+    `grype's report is about "${found}" (${report.source?.type ?? 'unknown source'}), not the ${source.kind} asked for ("${source.value}"); refusing to judge it.${source.kind === 'file' ? ' (grype reads an SBOM given as a file as that SBOM: give it as sbom:<file>.)' : ''}`,
     { code: 'REPORT_TARGET_MISMATCH' },
   );
 }

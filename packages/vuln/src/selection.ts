@@ -1,5 +1,5 @@
 import { InputError, mention } from '@release-actions/core';
-import { parsePlatformSelection, type PlatformSelection } from '@release-actions/sbom';
+import { parsePlatformSelection, sourceSyntax, type PlatformSelection } from '@release-actions/sbom';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ScanSource } from './grype.js';
@@ -13,6 +13,8 @@ export interface ScanSubject {
   image?: string;
   sbom?: string;
   path?: string;
+  /** An image archive (docker save, OCI tar) or any single file. */
+  file?: string;
   /** The sbom step's `<prefix>-platforms.json`: every platform in it is scanned and judged. */
   sbomManifest?: string;
   /** With `image`: `all` or `os/arch[/variant],…`, each platform of the index scanned by its digest. */
@@ -30,7 +32,7 @@ export type ScanPlan =
 
 /**
  * Checks that the inputs name one thing to scan, one way, before anything is read or run: exactly
- * one of image, sbom and path; a manifest alone; platforms only with an image; a report alone.
+ * one of image, sbom, path and file; a manifest alone; platforms only with an image; a report alone.
  */
 export function planScan(subject: ScanSubject): ScanPlan {
   const selection = subject.platforms === undefined ? undefined : parsePlatformSelection(subject.platforms);
@@ -38,6 +40,7 @@ export function planScan(subject: ScanSubject): ScanPlan {
   if (subject.image !== undefined) given.push({ kind: 'image', value: subject.image });
   if (subject.sbom !== undefined) given.push({ kind: 'sbom', value: subject.sbom });
   if (subject.path !== undefined) given.push({ kind: 'path', value: subject.path });
+  if (subject.file !== undefined) given.push({ kind: 'file', value: subject.file });
 
   if (subject.report !== undefined) {
     if (given.length > 0 || subject.sbomManifest !== undefined || selection !== undefined) {
@@ -47,7 +50,7 @@ export function planScan(subject: ScanSubject): ScanPlan {
   }
   if (subject.sbomManifest !== undefined) {
     if (given.length > 0) {
-      throw new InputError('names what to scan; give no image, SBOM or path with it.', {
+      throw new InputError('names what to scan; give no other source (image, SBOM, path or file) with it.', {
         input: 'sbom-manifest',
       });
     }
@@ -66,9 +69,11 @@ export function planScan(subject: ScanSubject): ScanPlan {
     );
   }
   if (given.length !== 1) {
-    const names = given.map((g) => g.kind).join(' and ');
+    const syntax = `${mention('source')} (${sourceSyntax('scan')})`;
     throw new InputError(
-      `Give exactly one of ${mention('image')}, ${mention('sbom')} or ${mention('path')} to scan${given.length > 1 ? ` (got ${names})` : ''}.`,
+      given.length > 1
+        ? `Give one thing to scan, not ${given.map((g) => g.kind).join(' and ')}: ${syntax}.`
+        : `Give what to scan: ${syntax}.`,
     );
   }
   const source = given[0]!;

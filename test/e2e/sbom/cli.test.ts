@@ -75,7 +75,7 @@ describe('release-actions sbom', () => {
     mkdirSync(path.join(dir, 'app'));
     const code = await cli(
       'sbom',
-      'app',
+      'dir:app',
       '--sbom-format',
       'cyclonedx-json=out/chart.cdx.json',
       // An SBOM format given to --format still counts (deprecated, with a notice).
@@ -107,6 +107,38 @@ describe('release-actions sbom', () => {
     expect(result).toMatchObject({ source: { kind: 'path' }, packages: 2, syftVersion: '1.54.1' });
   });
 
+  it('takes file:<path>, a bare reference, and the hidden --path and --file flags', async () => {
+    mkdirSync(path.join(dir, 'app'));
+    writeFileSync(path.join(dir, 'image.tar'), 'tar');
+    expect(await cli('sbom', '--quiet', 'file:image.tar')).toBe(0);
+    expect(await cli('sbom', '--quiet', '--file', 'image.tar')).toBe(0);
+    expect(await cli('sbom', '--quiet', '--path', 'app')).toBe(0);
+    expect(await cli('sbom', '--quiet', IMAGE)).toBe(0);
+    expect(scans().map((argv) => argv[1])).toEqual([
+      path.join(dir, 'image.tar'),
+      path.join(dir, 'image.tar'),
+      `dir:${path.join(dir, 'app')}`,
+      `registry:${IMAGE}`,
+    ]);
+    expect(stderr.join('')).toBe('');
+  });
+
+  it('reads a bare source that is also a path here as the image, and warns', async () => {
+    mkdirSync(path.join(dir, IMAGE), { recursive: true });
+    expect(await cli('sbom', IMAGE)).toBe(0);
+    expect(scans().map((argv) => argv[1])).toEqual([`registry:${IMAGE}`]);
+    expect(stderr.join('')).toContain(
+      `warning: source "${IMAGE}" is read as the image ${IMAGE}; a directory of that name is here too: write dir:${IMAGE} to use it, or image:${IMAGE} to say you mean the image.`,
+    );
+  });
+
+  it('shows one way to name the source in its help', async () => {
+    await cli('sbom', '--help');
+    const help = stdout.join('').replace(/\s+/g, ' ');
+    expect(help).toContain('source image:<reference> (or a bare reference), dir:<path>, or file:<path>');
+    expect(help).not.toMatch(/--(image|path|file) </);
+  });
+
   it('compares with --compare-to', async () => {
     const code = await cli('sbom', '--image', IMAGE, '--compare-to', KUBECTL, '--format', 'json');
     expect(code).toBe(0);
@@ -116,12 +148,25 @@ describe('release-actions sbom', () => {
   });
 
   it.each([
-    [['sbom'], 'No source given: set exactly one of image, path or file.'],
-    [['sbom', 'image:a', '--path', '.'], 'Give the source once: "image:a" and --path are both set.'],
-    [['sbom', '--image', 'a', '--file', 'x'], '--file: "x" is not a file.'],
     [
-      ['sbom', 'nothing-here'],
-      'Source "nothing-here" is neither a directory nor a file here; name an image as image:<reference>',
+      ['sbom'],
+      'No source given: name one as the <source> argument (image:<reference>, dir:<path>, file:<path> or a bare image reference).',
+    ],
+    [['sbom', 'image:a', '--path', '.'], 'Give the source once: "image:a" and --path are both set.'],
+    [['sbom', '--image', 'a', '--file', 'x'], 'Give the source once: --image, --file are all set.'],
+    [['sbom', '--file', 'x'], '--file: "file:x": '],
+    [['sbom', '--image', 'ghcr.io/A'], '--image: invalid image reference "ghcr.io/A": '],
+    [['sbom', 'dir:nothing-here'], '<source>: "dir:nothing-here": '],
+    [['sbom', 'file:.'], '<source>: "file:.": '],
+    [['sbom', './nothing-here'], '<source>: invalid image reference "./nothing-here": '],
+    [['sbom', '.'], '<source>: "." is a directory here, not an image reference; write dir:. to use it'],
+    [
+      ['sbom', 'sbom:x.json'],
+      '<source>: "sbom:x.json": sbom:<file> is what scan reads; sbom catalogues image:<reference>, dir:<path> or file:<path>.',
+    ],
+    [
+      ['sbom', 'oci-archive:x.tar'],
+      '<source>: "oci-archive:x.tar": oci-archive: is syft\'s and grype\'s own scheme; write file:<path>',
     ],
     [
       ['sbom', 'image:a', '--sbom-format', 'spdx'],
@@ -228,7 +273,7 @@ describe('release-actions sbom of a multi-platform index', () => {
 
   it('refuses --platforms for a directory', async () => {
     mkdirSync(path.join(dir, 'app'));
-    expect(await cli('sbom', '--quiet', 'app', '--platforms', 'all')).toBe(2);
+    expect(await cli('sbom', '--quiet', 'dir:app', '--platforms', 'all')).toBe(2);
     expect(stderr.join('')).toBe(
       'release-actions: --platforms: needs an image read from the registry (image-source registry); a path has no platforms.\n',
     );

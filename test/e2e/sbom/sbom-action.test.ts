@@ -309,6 +309,37 @@ describe('sbom action', () => {
     expect(fileScan.argv.slice(-1)).toEqual(['--platform=linux/arm64']);
   });
 
+  it('takes the source input in the syntax scan shares: image:, a bare reference, dir:, file:', async () => {
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'sbom-ws-'));
+    mkdirSync(path.join(workspace, 'app'));
+    writeFileSync(path.join(workspace, 'image.tar'), 'tar');
+
+    for (const source of [`image:${IMAGE}`, IMAGE]) {
+      const image = await runSbom({ source }, { workspace });
+      expect(errors(image.result)).toEqual([]);
+      expect(scanCall(image.calls).argv[1]).toBe(`registry:${IMAGE}`);
+      expect(image.result.outputs.digest).toBe(DIGEST);
+    }
+    const dir = await runSbom({ source: 'dir:app' }, { workspace });
+    expect(errors(dir.result)).toEqual([]);
+    expect(scanCall(dir.calls).argv[1]).toBe(`dir:${path.join(workspace, 'app')}`);
+    const file = await runSbom({ source: 'file:image.tar' }, { workspace });
+    expect(errors(file.result)).toEqual([]);
+    expect(scanCall(file.calls).argv[1]).toBe(path.join(workspace, 'image.tar'));
+  });
+
+  it('reads a bare source that is also a directory of the workspace as the image, with a warning', async () => {
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'sbom-ws-'));
+    // The reference itself names a directory here (a colon is a valid file name character).
+    mkdirSync(path.join(workspace, IMAGE), { recursive: true });
+    const { result, calls } = await runSbom({ source: IMAGE }, { workspace });
+    expect(errors(result)).toEqual([]);
+    expect(scanCall(calls).argv[1]).toBe(`registry:${IMAGE}`);
+    expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      `source "${IMAGE}" is read as the image ${IMAGE}; a directory of that name is here too: write dir:${IMAGE} to use it, or image:${IMAGE} to say you mean the image.`,
+    ]);
+  });
+
   it('writes to a directory under RUNNER_TEMP given as an absolute path', async () => {
     const temp = mkdtempSync(path.join(os.tmpdir(), 'sbom-temp-'));
     const out = path.join(temp, 'sboms', 'image');
@@ -371,7 +402,54 @@ describe('sbom action', () => {
         {},
         /^Input 'path': cannot be combined with image; set exactly one of image, path or file\.$/,
       ],
-      ['no source', {}, {}, /^No source given: set exactly one of image, path or file\.$/],
+      [
+        'no source',
+        {},
+        {},
+        /^No source given: set source \(image:<reference>, dir:<path>, file:<path> or a bare image reference\)\.$/,
+      ],
+      [
+        'source with an older input',
+        { source: 'dir:.', image: AT_IMAGE },
+        {},
+        /^Input 'source': cannot be combined with 'image'; give the source once, as source \(image:<reference>, dir:<path>, file:<path> or a bare image reference\)\.$/,
+      ],
+      [
+        'source sbom:',
+        { source: 'sbom:sbom.json' },
+        {},
+        /^Input 'source': "sbom:sbom\.json": sbom:<file> is what scan reads; sbom catalogues image:<reference>, dir:<path> or file:<path>\.$/,
+      ],
+      [
+        'source with a malformed digest',
+        { source: 'image:ghcr.io/a/b@sha256:abc' },
+        {},
+        /^Input 'source': invalid image reference "ghcr\.io\/a\/b@sha256:abc": sha256 digest must have 64 hex characters, got 3 \(accepted: /,
+      ],
+      [
+        'source with a missing directory',
+        { source: 'dir:nowhere' },
+        {},
+        /^Input 'source': "dir:nowhere": \/.*\/nowhere does not exist\.$/,
+      ],
+      [
+        'source outside the workspace',
+        { source: 'dir:/etc' },
+        {},
+        /^Input 'source': "\/etc" is outside the workspace/,
+      ],
+      [
+        'source naming a directory as a file',
+        { source: 'file:.' },
+        {},
+        /^Input 'source': "file:\.": \/.* is not a file \(for a directory write dir:\.\)\.$/,
+      ],
+      [
+        'source as a bare path',
+        { source: '.' },
+        {},
+        /^Input 'source': "\." is a directory here, not an image reference; write dir:\. to use it \(a bare value is always an image\)\.$/,
+      ],
       [
         'an unknown format',
         { image: AT_IMAGE, formats: 'spdx-json,spdx-tag-value' },
@@ -467,6 +545,7 @@ describe('sbom action', () => {
       'syft failing': 'SYFT_FAILED',
       'a malformed digest': 'REFERENCE_INVALID',
       'an option as image': 'REFERENCE_INVALID',
+      'source with a malformed digest': 'REFERENCE_INVALID',
     };
     it.each(cases)('%s', async (name, inputs, env, message) => {
       const { result } = await runSbom(inputs, { env });

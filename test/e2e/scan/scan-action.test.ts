@@ -174,6 +174,79 @@ describe('scan action: sources', () => {
     expect(dir.result.outputs.category).toBe('grype/dir/policy');
   });
 
+  it('takes the source input in the syntax sbom shares: sbom:, dir:, image:, a bare reference, file:', async () => {
+    const sbom = await runScan({ source: 'sbom:sbom.spdx.json' }, { report: BUSYBOX });
+    expect(scanCall(sbom.calls).argv[0]).toBe(`sbom:${path.join(sbom.result.workspace, 'sbom.spdx.json')}`);
+    expect(sbom.result.outputs.verdict).toBe('fail');
+
+    const ws = workspace();
+    const dirReport = path.join(ws, 'dir-report.json');
+    const golden = readJson(path.join(grypeFixtures, 'golden', 'json', 'TestJsonDirsPresenter.golden')) as {
+      source: { target: string };
+    };
+    golden.source.target = path.join(ws, 'policy');
+    writeFileSync(dirReport, JSON.stringify(golden));
+    const dir = await runScan({ source: 'dir:policy' }, { report: dirReport, workspace: ws });
+    expect(scanCall(dir.calls).argv[0]).toBe(`dir:${path.join(ws, 'policy')}`);
+    expect(dir.result.outputs.category).toBe('grype/dir/policy');
+
+    for (const source of ['image:busybox:1.32.1', 'busybox:1.32.1']) {
+      const image = await runScan({ source }, { report: BUSYBOX });
+      expect(scanCall(image.calls).argv[0]).toBe('busybox:1.32.1');
+      expect(image.result.outputs.category).toBe('grype/busybox');
+      expect(image.result.outputs.verdict).toBe('fail');
+    }
+
+    // An image archive: grype gets its absolute path, and its report names that path as the image.
+    const archive = workspace();
+    writeFileSync(path.join(archive, 'image.tar'), 'tar');
+    const report = readJson(BUSYBOX) as { source: { target: { userInput: string } } };
+    report.source.target.userInput = path.join(archive, 'image.tar');
+    writeFileSync(path.join(archive, 'report.json'), JSON.stringify(report));
+    const file = await runScan(
+      { source: 'file:image.tar' },
+      { report: path.join(archive, 'report.json'), workspace: archive },
+    );
+    expect(scanCall(file.calls).argv[0]).toBe(path.join(archive, 'image.tar'));
+    expect(file.result.outputs.category).toBe('grype/file/image.tar');
+    expect(file.result.outputs.verdict).toBe('fail');
+  });
+
+  it('reads a source under RUNNER_TEMP, where the sbom step writes by default', async () => {
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'scan-runner-temp-'));
+    copyFileSync(SYFT_SPDX, path.join(temp, 'sbom-spdx.json'));
+    const { result, calls } = await runScan(
+      { source: `sbom:${path.join(temp, 'sbom-spdx.json')}` },
+      { report: BUSYBOX, env: { RUNNER_TEMP: temp } },
+    );
+    expect(scanCall(calls).argv[0]).toBe(`sbom:${path.join(temp, 'sbom-spdx.json')}`);
+    expect(result.outputs.verdict).toBe('fail');
+  });
+
+  it('refuses a file source whose report is about something else', async () => {
+    const ws = workspace();
+    writeFileSync(path.join(ws, 'image.tar'), 'tar');
+    const { result } = await runScan({ source: 'file:image.tar' }, { report: BUSYBOX, workspace: ws });
+    expect(oneError(result)).toBe(
+      `grype's report is about "busybox:1.32.1" (image), not the file asked for ("${path.join(ws, 'image.tar')}"); refusing to judge it. (grype reads an SBOM given as a file as that SBOM: give it as sbom:<file>.)`,
+    );
+  });
+
+  it('reads a bare source that is also a directory of the workspace as the image, with a warning', async () => {
+    const ws = workspace();
+    const report = readJson(BUSYBOX) as { source: { target: { userInput: string } } };
+    report.source.target.userInput = 'policy';
+    writeFileSync(path.join(ws, 'report.json'), JSON.stringify(report));
+    const { result, calls } = await runScan(
+      { source: 'policy' },
+      { report: path.join(ws, 'report.json'), workspace: ws },
+    );
+    expect(scanCall(calls).argv[0]).toBe('policy');
+    expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toContain(
+      'source "policy" is read as the image policy; a directory of that name is here too: write dir:policy to use it, or image:policy to say you mean the image.',
+    );
+  });
+
   it('refuses a report about another image than the one asked for (operational error, not a verdict)', async () => {
     const { result } = await runScan({ image: 'alpine:3.19', 'fail-build': 'false' }, { report: BUSYBOX });
     expect(oneError(result)).toBe(
@@ -333,9 +406,29 @@ describe('scan action: bad inputs give one clear line', () => {
     ],
     [
       { image: 'busybox:1.32.1', sbom: 'sbom.spdx.json' },
-      `Give exactly one of 'image', 'sbom' or 'path' to scan (got image and sbom).`,
+      `Give one thing to scan, not image and sbom: 'source' (image:<reference>, sbom:<file>, dir:<path>, file:<path> or a bare image reference).`,
     ],
-    [{}, `Give exactly one of 'image', 'sbom' or 'path' to scan.`],
+    [
+      {},
+      `Give what to scan: 'source' (image:<reference>, sbom:<file>, dir:<path>, file:<path> or a bare image reference).`,
+    ],
+    [
+      { source: 'sbom:sbom.spdx.json', image: 'busybox:1.32.1' },
+      `Input 'source': cannot be combined with 'image'; give the source once, as source (image:<reference>, sbom:<file>, dir:<path>, file:<path> or a bare image reference).`,
+    ],
+    [{ source: 'sbom:missing.spdx.json' }, `Input 'source': "sbom:missing.spdx.json": `],
+    [{ source: 'sbom:../outside.json' }, `Input 'source': "../outside.json" is outside the workspace`],
+    [{ source: 'sbom:policy' }, `is not a file (for a directory write dir:policy).`],
+    [{ source: 'dir:sbom.spdx.json' }, `Input 'source': "dir:sbom.spdx.json": `],
+    [
+      { source: './policy' },
+      `Input 'source': "./policy" is a directory here, not an image reference; write dir:./policy to use it (a bare value is always an image).`,
+    ],
+    [{ source: 'Busybox:1.32.1' }, `Input 'source': invalid image reference "Busybox:1.32.1": `],
+    [
+      { source: 'docker-archive:image.tar' },
+      `Input 'source': "docker-archive:image.tar": docker-archive: is syft's and grype's own scheme; write file:<path>`,
+    ],
     [{ sbom: 'missing.spdx.json' }, `Input 'sbom': "missing.spdx.json" does not exist.`],
     [{ sbom: '../outside.json' }, `Input 'sbom': "../outside.json" is outside the workspace`],
     [

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { registerScan } from '../../../packages/cli/src/commands/scan.js';
 import { repoRoot } from '../../harness/run-bundle.js';
@@ -128,9 +128,48 @@ describe('scan <source> runs grype once', () => {
     process.env.FAKE_GRYPE_REPORT = EMPTY;
     const sbom = path.join(dir, 'app.spdx.json');
     copyFileSync(SYFT_SPDX, sbom);
-    const { code } = await cli('app.spdx.json', '--output-dir', dir);
+    const { code } = await cli('sbom:app.spdx.json', '--output-dir', dir);
     expect(code).toBe(0);
     expect(readCalls(log).at(-1)?.argv[0]).toBe(`sbom:${sbom}`);
+  });
+
+  it('image:<reference>, dir:<path> and file:<path>, each with the scheme grype needs', async () => {
+    const write = (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    process.env.FAKE_GRYPE_REPORT = BUSYBOX;
+    mkdirSync(path.join(dir, 'app'));
+    writeFileSync(path.join(dir, 'image.tar'), 'tar');
+    const image = await cli('image:busybox:1.32.1', '--output-dir', dir);
+    expect(image.code).toBe(1);
+    const golden = JSON.parse(
+      readFileSync(path.join(grypeFixtures, 'golden', 'json', 'TestJsonDirsPresenter.golden'), 'utf8'),
+    ) as { source: { target: string } };
+    golden.source.target = path.join(dir, 'app');
+    process.env.FAKE_GRYPE_REPORT = write('dir-report.json', JSON.stringify(golden));
+    const directory = await cli('dir:app', '--output-dir', dir);
+    expect(directory.errLines.at(-1)).toContain(`Vulnerability gate blocked for ${path.join(dir, 'app')}:`);
+    const report = JSON.parse(readFileSync(BUSYBOX, 'utf8')) as { source: { target: { userInput: string } } };
+    report.source.target.userInput = path.join(dir, 'image.tar');
+    process.env.FAKE_GRYPE_REPORT = write('file-report.json', JSON.stringify(report));
+    const file = await cli('file:image.tar', '--output-dir', dir);
+    expect(file.code).toBe(1);
+    expect(
+      readCalls(log)
+        .map((c) => c.argv[0])
+        .filter((a) => a !== 'version'),
+    ).toEqual(['busybox:1.32.1', `dir:${path.join(dir, 'app')}`, path.join(dir, 'image.tar')]);
+  });
+
+  it('a bare value that is also a file here is the image, with a warning', async () => {
+    process.env.FAKE_GRYPE_REPORT = BUSYBOX;
+    copyFileSync(SYFT_SPDX, path.join(dir, 'app.spdx.json'));
+    await cli('app.spdx.json', '--output-dir', dir);
+    expect(readCalls(log).at(-1)?.argv[0]).toBe('app.spdx.json');
+    expect(stderr.join('')).toContain(
+      'warning: source "app.spdx.json" is read as the image app.spdx.json; a file of that name is here too: write file:app.spdx.json to use it, or image:app.spdx.json to say you mean the image.',
+    );
   });
 
   it('an SBOM that lists 0 packages: exit 1 with the reason', async () => {
@@ -163,7 +202,32 @@ describe('scan: bad inputs give one clear line and the right exit code', () => {
       'no source',
       () => [],
       2,
-      'Give what to scan (an image reference, sbom:<file> or dir:<path>) or --report <grype.json>.',
+      'Give what to scan as <source> (image:<reference>, sbom:<file>, dir:<path>, file:<path> or a bare image reference) or --report <grype.json>.',
+    ],
+    [
+      'a missing SBOM',
+      () => ['sbom:missing.json'],
+      2,
+      () => `<source>: "sbom:missing.json": ${path.join(dir, 'missing.json')} does not exist.`,
+    ],
+    ['a file as a directory', () => ['dir:' + write('f.json', '{}')], 2, 'is not a directory.'],
+    [
+      'a bare path that is no reference',
+      () => ['./' + path.basename(write('f.json', '{}'))],
+      2,
+      '<source>: "./f.json" is a file here, not an image reference; write file:./f.json to use it (a bare value is always an image).',
+    ],
+    [
+      'a malformed reference',
+      () => ['busybox@sha256:abc'],
+      2,
+      '<source>: invalid image reference "busybox@sha256:abc": ',
+    ],
+    [
+      'a scheme of grype',
+      () => ['registry:busybox'],
+      2,
+      '<source>: "registry:busybox": registry: is syft\'s and grype\'s own scheme; write image:<reference>',
     ],
     [
       'a non-JSON report',

@@ -81,7 +81,10 @@ describe('createSboms', () => {
   });
 
   it.each([
-    [{ source: {} }, 'No source given: set exactly one of image, path or file.'],
+    [
+      { source: {} },
+      'No source given: set source (image:<reference>, dir:<path>, file:<path> or a bare image reference).',
+    ],
     [{ formats: ['spdx-json', 'spdx-json'] }, `Input 'formats': a format is listed twice`],
     [{ prefix: '../x' }, `Input 'output-prefix': "../x" is not accepted`],
     [{ platform: 'linux arm64' }, `Input 'platform': "linux arm64" is not a platform`],

@@ -58,7 +58,10 @@ describe('sources', () => {
   const ACCEPTED =
     '(accepted: [registry[:port]/]repository[:tag][@sha256:<64 hex>], lowercase repository, e.g. ghcr.io/org/app:1.0 or ghcr.io/org/app@sha256:…)';
   it.each([
-    [{}, 'No source given: set exactly one of image, path or file.'],
+    [
+      {},
+      'No source given: set source (image:<reference>, dir:<path>, file:<path> or a bare image reference).',
+    ],
     [
       { image: 'a', file: '/f' },
       "Input 'file': cannot be combined with image; set exactly one of image, path or file.",

@@ -33,6 +33,9 @@ describe('grype invocation', () => {
       ),
     ).toEqual(['sbom:/w/sbom.json', '-o', 'json=/t/g.json', '-o', 'sarif=/t/g.sarif', '-o', 'table']);
     expect(grypeArgs({ kind: 'path', value: '/w/app' }, { json: 'g.json' })[0]).toBe('dir:/w/app');
+    // A file as its absolute path, as syft gets it: an archive is read as its image (grype's file:
+    // would catalogue it as one plain file).
+    expect(grypeArgs({ kind: 'file', value: '/w/image.tar' }, { json: 'g.json' })[0]).toBe('/w/image.tar');
   });
 
   it('reads the version and DB schema from `grype version`', () => {
@@ -62,6 +65,16 @@ describe('grype invocation', () => {
     const dirs = loadReport('golden/json/TestJsonDirsPresenter.golden');
     expect(() => checkTarget(dirs, { kind: 'path', value: '/some/path/' })).not.toThrow();
     expect(() => checkTarget(dirs, { kind: 'sbom', value: '/anything.json' })).not.toThrow();
+
+    // A file: a single file's report names its path, an archive's names it as the image's user input.
+    expect(() => checkTarget(dirs, { kind: 'file', value: '/some/path' })).not.toThrow();
+    const archive = { ...report, source: { type: 'image', target: { userInput: '/w/image.tar' } } };
+    expect(() => checkTarget(archive, { kind: 'file', value: '/w/image.tar' })).not.toThrow();
+    expect(() => checkTarget(archive, { kind: 'file', value: '/w/other.tar' })).toThrow(
+      new OperationalError(
+        'grype\'s report is about "/w/image.tar" (image), not the file asked for ("/w/other.tar"); refusing to judge it. (grype reads an SBOM given as a file as that SBOM: give it as sbom:<file>.)',
+      ),
+    );
   });
 
   it("takes grype's ERROR block from its log, without colour codes, as the reason it failed", () => {

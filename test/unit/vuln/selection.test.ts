@@ -13,7 +13,7 @@ function refusal(subject: ScanSubject): { action: string; cli: string; error: In
   expect(thrown).toBeInstanceOf(InputError);
   return {
     action: describeError(thrown, ACTION_INPUT_NAMES),
-    cli: describeError(thrown, cliInputNames({ image: '<source>', sbom: '<source>', path: '<source>' })),
+    cli: describeError(thrown, cliInputNames({ source: '<source>', image: '<source>', sbom: '<source>', path: '<source>' })),
     error: thrown as InputError,
   };
 }
@@ -51,10 +51,26 @@ describe('planScan: what one scan judges', () => {
     expect(planScan({ report: '/tmp/grype.json' })).toEqual({ kind: 'report', report: '/tmp/grype.json' });
   });
 
-  it('refuses none or two of image, sbom and path, naming what was given', () => {
-    expect(refusal({}).action).toBe("Give exactly one of 'image', 'sbom' or 'path' to scan.");
+  it('refuses none or two of image, sbom, path and file, naming what was given', () => {
+    const syntax =
+      "'source' (image:<reference>, sbom:<file>, dir:<path>, file:<path> or a bare image reference)";
+    expect(refusal({}).action).toBe(`Give what to scan: ${syntax}.`);
+    expect(refusal({}).cli).toMatch(/^Give what to scan: <source> \(image:<reference>/);
     expect(refusal({ image: 'a', path: '/ws' }).action).toBe(
-      "Give exactly one of 'image', 'sbom' or 'path' to scan (got image and path).",
+      `Give one thing to scan, not image and path: ${syntax}.`,
+    );
+    expect(refusal({ sbom: '/ws/s.json', file: '/ws/image.tar' }).action).toBe(
+      `Give one thing to scan, not sbom and file: ${syntax}.`,
+    );
+  });
+
+  it('plans a file (an image archive or any file) as one source', () => {
+    expect(planScan({ file: '/ws/image.tar' })).toEqual({
+      kind: 'source',
+      source: { kind: 'file', value: '/ws/image.tar' },
+    });
+    expect(refusal({ file: '/ws/image.tar', platforms: 'all' }).action).toMatch(
+      /^Input 'platforms': applies to an image read from the registry/,
     );
   });
 
@@ -62,9 +78,11 @@ describe('planScan: what one scan judges', () => {
     const both = refusal({ sbomManifest: '/ws/m.json', sbom: '/ws/s.json' });
     expect(both.error.input).toBe('sbom-manifest');
     expect(both.action).toBe(
-      "Input 'sbom-manifest': names what to scan; give no image, SBOM or path with it.",
+      "Input 'sbom-manifest': names what to scan; give no other source (image, SBOM, path or file) with it.",
     );
-    expect(both.cli).toBe('--sbom-manifest: names what to scan; give no image, SBOM or path with it.');
+    expect(both.cli).toBe(
+      '--sbom-manifest: names what to scan; give no other source (image, SBOM, path or file) with it.',
+    );
 
     const listed = refusal({ sbomManifest: '/ws/m.json', platforms: 'linux/amd64' });
     expect(listed.cli).toBe(

@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/core';
+import { InputError, type Logger } from '@release-actions/core';
 import {
   createSboms,
   DEFAULT_FORMATS,
@@ -8,15 +8,17 @@ import {
   FORMATS,
   IMAGE_SOURCES,
   parseFormats,
+  parseSource,
   renderSbomText,
   sbomJson,
+  sourceFields,
+  sourceSyntax,
   type ImageSource,
   type RegistryCredentials,
   type SbomFormat,
   type SourceInput,
 } from '@release-actions/sbom';
 import { Option, type Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
@@ -43,35 +45,34 @@ function isSbomFormat(value: string): boolean {
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-const SOURCE_FLAGS = ['image', 'path', 'file'] as const;
+/** The older flags, kept hidden: each is the same as one prefix of the source argument. */
+const SOURCE_FLAGS = { image: 'image', path: 'dir', file: 'file' } as const;
 
-/** `image:<ref>`, else an existing directory or file; the flags say the same explicitly. */
-function sourceFrom(positional: string | undefined, flags: SbomFlags): SourceInput {
-  const input: SourceInput = { image: flags.image, imageSource: flags.imageSource };
-  if (flags.path !== undefined) input.path = path.resolve(flags.path);
-  if (flags.file !== undefined) input.file = path.resolve(flags.file);
-  for (const key of ['path', 'file'] as const) {
-    const value = input[key];
-    if (value === undefined) continue;
-    const kind = key === 'path' ? 'directory' : 'file';
-    if (!existsSync(value) || statSync(value).isDirectory() !== (kind === 'directory')) {
-      throw new InputError(`"${flags[key]}" is not a ${kind}.`, { input: key });
-    }
-  }
-  if (positional === undefined) return input;
-  const given = SOURCE_FLAGS.filter((key) => input[key] !== undefined);
-  if (given.length > 0) {
+/**
+ * The source argument in the one syntax scan shares (docs/sources.md), or one of the older flags
+ * that say the same.
+ */
+function sourceFrom(positional: string | undefined, flags: SbomFlags, logger: Logger): SourceInput {
+  const given = (Object.keys(SOURCE_FLAGS) as (keyof typeof SOURCE_FLAGS)[]).filter(
+    (key) => flags[key] !== undefined,
+  );
+  if (positional !== undefined && given.length > 0) {
     throw new InputError(
       `Give the source once: "${positional}" and ${given.map((key) => `--${key}`).join(', ')} are both set.`,
     );
   }
-  if (positional.startsWith('image:')) return { ...input, image: positional.slice('image:'.length) };
-  const resolved = path.resolve(positional);
-  if (existsSync(resolved))
-    return statSync(resolved).isDirectory() ? { ...input, path: resolved } : { ...input, file: resolved };
-  throw new InputError(
-    `Source "${positional}" is neither a directory nor a file here; name an image as image:<reference> (e.g. image:ghcr.io/org/app@sha256:…).`,
-  );
+  if (given.length > 1) {
+    throw new InputError(`Give the source once: ${given.map((key) => `--${key}`).join(', ')} are all set.`);
+  }
+  const flag = given[0];
+  if (positional === undefined && flag === undefined) {
+    throw new InputError(`No source given: name one as the <source> argument (${sourceSyntax('sbom')}).`);
+  }
+  const spec =
+    flag === undefined
+      ? parseSource(positional as string, { warn: (message) => logger.warning(message) })
+      : parseSource(`${SOURCE_FLAGS[flag]}:${flags[flag] as string}`, { input: flag });
+  return { ...sourceFields(spec), imageSource: flags.imageSource };
 }
 
 /** `--format spdx-json` or `--format spdx-json=path/file.json`, repeated. */
@@ -119,10 +120,14 @@ export function registerSbom(program: Command, context: CommandContext): void {
     .description(
       'SPDX and CycloneDX SBOMs from one syft pass, each file checked before it is written. Registry credentials: SYFT_REGISTRY_AUTH_* in the environment.',
     )
-    .argument('[source]', 'image:<reference>, a directory, or a file (an image archive or any file)')
-    .option('--image <reference>', 'image to catalogue (preferably by digest)')
-    .option('--path <dir>', 'directory to catalogue')
-    .option('--file <file>', 'image archive (docker save, OCI tar) or single file to catalogue')
+    .argument(
+      '[source]',
+      'image:<reference> (or a bare reference), dir:<path>, or file:<path> (an image archive or any file); see docs/sources.md',
+    )
+    // The older flags, the same as image:, dir: and file:; hidden so the help shows one way.
+    .addOption(new Option('--image <reference>').hideHelp())
+    .addOption(new Option('--path <dir>').hideHelp())
+    .addOption(new Option('--file <file>').hideHelp())
     .addOption(
       new Option('--image-source <source>', 'where syft reads the image')
         .choices([...IMAGE_SOURCES])
@@ -159,7 +164,7 @@ export function registerSbom(program: Command, context: CommandContext): void {
             logger.notice('--format with an SBOM format is deprecated; use --sbom-format.');
           const sbomFormats = [...(flags.sbomFormat ?? []), ...legacy];
           const result = await createSboms({
-            source: sourceFrom(positional, flags),
+            source: sourceFrom(positional, flags, logger),
             ...formatsFrom(sbomFormats.length > 0 ? sbomFormats : undefined),
             prefix: flags.outputPrefix,
             outputDir: path.resolve(flags.outputDir),
@@ -171,7 +176,7 @@ export function registerSbom(program: Command, context: CommandContext): void {
           });
           context.report({ text: () => renderSbomText(result), json: () => sbomJson(result) });
         },
-        { formats: '--sbom-format' },
+        { formats: '--sbom-format', source: '<source>' },
       ),
     );
 

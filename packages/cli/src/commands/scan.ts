@@ -1,4 +1,5 @@
-import { enforceVerdict, InputError } from '@release-actions/core';
+import { enforceVerdict, InputError, type Logger } from '@release-actions/core';
+import { parseSource, sourceFields, sourceSyntax } from '@release-actions/sbom';
 import {
   exportSarif,
   gate,
@@ -6,7 +7,6 @@ import {
   renderScanText,
   scanJson,
   type ScanResult,
-  type ScanSource,
   type ScanSubject,
 } from '@release-actions/vuln';
 import type { Command } from 'commander';
@@ -34,19 +34,6 @@ interface ScanFlags {
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-/** `sbom:<file>`, `dir:<path>`, an existing directory or file, else an image reference. */
-function sourceFrom(positional: string): ScanSource {
-  if (positional.startsWith('sbom:')) return { kind: 'sbom', value: path.resolve(positional.slice(5)) };
-  if (positional.startsWith('dir:')) return { kind: 'path', value: path.resolve(positional.slice(4)) };
-  const resolved = path.resolve(positional);
-  if (existsSync(resolved)) {
-    return statSync(resolved).isDirectory()
-      ? { kind: 'path', value: resolved }
-      : { kind: 'sbom', value: resolved };
-  }
-  return { kind: 'image', value: positional };
-}
-
 function checkFile(input: string, file: string): string {
   const resolved = path.resolve(file);
   if (!existsSync(resolved)) throw new InputError(`"${file}" does not exist.`, { input });
@@ -54,8 +41,8 @@ function checkFile(input: string, file: string): string {
   return resolved;
 }
 
-/** What the positional argument or --report names; the gate checks how it fits with the rest. */
-function subjectFrom(positional: string | undefined, flags: ScanFlags): ScanSubject {
+/** What the positional argument (docs/sources.md, the syntax sbom shares) or --report names. */
+function subjectFrom(positional: string | undefined, flags: ScanFlags, logger: Logger): ScanSubject {
   const subject: ScanSubject = {
     ...(flags.report !== undefined ? { report: path.resolve(flags.report) } : {}),
     ...(flags.sbomManifest !== undefined ? { sbomManifest: path.resolve(flags.sbomManifest) } : {}),
@@ -64,7 +51,7 @@ function subjectFrom(positional: string | undefined, flags: ScanFlags): ScanSubj
   if (positional === undefined) {
     if (Object.keys(subject).length === 0) {
       throw new InputError(
-        'Give what to scan (an image reference, sbom:<file> or dir:<path>) or --report <grype.json>.',
+        `Give what to scan as <source> (${sourceSyntax('scan')}) or --report <grype.json>.`,
       );
     }
     return subject;
@@ -72,11 +59,8 @@ function subjectFrom(positional: string | undefined, flags: ScanFlags): ScanSubj
   if (flags.report !== undefined) {
     throw new InputError(`Give one source: "${positional}" and --report ${flags.report} are both set.`);
   }
-  const source = sourceFrom(positional);
-  if (source.kind !== 'image' && !existsSync(source.value)) {
-    throw new InputError(`"${positional}": ${source.value} does not exist.`);
-  }
-  return { ...subject, [source.kind]: source.value };
+  const spec = parseSource(positional, { allowSbom: true, warn: (message) => logger.warning(message) });
+  return { ...subject, ...sourceFields(spec) };
 }
 
 /**
@@ -96,7 +80,10 @@ export function registerScan(program: Command, context: CommandContext): void {
     .description(
       'Vulnerability gate: grype scans an image, an SBOM or a directory (or --report evaluates an existing grype JSON report) and the policy decides. Exit 0 pass, 1 blocked, 2 error.',
     )
-    .argument('[source]', 'image reference, sbom:<file>, dir:<path>, or an existing SBOM file or directory')
+    .argument(
+      '[source]',
+      'image:<reference> (or a bare reference), sbom:<file>, dir:<path>, or file:<path> (an image archive or any file); see docs/sources.md',
+    )
     .option('--report <grype.json>', 'evaluate this grype JSON report instead of running grype')
     .option(
       '--severity-cutoff <severity>',
@@ -137,7 +124,7 @@ export function registerScan(program: Command, context: CommandContext): void {
       action(
         async () => {
           const result = await gate({
-            ...subjectFrom(positional, flags),
+            ...subjectFrom(positional, flags, context.logger()),
             policy: {
               severityCutoff: flags.severityCutoff,
               onlyFixed: flags.onlyFixed,
@@ -165,7 +152,7 @@ export function registerScan(program: Command, context: CommandContext): void {
           });
           enforceVerdict(result.verdict);
         },
-        { image: '<source>', sbom: '<source>', path: '<source>' },
+        { source: '<source>', image: '<source>', sbom: '<source>', path: '<source>', file: '<source>' },
       ),
     );
 }
