@@ -33,7 +33,7 @@ await runAction(async () => {
 
   const installed = await installMany(
     tools.map((tool) => ({ tool, ...overrides[tool] })),
-    { mirror, logger: actionLogger, toolCache: runnerToolCache() },
+    { mirror, mirrorSetting: "the 'mirror' input", logger: actionLogger, toolCache: runnerToolCache() },
   );
 
   for (const tool of installed) addPath(tool.dir);

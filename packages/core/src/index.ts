@@ -24,6 +24,7 @@ export type { RetryPolicy, RetryHooks } from './retry.js';
 export { run, formatCommand, ToolExitError } from './run.js';
 export type { RunOptions, RunResult } from './run.js';
 export { Markdown, escapeCell, code, SUMMARY_LIMIT_BYTES } from './markdown.js';
-export { isTransientToolFailure } from './transient-failure.js';
+export { isTransientToolFailure, networkFailureOf } from './transient-failure.js';
+export type { NetworkFailure, NetworkFailureKind } from './transient-failure.js';
 export { plainStyle, ansiStyle, styleFor } from './style.js';
 export type { TextStyle } from './style.js';

@@ -1,4 +1,10 @@
-import { OperationalError, withRetry, type RetryPolicy } from '@release-actions/core';
+import {
+  networkFailureOf,
+  OperationalError,
+  withRetry,
+  type NetworkFailure,
+  type RetryPolicy,
+} from '@release-actions/core';
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -16,15 +22,42 @@ import type { ToolsErrorCode } from './errors.js';
  * connection cut short looks like a complete file until the checksum fails.
  */
 
-/** A failure worth another attempt: 5xx, 429, 408, timeouts, connection errors, truncation. */
-export class TransientDownloadError extends OperationalError<ToolsErrorCode> {
-  override readonly name: string = 'TransientDownloadError';
+/**
+ * Why a download did not deliver a whole body. The installer words its one line from this; only
+ * a body that arrived whole is ever hashed against the pin, so a failure never reads as tampering.
+ */
+export type DownloadFailure =
+  /** No answer: DNS, connection refused or reset, timeout, TLS; `host` is the one that failed. */
+  | { kind: 'network'; host: string; network: NetworkFailure }
+  | { kind: 'status'; status: number }
+  /** An answer whose body ended short of its Content-Length (or broke off, or stalled). */
+  | { kind: 'incomplete'; bytes: number; expectedBytes?: number; reason?: string }
+  /** An answer with no body at all. */
+  | { kind: 'empty'; status: number };
+
+export class DownloadError extends OperationalError<ToolsErrorCode> {
+  override readonly name: string = 'DownloadError';
+  /** Attempts made, set once the retries are over. */
+  attempts = 1;
   constructor(
     message: string,
-    readonly received: { bytes: number; expectedBytes?: number; sha256: string },
+    readonly url: string,
+    readonly failure: DownloadFailure,
+    /** Whether another attempt may succeed (5xx, 429, 408, resets, timeouts, truncation). */
+    readonly transient: boolean,
   ) {
     super(message, { code: 'DOWNLOAD_FAILED' });
   }
+}
+
+/** What a front end shows while a download runs; `total` is the Content-Length when the server sent one. */
+export interface DownloadProgress {
+  /** An attempt got its answer and the body starts (again, on a retry). */
+  start(total: number | undefined): void;
+  /** Bytes received so far in this attempt. */
+  data(received: number): void;
+  /** The attempt ended: the whole body arrived (`ok`), or it failed. */
+  end(ok: boolean): void;
 }
 
 export interface DownloadOptions {
@@ -36,20 +69,54 @@ export interface DownloadOptions {
   attemptTimeoutMs?: number;
   /** Prefix for retry warnings, e.g. "cosign v3.1.3 linux-x64". */
   label?: string;
+  progress?: DownloadProgress;
 }
 
 export interface Downloaded {
   bytes: number;
   sha256: string;
   attempts: number;
+  /** Time from the first request to the last byte, retries included. */
+  elapsedMs: number;
 }
 
-const DOWNLOAD_FAILED = { code: 'DOWNLOAD_FAILED' } as const;
-
 function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { message, cause } = error as { message?: unknown; cause?: { message?: unknown } };
+  const inner = typeof cause?.message === 'string' && cause.message !== '' ? `: ${cause.message}` : '';
+  return `${typeof message === 'string' ? message : String(error)}${inner}`;
+}
+
+function networkError(url: string, failure: NetworkFailure): DownloadError {
+  const host = failure.hostname ?? new URL(url).host;
+  // A reset, or a timeout once connected: the host is there but did not answer.
+  const connected =
+    failure.kind === 'reset' ||
+    (failure.kind === 'timeout' &&
+      failure.code !== 'UND_ERR_CONNECT_TIMEOUT' &&
+      failure.code !== 'ETIMEDOUT');
+  const verb = connected ? 'no answer from' : 'cannot reach';
+  return new DownloadError(
+    `${verb} ${host} (${failure.reason})`,
+    url,
+    { kind: 'network', host, network: failure },
+    failure.transient,
+  );
+}
+
+function incomplete(
+  url: string,
+  bytes: number,
+  expectedBytes: number | undefined,
+  reason?: string,
+): DownloadError {
+  const of = expectedBytes === undefined ? '' : ` of ${expectedBytes}`;
+  return new DownloadError(
+    `download of ${url} ended after ${bytes}${of} bytes${reason === undefined ? '' : ` (${reason})`}`,
+    url,
+    { kind: 'incomplete', bytes, expectedBytes, reason },
+    true,
+  );
 }
 
 async function attempt(
@@ -57,7 +124,8 @@ async function attempt(
   dest: string,
   idleTimeoutMs: number,
   attemptTimeoutMs: number,
-): Promise<Omit<Downloaded, 'attempts'>> {
+  progress: DownloadProgress | undefined,
+): Promise<{ bytes: number; sha256: string }> {
   const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -71,8 +139,7 @@ async function attempt(
   const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(attemptTimeoutMs)]);
   const hash: Hash = createHash('sha256');
   let bytes = 0;
-  let expectedBytes: number | undefined;
-  const partial = () => ({ bytes, expectedBytes, sha256: hash.copy().digest('hex') });
+  let started = false;
   arm();
   try {
     let response: Response;
@@ -84,65 +151,78 @@ async function attempt(
         redirect: 'follow',
       });
     } catch (error) {
-      const reason = timedOut
-        ? `no response within ${idleTimeoutMs} ms`
-        : signal.aborted
-          ? `no complete answer within ${attemptTimeoutMs} ms`
-          : describeCause(error);
-      throw new TransientDownloadError(`request to ${url} failed: ${reason}`, partial());
+      if (timedOut || signal.aborted) {
+        const reason = timedOut
+          ? `no response within ${idleTimeoutMs} ms`
+          : `no complete answer within ${attemptTimeoutMs} ms`;
+        throw networkError(url, { kind: 'timeout', reason, transient: true });
+      }
+      const failure = networkFailureOf(error);
+      if (failure !== undefined) throw networkError(url, failure);
+      // Not a network failure (e.g. a port fetch refuses to use): another attempt would fail alike.
+      throw networkError(url, { kind: 'other', reason: describeCause(error), transient: false });
     }
     if (response.status === 404) {
       await response.body?.cancel();
-      throw new OperationalError<ToolsErrorCode>(
-        `${url} was not found (HTTP 404); check the version and the mirror.`,
-        DOWNLOAD_FAILED,
+      throw new DownloadError(
+        `no such release asset: ${url} (HTTP 404)`,
+        url,
+        { kind: 'status', status: 404 },
+        false,
       );
     }
-    if (response.status >= 500 || response.status === 429 || response.status === 408) {
+    const transientStatus = response.status >= 500 || response.status === 429 || response.status === 408;
+    if (!response.ok) {
       await response.body?.cancel();
-      throw new TransientDownloadError(`${url} answered HTTP ${response.status}`, partial());
-    }
-    if (!response.ok || response.body === null) {
-      await response.body?.cancel();
-      throw new OperationalError<ToolsErrorCode>(
-        `${url} answered HTTP ${response.status}; nothing was downloaded.`,
-        DOWNLOAD_FAILED,
+      throw new DownloadError(
+        `${url} answered HTTP ${response.status}`,
+        url,
+        { kind: 'status', status: response.status },
+        transientStatus,
       );
     }
     const length = response.headers.get('content-length');
-    expectedBytes = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
-    try {
-      await pipeline(
-        Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            hash.update(chunk);
-            bytes += chunk.length;
-            arm();
-            yield chunk;
-          }
-        },
-        createWriteStream(dest),
-      );
-    } catch (error) {
-      const reason = timedOut
-        ? `stalled for ${idleTimeoutMs} ms`
-        : signal.aborted
-          ? `not finished within ${attemptTimeoutMs} ms`
-          : describeCause(error);
-      const of = expectedBytes === undefined ? '' : ` of ${expectedBytes}`;
-      throw new TransientDownloadError(
-        `download of ${url} broke off after ${bytes}${of} bytes (${reason})`,
-        partial(),
+    const expectedBytes = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
+    progress?.start(expectedBytes);
+    started = true;
+    if (response.body !== null) {
+      try {
+        await pipeline(
+          Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+          async function* (source: AsyncIterable<Buffer>) {
+            for await (const chunk of source) {
+              hash.update(chunk);
+              bytes += chunk.length;
+              arm();
+              progress?.data(bytes);
+              yield chunk;
+            }
+          },
+          createWriteStream(dest),
+        );
+      } catch (error) {
+        const reason = timedOut
+          ? `stalled for ${idleTimeoutMs} ms`
+          : signal.aborted
+            ? `not finished within ${attemptTimeoutMs} ms`
+            : (networkFailureOf(error)?.reason ?? describeCause(error));
+        throw incomplete(url, bytes, expectedBytes, reason);
+      }
+    }
+    if (expectedBytes !== undefined && bytes !== expectedBytes) throw incomplete(url, bytes, expectedBytes);
+    if (bytes === 0) {
+      throw new DownloadError(
+        `empty response from ${url} (HTTP ${response.status} with no body)`,
+        url,
+        { kind: 'empty', status: response.status },
+        false,
       );
     }
-    if (expectedBytes !== undefined && bytes !== expectedBytes) {
-      throw new TransientDownloadError(
-        `download of ${url} was truncated: ${bytes} of ${expectedBytes} bytes`,
-        partial(),
-      );
-    }
+    progress?.end(true);
     return { bytes, sha256: hash.digest('hex') };
+  } catch (error) {
+    if (started) progress?.end(false);
+    throw error;
   } finally {
     clearTimeout(timer);
   }
@@ -152,20 +232,26 @@ async function attempt(
 export async function download(url: string, dest: string, options: DownloadOptions): Promise<Downloaded> {
   const idle = options.idleTimeoutMs ?? 30_000;
   const label = options.label ? `${options.label}: ` : '';
+  const began = Date.now();
   let attempts = 0;
-  const result = await withRetry(
-    async () => {
-      attempts++;
-      return attempt(url, dest, idle, options.attemptTimeoutMs ?? 15 * 60_000);
-    },
-    options.retry,
-    {
-      isTransient: (error) => error instanceof TransientDownloadError,
-      onRetry: (error, n, delayMs) =>
-        options.logger.warning(
-          `${label}${(error as Error).message}; retrying in ${delayMs} ms (attempt ${n + 1} of ${options.retry.attempts ?? 4})`,
-        ),
-    },
-  );
-  return { ...result, attempts };
+  try {
+    const result = await withRetry(
+      async () => {
+        attempts++;
+        return attempt(url, dest, idle, options.attemptTimeoutMs ?? 15 * 60_000, options.progress);
+      },
+      options.retry,
+      {
+        isTransient: (error) => error instanceof DownloadError && error.transient,
+        onRetry: (error, n, delayMs) =>
+          options.logger.warning(
+            `${label}${(error as Error).message}; retrying in ${delayMs} ms (attempt ${n + 1} of ${options.retry.attempts ?? 4})`,
+          ),
+      },
+    );
+    return { ...result, attempts, elapsedMs: Date.now() - began };
+  } catch (error) {
+    if (error instanceof DownloadError) error.attempts = attempts;
+    throw error;
+  }
 }

@@ -27,3 +27,5 @@ export { cacheDirectory, toolCacheRoot, runnerToolCache } from './cache.js';
 export { findOnPath } from './which.js';
 export { setupOutputs, renderSetupSummary, renderSetupText } from './report.js';
 export type { ToolsErrorCode } from './errors.js';
+export type { DownloadProgress } from './download.js';
+export { formatBytes, formatProgress, formatRate, formatDuration } from './format.js';

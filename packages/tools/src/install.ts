@@ -2,6 +2,8 @@ import { OperationalError, silentLogger } from '@release-actions/core';
 import { findCached, toolCacheRoot } from './cache.js';
 import type { Logger, RetryPolicy } from '@release-actions/core';
 import { resolveAsset, type Manifest, type PlatformKey } from './manifest.js';
+import type { DownloadProgress } from './download.js';
+import { UnreachableError } from './failure-message.js';
 
 /**
  * install(tool): the pinned (or requested) version from the tool cache when it is there — no
@@ -24,6 +26,13 @@ export interface InstallOptions {
   idleTimeoutMs?: number;
   /** Root of the tool cache (default RUNNER_TOOL_CACHE, else a per-user cache directory). */
   toolCache?: string;
+  /**
+   * How the front end names its mirror setting in the advice of a failed download: `--mirror`
+   * (CLI), `the 'mirror' input` (setup). Default: both ways, for callers that install on the side.
+   */
+  mirrorSetting?: string;
+  /** Shows a download while it runs (the CLI's terminal line); called once per download with the tool's name. */
+  progress?: (tool: string) => DownloadProgress | undefined;
 }
 
 export interface Installed {
@@ -77,9 +86,31 @@ export async function install(tool: string, options: InstallOptions = {}): Promi
     logger,
     retry: options.retry ?? defaultRetryPolicy(),
     idleTimeoutMs: options.idleTimeoutMs ?? envNumber('RELEASE_ACTIONS_DOWNLOAD_TIMEOUT_MS') ?? 30_000,
+    mirror: options.mirror || undefined,
+    mirrorSetting: options.mirrorSetting,
+    progress: options.progress?.(tool),
   });
   logger.info(`${tool} ${asset.version} ${asset.platform} installed: ${cached.path}`);
   return { ...result, ...cached, source: 'download' };
+}
+
+/** Tools that could not reach the same host for the same reason become one error, in the place of the first. */
+function foldUnreachable(errors: readonly unknown[]): unknown[] {
+  const result: unknown[] = [];
+  const done = new Set<unknown>();
+  for (const error of errors) {
+    if (done.has(error)) continue;
+    if (!(error instanceof UnreachableError)) {
+      result.push(error);
+      continue;
+    }
+    const alike = errors.filter(
+      (e): e is UnreachableError => e instanceof UnreachableError && error.sameAs(e),
+    );
+    for (const e of alike) done.add(e);
+    result.push(UnreachableError.folded(alike));
+  }
+  return result;
 }
 
 export interface InstallRequest {
@@ -105,10 +136,11 @@ export async function installMany(
   const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failures.length > 0) {
     const logger = options.logger ?? silentLogger;
-    const first = String((failures[0]!.reason as Error)?.message ?? failures[0]!.reason);
-    const others = new Set(failures.slice(1).map((f) => String((f.reason as Error)?.message ?? f.reason)));
+    const errors = foldUnreachable(failures.map((f) => f.reason as unknown));
+    const first = String((errors[0] as Error)?.message ?? errors[0]);
+    const others = new Set(errors.slice(1).map((e) => String((e as Error)?.message ?? e)));
     for (const message of others) if (message !== first) logger.warning(message);
-    throw failures[0]!.reason;
+    throw errors[0];
   }
   return settled.map((s) => (s as PromiseFulfilledResult<Installed>).value);
 }

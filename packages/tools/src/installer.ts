@@ -5,7 +5,9 @@ import { chmod, cp, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import { cacheDirectory, RECORD_FILE, type CacheHit, type CacheRecord } from './cache.js';
-import { download, TransientDownloadError } from './download.js';
+import { download, DownloadError, type DownloadProgress } from './download.js';
+import { checksumMismatchMessage, downloadFailure, type AdviceOptions } from './failure-message.js';
+import { formatBytes, formatDuration, formatRate } from './format.js';
 import type { Logger, RetryPolicy } from '@release-actions/core';
 import type { ResolvedAsset } from './manifest.js';
 import type { ToolsErrorCode } from './errors.js';
@@ -22,12 +24,13 @@ import type { ToolsErrorCode } from './errors.js';
  * unpack the whole archive, where we extract the one executable named in the manifest.
  */
 
-export interface FetchOptions {
+export interface FetchOptions extends AdviceOptions {
   /** Root of the tool cache. */
   root: string;
   logger: Logger;
   retry: RetryPolicy;
   idleTimeoutMs: number;
+  progress?: DownloadProgress;
 }
 
 export function label(asset: ResolvedAsset): string {
@@ -35,7 +38,6 @@ export function label(asset: ResolvedAsset): string {
 }
 
 const EXTRACT_FAILED = { code: 'EXTRACT_FAILED' } as const;
-const DOWNLOAD_FAILED = { code: 'DOWNLOAD_FAILED' } as const;
 
 async function extractMember(
   asset: ResolvedAsset,
@@ -52,7 +54,14 @@ async function extractMember(
         ? { tool: 'tar', argv: ['-xf', archive, '-C', into, member] } // bsdtar reads zip
         : { tool: 'unzip', argv: ['-q', '-o', archive, member, '-d', into] };
   try {
-    await run(args.tool, args.argv, { logger, timeoutMs: 5 * 60_000 });
+    // The command line is a detail of the install: debug, so a download logs one line before and one after.
+    const quieter: Logger = {
+      debug: (m) => logger.debug(m),
+      info: (m) => logger.debug(m),
+      notice: (m) => logger.notice(m),
+      warning: (m) => logger.warning(m),
+    };
+    await run(args.tool, args.argv, { logger: quieter, timeoutMs: 5 * 60_000 });
   } catch (error) {
     if (!(error instanceof ToolExitError) && /was not found on PATH/.test(String(error))) {
       throw new OperationalError<ToolsErrorCode>(
@@ -101,26 +110,24 @@ export async function downloadAndCache(asset: ResolvedAsset, options: FetchOptio
         retry: options.retry,
         idleTimeoutMs: options.idleTimeoutMs,
         label: label(asset),
+        progress: options.progress,
       });
     } catch (error) {
-      if (error instanceof TransientDownloadError) {
-        const { bytes, expectedBytes, sha256 } = error.received;
-        const size = expectedBytes === undefined ? `${bytes} bytes` : `${bytes} of ${expectedBytes} bytes`;
-        throw new OperationalError<ToolsErrorCode>(
-          `${label(asset)}: download failed after ${options.retry.attempts ?? 4} attempts (${error.message}); expected sha256 ${asset.sha256}, got ${sha256} over ${size}; the download was deleted and nothing was cached.`,
-          DOWNLOAD_FAILED,
-        );
+      if (error instanceof DownloadError) {
+        throw downloadFailure(asset, error, options);
       }
       const message = error instanceof Error ? error.message : String(error);
-      throw new OperationalError<ToolsErrorCode>(`${label(asset)}: ${message}`, DOWNLOAD_FAILED);
+      throw new OperationalError<ToolsErrorCode>(`${label(asset)}: ${message}`, { code: 'DOWNLOAD_FAILED' });
     }
     if (got.sha256 !== asset.sha256) {
-      throw new OperationalError<ToolsErrorCode>(
-        `${label(asset)}: SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${got.sha256}; the download was deleted and nothing was cached.`,
-        { code: 'CHECKSUM_MISMATCH' },
-      );
+      throw new OperationalError<ToolsErrorCode>(checksumMismatchMessage(asset, got), {
+        code: 'CHECKSUM_MISMATCH',
+      });
     }
-    options.logger.info(`Verified ${asset.file}: sha256 ${got.sha256} (${got.bytes} bytes)`);
+    // With the line above ("Downloading …"), the whole account of a download where no terminal shows progress.
+    options.logger.info(
+      `Verified ${asset.file}: sha256 ${got.sha256} (${formatBytes(got.bytes)} in ${formatDuration(got.elapsedMs)}, ${formatRate(got.bytes, got.elapsedMs)})`,
+    );
 
     const staging = path.join(work, 'staging');
     await mkdir(staging);

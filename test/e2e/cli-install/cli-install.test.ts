@@ -98,7 +98,7 @@ describe('release-actions install', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(
-      `release-actions: syft v0.0.1 ${host}: SHA-256 mismatch for ${syft.url}: expected ${wrong}, got ${syft.sha256}; the download was deleted and nothing was cached.\n`,
+      `release-actions: syft v0.0.1 ${host}: checksum mismatch for ${syft.url}: expected sha256 ${wrong}, got ${syft.sha256} over ${syft.body.length} bytes; the download may have been tampered with or the given checksum is wrong. It was deleted and nothing was cached.\n`,
     );
     expect(readdirSync(dir)).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { OperationalError, silentLogger } from '@release-actions/core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { download, TransientDownloadError } from '../../../packages/tools/src/download.js';
+import { download, DownloadError } from '../../../packages/tools/src/download.js';
 import { DownloadServer, sha256 } from '../../harness/download-server.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'download-test-'));
@@ -26,7 +26,12 @@ describe('download', () => {
   it('streams to the file and returns the hash of what arrived', async () => {
     const dest = path.join(scratch, 'ok');
     const got = await download(`${server.url}/file`, dest, { logger: silentLogger, retry: once });
-    expect(got).toEqual({ bytes: body.length, sha256: sha256(body), attempts: 1 });
+    expect(got).toEqual({
+      bytes: body.length,
+      sha256: sha256(body),
+      attempts: 1,
+      elapsedMs: expect.any(Number),
+    });
     expect(readFileSync(dest).equals(body)).toBe(true);
   });
 
@@ -39,15 +44,17 @@ describe('download', () => {
       attemptTimeoutMs: 300,
     }).catch((e: unknown) => e);
     server.fault('/file', { mode: 'ok' });
-    expect(error).toBeInstanceOf(TransientDownloadError);
-    expect((error as TransientDownloadError).message).toBe(
-      `download of ${server.url}/file broke off after 16 of ${body.length} bytes (not finished within 300 ms)`,
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as DownloadError).message).toBe(
+      `download of ${server.url}/file ended after 16 of ${body.length} bytes (not finished within 300 ms)`,
     );
-    expect((error as TransientDownloadError).received).toEqual({
+    expect((error as DownloadError).failure).toEqual({
+      kind: 'incomplete',
       bytes: 16,
       expectedBytes: body.length,
-      sha256: sha256(body.subarray(0, 16)),
+      reason: 'not finished within 300 ms',
     });
+    expect((error as DownloadError).transient).toBe(true);
   });
 
   it('does not retry a 404 or another client error', async () => {
@@ -56,7 +63,9 @@ describe('download', () => {
       retry: { attempts: 4, initialDelayMs: 1 },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OperationalError);
-    expect(error).not.toBeInstanceOf(TransientDownloadError);
+    expect((error as DownloadError).message).toBe(`no such release asset: ${server.url}/missing (HTTP 404)`);
+    expect((error as DownloadError).transient).toBe(false);
+    expect((error as DownloadError).attempts).toBe(1);
     expect(server.count('/missing')).toBe(1);
   });
 });

@@ -132,7 +132,7 @@ describe('install', () => {
     expect(error).toBeInstanceOf(OperationalError);
     const message = (error as Error).message;
     expect(message).toBe(
-      `grype v0.0.1 ${host}: SHA-256 mismatch for ${grype.url}: expected ${wrong}, got ${grype.sha256}; the download was deleted and nothing was cached.`,
+      `grype v0.0.1 ${host}: checksum mismatch for ${grype.url}: expected sha256 ${wrong}, got ${grype.sha256} over ${grype.body.length} bytes; the download may have been tampered with or the given checksum is wrong. It was deleted and nothing was cached.`,
     );
     expect(message).not.toContain('\n');
     expect((error as OperationalError).code).toBe('CHECKSUM_MISMATCH');
@@ -158,7 +158,7 @@ describe('install', () => {
     const error = await install('syft', { manifest, retry: fast }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
       new RegExp(
-        `^syft v0.0.1 ${host}: download failed after 3 attempts \\(${syft.url} answered HTTP 500\\); expected sha256 ${syft.sha256}`,
+        `^syft v0.0.1 ${host}: ${syft.url} answered HTTP 500 \\(tried 3 times\\); nothing was downloaded\\.$`,
       ),
     );
     expect((error as OperationalError).code).toBe('DOWNLOAD_FAILED');
@@ -177,17 +177,17 @@ describe('install', () => {
     server.fault(helm.url, { mode: 'ok' });
   });
 
-  it('fails cleanly when every attempt is truncated, naming both hashes', async () => {
+  it('fails cleanly when every attempt is truncated, saying how far it got and no hash', async () => {
     const helm = asset('helm');
     server.fault(helm.url, { mode: 'truncated' });
     const error = (await install('helm', { manifest, retry: fast }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(OperationalError);
     expect(error.message).toMatch(
       new RegExp(
-        `^helm v0.0.1 ${host}: download failed after 3 attempts .*expected sha256 ${helm.sha256}, got [0-9a-f]{64} over \\d+ of ${helm.body.length} bytes; the download was deleted and nothing was cached\\.$`,
+        `^helm v0.0.1 ${host}: download of ${helm.url} ended after \\d+ of ${helm.body.length} bytes .*\\(tried 3 times\\); the partial download was deleted and nothing was cached\\.$`,
       ),
     );
-    expect(error.message).not.toContain(`got ${helm.sha256}`);
+    expect(error.message).not.toMatch(/[0-9a-f]{64}/);
     expectNothingCached('helm');
     server.fault(helm.url, { mode: 'ok' });
   });
@@ -212,7 +212,7 @@ describe('install', () => {
     await expect(
       install('cosign', { version: 'v7.7.7', sha256: 'a'.repeat(64), mirror: server.url, retry: fast }),
     ).rejects.toThrow(
-      `cosign v7.7.7 ${host}: ${cosignUrl} was not found (HTTP 404); check the version and the mirror.`,
+      `cosign v7.7.7 ${host}: no such release asset: ${cosignUrl} (HTTP 404); check the version and that the mirror holds this file.`,
     );
     expect(server.count()).toBe(before + 1);
     expect(cosignUrl.startsWith(`${server.url}/sigstore/cosign/releases/download/v7.7.7/`)).toBe(true);

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
+import { terminalProgress } from '../progress.js';
 
 interface InstallFlags {
   dir?: string;
@@ -56,15 +57,25 @@ export function registerInstall(program: Command, context: CommandContext): void
       [],
     )
     .option('--platform <platform>', 'install for another platform, e.g. linux-arm64 (default: this machine)')
-    .action((tools: string[], flags: InstallFlags) =>
+    .action((tools: string[], flags: InstallFlags, command: Command) =>
       action(async () => {
         const versions = pairs('--version', flags.version, tools);
         const checksums = pairs('--sha256', flags.sha256, tools);
         const dir = path.resolve(flags.dir ?? toolCacheRoot());
         mkdirSync(dir, { recursive: true });
+        // A live line on a terminal; none under --quiet, where only results and problems are printed.
+        const quiet = command.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
+        const progress = quiet ? undefined : terminalProgress(process.stderr);
         const installed = await installMany(
           tools.map((tool) => ({ tool, version: versions.get(tool), sha256: checksums.get(tool) })),
-          { mirror: flags.mirror, platform: flags.platform, toolCache: dir, logger: context.logger() },
+          {
+            mirror: flags.mirror,
+            mirrorSetting: '--mirror',
+            platform: flags.platform,
+            toolCache: dir,
+            logger: progress ? progress.wrap(context.logger()) : context.logger(),
+            progress: progress?.download,
+          },
         );
         context.report({
           text: () => renderSetupText(installed),
