@@ -33,42 +33,74 @@ function fixesAbove(finding: Finding, compare: Compare): string[] {
   return (fix.versions ?? []).filter((v) => typeof v === 'string' && v !== '' && compare(v, installed) > 0);
 }
 
-/**
- * Whether upgrading to `candidate` fixes a finding whose fixed versions above the installed one
- * are `fixes`. With one fixed version, any version at or above it does. With several, grype lists
- * one per release line (`1.2.1, 2.1.3, 3.4.0`): a version in between may sit in a later line that
- * is still vulnerable (2.0.5 is not fixed when 2.x is fixed in 2.1.3), and the report does not say
- * where the lines begin; so only a listed fixed version, or one at or above all of them, counts.
- * For a single finding this picks what grype suggests (`matchDetails[].fix.suggestedVersion`, the
- * smallest fixed version above the installed one).
- */
-function fixedBy(candidate: string, fixes: readonly string[], compare: Compare): boolean {
-  if (fixes.length === 0) return false;
-  if (fixes.some((v) => compare(candidate, v) === 0)) return true;
-  return fixes.every((v) => compare(candidate, v) >= 0);
+/** The first index of `sorted` whose version is at or above `version` (sorted.length when none is). */
+function lowerBound(sorted: readonly string[], version: string, compare: Compare): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(sorted[mid]!, version) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
  * The upgrade for one package: among the fixed versions its findings list (above the installed
  * version), the one that clears the most findings; of several that clear as many, the smallest,
  * the least change to make. Versions are ordered by the package's ecosystem (see versions.ts).
+ * For a single finding this is what grype suggests (`matchDetails[].fix.suggestedVersion`: the
+ * smallest fixed version above the installed one).
+ *
+ * A finding with one fixed version is cleared by any version at or above it. With several, grype
+ * lists one per release line (`1.2.1, 2.1.3, 3.4.0`): a version in between may sit in a later line
+ * that is still vulnerable (2.0.5 is not fixed when 2.x is fixed in 2.1.3), and the report does not
+ * say where the lines begin; so only a listed fixed version, or one at or above all of them,
+ * counts as clearing it.
+ *
+ * Counted over the sorted candidates with a difference array (a range from the largest fix on,
+ * plus a point per other listed fix), so a package with thousands of findings (a kernel) costs
+ * n log n comparisons, not n².
  */
 export function bestUpgrade(findings: readonly Finding[], type: string | undefined): Upgrade | undefined {
   const compare = versionOrder(type);
   const fixes = findings.map((f) => fixesAbove(f, compare));
-  const candidates = new Set<string>();
-  for (const list of fixes) for (const v of list) candidates.add(v);
-  let best: Upgrade | undefined;
-  for (const to of [...candidates].sort(compare)) {
-    let clears = 0;
-    let blocking = 0;
-    for (const [i, f] of findings.entries()) {
-      if (!fixedBy(to, fixes[i]!, compare)) continue;
-      clears++;
-      if (f.blocking) blocking++;
+  const sorted = [...new Set(fixes.flat())].sort(compare);
+  // One candidate per distinct version in this order (1.02 and 1.2 are one).
+  const candidates = sorted.filter((v, i) => i === 0 || compare(sorted[i - 1]!, v) !== 0);
+  if (candidates.length === 0) return undefined;
+  const clears = new Array<number>(candidates.length + 1).fill(0);
+  const blocking = new Array<number>(candidates.length + 1).fill(0);
+  const add = (from: number, to: number, finding: Finding) => {
+    clears[from]!++;
+    clears[to]!--;
+    if (finding.blocking) {
+      blocking[from]!++;
+      blocking[to]!--;
     }
+  };
+  for (const [i, finding] of findings.entries()) {
+    const list = fixes[i]!;
+    if (list.length === 0) continue;
+    const highest = list.reduce((a, b) => (compare(a, b) >= 0 ? a : b));
+    const from = lowerBound(candidates, highest, compare);
+    add(from, candidates.length, finding);
+    const points = new Set<number>();
+    for (const v of list) {
+      const at = lowerBound(candidates, v, compare);
+      if (at < from) points.add(at);
+    }
+    for (const at of points) add(at, at + 1, finding);
+  }
+  let best: Upgrade | undefined;
+  let count = 0;
+  let blocked = 0;
+  for (const [i, to] of candidates.entries()) {
+    count += clears[i]!;
+    blocked += blocking[i]!;
     // Candidates come smallest first: only a strictly better count replaces the smaller version.
-    if (clears > 0 && (best === undefined || clears > best.clears)) best = { to, clears, blocking };
+    if (count > 0 && (best === undefined || count > best.clears))
+      best = { to, clears: count, blocking: blocked };
   }
   return best;
 }
