@@ -1,5 +1,6 @@
 import type { SbomDocument, SbomPackage } from './document.js';
 import { readSbom } from './document.js';
+import { comparableIdentity, parsePurl } from './purl.js';
 
 export interface PackageRef {
   key: string;
@@ -9,7 +10,10 @@ export interface PackageRef {
 }
 
 export interface ChangedPackage {
+  /** The new SBOM's identity of the package. */
   key: string;
+  /** The old SBOM's identity, when it spelled the package URL otherwise (`pkg:alpine/musl`). */
+  oldKey?: string;
   name: string;
   type: string;
   /** The versions present before and after (several when a package is installed more than once). */
@@ -27,18 +31,30 @@ export interface SbomDiff {
 }
 
 interface Group {
+  /** The identity as this SBOM spells it. */
+  key: string;
   name: string;
   type: string;
   versions: string[];
 }
 
-/** Packages grouped by identity; one identity may appear several times (a Go module in two binaries). */
+/** The identity two SBOMs are matched by: legacy and current purl spellings of a package are one. */
+function matchKey(pkg: SbomPackage): string {
+  const parts = parsePurl(pkg.purl);
+  return parts ? comparableIdentity(parts) : pkg.key;
+}
+
+/**
+ * Packages grouped by comparable identity; one identity may appear several times (a Go module in
+ * two binaries).
+ */
 function group(packages: readonly SbomPackage[]): Map<string, Group> {
   const groups = new Map<string, Group>();
   for (const pkg of packages) {
-    const found = groups.get(pkg.key);
+    const id = matchKey(pkg);
+    const found = groups.get(id);
     if (found) found.versions.push(pkg.version);
-    else groups.set(pkg.key, { name: pkg.name, type: pkg.type, versions: [pkg.version] });
+    else groups.set(id, { key: pkg.key, name: pkg.name, type: pkg.type, versions: [pkg.version] });
   }
   for (const g of groups.values()) g.versions.sort();
   return groups;
@@ -57,7 +73,8 @@ function byName<T extends { name: string; key: string }>(a: T, b: T): number {
 /**
  * What changed between two SBOMs, in any of our formats on either side. Packages are matched by
  * package URL without version (else by name), so an SPDX and a CycloneDX file of the same scan
- * compare equal.
+ * compare equal, and legacy and current purl types of one package (`pkg:alpine/musl`,
+ * `pkg:apk/alpine/musl`) are the same package; each entry keeps its own file's identity.
  */
 export function diffSboms(before: SbomDocument, after: SbomDocument): SbomDiff {
   const oldGroups = group(before.packages);
@@ -66,15 +83,17 @@ export function diffSboms(before: SbomDocument, after: SbomDocument): SbomDiff {
   const removed: PackageRef[] = [];
   const changed: ChangedPackage[] = [];
   let unchanged = 0;
-  for (const [key, g] of newGroups) {
-    const previous = oldGroups.get(key);
+  for (const [id, g] of newGroups) {
+    const previous = oldGroups.get(id);
     if (!previous) {
-      for (const version of new Set(g.versions)) added.push({ key, name: g.name, type: g.type, version });
+      for (const version of new Set(g.versions))
+        added.push({ key: g.key, name: g.name, type: g.type, version });
     } else if (sameVersions(previous.versions, g.versions)) {
       unchanged++;
     } else {
       changed.push({
-        key,
+        key: g.key,
+        ...(previous.key !== g.key ? { oldKey: previous.key } : {}),
         name: g.name,
         type: g.type,
         from: [...new Set(previous.versions)],
@@ -82,9 +101,10 @@ export function diffSboms(before: SbomDocument, after: SbomDocument): SbomDiff {
       });
     }
   }
-  for (const [key, g] of oldGroups) {
-    if (newGroups.has(key)) continue;
-    for (const version of new Set(g.versions)) removed.push({ key, name: g.name, type: g.type, version });
+  for (const [id, g] of oldGroups) {
+    if (newGroups.has(id)) continue;
+    for (const version of new Set(g.versions))
+      removed.push({ key: g.key, name: g.name, type: g.type, version });
   }
   return {
     old: { file: before.file, format: before.format, packages: before.packages.length },
@@ -123,7 +143,10 @@ export function formatDiffText(diff: SbomDiff): string {
     lines.push(
       '',
       'changed:',
-      ...diff.changed.map((p) => `  ~ ${p.name} ${show(p.from)} -> ${show(p.to)} (${p.type})`),
+      ...diff.changed.map(
+        (p) =>
+          `  ~ ${p.name} ${show(p.from)} -> ${show(p.to)} (${p.type}${p.oldKey ? `; was ${p.oldKey}` : ''})`,
+      ),
     );
   }
   return lines.join('\n');

@@ -21,7 +21,7 @@ export type { SbomDocument, SbomPackage, ReadOptions } from './document.js';
 export { countByType } from './counts.js';
 export { diffSboms, diffSbomFiles, hasChanges, formatDiffText } from './diff.js';
 export type { SbomDiff, ChangedPackage, PackageRef } from './diff.js';
-export { parsePurl, purlIdentity } from './purl.js';
+export { parsePurl, purlIdentity, comparableIdentity } from './purl.js';
 export type { PurlParts } from './purl.js';
 export { IMAGE_SOURCES, resolveSource, checkPlatform } from './source.js';
 export type { ImageSource, ScanSource, SourceInput } from './source.js';

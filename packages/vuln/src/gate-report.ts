@@ -1,11 +1,12 @@
+import { plainStyle, type TextStyle } from '@release-actions/core';
 import path from 'node:path';
-import type { TextStyle } from '@release-actions/core';
 import type { ScanResult } from './gate.js';
 import { overallHeadline, platformsJson, summedCounts } from './platforms.js';
 import { dbBuiltOf } from './report.js';
 import { writeSarif } from './scan.js';
 import { DISPLAY_ORDER, capitalize } from './severity.js';
 import { renderSummary, type SummaryBuilder, type SummaryContext } from './summary.js';
+import { displayPath } from './suppression.js';
 import { renderText, toJson } from './text-report.js';
 
 /** A gate's result as each front end shows it: the action's outputs and job summary, the CLI's text and JSON. */
@@ -99,23 +100,33 @@ export async function exportSarif(result: ScanResult, destination: string): Prom
 }
 
 /**
- * The report for a terminal; `sarif` is where the SARIF was exported, when it was; `style` is the
- * terminal's emphasis (colour or plain), which the CLI passes.
+ * The report for a terminal; `sarif` is where the SARIF was exported, when it was. `style` marks
+ * up blocking findings on a terminal; paths under `cwd` (the report, the SARIF, ignore and VEX
+ * files) are shown relative to it, as the user would type them.
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-export function renderScanText(result: ScanResult, sarif?: string, style?: TextStyle): string {
+export function renderScanText(
+  result: ScanResult,
+  sarif?: string,
+  style: TextStyle = plainStyle,
+  cwd: string = process.cwd(),
+): string {
+  const show = (file: string) => displayPath(file, cwd);
+  const options = { style, cwd };
   if (!result.byPlatform) {
     const [only] = result.results;
-    const extra = [`report: ${only!.jsonFile}`];
-    if (sarif !== undefined) extra.push(`SARIF: ${sarif} (category ${only!.sarif.category})`);
-    return `${renderText(only!.evaluation)}\n\n${extra.join('\n')}`;
+    const extra = [`report: ${show(only!.jsonFile)}`];
+    if (sarif !== undefined) extra.push(`SARIF: ${show(sarif)} (category ${only!.sarif.category})`);
+    return `${renderText(only!.evaluation, options)}\n\n${extra.join('\n')}`;
   }
-  const parts = result.results.map(
-    (r) =>
-      `== ${r.target.platform || '(image)'} ${r.target.digest}: ${r.evaluation.verdict}\n${renderText(r.evaluation)}`,
+  // The overall verdict first: the first line is the verdict, whatever was scanned.
+  const parts = [overallHeadline(result.results, result.subject, result.failBuild)];
+  parts.push(
+    ...result.results.map(
+      (r) =>
+        `== ${r.target.platform || '(image)'} ${r.target.digest}: ${r.evaluation.verdict}\n${renderText(r.evaluation, options)}\n\nreport: ${show(r.jsonFile)}`,
+    ),
   );
-  parts.push(overallHeadline(result.results, result.subject));
-  if (sarif !== undefined) parts.push(`SARIF: ${sarif}`);
+  if (sarif !== undefined) parts.push(`SARIF: ${show(sarif)}`);
   return parts.join('\n\n');
 }
 

@@ -46,6 +46,45 @@ function asText(value: unknown): string | undefined {
   return undefined;
 }
 
+const KNOWN_KEYS: readonly string[] = ['id', 'package', 'version', 'reason', 'expires'];
+
+/**
+ * Keys of grype's own ignore rules (`.grype.yaml`) with no counterpart here: this gate matches by
+ * id, package name and version only, and every rule needs a reason and an expiry.
+ */
+const GRYPE_ONLY_KEYS: readonly string[] = [
+  'fix-state',
+  'namespace',
+  'vex-status',
+  'vex-justification',
+  'match-type',
+  'include-aliases',
+];
+
+/** Names the unknown keys; people coming from grype's ignore rules are told what to write instead. */
+function unknownKeys(keys: readonly string[]): string {
+  const hints: string[] = [];
+  if (keys.includes('vulnerability')) hints.push('use id: instead of vulnerability:');
+  const grypeOnly = keys.filter((key) => GRYPE_ONLY_KEYS.includes(key));
+  if (grypeOnly.length > 0) hints.push(`grype's ${grypeOnly.join(', ')} has no counterpart here`);
+  const listed = keys.map((key) => `"${key}"`).join(', ');
+  return `unknown key${keys.length === 1 ? '' : 's'} ${listed}; ${[...hints, `the keys are ${KNOWN_KEYS.join(', ')}`].join('; ')}.`;
+}
+
+/**
+ * `package` and `version` are text. grype writes `package:` as a mapping (name, version, type,
+ * location); read as absent it would make the rule match every package, so it is refused.
+ */
+function notText(key: 'package' | 'version', value: unknown): string {
+  if (key === 'package' && typeof value === 'object' && !Array.isArray(value)) {
+    const grype = value as Record<string, unknown>;
+    const name = asText(grype.name) ?? '<name>';
+    const version = asText(grype.version);
+    return `"package" is a mapping (grype's form); write the name as text: package: ${name}${version ? ` and version: ${version}` : ''}.`;
+  }
+  return `"${key}" must be text (the package ${key === 'package' ? 'name' : 'version'}).`;
+}
+
 /** Validates the parsed YAML; a bad rule is an error naming the file and the rule's position. */
 export function parseIgnoreRules(data: unknown, file: string): IgnoreRule[] {
   if (data === null || data === undefined) return [];
@@ -66,13 +105,18 @@ export function parseIgnoreRules(data: unknown, file: string): IgnoreRule[] {
       });
     }
     const rule = entry as Record<string, unknown>;
-    const known = new Set(['id', 'package', 'version', 'reason', 'expires']);
-    const unknown = Object.keys(rule).filter((key) => !known.has(key));
+    const unknown = Object.keys(rule).filter((key) => !KNOWN_KEYS.includes(key));
     if (unknown.length > 0) {
-      throw new InputError<VulnErrorCode>(
-        `${where}: unknown key ${unknown.join(', ')}; use id, package, version, reason, expires.`,
-        { code: 'IGNORE_RULE_INVALID' },
-      );
+      throw new InputError<VulnErrorCode>(`${where}: ${unknownKeys(unknown)}`, {
+        code: 'IGNORE_RULE_INVALID',
+      });
+    }
+    for (const key of ['package', 'version'] as const) {
+      const value = rule[key];
+      if (value === null || value === undefined || asText(value) !== undefined || value === '') continue;
+      throw new InputError<VulnErrorCode>(`${where}: ${notText(key, value)}`, {
+        code: 'IGNORE_RULE_INVALID',
+      });
     }
     const id = asText(rule.id);
     if (id === undefined)

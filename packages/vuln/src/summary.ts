@@ -1,6 +1,7 @@
 import { total, type Evaluation, type Finding } from './policy.js';
 import { vulnerabilityLink } from './sarif.js';
 import { capitalize, DISPLAY_ORDER } from './severity.js';
+import { setAside, suppressedBy } from './suppression.js';
 import { byPriority, fixedIn } from './text-report.js';
 
 /**
@@ -139,8 +140,7 @@ export function topFindings(md: SummaryBuilder, evaluation: Evaluation, top = 50
 
 /** What ignore rules and VEX suppressed, each with its reason, and how many only-fixed left out. */
 export function suppressedFindings(md: SummaryBuilder, evaluation: Evaluation, limit = 100): void {
-  const suppressed = evaluation.findings.filter((f) => f.suppressed && f.suppressed.by !== 'only-fixed');
-  const unfixed = evaluation.findings.filter((f) => f.suppressed?.by === 'only-fixed').length;
+  const { suppressed, unfixed } = setAside(evaluation);
   if (suppressed.length === 0 && unfixed === 0) return;
   md.heading('Suppressed', 3);
   if (unfixed > 0) md.paragraph(`${unfixed} finding(s) without a fixed version were left out (only-fixed).`);
@@ -149,12 +149,7 @@ export function suppressedFindings(md: SummaryBuilder, evaluation: Evaluation, l
     ['Vulnerability', 'Package', 'Severity', 'By', 'Reason'],
     suppressed.slice(0, limit).map((f) => {
       const s = f.suppressed!;
-      const by =
-        s.by === 'ignore'
-          ? `ignore rule ${s.rule.index} (until ${s.rule.expires})`
-          : s.by === 'vex'
-            ? `VEX ${fileName(s.statement.file)} #${s.statement.index}`
-            : s.by;
+      const by = suppressedBy(s, fileName);
       return [
         linked(f),
         `${f.match.artifact.name} ${f.match.artifact.version}`,

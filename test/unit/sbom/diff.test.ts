@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { diffSboms, formatDiffText, hasChanges, parseSbom, readSbom } from '@release-actions/sbom';
+import {
+  comparableIdentity,
+  diffSboms,
+  formatDiffText,
+  hasChanges,
+  parseSbom,
+  readSbom,
+} from '@release-actions/sbom';
 import { repoRoot } from '../../harness/run-bundle.js';
 
 const syft = path.join(repoRoot, 'test', 'fixtures', 'upstream', 'syft');
@@ -94,17 +101,99 @@ describe('comparing SBOMs', () => {
     ]);
   });
 
-  it('compares two different real syft SBOMs across formats (CycloneDX 1.4 of 0.58 and syft JSON of 0.101)', () => {
+  it('compares two different real syft SBOMs across formats and purl spellings (CycloneDX 1.4 of 0.58, syft JSON of 0.101)', () => {
     const older = readSbom(fixture('real/alpine.syft-0.58.0.cyclonedx-1.4.json'));
     const newer = readSbom(fixture('real/alpine.syft-0.101.1.syft.json'));
+    // syft 0.58 wrote pkg:alpine/<name>, 0.101 pkg:apk/alpine/<name>: both spellings are in play.
+    expect(older.packages.filter((p) => p.purl?.startsWith('pkg:alpine/'))).toHaveLength(14);
+    expect(newer.packages.filter((p) => p.purl?.startsWith('pkg:apk/alpine/'))).toHaveLength(14);
     const diff = diffSboms(older, newer);
-    // syft 0.58 typed Alpine packages pkg:alpine, later releases pkg:apk: the identities differ,
-    // so every package shows as removed and added; the counts follow from the files.
-    expect(diff.removed).toHaveLength(older.packages.length);
-    expect(diff.added).toHaveLength(newer.packages.length);
-    expect(diff.removed.every((p) => p.type === 'alpine')).toBe(true);
-    expect(diff.added.every((p) => p.type === 'apk')).toBe(true);
-    expect(diff.added.map((p) => p.name)).toContain('busybox');
+    // Alpine 3.16.2 (x86_64) against 3.12.12 (aarch64): 13 packages in both, one only in each.
+    expect(diff.removed.map((p) => `${p.key}@${p.version}`)).toEqual([
+      'pkg:alpine/alpine-baselayout-data@3.2.0-r22',
+    ]);
+    expect(diff.added).toEqual([
+      {
+        key: 'pkg:apk/alpine/libtls-standalone',
+        name: 'libtls-standalone',
+        type: 'apk',
+        version: '2.9.1-r1',
+      },
+    ]);
+    expect(diff.unchanged).toBe(1); // libc-utils 0.7.2-r3 on both
+    expect(diff.changed).toHaveLength(12);
+    expect(diff.changed.find((p) => p.name === 'musl')).toEqual({
+      key: 'pkg:apk/alpine/musl',
+      oldKey: 'pkg:alpine/musl',
+      name: 'musl',
+      type: 'apk',
+      from: ['1.2.3-r0'],
+      to: ['1.1.24-r10'],
+    });
+    expect(formatDiffText(diff)).toContain('  ~ musl 1.2.3-r0 -> 1.1.24-r10 (apk; was pkg:alpine/musl)');
+  });
+
+  it('finds nothing between one SBOM and the same SBOM in the legacy purl spelling, and still sees a version change', () => {
+    const current = JSON.parse(readFileSync(fixture('real/alpine.syft-0.101.1.syft.json'), 'utf8')) as {
+      artifacts: { name: string; version: string; purl?: string }[];
+    };
+    const legacy = structuredClone(current);
+    for (const a of legacy.artifacts) a.purl = a.purl?.replace('pkg:apk/alpine/', 'pkg:alpine/');
+    expect(legacy.artifacts.filter((a) => a.purl?.startsWith('pkg:alpine/'))).toHaveLength(14);
+    const same = diffSboms(
+      parseSbom('legacy.json', JSON.stringify(legacy)),
+      parseSbom('current.json', JSON.stringify(current)),
+    );
+    expect(hasChanges(same)).toBe(false);
+    expect(same.unchanged).toBe(14);
+
+    const musl = current.artifacts.find((a) => a.name === 'musl')!;
+    musl.version = '1.1.24-r11';
+    musl.purl = musl.purl!.replace('@1.1.24-r10', '@1.1.24-r11');
+    const bumped = diffSboms(
+      parseSbom('legacy.json', JSON.stringify(legacy)),
+      parseSbom('current.json', JSON.stringify(current)),
+    );
+    expect(bumped.added).toEqual([]);
+    expect(bumped.removed).toEqual([]);
+    expect(bumped.changed).toEqual([
+      {
+        key: 'pkg:apk/alpine/musl',
+        oldKey: 'pkg:alpine/musl',
+        name: 'musl',
+        type: 'apk',
+        from: ['1.1.24-r10'],
+        to: ['1.1.24-r11'],
+      },
+    ]);
+    expect(bumped.unchanged).toBe(13);
+  });
+
+  it('matches pkg:debian/<name> with pkg:deb/debian/<name> in the real kubectl SBOM, either side old', () => {
+    const legacy = kubectl();
+    const debs = legacy.packages.flatMap((p) =>
+      (p.externalRefs ?? []).filter((r) => r.referenceLocator.startsWith('pkg:deb/debian/')),
+    );
+    expect(debs.map((r) => r.referenceLocator.split('@')[0])).toEqual([
+      'pkg:deb/debian/base-files',
+      'pkg:deb/debian/netbase',
+      'pkg:deb/debian/tzdata',
+    ]);
+    for (const ref of debs)
+      ref.referenceLocator = ref.referenceLocator.replace('pkg:deb/debian/', 'pkg:debian/');
+    const legacyDoc = parseSbom('legacy.json', JSON.stringify(legacy));
+    expect(legacyDoc.packages.find((p) => p.name === 'tzdata')!.key).toBe('pkg:debian/tzdata');
+    for (const diff of [
+      diffSboms(legacyDoc, readSbom(fixture(KUBECTL))),
+      diffSboms(readSbom(fixture(KUBECTL)), legacyDoc),
+    ]) {
+      expect(hasChanges(diff)).toBe(false);
+      expect(diff.unchanged).toBe(88);
+    }
+    // A namespace-less pkg:deb/<name> is not Debian's: it stays its own package.
+    expect(comparableIdentity({ type: 'deb', name: 'tzdata' })).toBe('pkg:deb/tzdata');
+    expect(comparableIdentity({ type: 'alpine', name: 'musl' })).toBe('pkg:apk/alpine/musl');
+    expect(comparableIdentity({ type: 'debian', name: 'tzdata' })).toBe('pkg:deb/debian/tzdata');
   });
 
   it('treats several versions of one package as one entry that changed', () => {

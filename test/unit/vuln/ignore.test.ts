@@ -82,7 +82,24 @@ ignore:
     ],
     [
       'ignore:\n  - id: CVE-1\n    reason: x\n    expires: 2026-01-01\n    vulnerability: CVE-1',
-      'Ignore file .grype-ignore.yaml, rule 1: unknown key vulnerability; use id, package, version, reason, expires.',
+      'Ignore file .grype-ignore.yaml, rule 1: unknown key "vulnerability"; use id: instead of vulnerability:; the keys are id, package, version, reason, expires.',
+    ],
+    [
+      // A rule as grype's own .grype.yaml writes it.
+      'ignore:\n  - id: CVE-1\n    reason: x\n    expires: 2026-01-01\n  - vulnerability: CVE-2008-4318\n    fix-state: unknown\n    reason: x\n    expires: 2026-01-01',
+      'Ignore file .grype-ignore.yaml, rule 2: unknown keys "vulnerability", "fix-state"; use id: instead of vulnerability:; grype\'s fix-state has no counterpart here; the keys are id, package, version, reason, expires.',
+    ],
+    [
+      'ignore:\n  - id: CVE-1\n    reason: x\n    expires: 2026-01-01\n    expiry: 2026-01-01',
+      'Ignore file .grype-ignore.yaml, rule 1: unknown key "expiry"; the keys are id, package, version, reason, expires.',
+    ],
+    [
+      'ignore:\n  - id: CVE-1\n    reason: x\n    expires: 2026-01-01\n    package:\n      name: libcurl\n      version: 1.5.1\n      type: npm',
+      'Ignore file .grype-ignore.yaml, rule 1: "package" is a mapping (grype\'s form); write the name as text: package: libcurl and version: 1.5.1.',
+    ],
+    [
+      'ignore:\n  - id: CVE-1\n    reason: x\n    expires: 2026-01-01\n    version: [1, 2]',
+      'Ignore file .grype-ignore.yaml, rule 1: "version" must be text (the package version).',
     ],
   ])('%j is refused: %s', (yaml, message) => {
     expect(() => rules(yaml)).toThrow(new InputError(message));
