@@ -45,7 +45,8 @@ export function parseReceiptInput(text: string, input: string): ReceiptInput {
   const jobs: ReceiptInput = {};
   for (const [id, job] of entries) {
     const where = `job ${JSON.stringify(id.slice(0, 64))}`;
-    if (!isObject(job)) throw new InputError(`${where} is not an object with result and outputs; ${accepted}`, { input });
+    if (!isObject(job))
+      throw new InputError(`${where} is not an object with result and outputs; ${accepted}`, { input });
     const result = job.result;
     if (typeof result !== 'string' || !(JOB_RESULTS as readonly string[]).includes(result)) {
       throw new InputError(
@@ -54,14 +55,18 @@ export function parseReceiptInput(text: string, input: string): ReceiptInput {
       );
     }
     const outputs = job.outputs ?? {};
-    if (!isObject(outputs)) throw new InputError(`${where} has outputs that are not an object; ${accepted}`, { input });
+    if (!isObject(outputs))
+      throw new InputError(`${where} has outputs that are not an object; ${accepted}`, { input });
     const strings: Record<string, string> = {};
     for (const [name, output] of Object.entries(outputs)) {
       // The runner gives every job output as a string; anything else is not what it wrote.
       if (typeof output !== 'string') {
-        throw new InputError(`${where} has output ${JSON.stringify(name.slice(0, 64))} that is not a string; ${accepted}`, {
-          input,
-        });
+        throw new InputError(
+          `${where} has output ${JSON.stringify(name.slice(0, 64))} that is not a string; ${accepted}`,
+          {
+            input,
+          },
+        );
       }
       strings[name] = output;
     }

@@ -22,9 +22,12 @@ export function notesWithReceipt(options: {
   if (options.receipt !== undefined) {
     const receipt = buildReceipt(parseReceiptInput(options.receipt, 'receipt'));
     parts.push(
-      renderReceipt(receipt, new Markdown(), { runUrl: options.runUrl }).toString(RECEIPT_NOTES_LIMIT_BYTES).trimEnd(),
+      renderReceipt(receipt, new Markdown(), { runUrl: options.runUrl })
+        .toString(RECEIPT_NOTES_LIMIT_BYTES)
+        .trimEnd(),
     );
   }
-  if (options.releaseNotes !== undefined && options.releaseNotes.trim() !== '') parts.push(options.releaseNotes);
+  if (options.releaseNotes !== undefined && options.releaseNotes.trim() !== '')
+    parts.push(options.releaseNotes);
   return parts.length === 0 ? undefined : parts.join('\n\n');
 }

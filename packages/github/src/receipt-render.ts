@@ -28,7 +28,11 @@ export interface ReceiptRenderOptions {
  * same document goes to the job summary and into the release notes; cells are already safe
  * Markdown and the builder escapes them for the table.
  */
-export function renderReceipt(receipt: Receipt, document: Markdown, options: ReceiptRenderOptions = {}): Markdown {
+export function renderReceipt(
+  receipt: Receipt,
+  document: Markdown,
+  options: ReceiptRenderOptions = {},
+): Markdown {
   document.heading('Release receipt').paragraph(receipt.status);
   const run = safeUrl(options.runUrl);
   const subject = [receipt.subject, run ? `[the run](${run})` : ''].filter((part) => part !== '').join(' · ');
@@ -96,6 +100,9 @@ export function pipelineDiagram(jobs: readonly ReceiptJobState[]): string {
 export function runUrlFrom(env: NodeJS.ProcessEnv): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
   if (!server || !repository || !run || !/^\d+$/.test(run)) return undefined;
-  const attempt = env.GITHUB_RUN_ATTEMPT && /^\d+$/.test(env.GITHUB_RUN_ATTEMPT) ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+  const attempt =
+    env.GITHUB_RUN_ATTEMPT && /^\d+$/.test(env.GITHUB_RUN_ATTEMPT)
+      ? `/attempts/${env.GITHUB_RUN_ATTEMPT}`
+      : '';
   return safeUrl(`${server}/${repository}/actions/runs/${run}${attempt}`);
 }

@@ -168,7 +168,9 @@ export function buildReceipt(needs: ReceiptInput): Receipt {
     const provenance = kind !== 'platform';
     return {
       signature: checkCell(verified, digest, 'signature', made.signed, 'signed', missing('sign')),
-      spdx: sbom ? checkCell(verified, digest, 'sbom-spdx', made.attested, 'attested', missing('sign')) : 'n/a',
+      spdx: sbom
+        ? checkCell(verified, digest, 'sbom-spdx', made.attested, 'attested', missing('sign'))
+        : 'n/a',
       cyclonedx: sbom
         ? checkCell(verified, digest, 'sbom-cyclonedx', made.attested, 'attested', missing('sign'))
         : 'n/a',
@@ -228,12 +230,17 @@ export function buildReceipt(needs: ReceiptInput): Receipt {
     }
     if (platforms.length > MAX_PLATFORM_ROWS) {
       const left = platforms.length - MAX_PLATFORM_ROWS;
-      rows.push(blankRow('platform', `… ${left} more platform${left === 1 ? '' : 's'}, left out of this table`));
+      rows.push(
+        blankRow('platform', `… ${left} more platform${left === 1 ? '' : 's'}, left out of this table`),
+      );
     }
   }
 
   const chart = needs.chart;
-  if (chart !== undefined && (chart.result !== 'skipped' || read.output('plan', 'chart-registry') !== undefined)) {
+  if (
+    chart !== undefined &&
+    (chart.result !== 'skipped' || read.output('plan', 'chart-registry') !== undefined)
+  ) {
     rows.push(chartRow(read, chartVerified, chartMade, missing));
   }
 
@@ -269,7 +276,9 @@ function chartRow(
   const name = read.output('chart', 'name');
   const version = read.output('chart', 'version');
   const label =
-    name !== undefined && isTag(name) ? `chart ${code(`${name}${version && isTag(version) ? `:${version}` : ''}`)}` : 'chart';
+    name !== undefined && isTag(name)
+      ? `chart ${code(`${name}${version && isTag(version) ? `:${version}` : ''}`)}`
+      : 'chart';
   const digest = read.output('chart', 'digest');
   const gate = gateCell(read.output('chart', 'verdict'), undefined, missing('chart'));
   if (!isDigest(digest)) {
@@ -351,7 +360,12 @@ function verifiedChecks(read: Reader, output: string): Verified {
     const { check, subject, status, rekor } = item as Record<string, unknown>;
     const digest = digestOf(subject);
     if (digest === undefined) continue;
-    if (check !== 'signature' && check !== 'sbom-spdx' && check !== 'sbom-cyclonedx' && check !== 'provenance')
+    if (
+      check !== 'signature' &&
+      check !== 'sbom-spdx' &&
+      check !== 'sbom-cyclonedx' &&
+      check !== 'provenance'
+    )
       continue;
     if (status !== 'passed' && status !== 'failed' && status !== 'error') continue;
     const logIndex = (rekor as { logIndex?: unknown } | undefined)?.logIndex;
@@ -473,7 +487,8 @@ function statusLine(needs: ReceiptInput, read: Reader, platforms: PlatformEntry[
   if (failed === 'chart' && read.output('chart', 'verdict') === 'fail') {
     return `${FAIL} **Blocked by the chart's vulnerability gate**: the chart was not pushed, and nothing was published.`;
   }
-  if (failed !== undefined) return `${FAIL} **Failed** in the ${jobName(failed)} job: nothing after it was published.`;
+  if (failed !== undefined)
+    return `${FAIL} **Failed** in the ${jobName(failed)} job: nothing after it was published.`;
   const cancelled = ordered.find((id) => needs[id]!.result === 'cancelled');
   if (cancelled !== undefined) return `⏹️ **Cancelled** in the ${jobName(cancelled)} job.`;
   if (needs.publish?.result === 'success') {
