@@ -1,9 +1,10 @@
 /**
  * How untrusted values reach the receipt. A value is shown in one of two ways only: as checked
  * code (a digest, an image name, a chart reference that matched its grammar, inside a code span),
- * or as inert text, where every character that Markdown, HTML, GitHub's autolinks or @mentions
- * could act on is written as an HTML character reference. Table cells then still go through the
- * Markdown builder's escapeCell.
+ * or as inert text, where every character that Markdown or HTML could act on (and the colon of
+ * a URL scheme) is written as an HTML character reference, and @ and # are kept from making a
+ * mention or an issue reference. Table cells then still go through the Markdown builder's
+ * escapeCell.
  */
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

@@ -487,8 +487,11 @@ function statusLine(needs: ReceiptInput, read: Reader, platforms: PlatformEntry[
   if (failed === 'chart' && read.output('chart', 'verdict') === 'fail') {
     return `${FAIL} **Blocked by the chart's vulnerability gate**: the chart was not pushed, and nothing was published.`;
   }
-  if (failed !== undefined)
-    return `${FAIL} **Failed** in the ${jobName(failed)} job: nothing after it was published.`;
+  if (failed !== undefined) {
+    const after =
+      needs.publish?.result === 'success' ? ', after the release was published.' : ': nothing was published.';
+    return `${FAIL} **Failed** in the ${jobName(failed)} job${after}`;
+  }
   const cancelled = ordered.find((id) => needs[id]!.result === 'cancelled');
   if (cancelled !== undefined) return `⏹️ **Cancelled** in the ${jobName(cancelled)} job.`;
   if (needs.publish?.result === 'success') {

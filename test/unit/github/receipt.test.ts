@@ -253,7 +253,18 @@ describe('a failed verification', () => {
     expect(rows[2]![4]).toBe('❌ failed verification');
     expect(rows[2]![7]).toBe('❌ 1 of 3 checks failed');
     expect(rows[1]![7]).toBe('✅ 3 checks passed');
-    expect(markdown).toContain('❌ **Failed** in the `verify` job: nothing after it was published.');
+    expect(markdown).toContain('❌ **Failed** in the `verify` job: nothing was published.');
+  });
+
+  it('says so when the release tag failed after the release was published', () => {
+    const needs = needsOf('all-passed');
+    needs.tag = { result: 'failure', outputs: {} };
+    const markdown = render(needs);
+    expect(markdown).toContain('❌ **Failed** in the `tag` job, after the release was published.');
+    expect(parseDiagram(mermaid(markdown)).nodes.get('job_tag')).toEqual({
+      label: 'tag<br/>failure',
+      cls: 'failure',
+    });
   });
 });
 
