@@ -14,9 +14,11 @@ import {
 import { loadGlob } from '@release-actions/kit/glob';
 import {
   DEFAULT_API_URL,
+  notesWithReceipt,
   publishOutputs,
   publishReleaseAssets,
   renderPublishSummary,
+  runUrlFrom,
   tagFromRef,
 } from '@release-actions/github';
 
@@ -42,7 +44,11 @@ await runAction(async () => {
     expand: { workspace: workspace(), alsoUnder: [runnerTemp()], loadGlob },
     createDraft: readBoolean('create-draft', { default: false }),
     targetCommitish: readString('target-commitish'),
-    releaseNotes: readString('release-notes'),
+    releaseNotes: notesWithReceipt({
+      receipt: readString('receipt'),
+      releaseNotes: readString('release-notes'),
+      runUrl: runUrlFrom(process.env),
+    }),
     token,
     baseUrl: process.env.GITHUB_API_URL || DEFAULT_API_URL,
     logger: actionLogger,

@@ -51,6 +51,7 @@ export const OWN_ACTIONS = [
   'chart',
   'publish',
   'audit',
+  'receipt',
 ] as const;
 const OWN_REPO = 'aotanami/release-actions';
 

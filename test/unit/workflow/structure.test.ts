@@ -106,6 +106,7 @@ describe('release.yml', () => {
       'verify',
       'publish',
       'tag',
+      'receipt',
     ]);
     expect(ancestors(release, 'sbom')).toEqual(new Set(['plan', 'push', 'build']));
     for (const id of ['sign', 'provenance', 'chart']) {
@@ -309,6 +310,8 @@ describe('release.yml', () => {
     expect(release.jobs!.verify!.outputs).toEqual({
       commands: '${{ steps.commands.outputs.commands }}',
       'chart-commands': '${{ steps.chart-commands.outputs.commands }}',
+      report: '${{ steps.verify-image.outputs.report }}',
+      'chart-report': '${{ steps.verify-chart.outputs.report }}',
     });
     const publish = release.jobs!.publish!.steps!.find((step) => ownAction(step.uses) === 'publish')!;
     expect(String(publish.with!['release-notes'])).toBe(
