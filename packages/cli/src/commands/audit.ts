@@ -57,7 +57,7 @@ export function registerAudit(program: Command, context: CommandContext): void {
           context.out(previewFixes(cwd, paths, logger));
           return;
         }
-        const report = auditWorkflows({
+        const report = await auditWorkflows({
           cwd,
           paths,
           config: flags.config,
