@@ -10,7 +10,7 @@ import { median, type BenchReport } from './report.js';
  * inputs an action stops at its first required input, which is exactly its start-up cost.
  */
 const RUNS = 21;
-const MAX_RATIO = 2.5;
+const MAX_RATIO = 1.5;
 
 function timeOnce(args: string[], cwd: string): number {
   const started = performance.now();

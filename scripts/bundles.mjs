@@ -36,6 +36,66 @@ const noSideEffectsInDependencies = {
   },
 };
 
+// Some modules cost milliseconds merely to load, and an action that stops at a missing input
+// (what the cold-start bench runs) calls none of them:
+//  - Node's crypto brings in the stream classes and some twenty internal modules (about a quarter
+//    of `node -e 0`); child_process and zlib less, but still more than an action's own start-up;
+//  - packageurl-js builds an Intl.Collator as it loads, which sets up ICU's collation data (half
+//    of `node -e 0` on its own); our SBOM reader uses it only to split a purl into its parts.
+// Their imports in our sources, and in @actions/core (which every action loads at start; its
+// crypto only makes a delimiter for GITHUB_OUTPUT), get a stand-in that loads the real module on
+// the first call: Node's module through the banner's require(), a bundled CommonJS package
+// through esbuild's require, which runs the package only then. A stand-in forwards only the
+// functions (or a class's static functions) listed here, so importing any other name fails the
+// build ("No matching export", or "import-is-undefined" for a namespace import, made an error
+// below) instead of being undefined at run time. A stand-in class cannot be constructed or used
+// with instanceof, hence statics only. The callers keep their plain imports and synchronous APIs
+// (readSbom, digests); the e2e tests run every bundle through these paths. Other dependencies
+// that import these modules (the Actions cache, Sigstore) sit in chunks that load only when used,
+// so they keep the real modules.
+const LAZY_MODULES = {
+  crypto: { from: 'node:crypto', functions: ['createHash', 'createPublicKey', 'randomUUID'] },
+  child_process: { from: 'node:child_process', functions: ['spawn'] },
+  zlib: { from: 'node:zlib', functions: ['gunzipSync', 'gzipSync'] },
+  'packageurl-js': { from: 'packageurl-js', statics: { PackageURL: ['fromString'] } },
+};
+
+/** The stand-in's source: each listed function calls the real one, loaded on the first call. */
+function standIn({ from, functions = [], statics = {} }) {
+  const call = (target, f) => `(...args) => load()${target}.${f}(...args)`;
+  return [
+    `let real;`,
+    `const load = () => (real ??= require(${JSON.stringify(from)}));`,
+    ...functions.map((f) => `export const ${f} = ${call('', f)};`),
+    ...Object.entries(statics).map(
+      ([cls, fs]) => `export const ${cls} = { ${fs.map((f) => `${f}: ${call(`.${cls}`, f)}`).join(', ')} };`,
+    ),
+  ].join('\n');
+}
+
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    const inDependency = (file, name = '') =>
+      file.includes(
+        `${path.sep}node_modules${path.sep}${name ? `${name.replace('/', path.sep)}${path.sep}` : ''}`,
+      );
+    const names = Object.keys(LAZY_MODULES).join('|');
+    b.onResolve({ filter: new RegExp(`^(node:)?(${names})$`) }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      const ours = !inDependency(args.importer) || inDependency(args.importer, '@actions/core');
+      if (args.kind !== 'import-statement' || !ours) return undefined;
+      return { path: name, namespace: 'lazy-module' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-module' }, (args) => ({
+      contents: standIn(LAZY_MODULES[args.path]),
+      // From here esbuild resolves a package's require() to its bundled copy.
+      resolveDir: b.initialOptions.absWorkingDir,
+      loader: 'js',
+    }));
+  },
+};
+
 /**
  * Our workspace packages resolve to their sources, whether or not npm has linked them yet. A
  * package's extra entry points (package.json "exports" besides ".", e.g. kit's "./glob") keep
@@ -94,6 +154,7 @@ export function bundleOptions(root, entry, outdir) {
     // build time so that the bundle needs no package.json beside it.
     define: { RELEASE_ACTIONS_VERSION: JSON.stringify(version) },
     alias: workspaceAliases(root),
-    plugins: [noSideEffectsInDependencies],
+    logOverride: { 'import-is-undefined': 'error' },
+    plugins: [lazyModules, noSideEffectsInDependencies],
   };
 }

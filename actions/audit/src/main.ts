@@ -7,7 +7,7 @@ import {
   REPORT_FORMATS,
   SEVERITIES,
   verdict,
-} from '@release-actions/audit';
+} from '@release-actions/audit/workflows';
 import { enforceVerdict, Markdown } from '@release-actions/core';
 import {
   actionLogger,
@@ -33,7 +33,7 @@ await runAction(async () => {
   if (config !== undefined) checkPath('config', config, { mustExist: 'file' });
   const sarifFile = readPath('sarif-file', { allowOutsideWorkspace: true });
 
-  const report = auditWorkflows({
+  const report = await auditWorkflows({
     cwd: workspace(),
     paths,
     config,

@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '@release-actions/core';
-import { auditPaths, auditSources } from './audit.js';
-import { loadConfig } from './config.js';
-import { applyFixes } from './fix.js';
+import type { AuditConfig } from './config.js';
+import { DEFAULT_CONFIG_PATH, expandPaths } from './discover.js';
+import type { AuditResult } from './finding.js';
 import { renderAuditReport, selectFindings, severityOverrides, type AuditReport } from './report.js';
 import type { Severity } from './severity.js';
 
@@ -26,13 +26,47 @@ export interface AuditWorkflowsOptions {
   logger?: Logger;
 }
 
-/** The audit both front ends run: the action and `release-actions audit` differ only in how they show the report. */
-export function auditWorkflows(options: AuditWorkflowsOptions): AuditReport {
+/** No config given or found, and no file to audit. */
+function nothingToRead({ cwd, config, paths }: AuditWorkflowsOptions): boolean {
+  return (
+    config === undefined &&
+    !existsSync(path.resolve(cwd, DEFAULT_CONFIG_PATH)) &&
+    expandPaths(cwd, paths).length === 0
+  );
+}
+
+/**
+ * The config reader, the fixer and the checks are built on yaml (~110 kB bundled): imported here,
+ * once there is a file to read, they stay out of the action's start, and a workspace with nothing
+ * to audit never loads them.
+ */
+async function auditFiles(
+  options: AuditWorkflowsOptions,
+): Promise<{ config: AuditConfig; result: AuditResult }> {
   const { cwd, logger } = options;
+  if (nothingToRead(options)) {
+    logger?.debug('auditing 0 file(s)');
+    return {
+      config: { rules: {}, ignore: [] },
+      result: { files: [], findings: [], errors: [], skipped: [], suppressed: 0 },
+    };
+  }
+  const [{ auditPaths, auditSources }, { loadConfig }, { applyFixes }] = await Promise.all([
+    import('./audit.js'),
+    import('./config.js'),
+    import('./fix.js'),
+  ]);
   const config = loadConfig(cwd, options.config);
   const result = options.fix
     ? auditSources(applyFixes(cwd, options.paths, logger), { config, logger })
     : auditPaths(cwd, options.paths, { config, logger });
+  return { config, result };
+}
+
+/** The audit both front ends run: the action and `release-actions audit` differ only in how they show the report. */
+export async function auditWorkflows(options: AuditWorkflowsOptions): Promise<AuditReport> {
+  const { cwd } = options;
+  const { config, result } = await auditFiles(options);
   const report: AuditReport = {
     result,
     findings: selectFindings(result, options.minSeverity),

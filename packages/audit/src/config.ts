@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { AuditErrorCode } from './errors.js';
+import { DEFAULT_CONFIG_PATH } from './discover.js';
 import { matchesPath } from './glob.js';
 import { isRuleId, RULE_IDS, type RuleId } from './rules.js';
 import { isSeverity, SEVERITIES, type Severity } from './severity.js';
@@ -13,8 +14,6 @@ export interface AuditConfig {
   rules: Partial<Record<RuleId, { disabled: boolean; severity?: Severity; reason: string }>>;
   ignore: { path: string; rules?: RuleId[]; reason: string }[];
 }
-
-export const DEFAULT_CONFIG_PATH = '.github/release-actions-audit.yml';
 
 export const EMPTY_CONFIG: AuditConfig = { rules: {}, ignore: [] };
 

@@ -2,6 +2,9 @@ import { InputError } from '@release-actions/core';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+/** The audit's config file, read when present and no other is given. */
+export const DEFAULT_CONFIG_PATH = '.github/release-actions-audit.yml';
+
 /** Folders never searched: dependencies, bundles, VCS data, and test inputs written to be bad. */
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.git']);
 const SKIPPED_PATHS = ['test/fixtures'];

@@ -11,9 +11,9 @@ import type { RegistryClient, ImageReference } from '@release-actions/oci';
 import { isLoopbackHost, ManifestNotFoundError, parseReference } from '@release-actions/oci';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { chartYamlOf, differingFiles, readChartArchive, sha256, type ChartFiles } from './chart-archive.js';
 import type { HelmErrorCode } from './errors.js';
+import { loadYaml } from './yaml.js';
 
 export interface PackageOptions {
   /** The chart directory (holding Chart.yaml). */
@@ -84,12 +84,13 @@ function chartInvalid(detail: string, input: string): InputError<HelmErrorCode> 
 }
 
 /** The name and version in the Chart.yaml of a chart directory (the `path` input). */
-export function readChartMetadata(chartDirectory: string): ChartMetadata {
+export async function readChartMetadata(chartDirectory: string): Promise<ChartMetadata> {
   const input = 'path';
   const file = path.join(chartDirectory, 'Chart.yaml');
   if (!existsSync(file)) {
     throw chartInvalid(`${chartDirectory} has no Chart.yaml; give the directory of a Helm chart.`, input);
   }
+  const { parse: parseYaml } = await loadYaml();
   let document: unknown;
   try {
     document = parseYaml(readFileSync(file, 'utf8'));
@@ -143,7 +144,7 @@ const MAX_ARCHIVE_BYTES = 100 * 1024 * 1024;
 
 /** Builds dependencies (with a Chart.lock) and packages the chart; nothing touches a registry. */
 export async function packageChart(options: PackageOptions): Promise<PackagedChart> {
-  const metadata = readChartMetadata(options.chartDirectory);
+  const metadata = await readChartMetadata(options.chartDirectory);
   const version = options.version ?? metadata.version;
   const registryArgs = options.registryConfigFile ? ['--registry-config', options.registryConfigFile] : [];
   const runOptions = { logger: options.logger, secrets: options.secrets, timeoutMs: 10 * 60_000 };
@@ -178,7 +179,7 @@ interface ArchiveInfo {
 }
 
 /** The chart's name and version as packaged: from the Chart.yaml inside the archive. */
-function readPackage(file: string, input: string): ArchiveInfo {
+async function readPackage(file: string, input: string): Promise<ArchiveInfo> {
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new InputError(`${file} does not exist; give the .tgz of a chart packaged with push: false.`, {
       input,
@@ -191,6 +192,7 @@ function readPackage(file: string, input: string): ArchiveInfo {
     );
   }
   const bytes = readFileSync(file);
+  const { parse: parseYaml } = await loadYaml();
   let files: ChartFiles;
   let chart: Record<string, unknown>;
   try {
@@ -262,7 +264,7 @@ async function existingChart(
  * helm reports is confirmed with the registry, so that what gets signed next is what it serves.
  */
 export async function pushChart(options: PushOptions): Promise<ChartResult> {
-  const archive = readPackage(options.package, options.input);
+  const archive = await readPackage(options.package, options.input);
   const location = chartRegistry(options.registry);
   const tag = archive.version.replace(/\+/g, '_');
   // The location and the chart's name and version make the reference: a bad one is the location's fault.

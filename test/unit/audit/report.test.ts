@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, Markdown, type Logger } from '@release-actions/core';
@@ -55,10 +55,10 @@ function reportOf(files: Record<string, string>, minSeverity: 'low' | 'medium' =
 const corpus = (name: string) => readFileSync(path.join(fixtures, 'corpus', name), 'utf8');
 
 describe('auditWorkflows', () => {
-  it('writes SARIF to the default folder unless a file is given, and the verdict points to it', () => {
+  it('writes SARIF to the default folder unless a file is given, and the verdict points to it', async () => {
     const cwd = copy('corpus');
     const temp = mkdtempSync(path.join(scratch, 'temp-'));
-    const inTemp = auditWorkflows({
+    const inTemp = await auditWorkflows({
       cwd,
       paths: ['trig001.yml'],
       minSeverity: 'low',
@@ -73,7 +73,7 @@ describe('auditWorkflows', () => {
       `1 finding(s) at or above high; see the annotations and ${sarifFile}.`,
     );
 
-    const given = auditWorkflows({
+    const given = await auditWorkflows({
       cwd,
       paths: ['trig001.yml'],
       minSeverity: 'low',
@@ -84,15 +84,15 @@ describe('auditWorkflows', () => {
     expect(JSON.parse(readFileSync(given.sarifFile!, 'utf8'))).toMatchObject({ version: '2.1.0' });
   });
 
-  it('writes no SARIF file unless asked', () => {
+  it('writes no SARIF file unless asked', async () => {
     const cwd = copy('corpus');
-    const report = auditWorkflows({ cwd, paths: ['pin003.yml'], minSeverity: 'low', failOn: 'none' });
+    const report = await auditWorkflows({ cwd, paths: ['pin003.yml'], minSeverity: 'low', failOn: 'none' });
     expect(report.sarifFile).toBeUndefined();
     expect(auditOutputs(report)).toEqual({ findings: 3 });
     expect(verdict(report).outcome).toBe('passed');
   });
 
-  it('applies the fixes, logs them, and audits the files as they now are', () => {
+  it('applies the fixes, logs them, and audits the files as they now are', async () => {
     const cwd = copy('fix');
     const before = readFileSync(path.join(cwd, 'unhardened.yml'), 'utf8');
     const diff = previewFixes(cwd, ['unhardened.yml']);
@@ -100,7 +100,7 @@ describe('auditWorkflows', () => {
     expect(readFileSync(path.join(cwd, 'unhardened.yml'), 'utf8')).toBe(before);
 
     const logger = recorder();
-    const report = auditWorkflows({
+    const report = await auditWorkflows({
       cwd,
       paths: ['unhardened.yml'],
       minSeverity: 'low',
@@ -113,11 +113,37 @@ describe('auditWorkflows', () => {
     expect(report.findings).toEqual([]);
   });
 
-  it('fails before auditing on a config file that cannot be used', () => {
+  it('fails before auditing on a config file that cannot be used', async () => {
     const cwd = copy('corpus');
-    expect(() =>
+    await expect(
       auditWorkflows({ cwd, paths: [], config: 'nope.yml', minSeverity: 'low', failOn: 'high' }),
-    ).toThrow(InputError);
+    ).rejects.toThrow(InputError);
+  });
+
+  it('reports an empty workspace as having nothing audited, and still writes its SARIF', async () => {
+    const cwd = mkdtempSync(path.join(scratch, 'empty-'));
+    const logger = recorder();
+    const report = await auditWorkflows({
+      cwd,
+      paths: [],
+      minSeverity: 'low',
+      failOn: 'high',
+      sarif: { defaultDir: cwd },
+      logger,
+    });
+    expect(report.result).toEqual({ files: [], findings: [], errors: [], skipped: [], suppressed: 0 });
+    expect(report.severities).toEqual({});
+    expect(readFileSync(report.sarifFile!, 'utf8')).toBe(renderAuditReport(report, 'sarif'));
+    expect(verdict(report).outcome).toBe('passed');
+  });
+
+  it('reads the default config of a workspace that has no file to audit', async () => {
+    const cwd = mkdtempSync(path.join(scratch, 'config-only-'));
+    mkdirSync(path.join(cwd, '.github'));
+    writeFileSync(path.join(cwd, '.github', 'release-actions-audit.yml'), 'rules: [unclosed\n');
+    await expect(auditWorkflows({ cwd, paths: [], minSeverity: 'low', failOn: 'high' })).rejects.toThrow(
+      /Audit config/,
+    );
   });
 });
 

@@ -353,14 +353,14 @@ describe('chart inputs', () => {
     }
   });
 
-  it('reads a chart’s name and version, and refuses a directory without them', () => {
+  it('reads a chart’s name and version, and refuses a directory without them', async () => {
     const dir = path.join(scratch, 'chart');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.4.0\n');
-    expect(readChartMetadata(dir)).toEqual({ name: 'web', version: '0.4.0' });
+    await expect(readChartMetadata(dir)).resolves.toEqual({ name: 'web', version: '0.4.0' });
     writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: web\n');
-    expect(() => readChartMetadata(dir)).toThrow(/must give the chart's name and version/);
+    await expect(readChartMetadata(dir)).rejects.toThrow(/must give the chart's name and version/);
     writeFileSync(path.join(dir, 'Chart.yaml'), 'name: [unclosed\n');
-    expect(() => readChartMetadata(dir)).toThrow(/is not valid YAML/);
+    await expect(readChartMetadata(dir)).rejects.toThrow(/is not valid YAML/);
   });
 });

@@ -85,11 +85,80 @@ describe('the files of every bundle', () => {
     expect(carrying('@actions/glob')).toEqual(['publish', 'scan']);
   });
 
+  /** The outputs Node loads when the bundle starts: index.js and the chunks it imports statically. */
+  function loadedAtStart(name: string): Metafile['outputs'][string][] {
+    const { outputs } = metafiles.get(name)!;
+    const entry = Object.keys(outputs).find((file) => file.endsWith(`/${name}/index.js`))!;
+    const seen = new Set<string>();
+    const next = [entry];
+    while (next.length > 0) {
+      const file = next.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const i of outputs[file]!.imports)
+        if (i.kind === 'import-statement' && !i.external) next.push(i.path);
+    }
+    return [...seen].map((file) => outputs[file]!);
+  }
+  const actionBundles = () => [...metafiles.keys()].filter((name) => name !== 'cli').sort();
+
+  it('leave yaml out of what an action loads at start', () => {
+    // audit, chart and sbom read YAML only once they have a file; yaml is ~110 kB to compile and run.
+    const carrying = actionBundles().filter((name) =>
+      loadedAtStart(name).some((output) =>
+        Object.keys(output.inputs).some((file) => file.includes('node_modules/yaml/')),
+      ),
+    );
+    expect(actionBundles()).toEqual(expect.arrayContaining(['audit', 'chart', 'sbom']));
+    expect(carrying).toEqual([]);
+  });
+
+  it('import no costly Node module at start (crypto, child_process, zlib load on first call)', () => {
+    const costly = /^(node:)?(crypto|child_process|zlib)$/;
+    const imported = actionBundles().flatMap((name) =>
+      loadedAtStart(name).flatMap((output) =>
+        output.imports
+          .filter((i) => i.external && i.kind === 'import-statement' && costly.test(i.path))
+          .map((i) => `${name}: ${i.path}`),
+      ),
+    );
+    expect(imported).toEqual([]);
+  });
+
+  it('reach packageurl-js from our sources only through its stand-in, which runs it on first use', () => {
+    // Loading packageurl-js builds an Intl.Collator (ICU set-up, half of `node -e 0`).
+    const direct = [...metafiles.values()].flatMap((metafile) =>
+      Object.entries(metafile.inputs)
+        .filter(([file]) => !file.includes('node_modules/'))
+        .flatMap(([file, input]) =>
+          input.imports
+            .filter((i) => i.path.includes('node_modules/packageurl-js/') && i.kind === 'import-statement')
+            .map(() => file),
+        ),
+    );
+    const viaStandIn = [...metafiles]
+      .filter(([, metafile]) => 'lazy-module:packageurl-js' in metafile.inputs)
+      .map(([name]) => name);
+    expect(viaStandIn).toEqual(expect.arrayContaining(['attest', 'sbom', 'scan']));
+    expect(direct).toEqual([]);
+  });
+
+  it('carry no character-set converters (iconv-lite, encoding) in any action', () => {
+    // node-fetch's optional text decoding; nothing an action runs calls it.
+    const carrying = (pkg: string) =>
+      actionBundles().filter((name) =>
+        Object.keys(metafiles.get(name)!.inputs).some((file) => file.includes(`node_modules/${pkg}/`)),
+      );
+    expect(carrying('iconv-lite')).toEqual([]);
+    expect(carrying('encoding')).toEqual([]);
+  });
+
   it('were built from files the sources hash covers (other than node_modules)', () => {
     const inputs = new Set(buildInputs(repoRoot));
     const read = [...metafiles.values()].flatMap((metafile) => Object.keys(metafile.inputs));
+    // lazy-module:<name> is a stand-in scripts/bundles.mjs writes, not a file.
     const uncovered = [...new Set(read)].filter(
-      (file) => !file.includes('node_modules/') && !inputs.has(file),
+      (file) => !file.includes('node_modules/') && !file.startsWith('lazy-module:') && !inputs.has(file),
     );
     expect(read.length).toBeGreaterThan(0);
     expect(uncovered).toEqual([]);

@@ -58,7 +58,7 @@ export function registerAudit(program: Command, context: CommandContext): void {
           context.emit(previewFixes(cwd, paths, logger));
           return;
         }
-        const report = auditWorkflows({
+        const report = await auditWorkflows({
           cwd,
           paths,
           config: flags.config,
