@@ -13,7 +13,10 @@ function refusal(subject: ScanSubject): { action: string; cli: string; error: In
   expect(thrown).toBeInstanceOf(InputError);
   return {
     action: describeError(thrown, ACTION_INPUT_NAMES),
-    cli: describeError(thrown, cliInputNames({ source: '<source>', image: '<source>', sbom: '<source>', path: '<source>' })),
+    cli: describeError(
+      thrown,
+      cliInputNames({ source: '<source>', image: '<source>', sbom: '<source>', path: '<source>' }),
+    ),
     error: thrown as InputError,
   };
 }
