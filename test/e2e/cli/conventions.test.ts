@@ -88,7 +88,7 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'scan', args: () => ['scan', '--report', REPORT], code: 1 },
-  { name: 'sbom', args: () => ['sbom', 'app', '--output-dir', 'sboms'], code: 0 },
+  { name: 'sbom', args: () => ['sbom', 'dir:app', '--output-dir', 'sboms'], code: 0 },
   { name: 'sbom diff', args: () => ['sbom', 'diff', GOLDEN_SPDX, GOLDEN_CDX], code: 0 },
   {
     name: 'sign',
@@ -261,7 +261,7 @@ describe('a bad value names the flag, never an action input', () => {
   it.each([
     [['scan', '--report', REPORT, '--severity-cutoff', 'nope'], '--severity-cutoff'],
     [['scan'], 'Give what to scan'],
-    [['sbom', 'app', '--sbom-format', 'nope'], '--sbom-format'],
+    [['sbom', 'dir:app', '--sbom-format', 'nope'], '--sbom-format'],
     [['sbom', 'diff', GOLDEN_SPDX, 'absent.json'], 'absent.json'],
     [['sign', image, '--signing-config', 'absent.json'], '--signing-config'],
     [['attest', image, '--type', 'spdxjson'], '--type: it is the type of --predicate'],
