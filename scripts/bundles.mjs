@@ -57,13 +57,40 @@ const LAZY_MODULES = {
   crypto: { from: 'node:crypto', functions: ['createHash', 'createPublicKey', 'randomUUID'] },
   child_process: { from: 'node:child_process', functions: ['spawn'] },
   zlib: { from: 'node:zlib', functions: ['gunzipSync', 'gzipSync'] },
+  // fs/promises loads readline and the fs watchers with it (a tenth of `node -e 0`).
+  'fs/promises': {
+    from: 'node:fs/promises',
+    functions: [
+      'chmod',
+      'cp',
+      'mkdir',
+      'mkdtemp',
+      'open',
+      'readFile',
+      'realpath',
+      'rename',
+      'rm',
+      'stat',
+      'writeFile',
+    ],
+  },
   'packageurl-js': { from: 'packageurl-js', statics: { PackageURL: ['fromString'] } },
+  // @actions/core destructures fs.promises as it loads (for its job summary), which loads
+  // fs/promises and readline (a tenth of `node -e 0`); every other fs name passes through.
+  fs: {
+    from: 'node:fs',
+    only: '@actions/core',
+    passThrough: true,
+    statics: { promises: ['access', 'appendFile', 'writeFile'] },
+  },
 };
 
 /** The stand-in's source: each listed function calls the real one, loaded on the first call. */
-function standIn({ from, functions = [], statics = {} }) {
+function standIn({ from, functions = [], statics = {}, passThrough = false }) {
   const call = (target, f) => `(...args) => load()${target}.${f}(...args)`;
   return [
+    // The module's other names, each read off the real module when used (see REQUIRED_BUILTINS).
+    ...(passThrough ? [`export * from ${JSON.stringify(from)};`] : []),
     `let real;`,
     `const load = () => (real ??= require(${JSON.stringify(from)}));`,
     ...functions.map((f) => `export const ${f} = ${call('', f)};`),
@@ -83,14 +110,40 @@ const lazyModules = {
     const names = Object.keys(LAZY_MODULES).join('|');
     b.onResolve({ filter: new RegExp(`^(node:)?(${names})$`) }, (args) => {
       const name = args.path.replace(/^node:/, '');
+      const { only } = LAZY_MODULES[name];
       const ours = !inDependency(args.importer) || inDependency(args.importer, '@actions/core');
-      if (args.kind !== 'import-statement' || !ours) return undefined;
+      const wanted = only === undefined ? ours : inDependency(args.importer, only);
+      if (args.kind !== 'import-statement' || !wanted) return undefined;
       return { path: name, namespace: 'lazy-module' };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-module' }, (args) => ({
       contents: standIn(LAZY_MODULES[args.path]),
       // From here esbuild resolves a package's require() to its bundled copy.
       resolveDir: b.initialOptions.absWorkingDir,
+      loader: 'js',
+    }));
+  },
+};
+
+// An ES import of a Node built-in makes Node fill the module's whole namespace, which runs every
+// lazy getter of it: `import { readFileSync } from 'node:fs'` loads fs/promises, the stream
+// classes and readline (about a sixth of `node -e 0`), where require('node:fs') loads none of
+// them. So the built-ins an action imports at start are read through the banner's require(), as
+// CommonJS: esbuild then reads each imported name off the module where it is used, and a getter
+// such as fs.promises runs only if that code runs.
+const REQUIRED_BUILTINS = ['fs', 'os', 'path', 'url', 'util'];
+
+const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(b) {
+    const names = REQUIRED_BUILTINS.map((n) => n.replace('/', '\\/')).join('|');
+    b.onResolve({ filter: new RegExp(`^(node:)?(${names})$`) }, (args) =>
+      args.kind === 'import-statement'
+        ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin-require' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
       loader: 'js',
     }));
   },
@@ -146,15 +199,22 @@ export function bundleOptions(root, entry, outdir) {
     metafile: true,
     charset: 'utf8',
     logLevel: 'warning',
-    // Bundled CommonJS dependencies still call require() for Node built-ins.
+    // Bundled CommonJS dependencies (and the built-ins above) call require() for Node built-ins,
+    // and only for them: esbuild has bundled everything else. process.getBuiltinModule (Node
+    // 20.16, 22.3) serves them without node:module, whose ES import alone costs a fifteenth of
+    // `node -e 0`; an older Node gets createRequire. A name that is not a built-in fails loudly.
     banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      js: [
+        'const require = process.getBuiltinModule',
+        '  ? (id) => process.getBuiltinModule(id) ?? (() => { throw new Error(`not a Node built-in: ${id}`); })()',
+        "  : (await import('node:module')).createRequire(import.meta.url);",
+      ].join('\n'),
     },
     // `release-actions --version` (packages/cli/src/program.ts): the package's version, fixed at
     // build time so that the bundle needs no package.json beside it.
     define: { RELEASE_ACTIONS_VERSION: JSON.stringify(version) },
     alias: workspaceAliases(root),
     logOverride: { 'import-is-undefined': 'error' },
-    plugins: [lazyModules, noSideEffectsInDependencies],
+    plugins: [lazyModules, builtinsThroughRequire, noSideEffectsInDependencies],
   };
 }
