@@ -11,19 +11,16 @@ import {
   setOutputs,
   writeSummary,
 } from '@release-actions/kit';
-import { readManifest } from '@release-actions/sbom';
-import { attestImages, attestOutputs, renderAttestSummary } from '@release-actions/cosign';
+import type { AttestOptions } from '@release-actions/cosign';
 
 await runAction(async () => {
   const manifestFile = readPath('sbom-manifest', { mustExist: 'file' });
-  const sbomManifest = manifestFile === undefined ? undefined : readManifest(manifestFile);
-  const report = await attestImages({
+  const request: Omit<AttestOptions, 'sbomManifest'> = {
     subject: readString('subject', { required: true }),
     predicate: readPath('predicate', { mustExist: 'file' }),
     type: readString('type'),
     sbomSpdx: readPath('sbom-spdx', { mustExist: 'file' }),
     sbomCyclonedx: readPath('sbom-cyclonedx', { mustExist: 'file' }),
-    sbomManifest,
     allowSbomWithoutDigest: readBoolean('allow-sbom-without-digest', { default: false }),
     key: readSecret('key'),
     keyPassword: readSecret('key-password'),
@@ -36,7 +33,14 @@ await runAction(async () => {
     tempRoot: runnerTemp(),
     logger: actionLogger,
     mask: maskSecret,
-  });
+  };
+  // Loaded once the inputs are read: an input error never needs cosign's runner or the registry.
+  const [{ readManifest }, { attestImages, attestOutputs, renderAttestSummary }] = await Promise.all([
+    import('@release-actions/sbom'),
+    import('@release-actions/cosign'),
+  ]);
+  const sbomManifest = manifestFile === undefined ? undefined : readManifest(manifestFile);
+  const report = await attestImages({ ...request, sbomManifest });
   setOutputs(attestOutputs(report));
   await writeSummary(renderAttestSummary(report, new Markdown()));
 });

@@ -12,20 +12,18 @@ import {
   setOutputs,
   writeSummary,
 } from '@release-actions/kit';
-import { credentialsPair } from '@release-actions/oci';
+import { credentialsPair } from '@release-actions/oci/credentials';
 import {
-  createSboms,
   DEFAULT_FORMATS,
   DEFAULT_PREFIX,
   FORMATS,
   checkOneSource,
   IMAGE_SOURCES,
   parseSource,
-  renderSbomSummary,
-  sbomOutputs,
   sourceFields,
   type SbomFormat,
-} from '@release-actions/sbom';
+} from '@release-actions/sbom/inputs';
+import type { SbomRequest } from '@release-actions/sbom';
 
 /** `source` in the syntax scan shares (docs/sources.md), or the older inputs image, path, file. */
 function readSource() {
@@ -54,7 +52,7 @@ await runAction(async () => {
   if (token !== undefined && password !== undefined) {
     throw new InputError("Inputs 'registry-token' and 'registry-password' exclude each other; give one.");
   }
-  const result = await createSboms({
+  const request: SbomRequest = {
     source: {
       ...readSource(),
       imageSource: readEnum('image-source', IMAGE_SOURCES, { default: 'registry' }),
@@ -69,7 +67,10 @@ await runAction(async () => {
     platforms: readString('platforms'),
     credentials: { authority: readString('registry'), username, password, token },
     logger: actionLogger,
-  });
+  };
+  // Loaded once the inputs are read: an input error never needs syft's runner or the registry.
+  const { createSboms, renderSbomSummary, sbomOutputs } = await import('@release-actions/sbom');
+  const result = await createSboms(request);
   setOutputs(sbomOutputs(result));
   await writeSummary(renderSbomSummary(result, new Markdown()));
 });

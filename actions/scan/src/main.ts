@@ -17,13 +17,12 @@ import {
 import { loadActionsCache } from '@release-actions/kit/actions-cache';
 import {
   DEFAULT_MAX_IGNORE_DAYS,
-  gate,
   MAX_IGNORE_DAYS_LIMIT,
-  renderScanSummary,
-  scanOutputs,
+  planScan,
   SEVERITIES,
-} from '@release-actions/vuln';
-import { checkOneSource, parseSource, sourceFields } from '@release-actions/sbom';
+} from '@release-actions/vuln/inputs';
+import type { GateRequest } from '@release-actions/vuln';
+import { checkOneSource, parseSource, sourceFields } from '@release-actions/sbom/inputs';
 
 /** `source` in the syntax sbom shares (docs/sources.md), or the older inputs image, sbom, path. */
 function readSource() {
@@ -48,7 +47,7 @@ function readSource() {
 await runAction(async () => {
   const logger = actionLogger;
   const failBuild = readBoolean('fail-build', { default: true });
-  const result = await gate({
+  const request: GateRequest = {
     ...readSource(),
     sbomManifest: readPath('sbom-manifest', { mustExist: 'file' }),
     platforms: readString('platforms'),
@@ -74,7 +73,11 @@ await runAction(async () => {
     cacheDb: readBoolean('cache-db', { default: false }),
     loadCache: loadActionsCache,
     logger,
-  });
+  };
+  // Nothing (or two things) to scan fails here, before the scanner loads.
+  planScan(request);
+  const { gate, renderScanSummary, scanOutputs } = await import('@release-actions/vuln');
+  const result = await gate(request);
   setOutputs(scanOutputs(result));
   await writeSummary(renderScanSummary(result, new Markdown()));
 

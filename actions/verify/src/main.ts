@@ -15,14 +15,9 @@ import { enforceVerdict, Markdown } from '@release-actions/core';
 import {
   CHECK_NAMES,
   parseChecks,
-  renderVerifySummary,
-  renderVerifyText,
   TRANSPARENCY_LOG_MODES,
-  verify,
-  verifyOutputs,
-  verifyVerdict,
   type IdentityOptions,
-} from '@release-actions/verify';
+} from '@release-actions/verify/inputs';
 import path from 'node:path';
 
 await runAction(async () => {
@@ -55,6 +50,9 @@ await runAction(async () => {
   const transparencyLog = readEnum('transparency-log', TRANSPARENCY_LOG_MODES, { default: 'required' });
   const tempRoot = runnerTemp();
 
+  // Loaded once the inputs are read: an input error never needs the verifier.
+  const { renderVerifySummary, renderVerifyText, verify, verifyOutputs, verifyVerdict } =
+    await import('@release-actions/verify');
   const result = await verify({
     image,
     identity,

@@ -1,5 +1,5 @@
 import { InputError, ReleaseActionsError } from '@release-actions/core';
-import { parseReference, type ImageReference } from '@release-actions/oci';
+import { parseReference, type ImageReference } from '@release-actions/oci/reference';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 

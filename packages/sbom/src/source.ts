@@ -1,5 +1,5 @@
 import { InputError } from '@release-actions/core';
-import { DEFAULT_REGISTRY, parseReference, type ImageReference } from '@release-actions/oci';
+import { DEFAULT_REGISTRY, parseReference, type ImageReference } from '@release-actions/oci/reference';
 import { sourceSyntax } from './source-syntax.js';
 
 /** Where syft pulls an image from: the registry (default), a local daemon, or syft's own choice. */

@@ -1,5 +1,5 @@
 import { InputError, mention } from '@release-actions/core';
-import { parsePlatformSelection, sourceSyntax, type PlatformSelection } from '@release-actions/sbom';
+import { parsePlatformSelection, sourceSyntax, type PlatformSelection } from '@release-actions/sbom/inputs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ScanSource } from './grype.js';
