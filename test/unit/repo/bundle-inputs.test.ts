@@ -113,8 +113,8 @@ describe('the files of every bundle', () => {
     expect(carrying).toEqual([]);
   });
 
-  it('import no costly Node module at start (crypto, child_process, zlib load on first call)', () => {
-    const costly = /^(node:)?(crypto|child_process|zlib)$/;
+  it('import no costly Node module at start (crypto, child_process, zlib, fs/promises load on first call)', () => {
+    const costly = /^(node:)?(crypto|child_process|zlib|fs\/promises)$/;
     const imported = actionBundles().flatMap((name) =>
       loadedAtStart(name).flatMap((output) =>
         output.imports
@@ -123,6 +123,34 @@ describe('the files of every bundle', () => {
       ),
     );
     expect(imported).toEqual([]);
+  });
+
+  it('import no Node built-in as an ES module at start (require() skips its lazy getters)', () => {
+    const imported = actionBundles().flatMap((name) =>
+      loadedAtStart(name).flatMap((output) =>
+        output.imports
+          .filter((i) => i.external && i.kind === 'import-statement')
+          .map((i) => `${name}: ${i.path}`),
+      ),
+    );
+    expect(imported).toEqual([]);
+  });
+
+  it('read their inputs before loading the machinery: scan, verify, sbom and attest', () => {
+    // Each action's package proper (grype's runner, the verifier, syft's runner, cosign's) loads
+    // once the inputs are read, so a bad input fails without it.
+    const heavy: Record<string, string> = {
+      scan: 'packages/vuln/src/gate.ts',
+      verify: 'packages/verify/src/verify.ts',
+      sbom: 'packages/sbom/src/create.ts',
+      attest: 'packages/cosign/src/attest.ts',
+    };
+    const atStart = Object.entries(heavy).filter(([name, file]) =>
+      loadedAtStart(name).some((output) => file in output.inputs),
+    );
+    const bundled = Object.entries(heavy).filter(([name, file]) => file in metafiles.get(name)!.inputs);
+    expect(bundled).toHaveLength(4);
+    expect(atStart).toEqual([]);
   });
 
   it('reach packageurl-js from our sources only through its stand-in, which runs it on first use', () => {
@@ -156,9 +184,10 @@ describe('the files of every bundle', () => {
   it('were built from files the sources hash covers (other than node_modules)', () => {
     const inputs = new Set(buildInputs(repoRoot));
     const read = [...metafiles.values()].flatMap((metafile) => Object.keys(metafile.inputs));
-    // lazy-module:<name> is a stand-in scripts/bundles.mjs writes, not a file.
+    // lazy-module:<name> and builtin-require:<name> are modules scripts/bundles.mjs writes, not files.
     const uncovered = [...new Set(read)].filter(
-      (file) => !file.includes('node_modules/') && !file.startsWith('lazy-module:') && !inputs.has(file),
+      (file) =>
+        !file.includes('node_modules/') && !/^(lazy-module|builtin-require):/.test(file) && !inputs.has(file),
     );
     expect(read.length).toBeGreaterThan(0);
     expect(uncovered).toEqual([]);
