@@ -1,3 +1,0 @@
-import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v}from"./chunk-XS3KRDHJ.js";import"./chunk-PTWUKRDU.js";import"./chunk-G6I2PUDK.js";import"./chunk-FTJL2TAL.js";export{a as DEFAULT_REGISTRY,j as ManifestNotFoundError,s as RegistryClient,e as canonicalReference,g as canonicalRegistry,b as checkDigest,n as credentialsPair,k as dockerConfigPath,d as formatReference,p as isLoopbackHost,m as loadDockerCredentials,u as loginRegistry,l as lookupDockerCredentials,q as mediaTypes,o as parseChallenges,c as parseReference,r as platformsOf,i as referrersTag,h as registryApiHost,f as sameRegistry,v as withRegistrySession,t as writeDockerConfig};
-//# sourceMappingURL=src-LECG4W7P.js.map
