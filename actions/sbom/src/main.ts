@@ -20,6 +20,7 @@ import {
   checkOneSource,
   IMAGE_SOURCES,
   parseSource,
+  resolveSource,
   sourceFields,
   type SbomFormat,
 } from '@release-actions/sbom/inputs';
@@ -68,7 +69,8 @@ await runAction(async () => {
     credentials: { authority: readString('registry'), username, password, token },
     logger: actionLogger,
   };
-  // Loaded once the inputs are read: an input error never needs syft's runner or the registry.
+  // No source (or two) fails here, before syft's runner and the registry client load.
+  resolveSource(request.source);
   const { createSboms, renderSbomSummary, sbomOutputs } = await import('@release-actions/sbom');
   const result = await createSboms(request);
   setOutputs(sbomOutputs(result));

@@ -8,5 +8,5 @@ export type { SourceSpec } from './source-syntax.js';
 export { parsePlatformSelection } from './platforms.js';
 export { DEFAULT_FORMATS, DEFAULT_PREFIX, FORMATS } from './formats.js';
 export type { SbomFormat } from './formats.js';
-export { IMAGE_SOURCES } from './source.js';
+export { IMAGE_SOURCES, resolveSource } from './source.js';
 export type { PlatformSelection } from './platforms.js';
