@@ -14,6 +14,34 @@ import { requireTool } from './registry.js';
 export const UMOCI = '/usr/bin/umoci';
 export const SKOPEO = '/usr/bin/skopeo';
 
+/**
+ * `skopeo copy` of an image in a loopback registry to an OCI archive file (what `file:<path>`
+ * sources read), under a policy file of our own; returns skopeo's stderr ('' when all went well).
+ */
+export function saveOciArchive(reference: string, archive: string): string {
+  requireTool(SKOPEO, 'skopeo');
+  const policy = `${archive}.policy.json`;
+  writeFileSync(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+  try {
+    const copy = spawnSync(
+      SKOPEO,
+      [
+        '--policy',
+        policy,
+        'copy',
+        '--quiet',
+        '--src-tls-verify=false',
+        `docker://${reference}`,
+        `oci-archive:${archive}`,
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    return copy.error ? String(copy.error) : copy.stderr;
+  } finally {
+    rmSync(policy, { force: true });
+  }
+}
+
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 

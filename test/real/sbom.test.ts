@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { describedSubject } from '@release-actions/sbom';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SKOPEO } from '../harness/images.js';
+import { saveOciArchive } from '../harness/images.js';
 import { errors, runBundle, type BundleOptions, type BundleResult } from '../harness/run-bundle.js';
 import { runCli } from '../harness/run-cli.js';
 import {
@@ -230,22 +229,7 @@ describe('sbom action with the real syft, other sources in the source input (fak
 
   it('catalogues an OCI archive given as file:<path>: syft reads it as the image it holds', async () => {
     const workspace = mkdtempSync(path.join(os.tmpdir(), 'real-sbom-ws-'));
-    const policy = path.join(workspace, '..', `${path.basename(workspace)}-policy.json`);
-    writeFileSync(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
-    const copy = spawnSync(
-      SKOPEO,
-      [
-        '--policy',
-        policy,
-        'copy',
-        '--quiet',
-        '--src-tls-verify=false',
-        `docker://${image.image('linux/arm64').reference}`,
-        `oci-archive:${path.join(workspace, 'app.tar')}`,
-      ],
-      { encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(copy.stderr).toBe('');
+    expect(saveOciArchive(image.image('linux/arm64').reference, path.join(workspace, 'app.tar'))).toBe('');
     const { result, calls } = await runSbom({ source: 'file:app.tar' }, { workspace });
     expect(errors(result)).toEqual([]);
     expect(scans(calls).map((c) => c.argv[1])).toEqual([path.join(workspace, 'app.tar')]);

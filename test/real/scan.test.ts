@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { SKOPEO } from '../harness/images.js';
+import { saveOciArchive } from '../harness/images.js';
 import { runCli } from '../harness/run-cli.js';
 import { errors, runBundle, type BundleResult } from '../harness/run-bundle.js';
 import { inDays } from '../unit/vuln/policy-files.js';
@@ -329,24 +328,8 @@ describe('the scan bundle with the real grype pulling the image itself', () => {
 
 describe('the scan bundle with the real grype reading an image archive (fake: file:<path>)', () => {
   it("scans file:<archive> as the image it holds, and accepts grype's report about that file", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'real-scan-archive-'));
-    const policy = path.join(dir, 'policy.json');
-    writeFileSync(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
     const archive = path.join(workspace, 'arm64.tar');
-    const copy = spawnSync(
-      SKOPEO,
-      [
-        '--policy',
-        policy,
-        'copy',
-        '--quiet',
-        '--src-tls-verify=false',
-        `docker://${image.image('linux/arm64').reference}`,
-        `oci-archive:${archive}`,
-      ],
-      { encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(copy.stderr).toBe('');
+    expect(saveOciArchive(image.image('linux/arm64').reference, archive)).toBe('');
     const result = await runBundle('scan', {
       path: [bin],
       workspace,

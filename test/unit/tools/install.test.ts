@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { InputError, OperationalError, type Logger } from '@release-actions/core';
+import { InputError, OperationalError } from '@release-actions/core';
 import {
   cacheDirectory,
   ensureTool,
@@ -23,20 +23,10 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { DownloadServer, serveAssets, testManifest, type TestAsset } from '../../harness/download-server.js';
+import { recordingLogger } from '../../harness/logger.js';
 
 const host = `${process.platform}-${process.arch}`;
 const fast = { attempts: 3, initialDelayMs: 5, maxDelayMs: 20 };
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug: (m) => lines.push(`debug: ${m}`),
-    info: (m) => lines.push(m),
-    notice: (m) => lines.push(`notice: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-  };
-}
 
 let server: DownloadServer;
 let assets: TestAsset[];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from '@jest/globals';
-import { OperationalError, type Logger } from '@release-actions/core';
+import { OperationalError } from '@release-actions/core';
 import { install, installMany, manifest as pinned, type Manifest } from '@release-actions/tools';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { download, DownloadError, type DownloadProgress } from '../../../packages/tools/src/download.js';
 import { DownloadServer, serveAssets, testManifest, type TestAsset } from '../../harness/download-server.js';
 import { repoRoot } from '../../harness/run-bundle.js';
+import { recordingLogger } from '../../harness/logger.js';
 
 /**
  * A machine that is offline, or a download host that is down or misbehaving: each failure gets
@@ -29,17 +30,6 @@ const HASH = /[0-9a-f]{64}/;
 const cosign = pinned.tools.cosign!;
 const cosignFile = cosign.platforms[host]!.file;
 const cosignPath = `/sigstore/cosign/releases/download/${cosign.default}/${cosignFile}`;
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug: (m) => lines.push(`debug: ${m}`),
-    info: (m) => lines.push(m),
-    notice: (m) => lines.push(`notice: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-  };
-}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
