@@ -81,8 +81,10 @@ function tlsReason(code: string, message: string): string {
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER')
     return `TLS handshake failed, the server does not speak TLS (${code})`;
   if (code.startsWith('ERR_SSL_')) return `TLS handshake failed (${code})`;
-  // Node's messages for certificate errors are short and plain ("self-signed certificate").
-  const words = message.split('\n')[0]!.trim();
+  // Node's messages for certificate errors are short and plain ("self-signed certificate"); Node 24
+  // adds advice after a semicolon ("; if the root CA is installed locally, try running Node.js
+  // with --use-system-ca"), which is not ours to give: ours follows.
+  const words = message.split('\n')[0]!.split(';')[0]!.trim();
   return words === '' || words.length > 100
     ? `TLS certificate not accepted (${code})`
     : `TLS certificate not accepted: ${words} (${code})`;

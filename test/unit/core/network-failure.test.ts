@@ -61,6 +61,19 @@ describe('networkFailureOf', () => {
       reason: 'TLS certificate not accepted: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)',
       transient: false,
     });
+    // Node 24 appends its own advice after a semicolon; ours replaces it.
+    expect(
+      networkFailureOf(
+        fetchFailed(
+          systemError(
+            'DEPTH_ZERO_SELF_SIGNED_CERT',
+            'self-signed certificate; if the root CA is installed locally, try running Node.js with --use-system-ca',
+          ),
+        ),
+      ),
+    ).toMatchObject({
+      reason: 'TLS certificate not accepted: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)',
+    });
     for (const code of [
       'CERT_HAS_EXPIRED',
       'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
