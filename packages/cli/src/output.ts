@@ -1,7 +1,5 @@
 import { Option, type Command } from 'commander';
 import { InputError, type TextStyle } from '@release-actions/core';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 
 /**
  * The output conventions every reporting command shares: `--format`, `-o, --output` and the
@@ -83,21 +81,6 @@ export function chosenOutput(command: Command): Chosen {
   }
   if (flags.output === '') throw new InputError('names no file.', { input: 'output' });
   return { format: format as OutputFormat, output: flags.output };
-}
-
-/**
- * Writes `text` to `file` whole or not at all: a temporary file beside it, then a rename, so a
- * reader never sees half a report and a failed run leaves the old file as it was.
- */
-export function writeWhole(file: string, text: string): void {
-  const partial = path.join(path.dirname(file), `.${path.basename(file)}.partial-${process.pid}`);
-  try {
-    writeFileSync(partial, text);
-    renameSync(partial, file);
-  } catch (error) {
-    rmSync(partial, { force: true });
-    throw error;
-  }
 }
 
 /** A command's result in each format it offers. */

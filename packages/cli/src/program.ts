@@ -10,10 +10,11 @@ import {
   EXIT_OK,
   plainStyle,
   styleFor,
+  writeWhole,
 } from '@release-actions/core';
 import type { Logger, TextStyle } from '@release-actions/core';
 import { consoleLogger } from './console-logger.js';
-import { chosenOutput, render, writeWhole, type Chosen, type OutputFormat, type Report } from './output.js';
+import { chosenOutput, render, type Chosen, type OutputFormat, type Report } from './output.js';
 
 /**
  * The `release-actions` command. Exit codes, for every subcommand: 0 success, 1 policy failure

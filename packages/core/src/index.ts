@@ -28,3 +28,4 @@ export { isTransientToolFailure, networkFailureOf } from './transient-failure.js
 export type { NetworkFailure, NetworkFailureKind } from './transient-failure.js';
 export { plainStyle, ansiStyle, styleFor } from './style.js';
 export type { TextStyle } from './style.js';
+export { writeWhole } from './write-whole.js';

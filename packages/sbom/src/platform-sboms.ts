@@ -1,4 +1,4 @@
-import { InputError, OperationalError } from '@release-actions/core';
+import { InputError, OperationalError, writeWhole } from '@release-actions/core';
 import type { Platform, Resolved } from '@release-actions/oci';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -226,8 +226,6 @@ async function single(
     ],
   };
   const file = path.join(outputDir, manifestFileName(options.prefix));
-  const partial = `${file}.partial-${process.pid}`;
-  writeFileSync(partial, manifestJson(content));
-  renameSync(partial, file);
+  writeWhole(file, manifestJson(content));
   return { seed: result, platforms: [entry], digest, index: false, manifest: { file, content } };
 }
