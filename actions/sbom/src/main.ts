@@ -17,32 +17,25 @@ import {
   DEFAULT_FORMATS,
   DEFAULT_PREFIX,
   FORMATS,
-  checkOneSource,
   IMAGE_SOURCES,
-  parseSource,
   resolveSource,
-  sourceFields,
+  sourceOrOlder,
   type SbomFormat,
 } from '@release-actions/sbom/inputs';
 import type { SbomRequest } from '@release-actions/sbom';
 
 /** `source` in the syntax scan shares (docs/sources.md), or the older inputs image, path, file. */
 function readSource() {
-  const source = readString('source');
   const older = {
     image: readString('image'),
     path: readPath('path', { mustExist: 'directory' }),
     file: readPath('file', { mustExist: 'file' }),
   };
-  checkOneSource('sbom', source, older);
-  if (source === undefined) return older;
-  return sourceFields(
-    parseSource(source, {
-      // Under RUNNER_TEMP too: where the sbom step writes its files by default.
-      resolvePath: (value) => checkPath('source', value, { alsoInside: [runnerTemp()] }),
-      warn: (message) => actionLogger.warning(message),
-    }),
-  );
+  return sourceOrOlder('sbom', readString('source'), older, {
+    // Under RUNNER_TEMP too: where the sbom step writes its files by default.
+    resolvePath: (value) => checkPath('source', value, { alsoInside: [runnerTemp()] }),
+    warn: (message) => actionLogger.warning(message),
+  });
 }
 
 await runAction(async () => {

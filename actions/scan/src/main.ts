@@ -22,26 +22,20 @@ import {
   SEVERITIES,
 } from '@release-actions/vuln/inputs';
 import type { GateRequest } from '@release-actions/vuln';
-import { checkOneSource, parseSource, sourceFields } from '@release-actions/sbom/inputs';
+import { sourceOrOlder } from '@release-actions/sbom/inputs';
 
 /** `source` in the syntax sbom shares (docs/sources.md), or the older inputs image, sbom, path. */
 function readSource() {
-  const source = readString('source');
   const older = {
     image: readString('image'),
     sbom: readPath('sbom', { mustExist: 'file' }),
     path: readPath('path', { mustExist: 'directory' }),
   };
-  checkOneSource('scan', source, older);
-  if (source === undefined) return older;
-  return sourceFields(
-    parseSource(source, {
-      allowSbom: true,
-      // Under RUNNER_TEMP too: where the sbom step writes its files by default.
-      resolvePath: (value) => checkPath('source', value, { alsoInside: [runnerTemp()] }),
-      warn: (message) => actionLogger.warning(message),
-    }),
-  );
+  return sourceOrOlder('scan', readString('source'), older, {
+    // Under RUNNER_TEMP too: where the sbom step writes its files by default.
+    resolvePath: (value) => checkPath('source', value, { alsoInside: [runnerTemp()] }),
+    warn: (message) => actionLogger.warning(message),
+  });
 }
 
 await runAction(async () => {

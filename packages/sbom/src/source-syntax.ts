@@ -185,3 +185,18 @@ export function checkOneSource(
     );
   }
 }
+
+/**
+ * An action's source: `source` parsed in the shared syntax, or else the older inputs as they are
+ * (the two exclude each other). Scan also takes sbom:<file>.
+ */
+export function sourceOrOlder<Older extends Readonly<Record<string, string | undefined>>>(
+  command: 'sbom' | 'scan',
+  source: string | undefined,
+  older: Older,
+  options: Pick<ParseSourceOptions, 'resolvePath' | 'warn'>,
+): Older | ReturnType<typeof sourceFields> {
+  checkOneSource(command, source, older);
+  if (source === undefined) return older;
+  return sourceFields(parseSource(source, { ...options, allowSbom: command === 'scan' }));
+}

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cliInputNames, describeError, InputError } from '@release-actions/core';
-import { checkOneSource, parseSource, sourceFields, type SourceSpec } from '@release-actions/sbom';
+import {
+  checkOneSource,
+  parseSource,
+  sourceFields,
+  sourceOrOlder,
+  type SourceSpec,
+} from '@release-actions/sbom';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -201,5 +207,27 @@ describe('checkOneSource', () => {
     ).toThrow("cannot be combined with 'sbom', 'path';");
     expect(() => checkOneSource('sbom', 'alpine', { image: undefined, path: '' })).not.toThrow();
     expect(() => checkOneSource('sbom', undefined, { image: 'alpine', path: '/w' })).not.toThrow();
+  });
+});
+
+describe('sourceOrOlder', () => {
+  it('parses source into the request fields, or passes the older inputs through as they are', () => {
+    expect(sourceOrOlder('scan', 'sbom:sbom.spdx.json', { image: undefined }, { resolvePath })).toEqual({
+      sbom: path.join(root, 'sbom.spdx.json'),
+    });
+    expect(sourceOrOlder('sbom', 'dir:app', { image: undefined, path: undefined }, { resolvePath })).toEqual({
+      path: path.join(root, 'app'),
+    });
+    const older = { image: 'alpine:3.20', path: undefined };
+    expect(sourceOrOlder('sbom', undefined, older, { resolvePath })).toBe(older);
+  });
+
+  it('takes sbom: only for scan, and refuses source beside an older input', () => {
+    expect(() => sourceOrOlder('sbom', 'sbom:sbom.spdx.json', {}, { resolvePath })).toThrow(
+      /sbom:<file> is what scan reads/,
+    );
+    expect(() => sourceOrOlder('scan', 'alpine', { image: 'alpine' }, { resolvePath })).toThrow(
+      "cannot be combined with 'image'",
+    );
   });
 });
