@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { InputError, type TextStyle } from '@release-actions/core';
+import { InputError, listed, type TextStyle } from '@release-actions/core';
 
 /**
  * The output conventions every reporting command shares: `--format`, `-o, --output` and the
@@ -28,15 +28,12 @@ export interface ReportingOptions {
   hint?: string;
 }
 
-const listed = (values: readonly string[]) =>
-  values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
-
 /** Adds --format, -o/--output and the hidden --json to a command that reports. */
 export function reporting(command: Command, options: ReportingOptions = {}): Command {
   const formats = options.formats ?? ['text', 'json'];
   ACCEPTED.set(command, { formats, others: options.others, hint: options.hint });
   if (!options.ownFormatOption) {
-    command.option('--format <format>', `result format: ${listed(formats)} (default text)`);
+    command.option('--format <format>', `result format: ${listed(formats, 'or')} (default text)`);
   }
   return command
     .option('-o, --output <file>', 'write the result to this file (whole or not at all) instead of stdout')
@@ -75,7 +72,7 @@ export function chosenOutput(command: Command): Chosen {
   const format = distinct[0] ?? 'text';
   if (!accepted.formats.includes(format)) {
     const hint = accepted.hint === undefined ? '' : ` ${accepted.hint}`;
-    throw new InputError(`"${format}" is not accepted; use ${listed(accepted.formats)}.${hint}`, {
+    throw new InputError(`"${format}" is not accepted; use ${listed(accepted.formats, 'or')}.${hint}`, {
       input: 'format',
     });
   }

@@ -29,3 +29,4 @@ export type { NetworkFailure, NetworkFailureKind } from './transient-failure.js'
 export { plainStyle, ansiStyle, styleFor } from './style.js';
 export type { TextStyle } from './style.js';
 export { writeWhole } from './write-whole.js';
+export { listed } from './listed.js';

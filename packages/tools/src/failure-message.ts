@@ -1,4 +1,4 @@
-import { OperationalError } from '@release-actions/core';
+import { listed, OperationalError } from '@release-actions/core';
 import type { DownloadError } from './download.js';
 import type { ToolsErrorCode } from './errors.js';
 import type { ResolvedAsset } from './manifest.js';
@@ -24,11 +24,6 @@ const DEFAULT_SETTING = "a mirror (release-actions install --mirror, or the setu
 
 function label(asset: ResolvedAsset): string {
   return `${asset.tool} ${asset.version} ${asset.platform}`;
-}
-
-/** `cosign`, `cosign and syft`, `cosign, syft and grype`. */
-function listTools(tools: readonly string[]): string {
-  return tools.length === 1 ? tools[0]! : `${tools.slice(0, -1).join(', ')} and ${tools.at(-1)!}`;
 }
 
 function reachAdvice(tools: readonly string[], network: NetworkKind, options: AdviceOptions): string {
@@ -72,7 +67,7 @@ export class UnreachableError extends OperationalError<ToolsErrorCode> {
     if (errors.length === 1) return first!;
     const tools = errors.map((e) => `${e.asset.tool} ${e.asset.version}`);
     return new OperationalError<ToolsErrorCode>(
-      `${listTools(tools)} (${first!.asset.platform}): ${first!.what}${first!.tried}; ${reachAdvice(
+      `${listed(tools, 'and')} (${first!.asset.platform}): ${first!.what}${first!.tried}; ${reachAdvice(
         errors.map((e) => e.asset.tool),
         first!.network,
         first!.advice,

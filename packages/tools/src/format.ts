@@ -1,22 +1,21 @@
 /** Sizes and durations as the installer's lines show them (decimal units, like release pages). */
 
+/** The unit a size of `bytes` is shown in: its name, its size in bytes, and the decimals shown. */
+function unitFor(bytes: number): readonly [string, number, number] {
+  if (bytes < 1000) return ['B', 1, 0];
+  if (bytes < 1_000_000) return ['kB', 1000, 1];
+  if (bytes < 1_000_000_000) return ['MB', 1_000_000, 1];
+  return ['GB', 1_000_000_000, 2];
+}
+
 export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
-  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
-  return `${(bytes / 1_000_000_000).toFixed(2)} GB`;
+  const [unit, divisor, digits] = unitFor(bytes);
+  return `${(bytes / divisor).toFixed(digits)} ${unit}`;
 }
 
 /** `received` of `total` in the larger one's unit, e.g. "1.2/45.3 MB". */
 export function formatProgress(received: number, total: number): string {
-  const [unit, divisor, digits] =
-    total < 1000
-      ? (['B', 1, 0] as const)
-      : total < 1_000_000
-        ? (['kB', 1000, 1] as const)
-        : total < 1_000_000_000
-          ? (['MB', 1_000_000, 1] as const)
-          : (['GB', 1_000_000_000, 2] as const);
+  const [unit, divisor, digits] = unitFor(total);
   return `${(received / divisor).toFixed(digits)}/${(total / divisor).toFixed(digits)} ${unit}`;
 }
 
