@@ -36,6 +36,11 @@ function isOurPackage(file: string): boolean {
 export const repoRoot = findRepoRoot();
 export const fakesBin = path.join(repoRoot, 'test', 'fakes', 'bin');
 
+/** The environment that makes a spawned bundle or CLI resolve .invalid names without DNS (no-dns.mjs). */
+export const NO_DNS_ENV = {
+  NODE_OPTIONS: `--import ${path.join(repoRoot, 'test', 'harness', 'no-dns-preload.mjs')}`,
+};
+
 export interface Annotation {
   level: 'error' | 'warning' | 'notice' | 'debug';
   message: string;

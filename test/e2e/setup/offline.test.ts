@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DownloadServer, serveAssets, type TestAsset } from '../../harness/download-server.js';
-import { errors, runBundle } from '../../harness/run-bundle.js';
+import { errors, NO_DNS_ENV, runBundle } from '../../harness/run-bundle.js';
 import { runCli } from '../../harness/run-cli.js';
 
 /**
@@ -14,11 +14,11 @@ import { runCli } from '../../harness/run-cli.js';
  */
 
 const host = `${process.platform}-${process.arch}`;
-/** RFC 2606 reserves .invalid: it fails DNS everywhere, without the internet. */
+/** RFC 2606 reserves .invalid; NO_DNS_ENV fails it as DNS would, without asking a resolver. */
 const unresolvable = 'https://mirror.release-actions.invalid';
 const cosignVersion = manifest.tools.cosign!.default;
 /** A first retry would wait at least 7.5 s (10 s ± 25 %): a run well under that made none. */
-const slowRetry = { RELEASE_ACTIONS_RETRY_BASE_MS: '10000' };
+const slowRetry = { RELEASE_ACTIONS_RETRY_BASE_MS: '10000', ...NO_DNS_ENV };
 const fastRetry = { RELEASE_ACTIONS_RETRY_BASE_MS: '5' };
 
 let server: DownloadServer;

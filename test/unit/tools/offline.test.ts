@@ -11,6 +11,7 @@ import { download, DownloadError, type DownloadProgress } from '../../../package
 import { DownloadServer, serveAssets, testManifest, type TestAsset } from '../../harness/download-server.js';
 import { repoRoot } from '../../harness/run-bundle.js';
 import { recordingLogger } from '../../harness/logger.js';
+import { blockInvalidDns } from '../../harness/no-dns.mjs';
 
 /**
  * A machine that is offline, or a download host that is down or misbehaving: each failure gets
@@ -22,7 +23,7 @@ const host = `${process.platform}-${process.arch}`;
 const fast = { attempts: 3, initialDelayMs: 5, maxDelayMs: 20 };
 /** A retry delay no test could sit out within its time bound. */
 const slow = { attempts: 4, initialDelayMs: 5000 };
-/** RFC 2606 reserves .invalid: it fails DNS everywhere, without the internet. */
+/** RFC 2606 reserves .invalid; blockInvalidDns fails it as DNS would, without asking a resolver. */
 const unresolvable = 'https://mirror.release-actions.invalid';
 /** Any 64 hex digits: a checksum, which none of these failures may print. */
 const HASH = /[0-9a-f]{64}/;
@@ -48,13 +49,17 @@ let scratch: string;
 let toolCache: string;
 const savedTemp = process.env.RUNNER_TEMP;
 
+let restoreDns: () => void;
+
 beforeAll(async () => {
+  restoreDns = blockInvalidDns();
   downloads = await DownloadServer.start();
   assets = serveAssets(downloads, ['syft', 'helm'], 'v0.0.1');
   manifest = testManifest(assets);
 });
 
 afterAll(async () => {
+  restoreDns();
   await downloads.stop();
 });
 

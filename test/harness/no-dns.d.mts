@@ -1,0 +1,2 @@
+// Types of test/harness/no-dns.mjs.
+export function blockInvalidDns(): () => void;
