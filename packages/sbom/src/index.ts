@@ -25,15 +25,8 @@ export { parsePurl, purlIdentity, comparableIdentity } from './purl.js';
 export type { PurlParts } from './purl.js';
 export { IMAGE_SOURCES, resolveSource, checkPlatform } from './source.js';
 export type { ImageSource, ScanSource, SourceInput } from './source.js';
-export {
-  checkOneSource,
-  parseSource,
-  SOURCE_KINDS,
-  sourceFields,
-  sourceOrOlder,
-  sourceSyntax,
-} from './source-syntax.js';
-export type { ParseSourceOptions, SourceKind, SourceSpec } from './source-syntax.js';
+export { checkOneSource, parseSource, sourceFields, sourceOrOlder, sourceSyntax } from './source-syntax.js';
+export type { ParseSourceOptions, SourceSpec } from './source-syntax.js';
 export { syftEnvironment, syftVersion, scanArguments, runSyftScan } from './syft.js';
 export type { RegistryCredentials, SyftOptions } from './syft.js';
 export { generateSboms } from './generate.js';

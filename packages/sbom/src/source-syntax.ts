@@ -16,8 +16,6 @@ import path from 'node:path';
  * A bare value means the same thing wherever the command runs: what happens to lie in the current
  * directory never turns an image into a directory.
  */
-export const SOURCE_KINDS = ['image', 'dir', 'file', 'sbom'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export type SourceSpec =
   | { kind: 'image'; /** The reference as written. */ value: string; reference: ImageReference }
@@ -121,14 +119,14 @@ function bareImage(
   } catch {
     existing = undefined; // a path the front end refuses cannot be what was meant
   }
-  const prefix = existing === 'directory' ? 'dir' : 'file';
+  const [prefix, noun] = existing === 'directory' ? ['dir', 'directory'] : ['file', 'file'];
   let reference: ImageReference;
   try {
     reference = parseReference(written, input);
   } catch (error) {
     if (existing !== undefined) {
       throw new InputError(
-        `"${written}" is a ${existing === 'directory' ? 'directory' : 'file'} here, not an image reference; write ${prefix}:${written} to use it (a bare value is always an image).`,
+        `"${written}" is a ${noun} here, not an image reference; write ${prefix}:${written} to use it (a bare value is always an image).`,
         { input },
       );
     }
@@ -142,7 +140,7 @@ function bareImage(
   }
   if (existing !== undefined) {
     warn?.(
-      `source "${written}" is read as the image ${written}; a ${existing === 'directory' ? 'directory' : 'file'} of that name is here too: write ${prefix}:${written} to use it, or image:${written} to say you mean the image.`,
+      `source "${written}" is read as the image ${written}; a ${noun} of that name is here too: write ${prefix}:${written} to use it, or image:${written} to say you mean the image.`,
     );
   }
   return { kind: 'image', value: written, reference };

@@ -111,7 +111,7 @@ export function renderScanText(
   cwd: string = process.cwd(),
 ): string {
   const show = (file: string) => displayPath(file, cwd);
-  const options = { style, cwd };
+  const options = { style, cwd, failBuild: result.failBuild };
   if (!result.byPlatform) {
     const [only] = result.results;
     const extra = [`report: ${show(only!.jsonFile)}`];

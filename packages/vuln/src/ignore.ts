@@ -197,9 +197,10 @@ export function ruleMatches(rule: IgnoreRule, match: GrypeMatch): boolean {
   return (match.relatedVulnerabilities ?? []).some((related) => related?.id === rule.id);
 }
 
-export function describeRule(rule: IgnoreRule): string {
+/** `rule 2 (CVE-… in pkg@1.0) of <file>`; `file` shows the path (relative to the workspace, say). */
+export function describeRule(rule: IgnoreRule, file: (path: string) => string = (path) => path): string {
   const target = [rule.package, rule.version].filter(Boolean).join('@');
-  return `rule ${rule.index} (${rule.id}${target ? ` in ${target}` : ''}) of ${rule.file}`;
+  return `rule ${rule.index} (${rule.id}${target ? ` in ${target}` : ''}) of ${file(rule.file)}`;
 }
 
 /** How far ahead an ignore rule may expire unless the user says otherwise: one year. */

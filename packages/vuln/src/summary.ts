@@ -2,7 +2,8 @@ import { total, type Evaluation, type Finding } from './policy.js';
 import { vulnerabilityLink } from './sarif.js';
 import { capitalize, DISPLAY_ORDER } from './severity.js';
 import { setAside, suppressedBy } from './suppression.js';
-import { byPriority, fixedIn } from './text-report.js';
+import { fixedIn } from './text-report.js';
+import { byPriority } from './upgrade.js';
 
 /**
  * The job summary of one judged target, section by section. The Markdown goes through a builder

@@ -2,9 +2,8 @@ import { plainStyle, type TextStyle } from '@release-actions/core';
 import { total, type Evaluation, type Finding } from './policy.js';
 import { DISPLAY_ORDER, rank, type Severity } from './severity.js';
 import { displayPath, setAside, suppressedBy } from './suppression.js';
-import { byPackage, type PackageFindings, type Upgrade } from './upgrade.js';
-
-export { byPriority } from './upgrade.js';
+import { describeRule } from './ignore.js';
+import { byPackage, compareText, type PackageFindings, type Upgrade } from './upgrade.js';
 
 /** The report for a terminal (the CLI's text and JSON) and the headline the log and the failure carry. */
 
@@ -36,6 +35,8 @@ export interface TextOptions {
   style?: TextStyle;
   /** Paths under this directory are shown relative to it. */
   cwd?: string;
+  /** Whether a failed gate fails the build (default true): the verdict line says which. */
+  failBuild?: boolean;
 }
 
 type Resolved = Required<Omit<TextOptions, 'cwd'>> & Pick<TextOptions, 'cwd'>;
@@ -155,9 +156,7 @@ function setAsideLines(evaluation: Evaluation, options: Resolved): string[] {
   const { suppressed, unfixed } = setAside(evaluation);
   const lines: string[] = [];
   if (suppressed.length > 0) {
-    const listed = [...suppressed]
-      .sort((a, b) => rank(b.severity) - rank(a.severity))
-      .slice(0, options.suppressedTop);
+    const listed = [...suppressed].sort(bySeverityThenId).slice(0, options.suppressedTop);
     const idWidth = Math.max(...listed.map((f) => f.match.vulnerability.id.length));
     lines.push(
       '',
@@ -178,7 +177,7 @@ function setAsideLines(evaluation: Evaluation, options: Resolved): string[] {
     lines.push(
       '',
       `ignore rules that matched nothing (remove them?): ${evaluation.unusedRules
-        .map((r) => `rule ${r.index} (${r.id}) of ${displayPath(r.file, cwd)}`)
+        .map((r) => describeRule(r, (file) => displayPath(file, cwd)))
         .join(', ')}`,
     );
   }
@@ -197,9 +196,10 @@ export function renderText(evaluation: Evaluation, options: TextOptions = {}): s
     upgradesTop: options.upgradesTop ?? 10,
     style: options.style ?? plainStyle,
     cwd: options.cwd,
+    failBuild: options.failBuild ?? true,
   };
   const { style } = resolved;
-  const verdict = headline(evaluation);
+  const verdict = headline(evaluation, resolved.failBuild);
   return [
     evaluation.verdict === 'pass' ? style.green(verdict) : style.bold(style.red(verdict)),
     ...countsTable(evaluation),
@@ -216,11 +216,6 @@ function bySeverityThenId(a: Finding, b: Finding): number {
     compareText(a.match.artifact.name, b.match.artifact.name) ||
     compareText(a.match.artifact.version, b.match.artifact.version)
   );
-}
-
-/** Code-point order: the same whatever the locale of the machine. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A machine-readable result: what the CLI prints with --format json (its shape: scan/README.md). */

@@ -111,14 +111,19 @@ export function byPriority(a: Finding, b: Finding): number {
   return rank(b.severity) - rank(a.severity);
 }
 
+/** Code-point order: the same whatever the locale of the machine. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Packages with the most blocking findings first, then the most severe, then the most findings. */
 function byImportance(a: PackageFindings, b: PackageFindings): number {
   return (
     b.blocking - a.blocking ||
     rank(b.findings[0]!.severity) - rank(a.findings[0]!.severity) ||
     b.findings.length - a.findings.length ||
-    a.name.localeCompare(b.name) ||
-    a.version.localeCompare(b.version)
+    compareText(a.name, b.name) ||
+    compareText(a.version, b.version)
   );
 }
 

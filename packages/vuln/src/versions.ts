@@ -51,12 +51,18 @@ function verrevcmp(a: string, b: string): number {
   return 0;
 }
 
-function splitDebian(version: string): [number, string, string] {
+/** `[epoch:]version[-release]`, the shape dpkg and rpm share; the release is undefined when absent. */
+function splitEpochRelease(version: string): [number, string, string | undefined] {
   const colon = version.indexOf(':');
   const epoch = colon > 0 && /^\d+$/.test(version.slice(0, colon)) ? Number(version.slice(0, colon)) : 0;
   const rest = colon > 0 ? version.slice(colon + 1) : version;
   const dash = rest.lastIndexOf('-');
-  return dash >= 0 ? [epoch, rest.slice(0, dash), rest.slice(dash + 1)] : [epoch, rest, ''];
+  return dash >= 0 ? [epoch, rest.slice(0, dash), rest.slice(dash + 1)] : [epoch, rest, undefined];
+}
+
+function splitDebian(version: string): [number, string, string] {
+  const [epoch, upstream, revision] = splitEpochRelease(version);
+  return [epoch, upstream, revision ?? ''];
 }
 
 /** Debian package versions: `[epoch:]upstream[-revision]` (deb-version(7)). */
@@ -110,18 +116,10 @@ function rpmvercmp(a: string, b: string): number {
   return i >= a.length ? -1 : 1;
 }
 
-function splitRpm(version: string): [number, string, string | undefined] {
-  const colon = version.indexOf(':');
-  const epoch = colon > 0 && /^\d+$/.test(version.slice(0, colon)) ? Number(version.slice(0, colon)) : 0;
-  const rest = colon > 0 ? version.slice(colon + 1) : version;
-  const dash = rest.lastIndexOf('-');
-  return dash >= 0 ? [epoch, rest.slice(0, dash), rest.slice(dash + 1)] : [epoch, rest, undefined];
-}
-
 /** RPM versions: `[epoch:]version[-release]`; a release is compared only when both sides have one. */
 export function compareRpm(a: string, b: string): number {
-  const [ea, va, ra] = splitRpm(a.trim());
-  const [eb, vb, rb] = splitRpm(b.trim());
+  const [ea, va, ra] = splitEpochRelease(a.trim());
+  const [eb, vb, rb] = splitEpochRelease(b.trim());
   const release = ra !== undefined && rb !== undefined ? rpmvercmp(ra, rb) : 0;
   return Math.sign(ea - eb || rpmvercmp(va, vb) || release);
 }
