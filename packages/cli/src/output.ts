@@ -22,8 +22,10 @@ const ACCEPTED = new WeakMap<Command, Accepted>();
 export interface ReportingOptions {
   /** Default text and json; scan and audit add sarif. */
   formats?: readonly string[];
-  /** The command defines --format itself (sbom's repeatable one); only -o and --json are added. */
-  ownFormatOption?: boolean;
+  /**
+   * Other values the command's own --format takes (sbom's SBOM formats): the command then defines
+   * --format itself, and only -o and --json are added.
+   */
   others?: (value: string) => boolean;
   hint?: string;
 }
@@ -32,7 +34,7 @@ export interface ReportingOptions {
 export function reporting(command: Command, options: ReportingOptions = {}): Command {
   const formats = options.formats ?? ['text', 'json'];
   ACCEPTED.set(command, { formats, others: options.others, hint: options.hint });
-  if (!options.ownFormatOption) {
+  if (options.others === undefined) {
     command.option('--format <format>', `result format: ${listed(formats, 'or')} (default text)`);
   }
   return command
@@ -46,18 +48,9 @@ export interface Chosen {
   output?: string;
 }
 
-/** The command that defines reporting, the command itself or a parent (`sbom diff` shares `sbom`'s). */
-function acceptedFor(command: Command): Accepted | undefined {
-  for (let c: Command | null = command; c !== null; c = c.parent) {
-    const accepted = ACCEPTED.get(c);
-    if (accepted !== undefined) return accepted;
-  }
-  return undefined;
-}
-
 /** --format, -o and --json of the command about to run; an InputError for a value it does not accept. */
 export function chosenOutput(command: Command): Chosen {
-  const accepted = acceptedFor(command);
+  const accepted = ACCEPTED.get(command);
   if (accepted === undefined) return { format: 'text' };
   const flags = command.optsWithGlobals<{ format?: string | string[]; output?: string; json?: boolean }>();
   const raw = flags.format === undefined ? [] : Array.isArray(flags.format) ? flags.format : [flags.format];

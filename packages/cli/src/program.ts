@@ -135,7 +135,14 @@ export function createProgram(register: ((program: Command, context: CommandCont
   // Set just before a command's action runs (preAction): what its --format and -o chose.
   let chosen: Chosen = { format: 'text' };
   let name = 'release-actions';
-  const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+  const out = (text: string) => process.stdout.write(line(text));
+  /** The result on stdout, or written whole to -o's file with one line saying so. */
+  const place = (text: string, what: string) => {
+    if (chosen.output === undefined) return void out(text);
+    writeWhole(chosen.output, line(text));
+    context.logger().info(`${name}: wrote ${what ? `${what} ` : ''}${chosen.output}`);
+  };
   const context: CommandContext = {
     logger: () => consoleLogger(flags()),
     out,
@@ -152,22 +159,18 @@ export function createProgram(register: ((program: Command, context: CommandCont
       return chosen.output;
     },
     report(report) {
-      if (chosen.output === undefined) {
-        out(render(report, chosen.format, context.style, context.quiet));
-        return;
-      }
       // A file is never a terminal: no colour, and the whole result whatever -q says.
-      const text = render(report, chosen.format, plainStyle, false);
-      writeWhole(chosen.output, text.endsWith('\n') ? text : `${text}\n`);
-      context.logger().info(`${name}: wrote the ${chosen.format} result to ${chosen.output}`);
+      const toFile = chosen.output !== undefined;
+      const text = render(
+        report,
+        chosen.format,
+        toFile ? plainStyle : context.style,
+        !toFile && context.quiet,
+      );
+      place(text, `the ${chosen.format} result to`);
     },
     emit(text) {
-      if (chosen.output === undefined) {
-        out(text);
-        return;
-      }
-      writeWhole(chosen.output, text.endsWith('\n') ? text : `${text}\n`);
-      context.logger().info(`${name}: wrote ${chosen.output}`);
+      place(text, '');
     },
   };
   program.hook('preAction', (_program, command) => {

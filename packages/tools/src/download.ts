@@ -27,8 +27,8 @@ import type { ToolsErrorCode } from './errors.js';
  * a body that arrived whole is ever hashed against the pin, so a failure never reads as tampering.
  */
 export type DownloadFailure =
-  /** No answer: DNS, connection refused or reset, timeout, TLS; `host` is the one that failed. */
-  | { kind: 'network'; host: string; network: NetworkFailure }
+  /** No answer: DNS, connection refused or reset, timeout, TLS. */
+  | { kind: 'network'; network: NetworkFailure }
   | { kind: 'status'; status: number }
   /** An answer whose body ended short of its Content-Length (or broke off, or stalled). */
   | { kind: 'incomplete'; bytes: number; expectedBytes?: number; reason?: string }
@@ -41,12 +41,24 @@ export class DownloadError extends OperationalError<ToolsErrorCode> {
   attempts = 1;
   constructor(
     message: string,
-    readonly url: string,
     readonly failure: DownloadFailure,
-    /** Whether another attempt may succeed (5xx, 429, 408, resets, timeouts, truncation). */
-    readonly transient: boolean,
   ) {
     super(message, { code: 'DOWNLOAD_FAILED' });
+  }
+
+  /** Whether another attempt may succeed (5xx, 429, 408, resets, timeouts, truncation). */
+  get transient(): boolean {
+    const { failure } = this;
+    switch (failure.kind) {
+      case 'network':
+        return failure.network.transient;
+      case 'status':
+        return failure.status >= 500 || failure.status === 429 || failure.status === 408;
+      case 'incomplete':
+        return true;
+      case 'empty':
+        return false;
+    }
   }
 }
 
@@ -96,12 +108,7 @@ function networkError(url: string, failure: NetworkFailure): DownloadError {
       failure.code !== 'UND_ERR_CONNECT_TIMEOUT' &&
       failure.code !== 'ETIMEDOUT');
   const verb = connected ? 'no answer from' : 'cannot reach';
-  return new DownloadError(
-    `${verb} ${host} (${failure.reason})`,
-    url,
-    { kind: 'network', host, network: failure },
-    failure.transient,
-  );
+  return new DownloadError(`${verb} ${host} (${failure.reason})`, { kind: 'network', network: failure });
 }
 
 function incomplete(
@@ -113,9 +120,7 @@ function incomplete(
   const of = expectedBytes === undefined ? '' : ` of ${expectedBytes}`;
   return new DownloadError(
     `download of ${url} ended after ${bytes}${of} bytes${reason === undefined ? '' : ` (${reason})`}`,
-    url,
     { kind: 'incomplete', bytes, expectedBytes, reason },
-    true,
   );
 }
 
@@ -164,22 +169,14 @@ async function attempt(
     }
     if (response.status === 404) {
       await response.body?.cancel();
-      throw new DownloadError(
-        `no such release asset: ${url} (HTTP 404)`,
-        url,
-        { kind: 'status', status: 404 },
-        false,
-      );
+      throw new DownloadError(`no such release asset: ${url} (HTTP 404)`, { kind: 'status', status: 404 });
     }
-    const transientStatus = response.status >= 500 || response.status === 429 || response.status === 408;
     if (!response.ok) {
       await response.body?.cancel();
-      throw new DownloadError(
-        `${url} answered HTTP ${response.status}`,
-        url,
-        { kind: 'status', status: response.status },
-        transientStatus,
-      );
+      throw new DownloadError(`${url} answered HTTP ${response.status}`, {
+        kind: 'status',
+        status: response.status,
+      });
     }
     const length = response.headers.get('content-length');
     const expectedBytes = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
@@ -211,12 +208,10 @@ async function attempt(
     }
     if (expectedBytes !== undefined && bytes !== expectedBytes) throw incomplete(url, bytes, expectedBytes);
     if (bytes === 0) {
-      throw new DownloadError(
-        `empty response from ${url} (HTTP ${response.status} with no body)`,
-        url,
-        { kind: 'empty', status: response.status },
-        false,
-      );
+      throw new DownloadError(`empty response from ${url} (HTTP ${response.status} with no body)`, {
+        kind: 'empty',
+        status: response.status,
+      });
     }
     progress?.end(true);
     return { bytes, sha256: hash.digest('hex') };

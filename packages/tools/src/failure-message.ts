@@ -22,7 +22,8 @@ export interface AdviceOptions {
 
 const DEFAULT_SETTING = "a mirror (release-actions install --mirror, or the setup action's 'mirror' input)";
 
-function label(asset: ResolvedAsset): string {
+/** `cosign v3.1.3 linux-x64`: how every line about one asset starts. */
+export function label(asset: ResolvedAsset): string {
   return `${asset.tool} ${asset.version} ${asset.platform}`;
 }
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cacheDirectory, RECORD_FILE, type CacheHit, type CacheRecord } from './cache.js';
 import { download, DownloadError, type DownloadProgress } from './download.js';
-import { checksumMismatchMessage, downloadFailure, type AdviceOptions } from './failure-message.js';
+import { checksumMismatchMessage, downloadFailure, label, type AdviceOptions } from './failure-message.js';
 import { formatBytes, formatDuration, formatRate } from './format.js';
 import type { Logger, RetryPolicy } from '@release-actions/core';
 import type { ResolvedAsset } from './manifest.js';
@@ -31,10 +31,6 @@ export interface FetchOptions extends AdviceOptions {
   retry: RetryPolicy;
   idleTimeoutMs: number;
   progress?: DownloadProgress;
-}
-
-export function label(asset: ResolvedAsset): string {
-  return `${asset.tool} ${asset.version} ${asset.platform}`;
 }
 
 const EXTRACT_FAILED = { code: 'EXTRACT_FAILED' } as const;

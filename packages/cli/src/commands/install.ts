@@ -57,15 +57,14 @@ export function registerInstall(program: Command, context: CommandContext): void
       [],
     )
     .option('--platform <platform>', 'install for another platform, e.g. linux-arm64 (default: this machine)')
-    .action((tools: string[], flags: InstallFlags, command: Command) =>
+    .action((tools: string[], flags: InstallFlags) =>
       action(async () => {
         const versions = pairs('--version', flags.version, tools);
         const checksums = pairs('--sha256', flags.sha256, tools);
         const dir = path.resolve(flags.dir ?? toolCacheRoot());
         mkdirSync(dir, { recursive: true });
         // A live line on a terminal; none under --quiet, where only results and problems are printed.
-        const quiet = command.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
-        const progress = quiet ? undefined : terminalProgress(process.stderr);
+        const progress = context.quiet ? undefined : terminalProgress(process.stderr);
         const installed = await installMany(
           tools.map((tool) => ({ tool, version: versions.get(tool), sha256: checksums.get(tool) })),
           {

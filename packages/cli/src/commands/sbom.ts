@@ -113,7 +113,6 @@ function syftCredentials(env: NodeJS.ProcessEnv): RegistryCredentials {
 
 export function registerSbom(program: Command, context: CommandContext): void {
   const sbom = reporting(program.command('sbom'), {
-    ownFormatOption: true,
     others: isSbomFormat,
     hint: `SBOM formats go to --sbom-format: ${FORMATS.join(', ')}.`,
   })

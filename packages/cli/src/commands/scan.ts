@@ -147,8 +147,6 @@ export function registerScan(program: Command, context: CommandContext): void {
             text: (style) => renderScanText(result, sarif, style),
             json: () => scanJson(result, sarif),
             sarif: () => sarifLog(result),
-            // Several platforms' text starts with the first platform; the verdict covers them all.
-            ...(result.results.length > 1 ? { verdict: () => result.verdict.message } : {}),
           });
           enforceVerdict(result.verdict);
         },
