@@ -14,8 +14,7 @@ export { parseReceiptInput, JOB_RESULTS, MAX_RECEIPT_INPUT_BYTES } from './recei
 export type { ReceiptInput, ReceiptJob, JobResult } from './receipt-input.js';
 export { buildReceipt, PIPELINE, PIPELINE_EDGES, MAX_PLATFORM_ROWS } from './receipt.js';
 export type { Receipt, ReceiptRow, ReceiptJobState, ArtifactKind } from './receipt.js';
-export { renderReceipt, pipelineDiagram, RECEIPT_HEADERS } from './receipt-render.js';
+export { renderReceipt, pipelineDiagram, RECEIPT_HEADERS, runUrlFrom } from './receipt-render.js';
 export type { ReceiptRenderOptions } from './receipt-render.js';
 export { plain } from './receipt-text.js';
-export { runUrlFrom } from './receipt-render.js';
 export { notesWithReceipt, RECEIPT_NOTES_LIMIT_BYTES } from './receipt-notes.js';

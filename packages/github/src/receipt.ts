@@ -1,5 +1,8 @@
 import { code } from '@release-actions/core';
-import type { JobResult, ReceiptInput, ReceiptJob } from './receipt-input.js';
+import { rekorUrl } from '@release-actions/cosign';
+import type { CheckStatus } from '@release-actions/verify';
+import { CHECK_NAMES, type CheckName } from '@release-actions/verify/inputs';
+import type { JobResult, ReceiptInput } from './receipt-input.js';
 import {
   digestOf,
   isDigest,
@@ -88,9 +91,8 @@ const FAIL = '❌';
 const ERROR = '⚠️';
 const NONE = '—';
 
-type CheckName = 'signature' | 'sbom-spdx' | 'sbom-cyclonedx' | 'provenance';
 interface CheckSeen {
-  status: 'passed' | 'failed' | 'error';
+  status: CheckStatus;
   logIndex?: number;
 }
 
@@ -115,10 +117,6 @@ interface PlatformEntry {
 class Reader {
   readonly problems: string[] = [];
   constructor(private readonly needs: ReceiptInput) {}
-
-  job(id: string): ReceiptJob | undefined {
-    return this.needs[id];
-  }
 
   output(id: string, name: string): string | undefined {
     const value = this.needs[id]?.outputs[name];
@@ -245,7 +243,7 @@ export function buildReceipt(needs: ReceiptInput): Receipt {
   }
 
   return {
-    status: statusLine(needs, read, platforms),
+    status: statusLine(needs, read, jobs, platforms),
     subject: subjectLine(read, image),
     rows,
     jobs,
@@ -283,7 +281,8 @@ function chartRow(
   const gate = gateCell(read.output('chart', 'verdict'), undefined, missing('chart'));
   if (!isDigest(digest)) {
     return {
-      ...blankRow('chart', label),
+      kind: 'chart',
+      artifact: label,
       digest: `${NONE} (not pushed)`,
       signature: missing('chart'),
       spdx: missing('chart'),
@@ -360,13 +359,7 @@ function verifiedChecks(read: Reader, output: string): Verified {
     const { check, subject, status, rekor } = item as Record<string, unknown>;
     const digest = digestOf(subject);
     if (digest === undefined) continue;
-    if (
-      check !== 'signature' &&
-      check !== 'sbom-spdx' &&
-      check !== 'sbom-cyclonedx' &&
-      check !== 'provenance'
-    )
-      continue;
+    if (!isCheckName(check)) continue;
     if (status !== 'passed' && status !== 'failed' && status !== 'error') continue;
     const logIndex = (rekor as { logIndex?: unknown } | undefined)?.logIndex;
     const checks = verified.get(digest) ?? new Map<CheckName, CheckSeen>();
@@ -383,7 +376,11 @@ function verifiedChecks(read: Reader, output: string): Verified {
   return verified;
 }
 
-function rank(status: CheckSeen['status']): number {
+function isCheckName(value: unknown): value is CheckName {
+  return (CHECK_NAMES as readonly unknown[]).includes(value);
+}
+
+function rank(status: CheckStatus): number {
   return status === 'passed' ? 0 : status === 'failed' ? 1 : 2;
 }
 
@@ -410,7 +407,7 @@ function madeBy(read: Reader, job: string): Made {
 }
 
 function rekorLink(index: string): string {
-  return ` · Rekor [${index}](https://search.sigstore.dev/?logIndex=${index})`;
+  return ` · Rekor [${index}](${rekorUrl(Number(index))})`;
 }
 
 /**
@@ -472,28 +469,29 @@ function subjectLine(read: Reader, image: string | undefined): string {
   return parts.join(' · ');
 }
 
-function statusLine(needs: ReceiptInput, read: Reader, platforms: PlatformEntry[]): string {
-  const ordered = [
-    ...PIPELINE.filter((id) => needs[id] !== undefined),
-    ...Object.keys(needs).filter((id) => !(PIPELINE as readonly string[]).includes(id)),
-  ];
+function statusLine(
+  needs: ReceiptInput,
+  read: Reader,
+  jobs: readonly ReceiptJobState[],
+  platforms: PlatformEntry[],
+): string {
   const jobName = (id: string) => ((PIPELINE as readonly string[]).includes(id) ? code(id) : plain(id, 64));
-  const failed = ordered.find((id) => needs[id]!.result === 'failure');
-  if (failed === 'scan' && read.output('scan', 'verdict') === 'fail') {
+  const failed = jobs.find((job) => job.result === 'failure');
+  if (failed?.blocked && failed.id === 'scan') {
     const blockers = platforms.filter((p) => p.verdict === 'fail').map((p) => p.platform);
     const where = blockers.length > 0 ? ` on ${blockers.join(', ')}` : '';
     return `${FAIL} **Blocked by the vulnerability gate**${where}: nothing was signed, attested or published.`;
   }
-  if (failed === 'chart' && read.output('chart', 'verdict') === 'fail') {
+  if (failed?.blocked && failed.id === 'chart') {
     return `${FAIL} **Blocked by the chart's vulnerability gate**: the chart was not pushed, and nothing was published.`;
   }
   if (failed !== undefined) {
     const after =
       needs.publish?.result === 'success' ? ', after the release was published.' : ': nothing was published.';
-    return `${FAIL} **Failed** in the ${jobName(failed)} job${after}`;
+    return `${FAIL} **Failed** in the ${jobName(failed.id)} job${after}`;
   }
-  const cancelled = ordered.find((id) => needs[id]!.result === 'cancelled');
-  if (cancelled !== undefined) return `⏹️ **Cancelled** in the ${jobName(cancelled)} job.`;
+  const cancelled = jobs.find((job) => job.result === 'cancelled');
+  if (cancelled !== undefined) return `⏹️ **Cancelled** in the ${jobName(cancelled.id)} job.`;
   if (needs.publish?.result === 'success') {
     const tag = read.output('plan', 'tag');
     const tagged =

@@ -410,12 +410,28 @@ describe('size', () => {
     expect(plain('a'.repeat(500))).toBe(`${'a'.repeat(200)}…`);
   });
 
-  it('keeps the receipt in the release notes under its share of the release body', () => {
-    const notes = notesWithReceipt({
-      receipt: fixture('all-passed'),
-      releaseNotes: '### Verify\n\ncosign verify x',
-    })!;
-    expect(Buffer.byteLength(notes)).toBeLessThan(RECEIPT_NOTES_LIMIT_BYTES + 100);
+  it('keeps the largest receipt the input admits whole in the release notes, under its share', () => {
+    // As many jobs as parseReceiptInput takes (256), with long names, and more platforms than the
+    // table shows: the receipt must still fit its share uncut, so the notes never lose its end.
+    const needs = needsOf('all-passed');
+    needs.scan!.outputs.platforms = JSON.stringify(
+      Array.from({ length: 100 }, (_, i) => ({
+        platform: `linux/arch${i}-${'v'.repeat(60)}`,
+        digest: `sha256:${i.toString(16).padStart(64, '0')}`,
+        verdict: 'fail',
+        blocking: 1000 + i,
+      })),
+    );
+    needs.sbom!.outputs.platforms = '';
+    const extra = 256 - Object.keys(needs).length;
+    for (let i = 0; i < extra; i++)
+      needs[`extra-job-${'x'.repeat(100)}-${i}`] = { result: 'failure', outputs: {} };
+    const receipt = JSON.stringify(needs);
+    expect(Object.keys(parseReceiptInput(receipt, 'receipt'))).toHaveLength(256);
+    const notes = notesWithReceipt({ receipt, releaseNotes: '### Verify\n\ncosign verify x' })!;
+    expect(Buffer.byteLength(notes)).toBeGreaterThan(RECEIPT_NOTES_LIMIT_BYTES / 2);
+    expect(Buffer.byteLength(notes)).toBeLessThan(RECEIPT_NOTES_LIMIT_BYTES);
+    expect(notes).not.toContain('was cut to stay within');
     expect(notes.startsWith('## Release receipt\n')).toBe(true);
     expect(notes.endsWith('\n\n### Verify\n\ncosign verify x')).toBe(true);
   });
