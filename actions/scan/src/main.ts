@@ -1,4 +1,4 @@
-import { enforceVerdict, Markdown } from '@release-actions/core';
+import { checkInputFile, enforceVerdict, Markdown } from '@release-actions/core';
 import {
   actionLogger,
   checkPath,
@@ -17,9 +17,11 @@ import {
 import { loadActionsCache } from '@release-actions/kit/actions-cache';
 import {
   DEFAULT_MAX_IGNORE_DAYS,
+  IGNORE_FILE,
   MAX_IGNORE_DAYS_LIMIT,
   planScan,
   SEVERITIES,
+  VEX_FILE,
 } from '@release-actions/vuln/inputs';
 import type { GateRequest } from '@release-actions/vuln';
 import { sourceOrOlder } from '@release-actions/sbom/inputs';
@@ -68,8 +70,10 @@ await runAction(async () => {
     loadCache: loadActionsCache,
     logger,
   };
-  // Nothing (or two things) to scan fails here, before the scanner loads.
+  // Nothing (or two things) to scan, or a file that cannot be read, fails here, before the scanner loads.
   planScan(request);
+  if (request.policy.ignoreFile !== undefined) checkInputFile(request.policy.ignoreFile, IGNORE_FILE);
+  for (const file of request.policy.vexFiles ?? []) checkInputFile(file, VEX_FILE);
   const { gate, renderScanSummary, scanOutputs } = await import('@release-actions/vuln');
   const result = await gate(request);
   setOutputs(scanOutputs(result));

@@ -1,5 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
-import type { Logger } from '@release-actions/core';
+import { InputError, readInputFile, type InputFileOptions, type Logger } from '@release-actions/core';
 import { CheckContext, type PinRecord, type RawFinding } from './checks/context.js';
 import { runFamilies } from './checks/registry.js';
 import { EMPTY_CONFIG, isIgnored, type AuditConfig } from './config.js';
@@ -13,6 +12,12 @@ import { applySuppressions, suppressions, type Suppression } from './suppress.js
 
 /** Larger than any real workflow by far; above it the file is refused rather than parsed. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** A workflow or action file given to the audit (named by a path, or found in a folder). */
+export const AUDITED_FILE: InputFileOptions = {
+  maxBytes: MAX_FILE_BYTES,
+  what: 'a workflow or action YAML file',
+};
 
 export interface InputFile {
   file: string;
@@ -185,19 +190,14 @@ export function auditPaths(cwd: string, paths: readonly string[], options: Audit
   for (const file of files) {
     const shown = displayPath(cwd, file);
     try {
-      const size = statSync(file).size;
-      if (size > MAX_FILE_BYTES) {
-        errors.push({
-          file: shown,
-          message: `is ${(size / 1048576).toFixed(1)} MiB; files over ${MAX_FILE_BYTES / 1048576} MiB are not audited.`,
-        });
-        continue;
-      }
-      inputs.push({ file: shown, text: readFileSync(file, 'utf8') });
+      inputs.push({ file: shown, text: readInputFile(file, AUDITED_FILE) });
     } catch (error) {
       errors.push({
         file: shown,
-        message: `cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+        message:
+          error instanceof InputError
+            ? error.message
+            : `cannot be read: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
   }

@@ -5,9 +5,9 @@ import { asScalar, entry, parseSource, scalarText, type SourceFile } from './sou
 import { YamlSyntaxError } from './errors.js';
 import type { RuleId } from './rules.js';
 import { isAction } from './uses.js';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { silentLogger, type Logger } from '@release-actions/core';
-import { MAX_FILE_BYTES, type InputFile } from './audit.js';
+import { writeFileSync } from 'node:fs';
+import { readInputFile, silentLogger, type Logger } from '@release-actions/core';
+import { AUDITED_FILE, type InputFile } from './audit.js';
 import { unifiedDiff } from './diff.js';
 import { displayPath, expandPaths } from './discover.js';
 
@@ -231,10 +231,13 @@ export function fixSources(inputs: readonly InputFile[]): FixResult[] {
 export function fixFiles(cwd: string, paths: readonly string[]): FixResult[] {
   return expandPaths(cwd, paths).map((file) => {
     const shown = displayPath(cwd, file);
-    if (statSync(file).size > MAX_FILE_BYTES) {
-      return { file: shown, before: '', after: '', fixed: [], skipped: ['too large to audit.'] };
+    let text: string;
+    try {
+      text = readInputFile(file, AUDITED_FILE);
+    } catch (error) {
+      return { file: shown, before: '', after: '', fixed: [], skipped: [(error as Error).message] };
     }
-    return { ...fixSource({ file: shown, text: readFileSync(file, 'utf8') }), path: file };
+    return { ...fixSource({ file: shown, text }), path: file };
   });
 }
 

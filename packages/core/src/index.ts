@@ -18,7 +18,7 @@ export { enforceVerdict, outcomeOf } from './verdict.js';
 export type { Outcome, Verdict } from './verdict.js';
 export type { Logger } from './logger.js';
 export { silentLogger } from './logger.js';
-export { redact } from './redact.js';
+export { redact, REDACTED } from './redact.js';
 export { withRetry, sleep } from './retry.js';
 export type { RetryPolicy, RetryHooks } from './retry.js';
 export { run, formatCommand, ToolExitError } from './run.js';
@@ -29,4 +29,13 @@ export type { NetworkFailure, NetworkFailureKind } from './transient-failure.js'
 export { plainStyle, ansiStyle, styleFor } from './style.js';
 export type { TextStyle } from './style.js';
 export { writeWhole } from './write-whole.js';
+export {
+  readInputFile,
+  readInputBytes,
+  openInputFile,
+  checkInputFile,
+  inputFileChunks,
+  formatLimit,
+} from './input-file.js';
+export type { InputFileOptions } from './input-file.js';
 export { listed } from './listed.js';

@@ -80,7 +80,7 @@ function sbomTarget(
   allowWithoutDigest: boolean,
   logger: Logger,
 ): Subject {
-  const described = readSbom(predicate.file).subject;
+  const described = readSbom(predicate.file, { input: predicate.input }).subject;
   const what = predicate.file;
   if (group.head.role !== 'index') {
     checkDescribes(described, group.head.digest, {

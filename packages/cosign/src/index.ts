@@ -1,5 +1,5 @@
 export type { CosignErrorCode } from './errors.js';
-export { prepareSigningKey } from './key.js';
+export { prepareSigningKey, SIGNING_KEY_FILE } from './key.js';
 export type { SigningKey } from './key.js';
 export { isAlreadyLogged, isTransientFailure } from './cosign-errors.js';
 export { parseBundle, rekorUrl } from './bundle.js';

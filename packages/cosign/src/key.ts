@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/core';
+import { InputError, type InputFileOptions } from '@release-actions/core';
 import type { CosignErrorCode } from './errors.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +18,14 @@ export interface SigningKey {
   /** Deletes the temporary key file (idempotent). */
   dispose(): void;
 }
+
+/** A private key file as the command line takes it (cosign.key): a few hundred bytes. */
+export const SIGNING_KEY_FILE: InputFileOptions<CosignErrorCode> = {
+  input: 'key',
+  maxBytes: 64 * 1024,
+  what: 'a KMS URI or a cosign private key file (cosign.key)',
+  code: 'KEY_INVALID',
+};
 
 const PEM = /^-----BEGIN [A-Z ]*PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END [A-Z ]*PRIVATE KEY-----\s*$/;
 

@@ -1,5 +1,5 @@
-import { InputError } from '@release-actions/core';
-import { readFileSync, statSync } from 'node:fs';
+import { InputError, readInputBytes } from '@release-actions/core';
+import { statSync } from 'node:fs';
 import { tooLargeHeadline } from './entry-size.js';
 import type { CosignErrorCode } from './errors.js';
 
@@ -62,18 +62,30 @@ function formatBytes(bytes: number): string {
 export function checkPredicate(file: string, type: string, input: string): void {
   const invalid = (detail: string, code: CosignErrorCode = 'PREDICATE_INVALID') =>
     new InputError<CosignErrorCode>(detail, { input, code });
-  const size = statSync(file).size;
-  if (size > MAX_PREDICATE_BYTES) {
+  let bytes: Buffer;
+  try {
+    // Read even for a custom type, whose content is not looked at: cosign must not be handed a
+    // named pipe or a device to read.
+    bytes = readInputBytes<CosignErrorCode>(file, {
+      input,
+      maxBytes: MAX_PREDICATE_BYTES,
+      what: 'a predicate file',
+      code: 'PREDICATE_INVALID',
+      tooLargeCode: 'ENTRY_TOO_LARGE',
+    });
+  } catch (error) {
+    if (!(error instanceof InputError) || error.code !== 'ENTRY_TOO_LARGE') throw error;
+    const size = statSync(file).size;
     throw invalid(
       `${tooLargeHeadline(size)}: ${file} is ${formatBytes(size)} (${size} bytes), over the ${formatBytes(MAX_PREDICATE_BYTES)} (${MAX_PREDICATE_BYTES} bytes) limit for a predicate; attest a smaller document.`,
       'ENTRY_TOO_LARGE',
     );
   }
-  if (size === 0) throw invalid(`${file} is empty.`);
+  if (bytes.length === 0) throw invalid(`${file} is empty.`);
   if (type === 'custom') return;
   let document: unknown;
   try {
-    document = JSON.parse(readFileSync(file, 'utf8'));
+    document = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw invalid(
       `${file} is not valid JSON (${(error as Error).message}); a ${type} predicate must be a JSON document.`,

@@ -1,5 +1,5 @@
 import { InputError, mention } from '@release-actions/core';
-import { withRegistrySession, type RegistryLoginOptions } from '@release-actions/oci';
+import { parseReference, withRegistrySession, type RegistryLoginOptions } from '@release-actions/oci';
 import path from 'node:path';
 import { prepareSigningKey } from './key.js';
 import { registrySubjectSource } from './oci-source.js';
@@ -34,6 +34,7 @@ export async function withSigningSession<T>(
   body: (setup: SigningSetup & { source: SubjectSource }) => Promise<T>,
 ): Promise<T> {
   // Checked before anything is written: a wrong file or input fails with nothing left behind.
+  for (const reference of options.references) parseReference(reference, options.input);
   const signingConfig =
     options.signingConfig === undefined ? undefined : readSigningConfig(options.signingConfig);
   const trustedRoot = options.trustedRoot === undefined ? undefined : checkTrustedRoot(options.trustedRoot);

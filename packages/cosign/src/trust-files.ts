@@ -1,5 +1,4 @@
-import { InputError } from '@release-actions/core';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { InputError, readInputFile } from '@release-actions/core';
 import type { CosignErrorCode } from './errors.js';
 
 /**
@@ -30,15 +29,15 @@ function invalid(detail: string, input: string): InputError<CosignErrorCode> {
 }
 
 function readDocument(file: string, input: string, what: string): Record<string, unknown> {
-  if (!existsSync(file)) throw invalid(`${file} does not exist.`, input);
-  const stats = statSync(file);
-  if (!stats.isFile()) throw invalid(`${file} is not a regular file.`, input);
-  if (stats.size > MAX_TRUST_FILE_BYTES) {
-    throw invalid(`${file} is ${stats.size} bytes; a ${what} is a few KiB.`, input);
-  }
+  const text = readInputFile<CosignErrorCode>(file, {
+    input,
+    maxBytes: MAX_TRUST_FILE_BYTES,
+    what: `a ${what}`,
+    code: 'TRUST_FILE_INVALID',
+  });
   let document: unknown;
   try {
-    document = JSON.parse(readFileSync(file, 'utf8'));
+    document = JSON.parse(text);
   } catch (error) {
     // JSON.parse quotes the text it choked on, newlines and all; the error stays one line.
     const reason = (error as Error).message.replace(/\s+/g, ' ').trim();

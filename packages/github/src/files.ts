@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '@release-actions/core';
+import { InputError, openInputFile } from '@release-actions/core';
 import type { GithubErrorCode } from './errors.js';
 import { contentTypeFor } from './content-type.js';
 
@@ -161,19 +161,13 @@ export async function describeFiles(files: readonly string[], input = 'files'): 
       );
     }
     byName.set(name, file);
-    let size: number;
-    try {
-      const stats = await stat(file);
-      if (!stats.isFile()) throw new InputError(`"${file}" is not a file.`, { input });
-      size = stats.size;
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new InputError(`"${file}" does not exist.`, { input });
-    }
+    const { fd, size } = openInputFile(file, {
+      input,
+      maxBytes: MAX_ASSET_BYTES,
+      what: 'a file to attach (GitHub accepts assets under 2 GiB)',
+    });
+    closeSync(fd);
     if (size === 0) throw new InputError(`"${file}" is empty; an empty asset is never meant.`, { input });
-    if (size > MAX_ASSET_BYTES) {
-      throw new InputError(`"${file}" is ${size} bytes; GitHub accepts assets under 2 GiB.`, { input });
-    }
     assets.push({
       path: file,
       name,

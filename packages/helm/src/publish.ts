@@ -1,8 +1,16 @@
-import { InputError, mention } from '@release-actions/core';
+import { checkInputFile, InputError, mention } from '@release-actions/core';
 import type { RetryPolicy } from '@release-actions/core';
 import { withRegistrySession, type RegistryLoginOptions } from '@release-actions/oci';
 import path from 'node:path';
-import { chartRegistry, packageChart, pushChart, type ChartResult, type PackagedChart } from './chart.js';
+import {
+  chartPackageFile,
+  chartRegistry,
+  chartYamlFile,
+  packageChart,
+  pushChart,
+  type ChartResult,
+  type PackagedChart,
+} from './chart.js';
 
 export interface ChartOptions extends RegistryLoginOptions {
   /** A chart directory to package (the `path` input) … */
@@ -53,6 +61,8 @@ function checkInputs(options: ChartOptions, push: boolean): void {
       `Inputs 'version' and 'app-version' apply when packaging; give them to the step that packages 'path'.`,
     );
   }
+  if (options.chartDirectory !== undefined) chartYamlFile(options.chartDirectory);
+  if (options.package !== undefined) checkInputFile(options.package, chartPackageFile('package'));
   if (push && options.registry === undefined) {
     throw new InputError(
       'a location is required to push (oci://<registry host>/<path>); or set push: false.',

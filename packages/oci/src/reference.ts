@@ -68,8 +68,9 @@ export function checkDigest(digest: string): string {
 /** Parses `text`; a malformed one throws an InputError naming `input` (the input or flag it came from). */
 export function parseReference(text: string, input?: string): ImageReference {
   const fail = (problem: string): InputError => invalid(text, problem, input);
-  const reference = text.trim();
-  if (reference === '') throw fail('it is empty');
+  const reference = text;
+  if (reference.trim() === '') throw fail('it is empty');
+  // Around the name too: a value the tools would read otherwise than it was checked.
   if (/\s/.test(reference)) throw fail('it contains whitespace');
   // A bare 64-hex string is an image ID, which Docker refuses as a name to avoid confusion.
   if (/^[a-f0-9]{64}$/.test(reference)) throw fail('a bare 64-hex image ID is not a reference');
@@ -108,6 +109,10 @@ export function parseReference(text: string, input?: string): ImageReference {
     }
   }
   if (!DOMAIN_RE.test(registry)) throw fail(`registry "${registry}" is not a valid host[:port]`);
+  const port = /:([0-9]+)$/.exec(registry)?.[1];
+  if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) {
+    throw fail(`registry port ${port} is not between 1 and 65535`);
+  }
   if (registry === 'index.docker.io') registry = DEFAULT_REGISTRY;
 
   if (repository !== repository.toLowerCase()) {

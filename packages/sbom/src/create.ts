@@ -74,7 +74,8 @@ export async function createSboms(request: SbomRequest): Promise<SbomResult> {
   const platform = request.platform === undefined ? undefined : checkPlatform(request.platform);
   const platforms = request.platforms === undefined ? undefined : parsePlatformSelection(request.platforms);
   // A comparison file that cannot be read fails before syft runs, not after.
-  const previous = request.compareTo === undefined ? undefined : readSbom(request.compareTo);
+  const previous =
+    request.compareTo === undefined ? undefined : readSbom(request.compareTo, { input: 'compare-to' });
   if (source.kind === 'image' && source.digest === undefined) {
     logger.notice(
       `"${source.value}" is a tag; prefer a digest (name@sha256:…) so the SBOM describes exactly the image you release.`,

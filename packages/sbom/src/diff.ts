@@ -118,7 +118,7 @@ export function diffSboms(before: SbomDocument, after: SbomDocument): SbomDiff {
 
 /** The comparison of two SBOM files (`release-actions sbom diff`); a file that is not an SBOM fails naming it. */
 export function diffSbomFiles(before: string, after: string): SbomDiff {
-  return diffSboms(readSbom(before), readSbom(after));
+  return diffSboms(readSbom(before, { input: 'old' }), readSbom(after, { input: 'new' }));
 }
 
 export function hasChanges(diff: SbomDiff): boolean {

@@ -1,6 +1,6 @@
-import { InputError } from '@release-actions/core';
+import { InputError, readInputFile } from '@release-actions/core';
 import { parseReference } from '@release-actions/oci';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SbomErrorCode } from './errors.js';
 import type { SbomFormat } from './formats.js';
@@ -158,24 +158,12 @@ export function parseManifest(content: unknown, file: string): PlatformsManifest
 
 /** The manifest's text: a file of at most MAX_MANIFEST_BYTES. */
 function manifestText(file: string): string {
-  let size: number;
-  try {
-    const stats = statSync(file);
-    if (!stats.isFile()) throw manifestError(`${file} does not exist or cannot be read.`);
-    size = stats.size;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw manifestError(`${file} does not exist or cannot be read.`);
-  }
-  if (size > MAX_MANIFEST_BYTES)
-    throw manifestError(
-      `${file} is larger than ${MAX_MANIFEST_BYTES} bytes; it is not a platforms manifest.`,
-    );
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw manifestError(`${file} does not exist or cannot be read.`);
-  }
+  return readInputFile<SbomErrorCode>(file, {
+    input: MANIFEST_INPUT,
+    maxBytes: MAX_MANIFEST_BYTES,
+    what: "the sbom step's platforms manifest (<prefix>-platforms.json)",
+    code: 'MANIFEST_INVALID',
+  });
 }
 
 /** Reads and checks a manifest and the files it names (they must exist beside it). */

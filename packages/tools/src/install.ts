@@ -1,7 +1,7 @@
 import { OperationalError, silentLogger } from '@release-actions/core';
 import { findCached, toolCacheRoot } from './cache.js';
 import type { Logger, RetryPolicy } from '@release-actions/core';
-import { resolveAsset, type Manifest, type PlatformKey } from './manifest.js';
+import { normalizeMirror, resolveAsset, type Manifest, type PlatformKey } from './manifest.js';
 import type { DownloadProgress } from './download.js';
 import { UnreachableError } from './failure-message.js';
 
@@ -128,6 +128,8 @@ export async function installMany(
   requests: readonly (string | InstallRequest)[],
   options: Omit<InstallOptions, 'version' | 'sha256'> = {},
 ): Promise<Installed[]> {
+  // Checked once, before any tool is looked up or downloaded.
+  if (options.mirror) normalizeMirror(options.mirror);
   const seen = new Set<string>();
   const unique = requests
     .map((r) => (typeof r === 'string' ? { tool: r } : r))

@@ -81,15 +81,24 @@ async function extractMember(
   return extracted;
 }
 
-/** Puts the staged directory into the cache: copied beside its final place, renamed, then marked complete. */
+/**
+ * Puts the staged directory into the cache: copied beside its final place, renamed, then marked
+ * complete. A failure removes the copy it was writing, so no partial entry stays in the cache.
+ */
 async function store(staging: string, dir: string): Promise<void> {
   await rm(`${dir}.complete`, { force: true });
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.dirname(dir), { recursive: true });
   const beside = `${dir}.${randomUUID()}.partial`;
-  await cp(staging, beside, { recursive: true });
-  await rename(beside, dir);
-  await writeFile(`${dir}.complete`, '');
+  try {
+    await cp(staging, beside, { recursive: true });
+    await rename(beside, dir);
+    await writeFile(`${dir}.complete`, '');
+  } catch (error) {
+    await rm(beside, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 export async function downloadAndCache(asset: ResolvedAsset, options: FetchOptions): Promise<CacheHit> {

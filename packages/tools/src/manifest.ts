@@ -1,4 +1,4 @@
-import { InputError } from '@release-actions/core';
+import { InputError, REDACTED } from '@release-actions/core';
 import type { ToolsErrorCode } from './errors.js';
 import pinned from '../manifest.json' with { type: 'json' };
 
@@ -82,22 +82,41 @@ export function normalizeSha256(tool: string, sha256: string): string {
 /** A mirror replaces these hosts (GitHub Enterprise, an internal artifact proxy, air-gapped runners). */
 const MIRRORED_HOSTS = ['https://github.com', 'https://get.helm.sh'];
 
+/**
+ * A URL as it may be shown in a message: the password of its user information replaced by ***
+ * (the whole of it when there is no password, as a token given as the user name would be).
+ */
+export function withoutCredentials(text: string): string {
+  return text.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i, (_, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return `${scheme}${colon === -1 ? REDACTED : `${userinfo.slice(0, colon)}:${REDACTED}`}@`;
+  });
+}
+
 export function normalizeMirror(mirror: string): string {
+  const shown = withoutCredentials(mirror);
+  const input = { input: 'mirror' };
   let url: URL;
   try {
     url = new URL(mirror.trim());
   } catch {
     throw new InputError(
-      `mirror "${mirror}" is not a URL; give an http(s) base URL such as https://ghe.example.com.`,
+      `"${shown}" is not a URL; give an http(s) base URL such as https://ghe.example.com.`,
+      input,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`mirror "${mirror}" must be an http or https URL.`);
+    throw new InputError(`"${shown}" must be an http or https URL.`, input);
   }
-  if (url.search || url.hash || url.username || url.password) {
+  // The downloader sends no credentials, and a URL that holds them would be printed with every download.
+  if (url.username || url.password) {
     throw new InputError(
-      `mirror "${mirror}" must be a plain base URL without query, fragment or credentials.`,
+      `"${shown}" holds credentials, which are not accepted; give a mirror that serves the downloads without a login (the URL as a plain base such as https://mirror.example.com).`,
+      input,
     );
+  }
+  if (url.search || url.hash) {
+    throw new InputError(`"${shown}" must be a plain base URL without query or fragment.`, input);
   }
   return url.href.replace(/\/+$/, '');
 }

@@ -1,7 +1,7 @@
-import { InputError } from '@release-actions/core';
+import { InputError, readInputFile } from '@release-actions/core';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { VerifyErrorCode } from './errors.js';
+import { PUBLIC_KEY_FILE } from './input-files.js';
 
 /**
  * Key-based verification: the signatures and attestations are checked against one public key
@@ -21,18 +21,10 @@ export const NOT_LOGGED =
 export const NOT_LOGGED_COSIGN =
   'no verified transparency-log entry (signed offline, or in a log the trusted root does not name); a signature no log holds is accepted only with the key and transparency-log skip';
 
-/** A public key file is a few hundred bytes. */
-const MAX_KEY_BYTES = 64 * 1024;
-
 /** Reads a PEM public key file (cosign.pub), or fails with one line naming the input. */
 export function readPublicKey(file: string): KeyObject {
   const options = { input: 'key', code: 'KEY_INVALID' } as const;
-  if (!existsSync(file)) throw new InputError<VerifyErrorCode>(`${file} does not exist.`, options);
-  const stats = statSync(file);
-  if (!stats.isFile() || stats.size > MAX_KEY_BYTES) {
-    throw new InputError<VerifyErrorCode>(`${file} is not a public key file (cosign.pub).`, options);
-  }
-  const text = readFileSync(file, 'utf8');
+  const text = readInputFile(file, PUBLIC_KEY_FILE);
   if (/PRIVATE KEY-----/.test(text)) {
     throw new InputError<VerifyErrorCode>(
       `${file} holds a private key; give the public key (cosign.pub), never the private one.`,

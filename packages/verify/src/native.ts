@@ -2,11 +2,11 @@ import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
-import { InputError, OperationalError } from '@release-actions/core';
+import { InputError, OperationalError, readInputFile } from '@release-actions/core';
 import type { RegistryClient } from '@release-actions/oci';
 import type { Logger } from '@release-actions/core';
 import type { KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { TRUSTED_ROOT_FILE } from './input-files.js';
 import { statementProblem } from './attestation.js';
 import { PREDICATE_TYPES, type CheckName } from './checks.js';
 import { checkClaims, claimProblem, type ClaimPolicy, type Claims } from './claims.js';
@@ -91,9 +91,10 @@ export async function loadVerifier(
     root = TrustedRoot.fromJSON(EMPTY_ROOT);
     options.logger.info('Trusted root: none (the key alone; no transparency log)');
   } else if (options.trustedRoot !== undefined) {
+    const text = readInputFile(options.trustedRoot, TRUSTED_ROOT_FILE);
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(options.trustedRoot, 'utf8'));
+      json = JSON.parse(text);
     } catch (error) {
       throw new InputError<VerifyErrorCode>(
         `${options.trustedRoot} is not a readable JSON file (${(error as Error).message}).`,

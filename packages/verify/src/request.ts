@@ -1,8 +1,9 @@
-import { InputError } from '@release-actions/core';
+import { checkInputFile, InputError } from '@release-actions/core';
 import { parseReference, type ImageReference } from '@release-actions/oci';
 import { checkSourceTag, type CheckName } from './checks.js';
 import { tagOfRef } from './commands.js';
 import { buildIdentityPolicy, type IdentityOptions, type IdentityPolicy } from './identity.js';
+import { PUBLIC_KEY_FILE, TRUSTED_ROOT_FILE } from './input-files.js';
 import { checkTransparencyLog, type TransparencyLogMode } from './key.js';
 
 /** What verifying and emitting the commands both take from the user before touching a registry. */
@@ -19,6 +20,8 @@ export interface RequestOptions {
   key?: string;
   /** skip: accept a signature no transparency log holds; only with key. Default required. */
   transparencyLog?: TransparencyLogMode;
+  /** A Sigstore TrustedRoot JSON file (private deployments, offline). */
+  trustedRoot?: string;
 }
 
 export interface CheckedRequest {
@@ -37,5 +40,7 @@ export function checkRequest(options: RequestOptions): CheckedRequest {
   checkTransparencyLog(transparencyLog, options.key);
   const sourceTag = checkSourceTag(options.sourceTag) ?? tagOfRef(policy.sourceRef);
   const reference = parseReference(options.image, 'image');
+  if (options.key !== undefined) checkInputFile(options.key, PUBLIC_KEY_FILE);
+  if (options.trustedRoot !== undefined) checkInputFile(options.trustedRoot, TRUSTED_ROOT_FILE);
   return { policy, reference, sourceTag, transparencyLog };
 }

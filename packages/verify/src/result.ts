@@ -4,6 +4,7 @@ import path from 'node:path';
 import { repeatCommand } from './cli-command.js';
 import { emitCommands, type EmittedCommands } from './emit.js';
 import type { VerifyReport } from './report.js';
+import { checkRequest } from './request.js';
 import { reportVerdict, type VerifyVerdictCode } from './verdict.js';
 import { verifyRelease, type VerifyOptions } from './verify.js';
 
@@ -36,6 +37,8 @@ const resolved = (file: string | undefined) => (file === undefined ? undefined :
  */
 export async function verify(request: VerifyRequest): Promise<VerifyResult> {
   const { registryUsername, registryPassword, tempRoot, env, mask, ...options } = request;
+  // Every input, files included, before a login is written or a registry asked.
+  checkRequest({ ...options, trustedRoot: resolved(request.trustedRoot), key: resolved(request.key) });
   return await withRegistrySession(
     {
       references: [request.image],

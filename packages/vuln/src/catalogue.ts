@@ -13,7 +13,7 @@ import type { Evaluation } from './policy.js';
 export async function catalogueSize(source: ScanSource): Promise<number | undefined> {
   if (source.kind !== 'sbom') return undefined;
   try {
-    return readSbom(source.value).packages.length;
+    return readSbom(source.value, { input: 'sbom' }).packages.length;
   } catch (error) {
     if (error instanceof InvalidSbomError) {
       throw new InputError<VulnErrorCode>(

@@ -16,7 +16,7 @@ import {
   type GateTarget,
   type JudgedTarget,
 } from './platforms.js';
-import { grypeVersionOf, readReport } from './report.js';
+import { grypeVersionOf, readGivenReport } from './report.js';
 import { judge, loadPolicy, scanEach, writeSarif, type PolicyInput, type ScanEachOptions } from './scan.js';
 import { defaultOutputDir, planScan, type ScanPlan, type ScanSubject } from './selection.js';
 import { headline } from './text-report.js';
@@ -184,7 +184,7 @@ export async function gate(request: GateRequest): Promise<ScanResult> {
   if (plan.kind === 'report') logger.info(`scan: reading the grype report ${plan.report}`);
   const outcomes: Outcome[] =
     plan.kind === 'report'
-      ? [{ report: await readReport(plan.report), jsonFile: plan.report }]
+      ? [{ report: await readGivenReport(plan.report), jsonFile: plan.report }]
       : await scanEach({
           ...request,
           ...(request.tempDir !== undefined ? { dbDir: path.join(request.tempDir, 'grype-db') } : {}),

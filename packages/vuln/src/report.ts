@@ -1,3 +1,5 @@
+import { inputFileChunks } from '@release-actions/core';
+import { REPORT_FILE } from './input-files.js';
 import type { GrypeReport } from './grype-report.js';
 import { readReportChunks, readReportFile } from './stream.js';
 
@@ -12,6 +14,12 @@ export async function parseReport(text: string, file: string): Promise<GrypeRepo
 /** Reads a grype JSON report from disk in chunks, one match at a time (see stream.ts). */
 export async function readReport(file: string): Promise<GrypeReport> {
   return readReportFile(file);
+}
+
+/** The grype JSON report the user gave (`report`): checked to be a regular file within the limit. */
+export async function readGivenReport(file: string): Promise<GrypeReport> {
+  // Chunks as large as the reader of grype's own reports takes.
+  return readReportChunks(inputFileChunks(file, REPORT_FILE, 4 * 1024 * 1024), file);
 }
 
 /** What was scanned, as one string: the image reference given, or the directory / file path. */

@@ -1,6 +1,6 @@
-import { InputError } from '@release-actions/core';
-import { readFile } from 'node:fs/promises';
+import { InputError, readInputFile } from '@release-actions/core';
 import type { VulnErrorCode } from './errors.js';
+import { VEX_FILE } from './input-files.js';
 import type { GrypeMatch } from './grype-report.js';
 
 /**
@@ -118,15 +118,7 @@ export function parseVex(data: unknown, file: string): VexStatement[] {
 }
 
 export async function loadVex(file: string): Promise<VexStatement[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError<VulnErrorCode>(
-      `VEX document ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      { code: 'VEX_INVALID' },
-    );
-  }
+  const text = readInputFile(file, VEX_FILE);
   let data: unknown;
   try {
     data = JSON.parse(text);

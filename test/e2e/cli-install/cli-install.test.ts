@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOOL_NAMES } from '@release-actions/tools';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DownloadServer, serveAssets, type TestAsset } from '../../harness/download-server.js';
@@ -100,7 +100,72 @@ describe('release-actions install', () => {
     expect(result.stderr).toContain(
       `release-actions: syft v0.0.1 ${host}: checksum mismatch for ${syft.url}: expected sha256 ${wrong}, got ${syft.sha256} over ${syft.body.length} bytes; the download may have been tampered with or the given checksum is wrong. It was deleted and nothing was cached.\n`,
     );
-    expect(readdirSync(dir)).toEqual([]);
+    // The run created --dir; it fails whole, so the folder goes too.
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('leaves no --dir it created when a download fails, and keeps one that was there', async () => {
+    const args = (dir: string) => [
+      'install',
+      'cosign',
+      '--dir',
+      dir,
+      '--mirror',
+      `${server.url}/nothing-here`,
+      ...overrides(['cosign']),
+    ];
+    const fresh = path.join(scratch, 'absent', 'tools');
+    const failed = await cli(args(fresh));
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain('404');
+    expect(existsSync(path.join(scratch, 'absent'))).toBe(false);
+
+    const kept = path.join(scratch, 'kept');
+    mkdirSync(kept);
+    writeFileSync(path.join(kept, 'mine'), 'a file of the user');
+    const again = await cli(args(kept));
+    expect(again.code).toBe(2);
+    expect(readdirSync(kept)).toEqual(['mine']);
+  });
+
+  it('refuses a mirror with credentials before anything, without printing the password', async () => {
+    const dir = path.join(scratch, 'with-credentials');
+    const before = server.count();
+    const mirror = server.url.replace('http://', 'http://user:pa55-w0rd@');
+    const result = await cli([
+      'install',
+      'cosign',
+      '--dir',
+      dir,
+      '--mirror',
+      mirror,
+      ...overrides(['cosign']),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `release-actions: --mirror: "${server.url.replace('http://', 'http://user:***@')}" holds credentials, which are not accepted; give a mirror that serves the downloads without a login (the URL as a plain base such as https://mirror.example.com).\n`,
+    );
+    expect(result.stdout + result.stderr).not.toContain('pa55-w0rd');
+    expect(server.count()).toBe(before);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('refuses a --dir that cannot be a folder before any download', async () => {
+    const file = path.join(scratch, 'a-file');
+    writeFileSync(file, '');
+    const before = server.count();
+    const result = await cli([
+      'install',
+      'cosign',
+      '--dir',
+      file,
+      '--mirror',
+      server.url,
+      ...overrides(['cosign']),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`release-actions: --dir: cannot create the folder "${file}" (EEXIST)`);
+    expect(server.count()).toBe(before);
   });
 
   it('refuses an unsupported platform, an unknown tool and malformed flags with exit 2', async () => {

@@ -173,7 +173,7 @@ describe('release-actions publish', () => {
       ],
       [
         ['--release-notes-file', path.join(dir, 'missing.md')],
-        `--release-notes-file: cannot read "${path.join(dir, 'missing.md')}" (ENOENT).`,
+        `--release-notes-file: "${path.join(dir, 'missing.md')}" does not exist; give Markdown notes (a release body holds at most 125000 characters): a regular file of at most 500000 bytes.`,
       ],
     ];
     for (const [flags, expected] of cases) {

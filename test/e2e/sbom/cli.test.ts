@@ -181,7 +181,7 @@ describe('release-actions sbom', () => {
       '--sbom-format: "spdx-json=" names no file after "=".',
     ],
     [['sbom', 'image:a', '--output-prefix', 'a/b'], '--output-prefix: "a/b" is not accepted'],
-    [['sbom', 'image:a', '--compare-to', 'missing.json'], '/missing.json does not exist or cannot be read.'],
+    [['sbom', 'image:a', '--compare-to', 'missing.json'], '/missing.json" does not exist; give an SPDX'],
   ])('%j exits 2 with one line', async (args, message) => {
     expect(await cli(...args)).toBe(2);
     const lines = stderr.join('').split('\n').filter(Boolean);
@@ -323,7 +323,7 @@ describe('release-actions sbom diff', () => {
     ],
     [
       ['sbom', 'diff', GOLDEN_SPDX, 'absent.json'],
-      `SBOM file ${path.join('DIR', 'absent.json')} does not exist or cannot be read.`,
+      `<new>: "${path.join('DIR', 'absent.json')}" does not exist; give an SPDX, CycloneDX or syft JSON SBOM: a regular file of at most 512 MiB.`,
     ],
   ])('%j exits 2 with one line', async (args, message) => {
     expect(await cli(...args)).toBe(2);

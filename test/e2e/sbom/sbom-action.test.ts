@@ -515,7 +515,7 @@ describe('sbom action', () => {
         'a missing output file',
         { image: AT_IMAGE },
         { FAKE_SYFT_OUTPUT: 'missing' },
-        /^SBOM file .*\/sbom-spdx\.json does not exist or cannot be read\.$/,
+        /^".*\/sbom-spdx\.json" does not exist; give an SPDX, CycloneDX or syft JSON SBOM: a regular file of at most 512 MiB\.$/,
       ],
       [
         'output that is not JSON',

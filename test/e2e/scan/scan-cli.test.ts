@@ -246,13 +246,14 @@ describe('scan: bad inputs give one clear line and the right exit code', () => {
       'an unreadable report path',
       () => ['--report', path.join(dir, 'missing.json')],
       2,
-      () => `cannot read grype report ${path.join(dir, 'missing.json')}: it does not exist`,
+      () =>
+        `--report: "${path.join(dir, 'missing.json')}" does not exist; give a grype JSON report: a regular file of at most 512 MiB.`,
     ],
     [
       'a directory as report',
       () => ['--report', dir],
       2,
-      () => `cannot read grype report ${dir}: it is a directory`,
+      () => `--report: "${dir}" is a directory; give a grype JSON report: a regular file of at most 512 MiB.`,
     ],
     [
       'an ignore rule without reason',
@@ -264,7 +265,8 @@ describe('scan: bad inputs give one clear line and the right exit code', () => {
       'an unreadable ignore file',
       () => ['--report', CHECK_ALL, '--ignore-file', 'nope.yaml'],
       2,
-      '--ignore-file: "nope.yaml" does not exist.',
+      () =>
+        `--ignore-file: "${path.join(dir, 'nope.yaml')}" does not exist; give a YAML file of ignore rules: a regular file of at most 4 MiB.`,
     ],
     [
       'an unknown --format',

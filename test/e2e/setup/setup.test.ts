@@ -215,7 +215,15 @@ describe('setup action', () => {
       inputs: { tools: 'helm', mirror: 'ftp://x.example' },
       toolCache: freshCache(),
     });
-    expect(errors(badMirror)).toEqual(['mirror "ftp://x.example" must be an http or https URL.']);
+    expect(errors(badMirror)).toEqual([`Input 'mirror': "ftp://x.example" must be an http or https URL.`]);
+    const withCredentials = await runBundle('setup', {
+      inputs: { tools: 'helm', mirror: server.url.replace('http://', 'http://user:pa55-w0rd@') },
+      toolCache: freshCache(),
+    });
+    expect(errors(withCredentials)).toEqual([
+      `Input 'mirror': "${server.url.replace('http://', 'http://user:***@')}" holds credentials, which are not accepted; give a mirror that serves the downloads without a login (the URL as a plain base such as https://mirror.example.com).`,
+    ]);
+    expect(withCredentials.stdout + withCredentials.stderr).not.toContain('pa55-w0rd');
     expect(server.count()).toBe(before);
   });
 

@@ -76,7 +76,9 @@ describe('withSigningSession', () => {
     ).catch((e: unknown) => e)) as InputError;
     expect(error.input).toBe('signing-config');
     expect(error.code).toBe('TRUST_FILE_INVALID');
-    expect(error.detail).toBe(`${path.join(scratch, 'missing.json')} does not exist.`);
+    expect(error.detail).toBe(
+      `"${path.join(scratch, 'missing.json')}" does not exist; give a Sigstore signing config: a regular file of at most 4 MiB.`,
+    );
     expect(readdirSync(root)).toEqual([]);
   });
 });

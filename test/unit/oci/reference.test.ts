@@ -43,7 +43,6 @@ describe('parseReference', () => {
       'a.b-c.d/e--f.g_h/i__j:Tag_1.x-y',
       { registry: 'a.b-c.d', repository: 'e--f.g_h/i__j', tag: 'Tag_1.x-y' },
     ],
-    ['  ghcr.io/a/b:1  ', { registry: 'ghcr.io', repository: 'a/b', tag: '1' }],
     // A first component without "." or ":" that is not localhost is a Docker Hub namespace.
     ['myregistry/app', { registry: 'docker.io', repository: 'myregistry/app' }],
     // … unless it has capitals, which a repository cannot: then it is a host.
@@ -58,6 +57,10 @@ describe('parseReference', () => {
     ['', 'it is empty'],
     ['   ', 'it is empty'],
     ['ghcr.io/a b', 'it contains whitespace'],
+    // Around the name too: sign and verify would otherwise check one value and be handed another.
+    [' ghcr.io/a/b:1', 'it contains whitespace'],
+    ['localhost:99999/app:1', 'registry port 99999 is not between 1 and 65535'],
+    ['localhost:0/app:1', 'registry port 0 is not between 1 and 65535'],
     ['ghcr.io/Org/App', 'repository "Org/App" must be lowercase'],
     ['docker.io/Ubuntu', 'repository "Ubuntu" must be lowercase'],
     ['ghcr.io/a//b', 'repository component "" must be'],

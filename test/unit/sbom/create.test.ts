@@ -90,7 +90,7 @@ describe('createSboms', () => {
     [{ platform: 'linux arm64' }, `Input 'platform': "linux arm64" is not a platform`],
     [{ platforms: 'linux/amd64,linux/amd64' }, `Input 'platforms': "linux/amd64" is listed twice.`],
     [{ platforms: 'all' }, "Input 'platforms': needs an image read from the registry"],
-    [{ compareTo: '/nowhere.json' }, 'SBOM file /nowhere.json does not exist or cannot be read.'],
+    [{ compareTo: '/nowhere.json' }, `Input 'compare-to': "/nowhere.json" does not exist; give an SPDX`],
   ] as [Partial<SbomRequest>, string][])('refuses %j before syft runs', async (change, message) => {
     await expect(createSboms(request(change))).rejects.toThrow(message);
     expect(scans()).toEqual([]);

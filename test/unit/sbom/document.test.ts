@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { InputError } from '@release-actions/core';
 import {
   countByType,
   detectFormat,
@@ -156,7 +157,7 @@ describe('refusing what is not the SBOM asked for', () => {
     [
       'a missing file',
       () => readSbom(path.join(dir, 'absent.json')),
-      `SBOM file ${path.join(dir, 'absent.json')} does not exist or cannot be read.`,
+      `"${path.join(dir, 'absent.json')}" does not exist; give an SPDX, CycloneDX or syft JSON SBOM: a regular file of at most 512 MiB.`,
     ],
     [
       'an empty file',
@@ -168,7 +169,11 @@ describe('refusing what is not the SBOM asked for', () => {
       () => readSbom(write('blank.json', ' \n')),
       `SBOM file ${path.join(dir, 'blank.json')} is empty.`,
     ],
-    ['a directory', () => readSbom(dir), `SBOM file ${dir} is not a file.`],
+    [
+      'a directory',
+      () => readSbom(dir),
+      `"${dir}" is a directory; give an SPDX, CycloneDX or syft JSON SBOM: a regular file of at most 512 MiB.`,
+    ],
     ['text', () => parseSbom('x.json', 'not json'), /^SBOM file x\.json is not JSON \(.+\)\.$/],
     [
       'JSON of something else',
@@ -226,14 +231,17 @@ describe('refusing what is not the SBOM asked for', () => {
       'SBOM file x.json has a component without name (components[0]).',
     ],
   ];
-  it.each(cases)('%s', (_name, read, message) => {
+  it.each(cases)('%s', (name, read, message) => {
     let thrown: unknown;
     try {
       read();
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(InvalidSbomError);
+    // What is not a readable file is refused by the reader of every file a user gives.
+    expect(thrown).toBeInstanceOf(
+      ['a missing file', 'a directory'].includes(name) ? InputError : InvalidSbomError,
+    );
     if (typeof message === 'string') expect((thrown as Error).message).toBe(message);
     else expect((thrown as Error).message).toMatch(message);
   });
@@ -261,8 +269,8 @@ describe('refusing what is not the SBOM asked for', () => {
     const huge = path.join(dir, 'huge.json');
     writeFileSync(huge, '');
     truncateSync(huge, MAX_SBOM_BYTES + 1); // sparse: no disk space used
-    expect(() => readSbom(huge)).toThrow(
-      `SBOM file ${huge} is ${MAX_SBOM_BYTES + 1} bytes, more than the ${MAX_SBOM_BYTES} bytes accepted.`,
+    expect(() => readSbom(huge, { input: 'sbom' })).toThrow(
+      `Input 'sbom': "${huge}" is ${MAX_SBOM_BYTES + 1} bytes, over the limit; give an SPDX, CycloneDX or syft JSON SBOM: a regular file of at most 512 MiB.`,
     );
     rmSync(huge);
   });

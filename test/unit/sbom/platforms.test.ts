@@ -225,10 +225,10 @@ describe('the platforms manifest', () => {
     expect(thrown(() => readManifest(path.join(dir, 'absent.json')))).toEqual({
       code: 'MANIFEST_INVALID',
       input: 'sbom-manifest',
-      cli: `--sbom-manifest: ${path.join(dir, 'absent.json')} does not exist or cannot be read.`,
+      cli: `--sbom-manifest: "${path.join(dir, 'absent.json')}" does not exist; give the sbom step's platforms manifest (<prefix>-platforms.json): a regular file of at most 1 MiB.`,
     });
     expect(thrown(() => readManifest(dir))).toMatchObject({
-      cli: `--sbom-manifest: ${dir} does not exist or cannot be read.`,
+      cli: `--sbom-manifest: "${dir}" is a directory; give the sbom step's platforms manifest (<prefix>-platforms.json): a regular file of at most 1 MiB.`,
     });
     writeFileSync(path.join(dir, 'text.json'), 'not json');
     expect(thrown(() => readManifest(path.join(dir, 'text.json')))).toMatchObject({

@@ -148,8 +148,25 @@ describe('mirror', () => {
   it('refuses what is not a plain http(s) base URL', () => {
     expect(() => normalizeMirror('ftp://x.example')).toThrow(/must be an http or https URL/);
     expect(() => normalizeMirror('not a url')).toThrow(/is not a URL/);
-    expect(() => normalizeMirror('https://user:pw@x.example')).toThrow(
-      /without query, fragment or credentials/,
+    expect(() => normalizeMirror('https://x.example/?a=1')).toThrow(/without query or fragment/);
+  });
+
+  it('refuses credentials in a mirror without showing the password', () => {
+    const refusal = (mirror: string) => {
+      try {
+        normalizeMirror(mirror);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`${mirror} was accepted`);
+    };
+    expect(refusal('http://user:s3cret-pw@mirror.example/tools')).toBe(
+      `Input 'mirror': "http://user:***@mirror.example/tools" holds credentials, which are not accepted; give a mirror that serves the downloads without a login (the URL as a plain base such as https://mirror.example.com).`,
+    );
+    // A token given as the user name is hidden whole; so is a password in a URL that does not parse.
+    expect(refusal('https://tok3n-value@mirror.example')).toContain('"https://***@mirror.example"');
+    expect(refusal('http://user:s3cret-pw@[bad')).toBe(
+      `Input 'mirror': "http://user:***@[bad" is not a URL; give an http(s) base URL such as https://ghe.example.com.`,
     );
   });
 

@@ -147,7 +147,7 @@ ignore:
     writeFileSync(bad, 'ignore: [\n');
     await expect(loadIgnoreFile(bad)).rejects.toThrow(`Ignore file ${bad} is not valid YAML: `);
     await expect(loadIgnoreFile(path.join(dir, 'none.yaml'))).rejects.toThrow(
-      `Ignore file ${path.join(dir, 'none.yaml')} cannot be read: ENOENT`,
+      `Input 'ignore-file': "${path.join(dir, 'none.yaml')}" does not exist; give a YAML file of ignore rules`,
     );
   });
 });

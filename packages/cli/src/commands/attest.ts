@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { InputError } from '@release-actions/core';
 import { readManifest } from '@release-actions/sbom';
 import { attestImages, renderAttestText } from '@release-actions/cosign';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
 import { printReport, signingFromFlags, signingOptions, type SigningFlags } from './sign.js';
@@ -16,12 +14,9 @@ interface AttestFlags extends SigningFlags {
   allowSbomWithoutDigest?: boolean;
 }
 
-/** A file flag, resolved and checked to exist (`input` is the flag's name without dashes). */
-function file(value: string | undefined, input: string): string | undefined {
-  if (value === undefined) return undefined;
-  const resolved = path.resolve(value);
-  if (!existsSync(resolved)) throw new InputError(`${value} does not exist.`, { input });
-  return resolved;
+/** A file flag, resolved; the attestation checks and reads it before anything else. */
+function file(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : path.resolve(value);
 }
 
 export function registerAttest(program: Command, context: CommandContext): void {
@@ -56,10 +51,10 @@ export function registerAttest(program: Command, context: CommandContext): void 
         const report = await attestImages({
           ...signingFromFlags(flags, context.logger()),
           subject,
-          predicate: file(flags.predicate, 'predicate'),
+          predicate: file(flags.predicate),
           type: flags.type,
-          sbomSpdx: file(flags.sbomSpdx, 'sbom-spdx'),
-          sbomCyclonedx: file(flags.sbomCyclonedx, 'sbom-cyclonedx'),
+          sbomSpdx: file(flags.sbomSpdx),
+          sbomCyclonedx: file(flags.sbomCyclonedx),
           sbomManifest,
           allowSbomWithoutDigest: Boolean(flags.allowSbomWithoutDigest),
         });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '@release-actions/core';
-import { installMany, renderSetupText, toolCacheRoot } from '@release-actions/tools';
-import { mkdirSync } from 'node:fs';
+import { installMany, normalizeMirror, renderSetupText, toolCacheRoot } from '@release-actions/tools';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
@@ -16,6 +16,21 @@ interface InstallFlags {
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/**
+ * Creates the tool cache folder, so that a path that cannot be one fails before any download;
+ * returns the outermost folder this created (undefined when it was all there).
+ */
+function createdFolder(dir: string): string | undefined {
+  try {
+    return mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new InputError(
+      `cannot create the folder "${dir}" (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a folder that exists or can be created.`,
+      { input: 'dir' },
+    );
+  }
+}
 
 /** `tool=value` pairs of a repeatable flag, each tool at most once and among those being installed. */
 function pairs(flag: string, values: readonly string[], tools: readonly string[]): Map<string, string> {
@@ -61,21 +76,29 @@ export function registerInstall(program: Command, context: CommandContext): void
       action(async () => {
         const versions = pairs('--version', flags.version, tools);
         const checksums = pairs('--sha256', flags.sha256, tools);
+        if (flags.mirror !== undefined) normalizeMirror(flags.mirror);
         const dir = path.resolve(flags.dir ?? toolCacheRoot());
-        mkdirSync(dir, { recursive: true });
+        const created = createdFolder(dir);
         // A live line on a terminal; none under --quiet, where only results and problems are printed.
         const progress = context.quiet ? undefined : terminalProgress(process.stderr);
-        const installed = await installMany(
-          tools.map((tool) => ({ tool, version: versions.get(tool), sha256: checksums.get(tool) })),
-          {
-            mirror: flags.mirror,
-            mirrorSetting: '--mirror',
-            platform: flags.platform,
-            toolCache: dir,
-            logger: progress ? progress.wrap(context.logger()) : context.logger(),
-            progress: progress?.download,
-          },
-        );
+        let installed;
+        try {
+          installed = await installMany(
+            tools.map((tool) => ({ tool, version: versions.get(tool), sha256: checksums.get(tool) })),
+            {
+              mirror: flags.mirror,
+              mirrorSetting: '--mirror',
+              platform: flags.platform,
+              toolCache: dir,
+              logger: progress ? progress.wrap(context.logger()) : context.logger(),
+              progress: progress?.download,
+            },
+          );
+        } catch (error) {
+          // A failed install leaves nothing behind; a folder that was there before stays.
+          if (created !== undefined) rmSync(created, { recursive: true, force: true });
+          throw error;
+        }
         context.report({
           text: () => renderSetupText(installed),
           json: () =>

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '@release-actions/core';
+import { InputError, readInputFile } from '@release-actions/core';
 import {
   DEFAULT_API_URL,
   MAX_RELEASE_BODY,
@@ -7,7 +7,6 @@ import {
   publishReleaseAssets,
   renderPublishText,
 } from '@release-actions/github';
-import { readFileSync, statSync } from 'node:fs';
 import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
 
@@ -33,25 +32,12 @@ const RENAMED = {
 
 /** The notes file, read whole; a file far beyond GitHub's body limit is refused before reading. */
 function notesFrom(file: string): string {
-  let size: number;
-  try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new InputError(`"${file}" is not a file.`, { input: 'release-notes' });
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`cannot read "${file}" (${(error as NodeJS.ErrnoException).code}).`, {
-      input: 'release-notes',
-    });
-  }
-  // Four bytes is the most one character takes in UTF-8.
-  if (size > 4 * MAX_RELEASE_BODY) {
-    throw new InputError(
-      `"${file}" has ${size} bytes; a release body holds at most ${MAX_RELEASE_BODY} characters.`,
-      { input: 'release-notes' },
-    );
-  }
-  return readFileSync(file, 'utf8');
+  return readInputFile(file, {
+    input: 'release-notes',
+    // Four bytes is the most one character takes in UTF-8.
+    maxBytes: 4 * MAX_RELEASE_BODY,
+    what: `Markdown notes (a release body holds at most ${MAX_RELEASE_BODY} characters)`,
+  });
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

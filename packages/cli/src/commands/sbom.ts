@@ -186,11 +186,14 @@ export function registerSbom(program: Command, context: CommandContext): void {
     .argument('<old>', 'the earlier SBOM')
     .argument('<new>', 'the later SBOM')
     .action((oldFile: string, newFile: string) =>
-      action(async () => {
-        // `sbom` has a --format and -o of its own, which commander gives the flag to wherever it
-        // is written; the program reads both commands' (see output.ts).
-        const diff = diffSbomFiles(path.resolve(oldFile), path.resolve(newFile));
-        context.report({ text: () => formatDiffText(diff), json: () => diff });
-      }),
+      action(
+        async () => {
+          // `sbom` has a --format and -o of its own, which commander gives the flag to wherever it
+          // is written; the program reads both commands' (see output.ts).
+          const diff = diffSbomFiles(path.resolve(oldFile), path.resolve(newFile));
+          context.report({ text: () => formatDiffText(diff), json: () => diff });
+        },
+        { old: '<old>', new: '<new>' },
+      ),
     );
 }

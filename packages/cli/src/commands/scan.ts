@@ -1,4 +1,10 @@
-import { enforceVerdict, InputError, type Logger } from '@release-actions/core';
+import {
+  checkInputFile,
+  enforceVerdict,
+  InputError,
+  type InputFileOptions,
+  type Logger,
+} from '@release-actions/core';
 import { parseSource, sourceFields, sourceSyntax } from '@release-actions/sbom';
 import {
   exportSarif,
@@ -6,11 +12,13 @@ import {
   parseMaxIgnoreDays,
   renderScanText,
   scanJson,
+  type PolicyInput,
   type ScanResult,
   type ScanSubject,
 } from '@release-actions/vuln';
+import { IGNORE_FILE, REPORT_FILE, VEX_FILE } from '@release-actions/vuln/inputs';
 import type { Command } from 'commander';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { reporting } from '../output.js';
@@ -34,17 +42,32 @@ interface ScanFlags {
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-function checkFile(input: string, file: string): string {
+/** A file flag, resolved and checked before grype runs (the gate reads it after). */
+function checkFile(file: string, options: InputFileOptions): string {
   const resolved = path.resolve(file);
-  if (!existsSync(resolved)) throw new InputError(`"${file}" does not exist.`, { input });
-  if (!statSync(resolved).isFile()) throw new InputError(`"${file}" is not a file.`, { input });
+  checkInputFile(resolved, options);
   return resolved;
+}
+
+/**
+ * Runs the scan with its files in --output-dir, or in a new temporary folder that a failed scan
+ * (a refused input, a grype error) removes again: nothing half-written stays behind.
+ */
+async function withOutputDir<T>(given: string | undefined, run: (dir: string) => Promise<T>): Promise<T> {
+  if (given !== undefined) return run(path.resolve(given));
+  const created = mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-'));
+  try {
+    return await run(created);
+  } catch (error) {
+    rmSync(created, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** What the positional argument (docs/sources.md, the syntax sbom shares) or --report names. */
 function subjectFrom(positional: string | undefined, flags: ScanFlags, logger: Logger): ScanSubject {
   const subject: ScanSubject = {
-    ...(flags.report !== undefined ? { report: path.resolve(flags.report) } : {}),
+    ...(flags.report !== undefined ? { report: checkFile(flags.report, REPORT_FILE) } : {}),
     ...(flags.sbomManifest !== undefined ? { sbomManifest: path.resolve(flags.sbomManifest) } : {}),
     ...(flags.platforms !== undefined ? { platforms: flags.platforms } : {}),
   };
@@ -123,24 +146,19 @@ export function registerScan(program: Command, context: CommandContext): void {
     .action((positional: string | undefined, flags: ScanFlags) =>
       action(
         async () => {
-          const result = await gate({
-            ...subjectFrom(positional, flags, context.logger()),
-            policy: {
-              severityCutoff: flags.severityCutoff,
-              onlyFixed: flags.onlyFixed,
-              unknownFails: flags.unknownFails,
-              allowEmptySbom: flags.allowEmptySbom,
-              ignoreFile:
-                flags.ignoreFile === undefined ? undefined : checkFile('ignore-file', flags.ignoreFile),
-              vexFiles: (flags.vex ?? []).map((file) => checkFile('vex', file)),
-              maxIgnoreDays: parseMaxIgnoreDays(flags.maxIgnoreDays),
-            },
-            category: flags.category,
-            outputDir: path.resolve(
-              flags.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'release-actions-scan-')),
-            ),
-            logger: context.logger(),
-          });
+          const subject = subjectFrom(positional, flags, context.logger());
+          const policy: PolicyInput = {
+            severityCutoff: flags.severityCutoff,
+            onlyFixed: flags.onlyFixed,
+            unknownFails: flags.unknownFails,
+            allowEmptySbom: flags.allowEmptySbom,
+            ignoreFile: flags.ignoreFile === undefined ? undefined : checkFile(flags.ignoreFile, IGNORE_FILE),
+            vexFiles: (flags.vex ?? []).map((file) => checkFile(file, VEX_FILE)),
+            maxIgnoreDays: parseMaxIgnoreDays(flags.maxIgnoreDays),
+          };
+          const result = await withOutputDir(flags.outputDir, (outputDir) =>
+            gate({ ...subject, policy, category: flags.category, outputDir, logger: context.logger() }),
+          );
           const sarif = flags.sarif === undefined ? undefined : path.resolve(flags.sarif);
           if (sarif !== undefined) await exportSarif(result, sarif);
           context.report({

@@ -1,15 +1,15 @@
 import { Option, type Command } from 'commander';
-import { InputError } from '@release-actions/core';
+import { InputError, readInputFile } from '@release-actions/core';
 import type { Logger, TextStyle } from '@release-actions/core';
 import {
   renderSignText,
+  SIGNING_KEY_FILE,
   signImages,
   signOutputs,
   type SigningOptions,
   type SigningReport,
   type WithoutTokenWords,
 } from '@release-actions/cosign';
-import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { reporting } from '../output.js';
@@ -40,9 +40,7 @@ export const CLI_WITHOUT_TOKEN: WithoutTokenWords = {
 export function keyFromFlag(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (/^[a-z0-9]+:\/\//.test(value)) return value;
-  if (!existsSync(value))
-    throw new InputError(`${value} is neither a KMS URI nor an existing key file.`, { input: 'key' });
-  return readFileSync(value, 'utf8');
+  return readInputFile(value, SIGNING_KEY_FILE);
 }
 
 /** The registry password comes from the environment, never from a flag that shows in `ps`. */

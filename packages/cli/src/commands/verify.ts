@@ -10,7 +10,6 @@ import {
   type IdentityOptions,
   type Signer,
 } from '@release-actions/verify';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
@@ -116,9 +115,6 @@ export function registerVerify(program: Command, context: CommandContext): void 
         const signer: Signer = oneOf('signer', flags.signer, ['reusable-workflow', 'workflow'] as const);
         const engine = oneOf('engine', flags.engine, ['cosign', 'native'] as const);
         const checks = parseChecks((flags.checks ?? '').split(','));
-        if (flags.trustedRoot !== undefined && !existsSync(flags.trustedRoot)) {
-          throw new InputError(`${flags.trustedRoot} does not exist.`, { input: 'trusted-root' });
-        }
         const transparencyLog = oneOf('transparency-log', flags.transparencyLog, TRANSPARENCY_LOG_MODES);
         const username = flags.registryUsername;
         const password = registryPassword(username);
