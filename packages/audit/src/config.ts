@@ -1,7 +1,8 @@
-import { InputError } from '@release-actions/core';
-import { existsSync, readFileSync } from 'node:fs';
+import { InputError, readInputFile } from '@release-actions/core';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, isSeq } from 'yaml';
+import { parseYamlDocument } from '@release-actions/core/yaml-document';
 import type { AuditErrorCode } from './errors.js';
 import { DEFAULT_CONFIG_PATH } from './discover.js';
 import { matchesPath } from './glob.js';
@@ -37,7 +38,7 @@ function checkKeys(file: string, where: string, value: Record<string, unknown>, 
 }
 
 export function parseConfig(file: string, text: string): AuditConfig {
-  const doc = parseDocument(text);
+  const doc = parseYamlDocument(text);
   if (doc.errors.length > 0) fail(file, `not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
   if (doc.contents === null) return { file, ...EMPTY_CONFIG };
   if (!isMap(doc.contents)) fail(file, 'must be a mapping with rules: and/or ignore:.');
@@ -116,7 +117,14 @@ export function loadConfig(cwd: string, explicit?: string): AuditConfig {
     if (explicit !== undefined) throw new InputError(`"${explicit}" does not exist.`, { input: 'config' });
     return EMPTY_CONFIG;
   }
-  return parseConfig(file, readFileSync(resolved, 'utf8'));
+  // A config lists a few rules and exceptions; a file of megabytes is not one.
+  const text = readInputFile<AuditErrorCode>(resolved, {
+    input: 'config',
+    maxBytes: 1024 * 1024,
+    what: 'an audit config YAML file',
+    code: 'AUDIT_CONFIG_INVALID',
+  });
+  return parseConfig(file, text);
 }
 
 export function isIgnored(config: AuditConfig, file: string, rule: RuleId): boolean {

@@ -1,6 +1,8 @@
 import {
   Composer,
   isAlias,
+  visit,
+  type Alias,
   isMap,
   isPair,
   isScalar,
@@ -15,6 +17,7 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import type { CST } from 'yaml';
+import { checkUniqueKeys, nestingError } from '@release-actions/core/yaml-document';
 import { YamlSyntaxError } from './errors.js';
 
 /** One parsed YAML file with what the rules need: the node tree, positions, and the comments by line. */
@@ -48,18 +51,26 @@ export function parseSource(file: string, text: string): SourceFile | undefined 
   const found: [number, string][] = [];
   function* tap(tokens: Iterable<CST.Token>): Generator<CST.Token> {
     for (const token of tokens) {
+      // Bounded before the recursive composer (and collectComments) see the token.
+      const tooDeep = nestingError(token);
+      if (tooDeep) {
+        const at = lineCounter.linePos(tooDeep.pos[0]);
+        throw new YamlSyntaxError(tooDeep.message, at.line, at.col);
+      }
       if (wanted) collectComments(token, (offset, source) => found.push([offset, source]));
       yield token;
     }
   }
   const docs = Array.from(
-    new Composer({ prettyErrors: false }).compose(
+    // The library's own duplicate-key check is quadratic in a map's size; checkUniqueKeys is linear.
+    new Composer({ prettyErrors: false, uniqueKeys: false }).compose(
       tap(new Parser(lineCounter.addNewLine).parse(text)),
       true,
       text.length,
     ),
   );
   for (const doc of docs) {
+    checkUniqueKeys(doc);
     const error = doc.errors[0];
     if (error) {
       const at = lineCounter.linePos(error.pos[0]);
@@ -173,10 +184,32 @@ export function positionAt(source: SourceFile, offset: number): Position {
   return { line: at.line, column: at.col };
 }
 
+/**
+ * The node each alias of a document refers to: the last node before it (in the library's visiting
+ * order) with its anchor. The library's `Alias.resolve` visits the whole document on every call, so
+ * a file of many aliases would take time quadratic in its size; this index takes one visit.
+ */
+const aliasTargets = new WeakMap<Document.Parsed, Map<Alias, Node | undefined>>();
+
+function indexAliases(doc: Document.Parsed): Map<Alias, Node | undefined> {
+  const targets = new Map<Alias, Node | undefined>();
+  const anchored = new Map<string, Node>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, anchored.get(node.source));
+      else if (node.anchor) anchored.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
 /** Follows an alias to its anchored node (YAML anchors are allowed in workflows). */
 export function deref(source: SourceFile, node: unknown): Node | undefined {
   if (isAlias(node)) {
-    const target = node.resolve(source.doc);
+    let targets = aliasTargets.get(source.doc);
+    if (!targets) aliasTargets.set(source.doc, (targets = indexAliases(source.doc)));
+    // An alias added since the index was built (a fix) is resolved by the library.
+    const target = targets.has(node) ? targets.get(node) : node.resolve(source.doc);
     return target ?? undefined;
   }
   if (isScalar(node) || isMap(node) || isSeq(node)) return node;
@@ -226,7 +259,14 @@ export function entries(source: SourceFile, map: YAMLMap | undefined): Entry[] {
 }
 
 export function entry(source: SourceFile, map: YAMLMap | undefined, name: string): Entry | undefined {
-  return entries(source, map).find((e) => scalarText(e.key) === name);
+  // The rules look up a few names in every map: stop at the match instead of listing every entry.
+  if (!map) return undefined;
+  for (const pair of map.items) {
+    if (!isPair(pair)) continue;
+    const key = asScalar(source, pair.key);
+    if (key !== undefined && scalarText(key) === name) return { pair, key, value: pair.value };
+  }
+  return undefined;
 }
 
 export function text(source: SourceFile, map: YAMLMap | undefined, name: string): string | undefined {

@@ -1,15 +1,18 @@
 import {
+  checkInputFile,
   InputError,
   isTransientToolFailure,
   OperationalError,
+  readInputBytes,
+  readInputFile,
   run,
   ToolExitError,
   withRetry,
 } from '@release-actions/core';
-import type { Logger, RetryPolicy } from '@release-actions/core';
+import type { InputFileOptions, Logger, RetryPolicy } from '@release-actions/core';
 import type { RegistryClient, ImageReference } from '@release-actions/oci';
 import { isLoopbackHost, ManifestNotFoundError, parseReference } from '@release-actions/oci';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chartYamlOf, differingFiles, readChartArchive, sha256, type ChartFiles } from './chart-archive.js';
 import type { HelmErrorCode } from './errors.js';
@@ -83,17 +86,33 @@ function chartInvalid(detail: string, input: string): InputError<HelmErrorCode> 
   return new InputError<HelmErrorCode>(detail, { input, code: 'CHART_INVALID' });
 }
 
+/** A Chart.yaml is a few hundred bytes; its description and annotations keep it far below this. */
+const CHART_YAML_FILE: InputFileOptions<HelmErrorCode> = {
+  input: 'path',
+  maxBytes: 1024 * 1024,
+  what: "a Helm chart's Chart.yaml",
+  code: 'CHART_INVALID',
+};
+
+/** The Chart.yaml of a chart directory (the `path` input), checked to be a file helm can read. */
+export function chartYamlFile(chartDirectory: string): string {
+  const file = path.join(chartDirectory, 'Chart.yaml');
+  if (!existsSync(file)) {
+    throw chartInvalid(`${chartDirectory} has no Chart.yaml; give the directory of a Helm chart.`, 'path');
+  }
+  checkInputFile(file, CHART_YAML_FILE);
+  return file;
+}
+
 /** The name and version in the Chart.yaml of a chart directory (the `path` input). */
 export async function readChartMetadata(chartDirectory: string): Promise<ChartMetadata> {
   const input = 'path';
-  const file = path.join(chartDirectory, 'Chart.yaml');
-  if (!existsSync(file)) {
-    throw chartInvalid(`${chartDirectory} has no Chart.yaml; give the directory of a Helm chart.`, input);
-  }
-  const { parse: parseYaml } = await loadYaml();
+  const file = chartYamlFile(chartDirectory);
+  const text = readInputFile(file, CHART_YAML_FILE);
+  const { parseYaml } = await loadYaml();
   let document: unknown;
   try {
-    document = parseYaml(readFileSync(file, 'utf8'));
+    document = parseYaml(text);
   } catch (error) {
     throw chartInvalid(`${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, input);
   }
@@ -142,6 +161,16 @@ const CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 /** A packaged chart larger than this is not one helm would accept (it caps the decompressed chart at 100 MiB). */
 const MAX_ARCHIVE_BYTES = 100 * 1024 * 1024;
 
+/** A chart packaged earlier, as the `package` input (or `path`, once packaged) names it. */
+export function chartPackageFile(input: string): InputFileOptions<HelmErrorCode> {
+  return {
+    input,
+    maxBytes: MAX_ARCHIVE_BYTES,
+    what: 'the .tgz of a chart packaged with push: false',
+    code: 'CHART_INVALID',
+  };
+}
+
 /** Builds dependencies (with a Chart.lock) and packages the chart; nothing touches a registry. */
 export async function packageChart(options: PackageOptions): Promise<PackagedChart> {
   const metadata = await readChartMetadata(options.chartDirectory);
@@ -180,19 +209,8 @@ interface ArchiveInfo {
 
 /** The chart's name and version as packaged: from the Chart.yaml inside the archive. */
 async function readPackage(file: string, input: string): Promise<ArchiveInfo> {
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new InputError(`${file} does not exist; give the .tgz of a chart packaged with push: false.`, {
-      input,
-    });
-  }
-  if (statSync(file).size > MAX_ARCHIVE_BYTES) {
-    throw chartInvalid(
-      `${file} is over ${MAX_ARCHIVE_BYTES} bytes; it is not a chart helm would accept.`,
-      input,
-    );
-  }
-  const bytes = readFileSync(file);
-  const { parse: parseYaml } = await loadYaml();
+  const bytes = readInputBytes(file, chartPackageFile(input));
+  const { parseYaml } = await loadYaml();
   let files: ChartFiles;
   let chart: Record<string, unknown>;
   try {

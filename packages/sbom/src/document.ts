@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readInputFile } from '@release-actions/core';
 import type { SbomFormat } from './formats.js';
 import { describedSubject, type DescribedSubject } from './described.js';
-import { InvalidSbomError } from './errors.js';
+import { InvalidSbomError, type SbomErrorCode } from './errors.js';
 import { parsePurl, purlIdentity } from './purl.js';
 
 /** One package of an SBOM, the same shape whatever the format it came from. */
@@ -91,6 +91,28 @@ function spdxPackages(
   return { specVersion: version, packages };
 }
 
+/** A CycloneDX component and where it sits: its index in its list, and the component holding that list. */
+interface ComponentAt {
+  item: unknown;
+  index: number;
+  parent: ComponentAt | undefined;
+}
+
+/** The components of a list, last first, so that popping them yields document order. */
+function fromLast(components: unknown[], parent: ComponentAt | undefined): ComponentAt[] {
+  return components.map((item, index) => ({ item, index, parent })).reverse();
+}
+
+/** `components[2].components[0]`; deep paths keep their two ends. */
+function componentPath(at: ComponentAt): string {
+  const steps: string[] = [];
+  for (let step: ComponentAt | undefined = at; step; step = step.parent)
+    steps.push(`components[${step.index}]`);
+  steps.reverse();
+  if (steps.length <= 8) return steps.join('.');
+  return `${steps.slice(0, 2).join('.')}.….${steps.slice(-2).join('.')}, ${steps.length} levels deep`;
+}
+
 function cyclonedxPackages(
   file: string,
   doc: Json,
@@ -103,21 +125,23 @@ function cyclonedxPackages(
   if (!Array.isArray(doc.components))
     fail(file, 'has no "components" array; it is not a complete CycloneDX BOM.');
   const packages: SbomPackage[] = [];
-  const walk = (components: unknown[], path: string) => {
-    for (const [index, item] of components.entries()) {
-      if (!isObject(item) || typeof item.name !== 'string')
-        fail(file, `has a component without name (${path}[${index}]).`);
-      // Neither the distribution syft detected nor the files it lists (a package's manifest, the
-      // dpkg status file: type "file") are packages; SPDX lists neither among its packages.
-      if (item.type !== 'operating-system' && item.type !== 'file') {
-        const properties = Array.isArray(item.properties) ? item.properties.filter(isObject) : [];
-        const toolType = text(properties.find((p) => p.name === 'syft:package:type')?.value);
-        packages.push(makePackage(item.name, text(item.version), item.purl, toolType));
-      }
-      if (Array.isArray(item.components)) walk(item.components, `${path}[${index}].components`);
+  // Components nest (BOM 1.x); the depth is the file's to choose, so the walk keeps its own stack
+  // (in document order) instead of recursing, and a component's path is spelled only on failure.
+  const pending: ComponentAt[] = fromLast(doc.components, undefined);
+  while (pending.length > 0) {
+    const at = pending.pop()!;
+    const item = at.item;
+    if (!isObject(item) || typeof item.name !== 'string')
+      fail(file, `has a component without name (${componentPath(at)}).`);
+    // Neither the distribution syft detected nor the files it lists (a package's manifest, the
+    // dpkg status file: type "file") are packages; SPDX lists neither among its packages.
+    if (item.type !== 'operating-system' && item.type !== 'file') {
+      const properties = Array.isArray(item.properties) ? item.properties.filter(isObject) : [];
+      const toolType = text(properties.find((p) => p.name === 'syft:package:type')?.value);
+      packages.push(makePackage(item.name, text(item.version), item.purl, toolType));
     }
-  };
-  walk(doc.components, 'components');
+    if (Array.isArray(item.components)) pending.push(...fromLast(item.components, at));
+  }
   return { specVersion: `CycloneDX ${version}`, packages };
 }
 
@@ -143,6 +167,8 @@ export interface ReadOptions {
   strict?: boolean;
   /** How errors and the result name the file (default: its path). */
   name?: string;
+  /** The input that named the file, when the user gave it. */
+  input?: string;
 }
 
 /** Parses an SBOM document already read; `file` names it in errors. */
@@ -175,17 +201,12 @@ export function parseSbom(path: string, content: string, options: ReadOptions = 
 
 /** Reads and validates an SBOM file; a missing, empty, oversized or malformed file fails naming it. */
 export function readSbom(path: string, options: ReadOptions = {}): SbomDocument {
-  const file = options.name ?? path;
-  let size: number;
-  try {
-    const stats = statSync(path);
-    if (!stats.isFile()) fail(file, 'is not a file.');
-    size = stats.size;
-  } catch (error) {
-    if (error instanceof InvalidSbomError) throw error;
-    fail(file, 'does not exist or cannot be read.');
-  }
-  if (size === 0) fail(file, 'is empty.');
-  if (size > MAX_SBOM_BYTES) fail(file, `is ${size} bytes, more than the ${MAX_SBOM_BYTES} bytes accepted.`);
-  return parseSbom(path, readFileSync(path, 'utf8'), options);
+  const text = readInputFile<SbomErrorCode>(path, {
+    ...(options.input === undefined ? {} : { input: options.input }),
+    ...(options.name === undefined ? {} : { name: options.name }),
+    maxBytes: MAX_SBOM_BYTES,
+    what: 'an SPDX, CycloneDX or syft JSON SBOM',
+    code: 'SBOM_INVALID',
+  });
+  return parseSbom(path, text, options);
 }

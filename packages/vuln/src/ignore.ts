@@ -1,6 +1,6 @@
-import { InputError } from '@release-actions/core';
-import { readFile } from 'node:fs/promises';
+import { InputError, readInputFile } from '@release-actions/core';
 import type { VulnErrorCode } from './errors.js';
+import { IGNORE_FILE } from './input-files.js';
 import type { GrypeMatch } from './grype-report.js';
 
 /**
@@ -155,22 +155,12 @@ export function parseIgnoreRules(data: unknown, file: string): IgnoreRule[] {
 }
 
 export async function loadIgnoreFile(file: string): Promise<IgnoreRule[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError<VulnErrorCode>(
-      `Ignore file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      { code: 'IGNORE_RULE_INVALID' },
-    );
-  }
-  // yaml is loaded only when an ignore file is given: it is not needed on the common path. A bundle
-  // exposes this CommonJS package's exports under `default` when imported dynamically.
-  const module = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
-  const parse = typeof module.parse === 'function' ? module.parse : module.default!.parse;
+  const text = readInputFile(file, IGNORE_FILE);
+  // yaml is loaded only when an ignore file is given: it is not needed on the common path.
+  const { parseYaml } = await import('@release-actions/core/yaml-document');
   let data: unknown;
   try {
-    data = parse(text);
+    data = parseYaml(text);
   } catch (error) {
     throw new InputError<VulnErrorCode>(
       `Ignore file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,

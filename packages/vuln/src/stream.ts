@@ -26,7 +26,9 @@ const CHUNK = 4 * 1024 * 1024;
 
 function bestScores(list: GrypeCvss[] | null | undefined): GrypeCvss[] {
   const out: GrypeCvss[] = [];
-  for (const entry of list ?? []) {
+  // The report is the user's file: a field of the wrong type is read as absent, never iterated.
+  if (!Array.isArray(list)) return out;
+  for (const entry of list) {
     const score = entry?.metrics?.baseScore;
     if (typeof score === 'number') out.push({ version: entry.version, metrics: { baseScore: score } });
   }
@@ -57,7 +59,9 @@ export function projectMatch(raw: unknown, index: number, file: string): GrypeMa
   const related = Array.isArray(match!.relatedVulnerabilities) ? match!.relatedVulnerabilities : [];
   const description =
     vulnerability.description || related.find((r: GrypeVulnerability | null) => r?.description)?.description;
-  const location = (artifact.locations ?? []).find((l) => l?.path || l?.accessPath);
+  const location = Array.isArray(artifact.locations)
+    ? artifact.locations.find((l) => l?.path || l?.accessPath)
+    : undefined;
   return {
     vulnerability: {
       id: vulnerability.id,
@@ -66,7 +70,10 @@ export function projectMatch(raw: unknown, index: number, file: string): GrypeMa
       urls: firstHttpUrl(vulnerability.urls),
       ...(description ? { description } : {}),
       cvss: bestScores(vulnerability.cvss),
-      fix: { versions: vulnerability.fix?.versions ?? [], state: vulnerability.fix?.state ?? '' },
+      fix: {
+        versions: Array.isArray(vulnerability.fix?.versions) ? vulnerability.fix.versions : [],
+        state: vulnerability.fix?.state ?? '',
+      },
     },
     relatedVulnerabilities: related
       .filter((r: GrypeVulnerability | null): r is GrypeVulnerability => typeof r?.id === 'string')
