@@ -35,7 +35,11 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@actions/*'], message: 'Only packages/kit imports the runner toolkit (@actions/*).' },
+            // @actions/expressions is GitHub's expression parser, not the runner toolkit: the audit reads workflows with it.
+            {
+              group: ['@actions/*', '!@actions/expressions', '!@actions/expressions/*'],
+              message: 'Only packages/kit imports the runner toolkit (@actions/*).',
+            },
           ],
         },
       ],

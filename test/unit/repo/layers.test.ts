@@ -82,7 +82,9 @@ function importsOf(workspace: Workspace): { workspaces: string[]; actions: strin
     for (const spec of specifiers(file)) {
       // A subpath (@release-actions/kit/glob) is an entry point of its package.
       if (spec.startsWith('@release-actions/')) used.add(spec.split('/')[1]!);
-      else if (spec.startsWith('@actions/')) actions.add(`${path.relative(repoRoot, file)} → ${spec}`);
+      // @actions/expressions is GitHub's expression parser (no runner in it): the audit's checks read workflows with it.
+      else if (spec.startsWith('@actions/') && !/^@actions\/expressions(\/|$)/.test(spec))
+        actions.add(`${path.relative(repoRoot, file)} → ${spec}`);
       else if (spec.startsWith('.')) {
         const target = path.resolve(path.dirname(file), spec);
         if (path.relative(workspace.dir, target).startsWith('..')) {
