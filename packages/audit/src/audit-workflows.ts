@@ -13,7 +13,10 @@ export const SARIF_FILE_NAME = 'release-actions-audit.sarif';
 export interface AuditWorkflowsOptions {
   /** The folder paths and the config are relative to and findings are named from: the workspace, or the current folder. */
   cwd: string;
-  /** Files or folders; none means .github/workflows and every action.yml / action.yaml. */
+  /**
+   * Files or folders; a file named here must be a workflow or an action. None means .github/workflows
+   * and every action.yml / action.yaml of the repository (only those under .github outside one).
+   */
   paths: readonly string[];
   /** The config file, relative to cwd; without it .github/release-actions-audit.yml is read when present. */
   config?: string;
@@ -51,16 +54,31 @@ async function auditFiles(
       result: { files: [], findings: [], errors: [], skipped: [], suppressed: 0 },
     };
   }
-  const [{ auditPaths, auditSources }, { loadConfig }, { applyFixes }] = await Promise.all([
-    import('./audit.js'),
-    import('./config.js'),
-    import('./fix.js'),
-  ]);
+  const [{ auditPaths, auditSources }, { loadConfig }, { applyFixes }, { refuseUnauditable }] =
+    await Promise.all([
+      import('./audit.js'),
+      import('./config.js'),
+      import('./fix.js'),
+      import('./named-files.js'),
+    ]);
+  refuseUnauditable(cwd, options.paths);
   const config = loadConfig(cwd, options.config);
   const result = options.fix
     ? auditSources(applyFixes(cwd, options.paths, logger), { config, logger })
     : auditPaths(cwd, options.paths, { config, logger });
   return { config, result };
+}
+
+/** `--fix --dry-run`: the safe fixes as a unified diff, for the same paths the audit would accept. */
+export async function previewWorkflowFixes(
+  options: Pick<AuditWorkflowsOptions, 'cwd' | 'paths' | 'logger'>,
+): Promise<string> {
+  const [{ previewFixes }, { refuseUnauditable }] = await Promise.all([
+    import('./fix.js'),
+    import('./named-files.js'),
+  ]);
+  refuseUnauditable(options.cwd, options.paths);
+  return previewFixes(options.cwd, options.paths, options.logger);
 }
 
 /** The audit both front ends run: the action and `release-actions audit` differ only in how they show the report. */

@@ -37,7 +37,24 @@ function walk(
   }
 }
 
-/** Default scope: .github/workflows/*.y{a,}ml and every action.yml / action.yaml in the repository. */
+function isActionFile(name: string): boolean {
+  return name === 'action.yml' || name === 'action.yaml';
+}
+
+/**
+ * Whether the folder is the top of a repository: it holds `.git` (a folder, or the file a worktree
+ * or submodule has). Only the folder itself is looked at, never its parents: an audit started in a
+ * subfolder audits that subfolder's .github, not a repository above it.
+ */
+export function isRepositoryRoot(cwd: string): boolean {
+  return existsSync(path.join(cwd, '.git'));
+}
+
+/**
+ * Default scope: .github/workflows/*.y{a,}ml, and every action.yml / action.yaml of the repository
+ * when cwd is its top; outside a repository only those under .github, so that a home folder or a
+ * download folder is never searched through.
+ */
 export function defaultFiles(cwd: string): string[] {
   const out: string[] = [];
   const workflows = path.join(cwd, '.github', 'workflows');
@@ -46,8 +63,16 @@ export function defaultFiles(cwd: string): string[] {
       if (item.isFile() && isYaml(item.name)) out.push(path.join(workflows, item.name));
     }
   }
-  walk(cwd, cwd, (name) => name === 'action.yml' || name === 'action.yaml', out, true);
+  const root = isRepositoryRoot(cwd) ? cwd : path.join(cwd, '.github');
+  walk(root, root, isActionFile, out, true);
   return [...new Set(out)].sort();
+}
+
+/** The files among `paths` named one by one rather than found in a named folder. */
+export function namedFiles(cwd: string, paths: readonly string[]): string[] {
+  return paths
+    .map((given) => path.resolve(cwd, given))
+    .filter((resolved) => existsSync(resolved) && !statSync(resolved).isDirectory());
 }
 
 /** Files named on the command line; a directory means every YAML file under it. */

@@ -1,4 +1,4 @@
-export { auditWorkflows, SARIF_FILE_NAME } from './audit-workflows.js';
+export { auditWorkflows, previewWorkflowFixes, SARIF_FILE_NAME } from './audit-workflows.js';
 export type { AuditWorkflowsOptions } from './audit-workflows.js';
 export { auditPaths, auditSources, MAX_FILE_BYTES } from './audit.js';
 export type { AuditOptions, InputFile } from './audit.js';

@@ -22,6 +22,7 @@ export const RULE_IDS = [
   'HR001',
   'HR002',
   'HR003',
+  'HR004',
   'CRED001',
   'CRED002',
   'CRED003',
@@ -84,7 +85,7 @@ const list: Rule[] = [
     name: 'UnpinnedImage',
     severity: 'medium',
     summary:
-      'A container image (`docker://`, `container:`, `services:`, `runs.image`) without an `@sha256:` digest.',
+      'A container image without an `@sha256:` digest: `docker://`, `container:`, `services:`, `runs.image`, `docker|podman run|create|pull` in `run:`, or the image input of a well-known action.',
     fix: 'Reference the image by digest: `name:tag@sha256:<64 hex>`.',
   },
   {
@@ -109,6 +110,14 @@ const list: Rule[] = [
     summary:
       'harden-runner without an explicit `egress-policy`, or `egress-policy: audit` in a privileged job.',
     fix: 'Set `egress-policy: block` with `allowed-endpoints:` listing what the job reaches.',
+  },
+  {
+    id: 'HR004',
+    name: 'HardenRunnerSudoInSigningJob',
+    severity: 'low',
+    summary:
+      'A job that only reads and signs (no write scope but `id-token` / `attestations`) keeps sudo and containers: harden-runner without `disable-sudo-and-containers: true`.',
+    fix: 'Add `disable-sudo-and-containers: true` to the harden-runner step (`disable-sudo` alone leaves the docker group).',
   },
   {
     id: 'CRED001',
@@ -177,15 +186,15 @@ const list: Rule[] = [
     name: 'TemplateInjection',
     severity: 'high',
     summary:
-      'Untrusted `${{ github.event.* }}` text (titles, bodies, head refs, ...) expanded inside `run:` or `actions/github-script`.',
-    fix: 'Pass the value through `env:` and quote the variable in the script ("$TITLE").',
+      "Text someone else chose expanded with `${{ }}` inside `run:` or `actions/github-script`'s `script:`: untrusted event fields (titles, bodies, head refs, ...), text inputs (medium), and the step outputs, job outputs, env and matrix values that carry them.",
+    fix: 'Pass the value through `env:` (`env: TITLE: ${{ github.event.issue.title }}`) and read the variable in the script: "$TITLE" in `run:`, `process.env.TITLE` in `actions/github-script`.',
   },
   {
     id: 'CACHE001',
     name: 'CacheInReleaseJob',
     severity: 'high',
     summary:
-      'A cache is restored in a job that signs, attests or publishes, so a poisoned cache entry can end up in a release.',
+      'A cache is restored (by actions/cache or by an action that caches on its own) in a release job: one that signs, attests or publishes, holds id-token, packages or contents write, or runs on tag pushes or releases. A poisoned cache entry can end up in the release.',
     fix: 'Drop the cache from release jobs, or build in a separate job and pass artifacts by digest.',
   },
   {
@@ -193,8 +202,8 @@ const list: Rule[] = [
     name: 'UnjustifiedSuppression',
     severity: 'low',
     summary:
-      'A suppression comment without a reason (or naming an unknown rule); it does not suppress anything.',
-    fix: 'Write why the finding does not apply: `# release-actions: ignore[RULE] <reason>`.',
+      'A suppression comment without a reason or naming an unknown rule (it does not suppress anything), or one that covers a line where the rule finds nothing (stale).',
+    fix: 'Write why the finding does not apply: `# release-actions: ignore[RULE] <reason>`; remove a stale suppression.',
   },
 ];
 

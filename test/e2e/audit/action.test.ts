@@ -25,6 +25,8 @@ describe('audit action bundle', () => {
       '.github/workflows/build.yml': 'pin003.yml',
       'sign/action.yml': 'composite-action.yml',
     });
+    // A checkout: every action.yml of the repository is in the default scope.
+    mkdirSync(path.join(dir, '.git'));
     const result = await runBundle('audit', { workspace: dir });
     expect(result.exitCode).toBe(1);
     expect(errors(result).at(-1)).toBe(

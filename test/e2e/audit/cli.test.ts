@@ -97,8 +97,9 @@ describe('release-actions audit', () => {
     expect(log.runs[0]!.results.map((r) => r.ruleId)).toEqual(['TRIG001']);
   });
 
-  it('audits .github/workflows and every action.yml by default, skipping dependencies, bundles and test fixtures', async () => {
+  it('audits .github/workflows and every action.yml of a repository by default, skipping dependencies, bundles and test fixtures', async () => {
     const dir = workspace('default-scope', {
+      '.git/HEAD': 'ref: refs/heads/main\n',
       '.github/workflows/ci.yml': fixture('hr002.ok.yml'),
       '.github/workflows/notes.txt': 'not yaml',
       'sign/action.yml': fixture('composite-action.ok.yml'),
@@ -117,6 +118,47 @@ describe('release-actions audit', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('audits only .github by default outside a repository', async () => {
+    const dir = workspace('no-repository', {
+      '.github/workflows/ci.yml': fixture('hr002.ok.yml'),
+      '.github/actions/tool/action.yml': fixture('docker-action.yml'),
+      'downloads/action.yml': fixture('composite-action.yml'),
+      'downloads/other/ci.yml': fixture('pin001.yml'),
+    });
+    const result = await audit(['--fail-on', 'medium'], dir);
+    expect([result.code, result.stdout.split('\n').at(-2)]).toEqual([
+      1,
+      '1 finding (1 medium), 2 files audited',
+    ]);
+    expect(result.stdout).toContain('.github/actions/tool/action.yml:5:10 medium PIN009');
+    expect(result.stdout).not.toContain('downloads/');
+  });
+
+  it('exits 2 with one line when a file named on the command line is neither a workflow nor an action', async () => {
+    const dir = workspace('not-a-workflow', {
+      '.github/workflows/ci.yml': fixture('hr002.ok.yml'),
+      'config/settings.yml': 'title: settings\nitems: [a, b]\n',
+      'config/empty.yml': '',
+    });
+    const named = await audit(['.github/workflows/ci.yml', 'config/settings.yml'], dir);
+    expect([named.code, named.stdout, named.stderr]).toEqual([
+      2,
+      '',
+      'release-actions: Path "config/settings.yml" is not a workflow or an action (it has neither jobs: nor runs:); give workflow files, action.yml / action.yaml files or folders.\n',
+    ]);
+    const empty = await audit(['config/empty.yml', '--format', 'json'], dir);
+    expect([empty.code, empty.stdout, empty.stderr]).toEqual([
+      2,
+      '',
+      'release-actions: Path "config/empty.yml" is not a workflow or an action (it is empty); give workflow files, action.yml / action.yaml files or folders.\n',
+    ]);
+    const dryRun = await audit(['--fix', '--dry-run', 'config/settings.yml'], dir);
+    expect([dryRun.code, dryRun.stdout, dryRun.stderr]).toEqual([2, '', named.stderr]);
+    // Found by walking a named folder, the same files are skipped with a note.
+    const walked = await audit(['config'], dir);
+    expect([walked.code, walked.stdout]).toEqual([0, '0 findings, 0 files audited, 2 skipped\n']);
   });
 
   it('fails with the entry named when the config file has an entry without a reason', async () => {

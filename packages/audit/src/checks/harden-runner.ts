@@ -1,5 +1,6 @@
 import type { Job, Step, Workflow } from '../model.js';
 import { isPrivileged, readPermissions, type Permissions } from '../permissions.js';
+import { effectivePermissions, signingStep, stepName } from '../release-job.js';
 import { asScalar, deref, entry, scalarText } from '../source.js';
 import { isAction } from '../uses.js';
 import type { CheckContext, RuleFamily } from './context.js';
@@ -8,6 +9,42 @@ const HARDEN_RUNNER = 'step-security/harden-runner';
 
 function isHardenRunner(step: Step): boolean {
   return step.uses !== undefined && isAction(step.uses.ref, HARDEN_RUNNER);
+}
+
+/** Write scopes a job that only signs needs: the OIDC token, and GitHub's attestation store. */
+const SIGNING_SCOPES = new Set(['id-token', 'attestations']);
+
+/** A token that reads and, at most, signs: no write scope but id-token and attestations. */
+function readsAndSigns(perms: Permissions | undefined): boolean {
+  if (!perms) return false;
+  if (perms.kind === 'shorthand') return perms.value === 'read-all';
+  if (perms.kind !== 'scopes') return false;
+  return perms.grants.every((g) => g.level !== 'write' || SIGNING_SCOPES.has(g.scope));
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value?.trim().toLowerCase() === 'true';
+}
+
+/**
+ * HR004: a job that only reads and signs needs neither sudo nor containers; with them, a step can
+ * become root or run a container beside harden-runner's watch. `disable-sudo` (the older input)
+ * leaves the docker group, which is root by another door.
+ */
+function checkSudo(ctx: CheckContext, job: Job, step: Step, workflowPerms: Permissions | undefined): void {
+  if (!readsAndSigns(effectivePermissions(ctx.source, job, workflowPerms))) return;
+  const signing = job.steps.find(signingStep);
+  if (!signing) return;
+  const input = (name: string) => scalarText(asScalar(ctx.source, entry(ctx.source, step.with, name)?.value));
+  if (isTrue(input('disable-sudo-and-containers'))) return;
+  const older = isTrue(input('disable-sudo'))
+    ? ' (disable-sudo: true still leaves the docker group, root by another door)'
+    : '';
+  ctx.report(
+    'HR004',
+    step.uses!.node,
+    `Job "${job.id}" only reads and signs (${stepName(signing)}) but harden-runner does not set disable-sudo-and-containers: true${older}.`,
+  );
 }
 
 /** Jobs calling a reusable workflow or running in a container are out of harden-runner's reach. */
@@ -43,11 +80,15 @@ function checkJob(ctx: CheckContext, job: Job, workflowPerms: Permissions | unde
       `Job "${job.id}" holds write access or secrets but harden-runner only audits egress.`,
     );
   }
+  checkSudo(ctx, job, step, workflowPerms);
 }
 
-/** HR001–HR003: step-security/harden-runner first in every job, with an egress policy that fits the job. */
+/**
+ * HR001–HR004: step-security/harden-runner first in every job, with an egress policy that fits the
+ * job, and without sudo or containers where the job only reads and signs.
+ */
 export const hardenRunner: RuleFamily = {
-  rules: ['HR001', 'HR002', 'HR003'],
+  rules: ['HR001', 'HR002', 'HR003', 'HR004'],
   workflow(ctx: CheckContext, workflow: Workflow): void {
     // What a job without its own permissions: block holds.
     const perms = workflow.permissions ? readPermissions(ctx.source, workflow.permissions) : undefined;

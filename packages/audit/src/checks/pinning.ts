@@ -1,6 +1,19 @@
 import type { Scalar } from 'yaml';
+import { actionImage } from '../action-images.js';
 import type { Action, Step, Workflow } from '../model.js';
-import { asMap, asScalar, entries, entry, position, scalarText, trailingComment } from '../source.js';
+import { scriptImages } from '../script-images.js';
+import {
+  asMap,
+  asScalar,
+  entries,
+  entry,
+  position,
+  positionAt,
+  rawText,
+  scalarText,
+  trailingComment,
+  type Position,
+} from '../source.js';
 import { isFullTag, isSlsaGenerator, parseVersionComment, SHA_PATTERN, type UsesRef } from '../uses.js';
 import type { CheckContext, RuleFamily } from './context.js';
 
@@ -51,13 +64,57 @@ function checkUses(ctx: CheckContext, uses: { node: Scalar; value: string; ref: 
   });
 }
 
-function checkImage(ctx: CheckContext, node: Scalar, image: string, shown: string): void {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return;
-  ctx.report('PIN009', node, `The image ${shown} is not pinned to an @sha256: digest.`);
+/** `name[:tag]@sha256:<64 hex>`. */
+function isDigestPinned(image: string): boolean {
+  return /@sha256:[0-9a-f]{64}$/.test(image);
+}
+
+function checkImage(ctx: CheckContext, at: Scalar | Position, image: string, shown: string): void {
+  // An expression names the image only when the workflow runs: it cannot be judged here.
+  if (isDigestPinned(image) || image.includes('${{')) return;
+  ctx.report('PIN009', at, `The image ${shown} is not pinned to an @sha256: digest.`);
+}
+
+/**
+ * Where a part of a scalar's value is in the file: the same text in the source, the how-manyth
+ * occurrence it is in the value; the scalar itself when escapes or folding hide it.
+ */
+function positionInScalar(
+  ctx: CheckContext,
+  node: Scalar,
+  value: string,
+  start: number,
+  end: number,
+): Position {
+  const raw = rawText(ctx.source, node);
+  const needle = value.slice(start, end);
+  if (!raw || needle === '') return position(ctx.source, node);
+  let nth = 0;
+  for (let i = value.indexOf(needle); i >= 0 && i < start; i = value.indexOf(needle, i + 1)) nth++;
+  let at = raw.text.indexOf(needle);
+  for (let k = 0; k < nth && at >= 0; k++) at = raw.text.indexOf(needle, at + 1);
+  return at < 0 ? position(ctx.source, node) : positionAt(ctx.source, raw.offset + at);
 }
 
 function checkSteps(ctx: CheckContext, steps: Step[]): void {
-  for (const step of steps) if (step.uses) checkUses(ctx, step.uses);
+  for (const step of steps) {
+    if (step.uses) checkUses(ctx, step.uses);
+    const script = scalarText(step.run);
+    if (step.run && script) {
+      for (const found of scriptImages(script)) {
+        const at = positionInScalar(ctx, step.run, script, found.start, found.end);
+        checkImage(ctx, at, found.image, `${found.image} (${found.command})`);
+      }
+    }
+    const pulled = actionImage(ctx.source, step);
+    if (pulled) {
+      const value = scalarText(pulled.node) ?? '';
+      const at = pulled.node
+        ? positionInScalar(ctx, pulled.node, value, pulled.offset, pulled.offset + pulled.image.length)
+        : step.uses!.node;
+      checkImage(ctx, at, pulled.image, `${pulled.image} (${pulled.what})`);
+    }
+  }
 }
 
 function checkWorkflow(ctx: CheckContext, workflow: Workflow): void {

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import {
   auditWorkflows,
   errorLocation,
-  previewFixes,
+  previewWorkflowFixes,
   renderAuditReport,
   REPORT_FORMATS,
   SEVERITIES,
@@ -32,7 +32,10 @@ export function registerAudit(program: Command, context: CommandContext): void {
     .description(
       'Check workflows and composite actions for supply-chain hardening (pinning, harden-runner, credentials, permissions, triggers, injection, caches). Offline.',
     )
-    .argument('[paths...]', 'workflow files or folders (default: .github/workflows and every action.yml)')
+    .argument(
+      '[paths...]',
+      'workflow or action files, or folders (default: .github/workflows and every action.yml of the repository; outside one, those under .github)',
+    )
     .addOption(
       new Option('--min-severity <severity>', 'show findings at or above')
         .choices([...SEVERITIES])
@@ -55,7 +58,7 @@ export function registerAudit(program: Command, context: CommandContext): void {
         const logger = context.logger();
         if (flags.dryRun && !flags.fix) logger.warning('--dry-run has no effect without --fix.');
         if (flags.fix && flags.dryRun) {
-          context.emit(previewFixes(cwd, paths, logger));
+          context.emit(await previewWorkflowFixes({ cwd, paths, logger }));
           return;
         }
         const report = await auditWorkflows({
