@@ -68,11 +68,11 @@ export function defaultFiles(cwd: string): string[] {
   return [...new Set(out)].sort();
 }
 
-/** The files among `paths` named one by one rather than found in a named folder. */
-export function namedFiles(cwd: string, paths: readonly string[]): string[] {
+/** The files among `paths` named one by one rather than found in a named folder, as given and resolved. */
+export function namedFiles(cwd: string, paths: readonly string[]): { given: string; file: string }[] {
   return paths
-    .map((given) => path.resolve(cwd, given))
-    .filter((resolved) => existsSync(resolved) && !statSync(resolved).isDirectory());
+    .map((given) => ({ given, file: path.resolve(cwd, given) }))
+    .filter(({ file }) => existsSync(file) && !statSync(file).isDirectory());
 }
 
 /** Files named on the command line; a directory means every YAML file under it. */

@@ -1,7 +1,6 @@
 import { InputError, readInputFile } from '@release-actions/core';
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { AUDITED_FILE } from './audit.js';
+import { namedFiles } from './discover.js';
 import { buildModel } from './model.js';
 import { asMap, parseSource } from './source.js';
 
@@ -32,9 +31,7 @@ function notAuditable(file: string): string | undefined {
  */
 export function refuseUnauditable(cwd: string, paths: readonly string[]): void {
   const refused: { given: string; reason: string }[] = [];
-  for (const given of paths) {
-    const file = path.resolve(cwd, given);
-    if (!existsSync(file) || statSync(file).isDirectory()) continue;
+  for (const { given, file } of namedFiles(cwd, paths)) {
     const reason = notAuditable(file);
     if (reason) refused.push({ given, reason });
   }

@@ -1,5 +1,0 @@
-const require = process.getBuiltinModule
-  ? (id) => process.getBuiltinModule(id) ?? (() => { throw new Error(`not a Node built-in: ${id}`); })()
-  : (await import('node:module')).createRequire(import.meta.url);
-import{c as d,d as l,i as m,l as p}from"./chunk-QAH6ALOH.js";import"./chunk-J6ALUVA4.js";import"./chunk-UYUGI62T.js";import{a as y,b as v,e as u,z as c}from"./chunk-CCRI5UKH.js";import{d as a}from"./chunk-SVFJXE26.js";var e=a(y()),g=a(v());function w(r){let n;try{n=c(r,p)}catch{return}let t;try{t=d(r,n)}catch{return}if(!t)return"it is empty";if(m(t).kind==="other")return l(t,t.doc.contents)?"it has neither jobs: nor runs:":"its top level is not a mapping"}function x(r,n){let t=[];for(let s of n){let i=g.default.resolve(r,s);if(!(0,e.existsSync)(i)||(0,e.statSync)(i).isDirectory())continue;let f=w(i);f&&t.push({given:s,reason:f})}let o=t[0];if(!o)return;let h=t.length>1?` (and ${t.length-1} more)`:"";throw new u(`Path "${o.given}"${h} is not a workflow or an action (${o.reason}); give workflow files, action.yml / action.yaml files or folders.`)}export{x as refuseUnauditable};
-//# sourceMappingURL=named-files-ZQDRJHIR.js.map
