@@ -1,4 +1,4 @@
-import { checkInputFile, enforceVerdict, Markdown } from '@release-actions/core';
+import { enforceVerdict, Markdown } from '@release-actions/core';
 import {
   actionLogger,
   checkPath,
@@ -16,12 +16,11 @@ import {
 } from '@release-actions/kit';
 import { loadActionsCache } from '@release-actions/kit/actions-cache';
 import {
+  checkScanFiles,
   DEFAULT_MAX_IGNORE_DAYS,
-  IGNORE_FILE,
   MAX_IGNORE_DAYS_LIMIT,
   planScan,
   SEVERITIES,
-  VEX_FILE,
 } from '@release-actions/vuln/inputs';
 import type { GateRequest } from '@release-actions/vuln';
 import { sourceOrOlder } from '@release-actions/sbom/inputs';
@@ -72,8 +71,7 @@ await runAction(async () => {
   };
   // Nothing (or two things) to scan, or a file that cannot be read, fails here, before the scanner loads.
   planScan(request);
-  if (request.policy.ignoreFile !== undefined) checkInputFile(request.policy.ignoreFile, IGNORE_FILE);
-  for (const file of request.policy.vexFiles ?? []) checkInputFile(file, VEX_FILE);
+  checkScanFiles(request);
   const { gate, renderScanSummary, scanOutputs } = await import('@release-actions/vuln');
   const result = await gate(request);
   setOutputs(scanOutputs(result));

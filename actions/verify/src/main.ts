@@ -11,13 +11,12 @@ import {
   setOutputs,
   writeSummary,
 } from '@release-actions/kit';
-import { checkInputFile, enforceVerdict, Markdown } from '@release-actions/core';
+import { enforceVerdict, Markdown } from '@release-actions/core';
 import {
   CHECK_NAMES,
+  checkVerifyFiles,
   parseChecks,
-  PUBLIC_KEY_FILE,
   TRANSPARENCY_LOG_MODES,
-  TRUSTED_ROOT_FILE,
   type IdentityOptions,
 } from '@release-actions/verify/inputs';
 import path from 'node:path';
@@ -50,8 +49,7 @@ await runAction(async () => {
   const trustedRoot = readPath('trusted-root', { mustExist: 'file' });
   const key = readPath('key', { mustExist: 'file' });
   const transparencyLog = readEnum('transparency-log', TRANSPARENCY_LOG_MODES, { default: 'required' });
-  if (trustedRoot !== undefined) checkInputFile(trustedRoot, TRUSTED_ROOT_FILE);
-  if (key !== undefined) checkInputFile(key, PUBLIC_KEY_FILE);
+  checkVerifyFiles({ key, trustedRoot });
   const tempRoot = runnerTemp();
 
   // Loaded once the inputs are read: an input error never needs the verifier.

@@ -217,16 +217,28 @@ export function inferJob(source: SourceFile, job: Job): Inference {
   return { needs, unknown };
 }
 
+/** The scopes that sign, publish or release when written: holding one makes a job privileged. */
+export const RELEASE_SCOPES: readonly Scope[] = ['id-token', 'contents', 'packages'];
+
+/** The permissions a job's token gets: its own block, else the workflow's; undefined when neither is written. */
+export function effectivePermissions(
+  source: SourceFile,
+  job: Job,
+  workflowPermissions: Permissions | undefined,
+): Permissions | undefined {
+  return job.permissions ? readPermissions(source, job.permissions) : workflowPermissions;
+}
+
 /** True when a job holds write access to id-token, contents or packages, or any secret. */
 export function isPrivileged(
   source: SourceFile,
   job: Job,
   workflowPermissions: Permissions | undefined,
 ): boolean {
-  const perms = job.permissions ? readPermissions(source, job.permissions) : workflowPermissions;
+  const perms = effectivePermissions(source, job, workflowPermissions);
   // Without permissions the token gets the repository default, which may be write-all.
   if (!perms) return true;
-  if (grantsWrite(perms, ['id-token', 'contents', 'packages'])) return true;
+  if (grantsWrite(perms, RELEASE_SCOPES)) return true;
   return job.scalars.some((s) => {
     const raw = rawText(source, s)?.text ?? '';
     return raw.includes('${{') && referencesSecret(raw.replace(/\$\{\{|\}\}/g, ' '));

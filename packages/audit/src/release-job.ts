@@ -1,6 +1,6 @@
 import { isMap } from 'yaml';
 import type { Job, Step, Workflow } from './model.js';
-import { readPermissions, type Permissions } from './permissions.js';
+import { effectivePermissions, RELEASE_SCOPES, type Permissions } from './permissions.js';
 import { asMap, asScalar, asSeq, deref, entries, entry, scalarText, type SourceFile } from './source.js';
 import { isAction, isSlsaGenerator, ownAction } from './uses.js';
 
@@ -48,18 +48,6 @@ export function releaseStepReason(steps: readonly Step[]): string | undefined {
   const step = steps.find(releaseStep);
   return step ? `it signs, attests or publishes (${stepName(step)})` : undefined;
 }
-
-/** The permissions a job's token gets: its own block, else the workflow's; undefined when neither is written. */
-export function effectivePermissions(
-  source: SourceFile,
-  job: Job,
-  workflowPermissions: Permissions | undefined,
-): Permissions | undefined {
-  return job.permissions ? readPermissions(source, job.permissions) : workflowPermissions;
-}
-
-/** The scopes a release needs written to; a job holding one of them can publish, sign or release. */
-const RELEASE_SCOPES = ['id-token', 'packages', 'contents'] as const;
 
 function releaseGrants(perms: Permissions | undefined): string[] {
   if (!perms) return [];

@@ -1,4 +1,4 @@
-import type { InputFileOptions } from '@release-actions/core';
+import { checkInputFile, type InputFileOptions } from '@release-actions/core';
 import type { VerifyErrorCode } from './errors.js';
 
 /** The files verify reads from paths the user gave (docs/errors.md, "Files you give"). */
@@ -18,3 +18,9 @@ export const TRUSTED_ROOT_FILE: InputFileOptions<VerifyErrorCode> = {
   what: 'a Sigstore TrustedRoot JSON file',
   code: 'TRUSTED_ROOT_INVALID',
 };
+
+/** The files a verification names, checked before any registry or tool is used (they are read later). */
+export function checkVerifyFiles(files: { key?: string; trustedRoot?: string }): void {
+  if (files.key !== undefined) checkInputFile(files.key, PUBLIC_KEY_FILE);
+  if (files.trustedRoot !== undefined) checkInputFile(files.trustedRoot, TRUSTED_ROOT_FILE);
+}

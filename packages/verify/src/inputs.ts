@@ -6,5 +6,5 @@
 export { CHECK_NAMES, parseChecks } from './checks.js';
 export type { CheckName } from './checks.js';
 export { TRANSPARENCY_LOG_MODES } from './key.js';
-export { PUBLIC_KEY_FILE, TRUSTED_ROOT_FILE } from './input-files.js';
+export { checkVerifyFiles } from './input-files.js';
 export type { IdentityOptions } from './identity.js';

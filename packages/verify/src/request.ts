@@ -1,9 +1,9 @@
-import { checkInputFile, InputError } from '@release-actions/core';
+import { InputError } from '@release-actions/core';
 import { parseReference, type ImageReference } from '@release-actions/oci';
 import { checkSourceTag, type CheckName } from './checks.js';
 import { tagOfRef } from './commands.js';
 import { buildIdentityPolicy, type IdentityOptions, type IdentityPolicy } from './identity.js';
-import { PUBLIC_KEY_FILE, TRUSTED_ROOT_FILE } from './input-files.js';
+import { checkVerifyFiles } from './input-files.js';
 import { checkTransparencyLog, type TransparencyLogMode } from './key.js';
 
 /** What verifying and emitting the commands both take from the user before touching a registry. */
@@ -40,7 +40,6 @@ export function checkRequest(options: RequestOptions): CheckedRequest {
   checkTransparencyLog(transparencyLog, options.key);
   const sourceTag = checkSourceTag(options.sourceTag) ?? tagOfRef(policy.sourceRef);
   const reference = parseReference(options.image, 'image');
-  if (options.key !== undefined) checkInputFile(options.key, PUBLIC_KEY_FILE);
-  if (options.trustedRoot !== undefined) checkInputFile(options.trustedRoot, TRUSTED_ROOT_FILE);
+  checkVerifyFiles(options);
   return { policy, reference, sourceTag, transparencyLog };
 }

@@ -1,4 +1,4 @@
-import type { InputFileOptions } from '@release-actions/core';
+import { checkInputFile, type InputFileOptions } from '@release-actions/core';
 import type { VulnErrorCode } from './errors.js';
 
 /**
@@ -32,3 +32,16 @@ export const VEX_FILE: InputFileOptions<VulnErrorCode> = {
   what: 'an OpenVEX JSON document',
   code: 'VEX_INVALID',
 };
+
+/**
+ * The files a scan names, checked before anything else happens (each front end calls this first;
+ * the gate reads them later, after it planned the scan or grype ran).
+ */
+export function checkScanFiles(request: {
+  report?: string;
+  policy: { ignoreFile?: string; vexFiles?: readonly string[] };
+}): void {
+  if (request.report !== undefined) checkInputFile(request.report, REPORT_FILE);
+  if (request.policy.ignoreFile !== undefined) checkInputFile(request.policy.ignoreFile, IGNORE_FILE);
+  for (const file of request.policy.vexFiles ?? []) checkInputFile(file, VEX_FILE);
+}

@@ -7,4 +7,4 @@ export { SEVERITIES } from './severity.js';
 export { DEFAULT_MAX_IGNORE_DAYS, MAX_IGNORE_DAYS_LIMIT } from './ignore.js';
 export { planScan } from './selection.js';
 export type { ScanSubject } from './selection.js';
-export { IGNORE_FILE, REPORT_FILE, VEX_FILE } from './input-files.js';
+export { checkScanFiles, IGNORE_FILE, REPORT_FILE, VEX_FILE } from './input-files.js';

@@ -1,6 +1,6 @@
-import type { Job, Step, Workflow } from '../model.js';
-import { isPrivileged, readPermissions, type Permissions } from '../permissions.js';
-import { effectivePermissions, signingStep, stepName } from '../release-job.js';
+import { withText, type Job, type Step, type Workflow } from '../model.js';
+import { effectivePermissions, isPrivileged, readPermissions, type Permissions } from '../permissions.js';
+import { signingStep, stepName } from '../release-job.js';
 import { asScalar, deref, entry, scalarText } from '../source.js';
 import { isAction } from '../uses.js';
 import type { CheckContext, RuleFamily } from './context.js';
@@ -35,9 +35,8 @@ function checkSudo(ctx: CheckContext, job: Job, step: Step, workflowPerms: Permi
   if (!readsAndSigns(effectivePermissions(ctx.source, job, workflowPerms))) return;
   const signing = job.steps.find(signingStep);
   if (!signing) return;
-  const input = (name: string) => scalarText(asScalar(ctx.source, entry(ctx.source, step.with, name)?.value));
-  if (isTrue(input('disable-sudo-and-containers'))) return;
-  const older = isTrue(input('disable-sudo'))
+  if (isTrue(withText(ctx.source, step, 'disable-sudo-and-containers'))) return;
+  const older = isTrue(withText(ctx.source, step, 'disable-sudo'))
     ? ' (disable-sudo: true still leaves the docker group, root by another door)'
     : '';
   ctx.report(

@@ -1,10 +1,4 @@
-import {
-  checkInputFile,
-  enforceVerdict,
-  InputError,
-  type InputFileOptions,
-  type Logger,
-} from '@release-actions/core';
+import { enforceVerdict, InputError, type Logger } from '@release-actions/core';
 import { parseSource, sourceFields, sourceSyntax } from '@release-actions/sbom';
 import {
   exportSarif,
@@ -16,7 +10,7 @@ import {
   type ScanResult,
   type ScanSubject,
 } from '@release-actions/vuln';
-import { IGNORE_FILE, REPORT_FILE, VEX_FILE } from '@release-actions/vuln/inputs';
+import { checkScanFiles } from '@release-actions/vuln/inputs';
 import type { Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -42,13 +36,6 @@ interface ScanFlags {
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-/** A file flag, resolved and checked before grype runs (the gate reads it after). */
-function checkFile(file: string, options: InputFileOptions): string {
-  const resolved = path.resolve(file);
-  checkInputFile(resolved, options);
-  return resolved;
-}
-
 /**
  * Runs the scan with its files in --output-dir, or in a new temporary folder that a failed scan
  * (a refused input, a grype error) removes again: nothing half-written stays behind.
@@ -67,7 +54,7 @@ async function withOutputDir<T>(given: string | undefined, run: (dir: string) =>
 /** What the positional argument (docs/sources.md, the syntax sbom shares) or --report names. */
 function subjectFrom(positional: string | undefined, flags: ScanFlags, logger: Logger): ScanSubject {
   const subject: ScanSubject = {
-    ...(flags.report !== undefined ? { report: checkFile(flags.report, REPORT_FILE) } : {}),
+    ...(flags.report !== undefined ? { report: path.resolve(flags.report) } : {}),
     ...(flags.sbomManifest !== undefined ? { sbomManifest: path.resolve(flags.sbomManifest) } : {}),
     ...(flags.platforms !== undefined ? { platforms: flags.platforms } : {}),
   };
@@ -152,10 +139,11 @@ export function registerScan(program: Command, context: CommandContext): void {
             onlyFixed: flags.onlyFixed,
             unknownFails: flags.unknownFails,
             allowEmptySbom: flags.allowEmptySbom,
-            ignoreFile: flags.ignoreFile === undefined ? undefined : checkFile(flags.ignoreFile, IGNORE_FILE),
-            vexFiles: (flags.vex ?? []).map((file) => checkFile(file, VEX_FILE)),
+            ignoreFile: flags.ignoreFile === undefined ? undefined : path.resolve(flags.ignoreFile),
+            vexFiles: (flags.vex ?? []).map((file) => path.resolve(file)),
             maxIgnoreDays: parseMaxIgnoreDays(flags.maxIgnoreDays),
           };
+          checkScanFiles({ ...subject, policy });
           const result = await withOutputDir(flags.outputDir, (outputDir) =>
             gate({ ...subject, policy, category: flags.category, outputDir, logger: context.logger() }),
           );
