@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
  * asset lists are paginated with GitHub's Link headers (pointing at /repositories/{id}/…), uploads
  * go to a second origin named by the release's upload_url (uploads.github.com on github.com), a
  * second upload of a name already present is refused with 422, a release body is limited to 125000
- * characters, and error bodies are GitHub's.
+ * characters, and error bodies are GitHub's. With `immutableReleases` on (the repository setting), a
+ * release becomes immutable when it is published: uploads, deletions of its assets, a move back to
+ * draft and a change of its tag are refused with GitHub's 422s, and its tag can never name another
+ * release.
  * Faults are programmable; every request is recorded without the credential itself.
  */
 
@@ -29,6 +32,10 @@ export interface StandInRelease {
   /** The branch or commit the tag is created from when the release is published without one. */
   targetCommitish: string;
   assets: StandInAsset[];
+  /** Set when a release is published while the repository's immutable-releases setting is on. */
+  immutable: boolean;
+  /** The make_latest of the last create or update call that carried one. */
+  makeLatest?: string;
 }
 
 export interface Fault {
@@ -67,6 +74,8 @@ export interface StandInOptions {
   token: string;
   /** The web origin used in html_url and browser_download_url. */
   serverUrl?: string;
+  /** The repository's immutable-releases setting (default off). */
+  immutableReleases?: boolean;
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -102,6 +111,46 @@ export const githubBodies = {
         message: 'body is too long (maximum is 125000 characters)',
       },
     ],
+    documentation_url: `${DOCS}/releases/releases#update-a-release`,
+    status: '422',
+  },
+  immutableUpload: {
+    message: 'Cannot upload assets to an immutable release.',
+    request_id: '0400:1B2C:3D4E5F:6A7B8C:65F0A1B4',
+    documentation_url: DOCS,
+    status: '422',
+  },
+  immutableDelete: {
+    message: 'Validation Failed',
+    errors: [
+      { resource: 'ReleaseAsset', code: 'custom', message: 'Cannot delete asset from an immutable release' },
+    ],
+    documentation_url: `${DOCS}/releases/assets#delete-a-release-asset`,
+    status: '422',
+  },
+  immutableState: {
+    message: 'Validation Failed',
+    errors: [
+      { resource: 'Release', code: 'custom', message: 'state cannot be changed when release is immutable' },
+    ],
+    documentation_url: `${DOCS}/releases/releases#update-a-release`,
+    status: '422',
+  },
+  immutableTag: {
+    message: 'Validation Failed',
+    errors: [
+      {
+        resource: 'Release',
+        code: 'custom',
+        field: 'tag_name',
+        message: 'tag_name was used by an immutable release',
+      },
+    ],
+    documentation_url: `${DOCS}/releases/releases#create-a-release`,
+    status: '422',
+  },
+  badMakeLatest: {
+    message: 'Invalid request.\n\nmake_latest must be one of "true", "false", "legacy".',
     documentation_url: `${DOCS}/releases/releases#update-a-release`,
     status: '422',
   },
@@ -148,6 +197,12 @@ export class GitHubApiStandIn {
   private nextId = 1000;
   private readonly token: string;
   private readonly serverUrl: string;
+  /** Tags that belonged to an immutable release since deleted: GitHub never lets them be used again. */
+  readonly burnedTags = new Set<string>();
+  /** The repository's immutable-releases setting; releases published while it is on are immutable. */
+  immutableReleases: boolean;
+  /** The id of the repository's latest release, as make_latest leaves it. */
+  latestReleaseId: number | undefined;
   private api!: http.Server;
   private uploads!: http.Server;
   /** Changes what an upload stores, as a proxy corrupting bodies in transit would. */
@@ -162,6 +217,7 @@ export class GitHubApiStandIn {
     this.repo = options.repo ?? 'aotanami';
     this.token = options.token;
     this.serverUrl = options.serverUrl ?? 'https://github.com';
+    this.immutableReleases = options.immutableReleases ?? false;
   }
 
   static async start(options: StandInOptions): Promise<GitHubApiStandIn> {
@@ -180,21 +236,36 @@ export class GitHubApiStandIn {
     }
   }
 
+  /** A release as if made earlier; a published one is immutable when the setting is on, unless told. */
   addRelease(
     tag: string,
-    options: { draft?: boolean; body?: string | null; targetCommitish?: string } = {},
+    options: { draft?: boolean; body?: string | null; targetCommitish?: string; immutable?: boolean } = {},
   ): StandInRelease {
+    const draft = options.draft ?? false;
     const release: StandInRelease = {
       id: this.nextId++,
       tag,
-      draft: options.draft ?? false,
+      draft,
       body: options.body ?? null,
       // GitHub's default: the repository's default branch.
       targetCommitish: options.targetCommitish ?? 'main',
       assets: [],
+      immutable: !draft && (options.immutable ?? this.immutableReleases),
     };
     this.releases.push(release);
     return release;
+  }
+
+  /**
+   * Publishes a draft as GitHub does: the tag lookup sees it from now on, and it becomes immutable
+   * when the setting is on; make_latest (GitHub's default for a newly published release: true)
+   * decides whether it becomes the latest.
+   */
+  publish(release: StandInRelease, makeLatest?: string): void {
+    if (!release.draft) return;
+    release.draft = false;
+    release.immutable = this.immutableReleases;
+    if ((makeLatest ?? 'true') === 'true') this.latestReleaseId = release.id;
   }
 
   addAsset(
@@ -322,6 +393,10 @@ export class GitHubApiStandIn {
         this.releaseJson(r),
       );
     }
+    if (rest === '/releases/latest' && method === 'GET') {
+      const latest = this.releases.find((r) => r.id === this.latestReleaseId && !r.draft);
+      return latest ? reply(200, this.releaseJson(latest)) : reply(404, githubBodies.notFound());
+    }
     if (rest === '/releases' && method === 'POST') {
       const input = JSON.parse(body.toString('utf8') || '{}') as ReleaseInput;
       if (!input.tag_name) {
@@ -332,23 +407,42 @@ export class GitHubApiStandIn {
         });
       }
       if (tooLong(input.body)) return reply(422, githubBodies.bodyTooLong);
+      if (badMakeLatest(input.make_latest)) return reply(422, githubBodies.badMakeLatest);
+      if (this.burnedTags.has(input.tag_name)) return reply(422, githubBodies.immutableTag);
       const release = this.addRelease(input.tag_name, {
-        draft: input.draft === true,
+        draft: true,
         body: input.body ?? null,
         targetCommitish: input.target_commitish,
       });
+      if (input.make_latest !== undefined) release.makeLatest = input.make_latest;
+      if (input.draft !== true) this.publish(release, input.make_latest);
       return reply(201, this.releaseJson(release));
     }
     match = /^\/releases\/(\d+)$/.exec(rest);
+    if (method === 'GET' && match) {
+      const release = this.releases.find((r) => r.id === Number(match?.[1]));
+      if (!release) return reply(404, githubBodies.notFound(`${DOCS}/releases/releases#get-a-release`));
+      return reply(200, this.releaseJson(release));
+    }
     if (method === 'PATCH' && match) {
       const release = this.releases.find((r) => r.id === Number(match?.[1]));
       if (!release) return reply(404, githubBodies.notFound(`${DOCS}/releases/releases#update-a-release`));
       const input = JSON.parse(body.toString('utf8') || '{}') as ReleaseInput;
       if (tooLong(input.body)) return reply(422, githubBodies.bodyTooLong);
+      if (badMakeLatest(input.make_latest)) return reply(422, githubBodies.badMakeLatest);
+      // An immutable release keeps its state and its tag; its notes, title and latest flag may change.
+      if (release.immutable && input.draft === true) return reply(422, githubBodies.immutableState);
+      if (release.immutable && input.tag_name !== undefined && input.tag_name !== release.tag) {
+        return reply(422, githubBodies.immutableTag);
+      }
       // Only what the request names changes, as on GitHub.
       if (input.body !== undefined) release.body = input.body;
       if (input.target_commitish !== undefined) release.targetCommitish = input.target_commitish;
-      if (input.draft !== undefined) release.draft = input.draft;
+      if (input.tag_name !== undefined) release.tag = input.tag_name;
+      if (input.make_latest !== undefined) release.makeLatest = input.make_latest;
+      if (input.draft === true) release.draft = true;
+      else if (input.draft === false) this.publish(release, input.make_latest);
+      else if (!release.draft && input.make_latest === 'true') this.latestReleaseId = release.id;
       return reply(200, this.releaseJson(release));
     }
     match = /^\/releases\/(\d+)\/assets$/.exec(rest);
@@ -368,6 +462,7 @@ export class GitHubApiStandIn {
       for (const release of this.releases) {
         const at = release.assets.findIndex((a) => a.id === Number(match?.[1]));
         if (at >= 0) {
+          if (release.immutable) return reply(422, githubBodies.immutableDelete);
           release.assets.splice(at, 1);
           return reply(204);
         }
@@ -389,6 +484,7 @@ export class GitHubApiStandIn {
     if (method !== 'POST' || !release) {
       return reply(404, githubBodies.notFound(`${DOCS}/releases/assets#upload-a-release-asset`));
     }
+    if (release.immutable) return reply(422, githubBodies.immutableUpload);
     const requested = url.searchParams.get('name');
     if (!requested) {
       return reply(422, {
@@ -438,6 +534,7 @@ export class GitHubApiStandIn {
       body: release.body,
       draft: release.draft,
       prerelease: false,
+      immutable: release.immutable,
       assets: release.assets.slice(0, 100).map((a) => this.assetJson(release, a)),
     };
   }
@@ -466,6 +563,11 @@ interface ReleaseInput {
   target_commitish?: string;
   draft?: boolean;
   body?: string | null;
+  make_latest?: string;
+}
+
+function badMakeLatest(value: string | undefined): boolean {
+  return value !== undefined && !['true', 'false', 'legacy'].includes(value);
 }
 
 /** GitHub counts a body's characters (code points), not bytes or UTF-16 units. */

@@ -43,6 +43,8 @@ await runAction(async () => {
     files,
     expand: { workspace: workspace(), alsoUnder: [runnerTemp()], loadGlob },
     createDraft: readBoolean('create-draft', { default: false }),
+    publishRelease: readBoolean('publish-release', { default: false }),
+    makeLatest: readString('make-latest'),
     targetCommitish: readString('target-commitish'),
     releaseNotes: notesWithReceipt({
       receipt: readString('receipt'),

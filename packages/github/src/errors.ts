@@ -15,7 +15,12 @@ export type GithubErrorCode =
   /** Any other failed or unanswered API call, or an upload GitHub stored differently. */
   | 'API_FAILED'
   /** The release body has the notes' start marker without its end marker. */
-  | 'NOTES_BLOCK_UNCLOSED';
+  | 'NOTES_BLOCK_UNCLOSED'
+  /**
+   * The release is published and immutable (its assets and tag are locked), or the tag belonged to
+   * an immutable release and cannot be used again.
+   */
+  | 'RELEASE_IMMUTABLE';
 
 /** The parts of Octokit's RequestError we read; typed here so this module needs no Octokit import. */
 interface RequestFailure {
@@ -37,6 +42,45 @@ export function isAlreadyExists(error: unknown): boolean {
   if (!isRequestFailure(error) || error.status !== 422) return false;
   const errors = (error.response?.data as { errors?: unknown } | undefined)?.errors;
   return Array.isArray(errors) && errors.some((e) => (e as { code?: unknown })?.code === 'already_exists');
+}
+
+/**
+ * What GitHub refused because a release is immutable, read from its 422: `assets` (an upload or a
+ * deletion on a published immutable release), `tag` (the tag name was used by an immutable release
+ * and cannot be reused), `release` (any other change immutability forbids, e.g. back to draft).
+ */
+export type ImmutableRefusal = 'assets' | 'tag' | 'release';
+
+export function immutableRefusal(error: unknown): ImmutableRefusal | undefined {
+  if (!isRequestFailure(error) || error.status !== 422) return undefined;
+  const data = error.response?.data as { message?: unknown; errors?: unknown } | undefined;
+  const texts = [data?.message, ...(Array.isArray(data?.errors) ? data.errors : [])].map((item) =>
+    typeof item === 'string'
+      ? item
+      : typeof (item as { message?: unknown } | undefined)?.message === 'string'
+        ? (item as { message: string }).message
+        : '',
+  );
+  const said = texts.filter((text) => /immutable/i.test(text));
+  if (said.length === 0) return undefined;
+  if (said.some((text) => /tag_name|\btag\b/i.test(text))) return 'tag';
+  if (said.some((text) => /asset/i.test(text))) return 'assets';
+  return 'release';
+}
+
+/** GitHub's message of a failed call, without the token; undefined for anything else than an API answer. */
+export function refusalMessage(error: unknown, token: string): string | undefined {
+  return isRequestFailure(error) ? redact(detailedMessage(error), [token]) : undefined;
+}
+
+/** GitHub's message, followed by the messages of its `errors` that say more than the headline. */
+function detailedMessage(error: RequestFailure): string {
+  const headline = githubMessage(error);
+  const errors = (error.response?.data as { errors?: unknown } | undefined)?.errors;
+  const more = (Array.isArray(errors) ? errors : [])
+    .map((e) => (e as { message?: unknown } | undefined)?.message)
+    .filter((m): m is string => typeof m === 'string' && m !== '' && !headline.includes(m));
+  return more.length === 0 ? headline : `${headline}: ${more.join('; ')}`;
 }
 
 /** GitHub's own message (the body's `message`), without the documentation link Octokit appends. */
@@ -107,6 +151,12 @@ export function describeFailure(
     return failed(
       `Could not ${context.operation}: GitHub kept answering 429 (${message}) after the allowed retries.`,
       'RATE_LIMITED',
+    );
+  }
+  if (status === 422 && immutableRefusal(error) !== undefined) {
+    return new InputError<GithubErrorCode>(
+      `Could not ${context.operation}: GitHub answered 422 (${clean(detailedMessage(error))}); the release is immutable, and GitHub locks its assets and tag once it is published.`,
+      { code: 'RELEASE_IMMUTABLE' },
     );
   }
   if (status >= 500) {

@@ -56,13 +56,22 @@ function releaseKind(result: PublishResult): string {
   return result.draft ? 'Draft release' : 'Release';
 }
 
+/** What this run did to the release itself, and whether GitHub has locked it. */
+function releaseFacts(result: PublishResult): string[] {
+  const facts: string[] = [];
+  if (result.created) facts.push('created as a draft by this run');
+  if (result.published) facts.push(`published by this run with make_latest ${result.makeLatest ?? 'true'}`);
+  if (result.immutable) facts.push('immutable: GitHub has locked its assets and tag');
+  return facts;
+}
+
 /** The job summary: which release, what happened to the notes, and the table of assets. */
 export function renderPublishSummary(result: PublishResult, summary: Markdown): Markdown {
   summary
     .heading('Release assets')
     .paragraph(
       `${releaseKind(result)} [${result.tag}](${result.releaseUrl}) of ${result.repository}` +
-        (result.created ? ' (created as a draft by this run)' : '') +
+        (releaseFacts(result).length > 0 ? ` (${releaseFacts(result).join('; ')})` : '') +
         '.',
     );
   return withNotesAndTable(result, summary);
@@ -77,7 +86,7 @@ export function renderPublishText(result: PublishResult): string {
   for (const asset of result.assets) counts.set(asset.outcome, (counts.get(asset.outcome) ?? 0) + 1);
   const what = [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
   const lines = [
-    `${releaseKind(result)} ${result.tag} of ${result.repository}: ${result.assets.length} asset(s) published${what ? ` (${what})` : ''}${result.created ? ', the draft created by this run' : ''}; ${result.releaseUrl}`,
+    `${releaseKind(result)} ${result.tag} of ${result.repository}: ${result.assets.length} asset(s) published${what ? ` (${what})` : ''}${result.created ? ', the draft created by this run' : ''}${result.published ? `, the release published by this run (make_latest ${result.makeLatest ?? 'true'})` : ''}${result.immutable ? ', immutable' : ''}; ${result.releaseUrl}`,
   ];
   const notes = notesSentence(result);
   if (notes !== undefined) lines.push(notes);
@@ -104,6 +113,9 @@ export function publishJson(result: PublishResult): string {
       'release-url': result.releaseUrl,
       draft: result.draft,
       created: result.created,
+      published: result.published === true,
+      immutable: result.immutable === true,
+      ...(result.makeLatest === undefined ? {} : { 'make-latest': result.makeLatest }),
       notes: result.notes,
       assets: result.assets.map(({ name, size, sha256, contentType, url, outcome }) => ({
         name,

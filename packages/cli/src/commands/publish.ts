@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { InputError, readInputFile } from '@release-actions/core';
+import { InputError, mention, readInputFile } from '@release-actions/core';
 import {
+  checkMakeLatest,
   DEFAULT_API_URL,
   MAX_RELEASE_BODY,
   publishJson,
@@ -16,6 +17,8 @@ interface PublishFlags {
   tokenEnv: string;
   apiUrl?: string;
   createDraft?: boolean;
+  publishRelease?: boolean;
+  makeLatest?: string;
   targetCommitish?: string;
   releaseNotesFile?: string;
 }
@@ -71,6 +74,11 @@ export function registerPublish(program: Command, context: CommandContext): void
     .option('--token-env <name>', 'environment variable that holds the token', 'GITHUB_TOKEN')
     .option('--api-url <url>', `GitHub API root (default: $GITHUB_API_URL or ${DEFAULT_API_URL})`)
     .option('--create-draft', 'create the release as a draft when the tag has none')
+    .option('--publish-release', 'publish the draft once every file is attached and the notes are written')
+    .option(
+      '--make-latest <value>',
+      "with --publish-release: true (default), false or legacy, whether it becomes the repository's latest release",
+    )
     .option(
       '--target-commitish <sha|branch>',
       'full commit SHA or branch a draft created here points at (used by GitHub only while the tag does not exist)',
@@ -87,6 +95,14 @@ export function registerPublish(program: Command, context: CommandContext): void
             input: 'repository',
           });
         }
+        if (flags.makeLatest !== undefined) {
+          // The value first: a typo is named as such, whatever else is missing.
+          checkMakeLatest(flags.makeLatest);
+          if (!flags.publishRelease) {
+            const needed = `is used only with ${mention('publish-release')}; add it, or leave this flag out.`;
+            throw new InputError(needed, { input: 'make-latest' });
+          }
+        }
         const releaseNotes =
           flags.releaseNotesFile === undefined ? undefined : notesFrom(flags.releaseNotesFile);
         const result = await publishReleaseAssets({
@@ -94,6 +110,8 @@ export function registerPublish(program: Command, context: CommandContext): void
           tag: flags.tag,
           files,
           createDraft: Boolean(flags.createDraft),
+          publishRelease: Boolean(flags.publishRelease),
+          makeLatest: flags.makeLatest,
           targetCommitish: flags.targetCommitish,
           releaseNotes,
           token: tokenFrom(flags.tokenEnv),
