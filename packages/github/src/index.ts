@@ -1,5 +1,7 @@
 export { publishReleaseAssets } from './publish.js';
 export type { PublishOptions, PublishResult, PublishedAsset, AssetOutcome, NotesOutcome } from './publish.js';
+export { MAKE_LATEST, checkMakeLatest } from './release-publication.js';
+export type { MakeLatest } from './release-publication.js';
 export { NOTES_START, NOTES_END, MAX_RELEASE_BODY, checkReleaseNotes, spliceNotes } from './notes.js';
 export { expandFiles, describeFiles } from './files.js';
 export type { LocalAsset, ExpandOptions } from './files.js';
@@ -18,3 +20,21 @@ export { renderReceipt, pipelineDiagram, RECEIPT_HEADERS, runUrlFrom } from './r
 export type { ReceiptRenderOptions } from './receipt-render.js';
 export { plain } from './receipt-text.js';
 export { notesWithReceipt, RECEIPT_NOTES_LIMIT_BYTES } from './receipt-notes.js';
+export { AttestationStore, openAttestationStore } from './attestation-store.js';
+export type { AttestationStoreOptions, ListedAttestation, StoredAttestation } from './attestation-store.js';
+export { attestationSource } from './attestation-source.js';
+export {
+  STORES,
+  checkStore,
+  storeBundles,
+  storeOutputs,
+  renderStoreSummary,
+  renderStoreText,
+} from './attestation-upload.js';
+export type {
+  Store,
+  StoreRequest,
+  StoreResult,
+  StoredBundle,
+  GitHubStoreTarget,
+} from './attestation-upload.js';

@@ -1,5 +1,5 @@
 import { formatCommand } from '@release-actions/core';
-import { CHECK_NAMES, type CheckName } from './checks.js';
+import { DEFAULT_CHECKS, type CheckName } from './checks.js';
 import type { RequestOptions } from './request.js';
 import {
   DEFAULT_SOURCE_REF_PATTERN,
@@ -25,6 +25,7 @@ export interface CliCommandOptions {
   trustedRoot?: string;
   key?: string;
   transparencyLog?: 'required' | 'skip';
+  source?: 'registry' | 'github' | 'both';
 }
 
 /** The `release-actions verify` command that repeats a verification, defaults left out. */
@@ -47,7 +48,7 @@ export function cliCommand(options: CliCommandOptions): string {
   if (options.issuer !== undefined && options.issuer !== GITHUB_ACTIONS_ISSUER) {
     args.push('--oidc-issuer', options.issuer);
   }
-  if (options.checks !== undefined && options.checks.join(',') !== CHECK_NAMES.join(',')) {
+  if (options.checks !== undefined && options.checks.join(',') !== DEFAULT_CHECKS.join(',')) {
     args.push('--checks', options.checks.join(','));
   }
   if (options.sourceTag !== undefined) args.push('--source-tag', options.sourceTag);
@@ -55,6 +56,7 @@ export function cliCommand(options: CliCommandOptions): string {
   if (options.trustedRoot !== undefined) args.push('--trusted-root', options.trustedRoot);
   if (options.key !== undefined) args.push('--key', options.key);
   if (options.transparencyLog === 'skip') args.push('--transparency-log', 'skip');
+  if (options.source !== undefined && options.source !== 'registry') args.push('--source', options.source);
   return formatCommand('release-actions', args);
 }
 
@@ -81,5 +83,6 @@ export function repeatCommand(
     trustedRoot: options.trustedRoot,
     key: options.key,
     transparencyLog: options.transparencyLog,
+    source: options.source,
   });
 }

@@ -7,7 +7,7 @@ import type { RegistryClient } from '@release-actions/oci';
 import type { Logger } from '@release-actions/core';
 import type { KeyObject } from 'node:crypto';
 import { TRUSTED_ROOT_FILE } from './input-files.js';
-import { statementProblem } from './attestation.js';
+import { statementProblem, withStatementFacts } from './attestation.js';
 import { PREDICATE_TYPES, type CheckName } from './checks.js';
 import { checkClaims, claimProblem, type ClaimPolicy, type Claims } from './claims.js';
 import { notFound } from './cosign-output.js';
@@ -15,6 +15,7 @@ import { NOT_LOGGED, type TransparencyLogMode } from './key.js';
 import type { CheckResult, RekorEntry } from './report.js';
 import { decodeEnvelope, type Statement } from './statement.js';
 import type { VerifyErrorCode } from './errors.js';
+import type { BundleSource } from './bundle-source.js';
 
 /**
  * The native engine: no cosign binary. It finds the Sigstore bundles cosign v3 attaches to an
@@ -149,12 +150,28 @@ export async function loadVerifier(
 }
 
 export interface FoundBundle {
-  /** Artifact manifest digest, for messages. */
+  /** Artifact manifest digest (registry) or the store's label for it, for messages. */
   digest: string;
   json?: unknown;
   /** Why the artifact could not be read as a bundle. */
   problem?: string;
   predicateType?: string;
+}
+
+/** A bundle's text parsed, with the predicate type its DSSE statement names (else `fallbackType`). */
+function parseFound(label: string, text: string, fallbackType?: string): FoundBundle {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { digest: label, problem: 'the bundle is not JSON' };
+  }
+  const envelope = (json as { dsseEnvelope?: unknown } | null)?.dsseEnvelope;
+  const statement = envelope === undefined ? undefined : decodeEnvelope(envelope);
+  const entry: FoundBundle = { digest: label, json };
+  if (statement !== undefined && typeof statement !== 'string') entry.predicateType = statement.predicateType;
+  else entry.predicateType = fallbackType;
+  return entry;
 }
 
 /** Every bundle attached to `reference` (registry/repository@digest), read and parsed but not yet trusted. */
@@ -172,22 +189,28 @@ export async function findBundles(reference: string, options: NativeOptions): Pr
       continue;
     }
     const blob = await options.client.getBlob(reference, layer.digest, { maxBytes: MAX_BUNDLE_BYTES });
-    let json: unknown;
-    try {
-      json = JSON.parse(blob.toString('utf8'));
-    } catch {
-      found.push({ digest: referrer.digest, problem: 'the bundle is not JSON' });
-      continue;
-    }
-    const envelope = (json as { dsseEnvelope?: unknown }).dsseEnvelope;
-    const statement = envelope === undefined ? undefined : decodeEnvelope(envelope);
-    const entry: FoundBundle = { digest: referrer.digest, json };
-    if (statement !== undefined && typeof statement !== 'string')
-      entry.predicateType = statement.predicateType;
-    else entry.predicateType = referrer.annotations?.['dev.sigstore.bundle.predicateType'];
-    found.push(entry);
+    found.push(
+      parseFound(
+        referrer.digest,
+        blob.toString('utf8'),
+        referrer.annotations?.['dev.sigstore.bundle.predicateType'],
+      ),
+    );
   }
   return found;
+}
+
+/** Every bundle `source` holds for `digest`, read and parsed but not yet trusted. */
+export async function bundlesFromSource(source: BundleSource, digest: string): Promise<FoundBundle[]> {
+  return (await source.bundles(digest)).map((bundle) => {
+    if (bundle.text === undefined) {
+      return { digest: bundle.label, problem: bundle.problem ?? 'the store gave no bundle' };
+    }
+    if (Buffer.byteLength(bundle.text) > MAX_BUNDLE_BYTES) {
+      return { digest: bundle.label, problem: 'the bundle is larger than any Sigstore bundle' };
+    }
+    return parseFound(bundle.label, bundle.text);
+  });
 }
 
 function certificateOf(bundle: Bundle): X509Certificate | undefined {
@@ -383,7 +406,9 @@ export function judgeBundle(
   const { outcome, statement } = verifyStatementBundle(found.json, found.digest, verifier, policy, mode);
   if (statement === undefined) return outcome;
   const wrong = statementProblem(statement, check, digest);
-  return wrong === undefined ? outcome : { ...outcome, status: 'failed', reason: wrong };
+  return wrong === undefined
+    ? withStatementFacts(outcome, statement, check)
+    : { ...outcome, status: 'failed', reason: wrong };
 }
 
 /** One check on one digest: any bundle of the right predicate type that passes everything will do. */
@@ -394,11 +419,20 @@ export function judgeBundles(
   digest: string,
   policy: ClaimPolicy,
   mode: BundleMode = KEYLESS,
+  /** The store the bundles came from, named when none fits (absent: the registry). */
+  where?: string,
 ): Outcome {
   const candidates = bundles.filter(
     (b) => b.problem !== undefined || b.predicateType === PREDICATE_TYPES[check],
   );
-  if (candidates.length === 0) return { status: 'failed', reason: notFound(check) };
+  if (candidates.length === 0) {
+    if (where === undefined) return { status: 'failed', reason: notFound(check) };
+    const held =
+      bundles.length === 0
+        ? `it holds no bundle for ${digest} (none stored, or the repository is not visible to the token)`
+        : `it holds ${bundles.length} bundle(s) for ${digest}, none of this kind`;
+    return { status: 'failed', reason: `${notFound(check)} in ${where}: ${held}` };
+  }
   let first: Outcome | undefined;
   for (const candidate of candidates) {
     const outcome = judgeBundle(candidate, verifier, check, digest, policy, mode);

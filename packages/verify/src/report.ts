@@ -9,6 +9,8 @@ import {
   type Claims,
 } from './claims.js';
 import type { IdentityPolicy } from './identity.js';
+import type { VexFacts } from './statement.js';
+import type { BundleSourceChoice, SourceName } from './bundle-source.js';
 
 export type Engine = 'cosign' | 'native';
 export type CheckStatus = 'passed' | 'failed' | 'error';
@@ -32,6 +34,10 @@ export interface CheckResult extends Claims {
   rekor?: RekorEntry;
   /** One line, set when the check did not pass. */
   reason?: string;
+  /** The vex check: what the verified OpenVEX document declares. */
+  vex?: VexFacts;
+  /** Where the bundles came from; set only when the verification read GitHub's attestation store. */
+  source?: SourceName;
 }
 
 export interface VerifyReport {
@@ -41,6 +47,8 @@ export interface VerifyReport {
   reference: string;
   digest: string;
   engine: Engine;
+  /** github or both: bundles were (also) read from GitHub's attestation store. */
+  source?: BundleSourceChoice;
   policy: ClaimPolicy &
     Pick<IdentityPolicy, 'description'> & {
       /** Key-based: the public key file the signatures were checked against (no identity). */
@@ -102,9 +110,15 @@ function shortDigest(subject: string, platform?: string): string {
   return platform ? `${short} (${platform})` : short;
 }
 
+/** The check's name, with where its bundles came from when the store was read. */
+function checkCell(r: CheckResult): string {
+  if (r.source === undefined) return r.check;
+  return `${r.check} (${r.source === 'github' ? 'GitHub attestation store' : 'registry'})`;
+}
+
 export function reportRows(report: VerifyReport): string[][] {
   return report.results.map((r) => [
-    r.check,
+    checkCell(r),
     shortDigest(r.subject, r.platform),
     MARK[r.status],
     claimCell(r, 'identity', r.identity),
@@ -147,17 +161,40 @@ export function policyLine(policy: VerifyReport['policy']): string {
 }
 
 function details(r: CheckResult): string[] {
+  const vex = r.vex ? [vexLine(r.vex)] : [];
   if (r.claims !== undefined && r.claims.length > 0) {
     const claims = r.claims.map(
       (c) => `${CLAIM_LABELS[c.claim]} ${formatClaim(c)}${c.note ? ` (${c.note})` : ''}`,
     );
-    return r.rekor ? [...claims, `Rekor ${formatRekor(r.rekor)}`] : claims;
+    return [...vex, ...(r.rekor ? [...claims, `Rekor ${formatRekor(r.rekor)}`] : claims)];
   }
   return [
-    r.identity ? `identity ${r.identity}` : '',
-    r.issuer ? `issuer ${r.issuer}` : '',
-    r.rekor ? `Rekor ${formatRekor(r.rekor)}` : '',
-  ].filter((d) => d.trim() !== '' && !d.endsWith(' '));
+    ...vex,
+    ...[
+      r.identity ? `identity ${r.identity}` : '',
+      r.issuer ? `issuer ${r.issuer}` : '',
+      r.rekor ? `Rekor ${formatRekor(r.rekor)}` : '',
+    ].filter((d) => d.trim() !== '' && !d.endsWith(' ')),
+  ];
+}
+
+/** `2 statements; not affected: CVE-…, CVE-…` (or `none`). */
+export function vexLine(vex: VexFacts): string {
+  const notAffected = vex.notAffected.length > 0 ? vex.notAffected.join(', ') : 'none';
+  return `${vex.statements} statement${vex.statements === 1 ? '' : 's'}; not affected: ${notAffected}`;
+}
+
+export const VEX_TABLE_HEADERS = ['digest', 'statements', 'not affected'] as const;
+
+/** One row per digest whose VEX document verified: what it declares. */
+export function vexRows(report: VerifyReport): string[][] {
+  return report.results
+    .filter((r) => r.check === 'vex' && r.vex !== undefined)
+    .map((r) => [
+      shortDigest(r.subject, r.platform),
+      String(r.vex!.statements),
+      r.vex!.notAffected.length > 0 ? r.vex!.notAffected.join(', ') : 'none',
+    ]);
 }
 
 /** Plain text for the log and the CLI: one line per check, then the reproducing commands. */
@@ -165,13 +202,13 @@ export function reportText(report: VerifyReport, style: TextStyle = plainStyle):
   const verdict = verdictLine(report);
   const lines = [
     report.verdict === 'passed' ? style.green(verdict) : style.red(verdict),
-    `Policy: ${policyLine(report.policy)}; engine ${report.engine}.`,
+    `Policy: ${policyLine(report.policy)}; engine ${report.engine}${report.source ? `; bundles from ${report.source === 'both' ? "the registry and GitHub's attestation store, each" : "GitHub's attestation store"}` : ''}.`,
   ];
   if (report.warning) lines.push(`Warning: ${report.warning}`);
   for (const r of report.results) {
     const detail = details(r);
     lines.push(
-      `  ${MARK[r.status].padEnd(6)} ${r.check.padEnd(14)} ${r.subject}${r.platform ? ` (${r.platform})` : ''}${r.reason ? ` — ${r.reason}` : ''}${detail.length > 0 ? ` [${detail.join('; ')}]` : ''}`,
+      `  ${MARK[r.status].padEnd(6)} ${checkCell(r).padEnd(14)} ${r.subject}${r.platform ? ` (${r.platform})` : ''}${r.reason ? ` — ${r.reason}` : ''}${detail.length > 0 ? ` [${detail.join('; ')}]` : ''}`,
     );
   }
   lines.push('Reproduce by hand:', ...report.commands.map((c) => `  ${c}`));

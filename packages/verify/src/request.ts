@@ -5,6 +5,7 @@ import { tagOfRef } from './commands.js';
 import { buildIdentityPolicy, type IdentityOptions, type IdentityPolicy } from './identity.js';
 import { checkVerifyFiles } from './input-files.js';
 import { checkTransparencyLog, type TransparencyLogMode } from './key.js';
+import { checkSource, type BundleSource, type BundleSourceChoice } from './bundle-source.js';
 
 /** What verifying and emitting the commands both take from the user before touching a registry. */
 export interface RequestOptions {
@@ -22,6 +23,14 @@ export interface RequestOptions {
   transparencyLog?: TransparencyLogMode;
   /** A Sigstore TrustedRoot JSON file (private deployments, offline). */
   trustedRoot?: string;
+  engine?: 'cosign' | 'native';
+  /**
+   * Where the bundles are read: registry (default), github (GitHub's attestation store of the
+   * publisher's repository) or both (every check must pass from each). Native engine only.
+   */
+  source?: BundleSourceChoice;
+  /** GitHub's attestation store, built by the front end, for source github or both. */
+  bundleSource?: BundleSource;
 }
 
 export interface CheckedRequest {
@@ -38,6 +47,7 @@ export function checkRequest(options: RequestOptions): CheckedRequest {
   if (options.checks.length === 0) throw new InputError('name at least one check.', { input: 'checks' });
   const transparencyLog = options.transparencyLog ?? 'required';
   checkTransparencyLog(transparencyLog, options.key);
+  checkSource(options.source ?? 'registry', options.engine ?? 'cosign', options.bundleSource);
   const sourceTag = checkSourceTag(options.sourceTag) ?? tagOfRef(policy.sourceRef);
   const reference = parseReference(options.image, 'image');
   checkVerifyFiles(options);

@@ -18,6 +18,7 @@ import { readPublicKey } from './key.js';
 import { verdictOf, type CheckResult, type Engine, type VerifyReport } from './report.js';
 import { checkRequest, type RequestOptions } from './request.js';
 import { judgeSlsaVerifier } from './slsa.js';
+import { sourcesOf, type SourceName } from './bundle-source.js';
 
 export interface VerifyOptions extends RequestOptions {
   engine: Engine;
@@ -45,6 +46,7 @@ interface Target {
 }
 
 type Outcome = Omit<CheckResult, 'check' | 'subject' | 'platform'>;
+type FoundBundles = Awaited<ReturnType<(typeof import('./native.js'))['findBundles']>>;
 
 async function runTool(tool: string, args: string[], options: VerifyOptions): Promise<RunResult | Outcome> {
   const env: Record<string, string> = {};
@@ -225,17 +227,31 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
   }
   const mode = { key: publicKey !== undefined, transparencyLog };
 
+  const choice = options.source ?? 'registry';
+  const sources = sourcesOf(choice);
+  const store = options.bundleSource;
+  if (choice !== 'registry' && store !== undefined) {
+    options.logger.info(
+      `Bundles are read from ${choice === 'both' ? `the registry and ${store.description}; every check must pass from each` : store.description}. Provenance is always read from the registry.`,
+    );
+  }
+
   const results: CheckResult[] = [];
   for (const target of targets) {
-    const bundles =
-      native !== undefined
-        ? await native.findBundles(target.reference, {
-            client: options.client,
-            trustedRoot: options.trustedRoot,
-            logger: options.logger,
-          })
-        : undefined;
-    let found: Awaited<ReturnType<(typeof import('./native.js'))['findBundles']>> | undefined;
+    const bundlesFrom: Partial<Record<SourceName, FoundBundles>> = {};
+    if (native !== undefined) {
+      for (const source of sources) {
+        bundlesFrom[source] =
+          source === 'registry'
+            ? await native.findBundles(target.reference, {
+                client: options.client,
+                trustedRoot: options.trustedRoot,
+                logger: options.logger,
+              })
+            : await native.bundlesFromSource(store as NonNullable<typeof store>, target.digest);
+      }
+    }
+    let found: FoundBundles | undefined;
     const discover = (check: Exclude<CheckName, 'provenance'>) => async (): Promise<Claims[]> => {
       const reader = await import('./native.js');
       try {
@@ -253,22 +269,36 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
       return reader.unverifiedClaims(found, check);
     };
     for (const check of checksFor(target, options.checks)) {
-      options.logger.info(
-        `verify: ${check} of ${target.reference}${target.platform ? ` (${target.platform})` : ''}${check === 'provenance' ? ' with slsa-verifier' : native !== undefined ? ' with sigstore-js' : ' with cosign'}`,
-      );
-      let outcome: Outcome;
-      if (check === 'provenance')
-        outcome = await provenanceCheck(target, policy.repository, { ...options, sourceTag });
-      else if (native !== undefined && verifier !== undefined && bundles !== undefined) {
-        outcome = native.judgeBundles(bundles, verifier, check, target.digest, policy, mode);
-      } else if (options.key !== undefined) outcome = await runCosign(check, target, policy, options);
-      else outcome = await cosignCheck(check, target, policy, options, discover(check));
-      const result: CheckResult = { check, subject: target.reference, ...outcome };
-      if (target.platform) result.platform = target.platform;
-      results.push(result);
-      const line = `${result.status === 'passed' ? 'passed' : result.status.toUpperCase()}: ${check} of ${target.reference}${result.reason ? ` — ${result.reason}` : ''}`;
-      if (result.status === 'passed') options.logger.info(line);
-      else options.logger.warning(line);
+      // Provenance is slsa-verifier's, from the registry; each bundle check runs once per source.
+      const runs: SourceName[] = check === 'provenance' || native === undefined ? ['registry'] : sources;
+      for (const source of runs) {
+        const from = source === 'github' && store !== undefined ? ` from ${store.description}` : '';
+        options.logger.info(
+          `verify: ${check} of ${target.reference}${target.platform ? ` (${target.platform})` : ''}${check === 'provenance' ? ' with slsa-verifier' : native !== undefined ? ' with sigstore-js' : ' with cosign'}${from}`,
+        );
+        let outcome: Outcome;
+        if (check === 'provenance')
+          outcome = await provenanceCheck(target, policy.repository, { ...options, sourceTag });
+        else if (native !== undefined && verifier !== undefined && bundlesFrom[source] !== undefined) {
+          outcome = native.judgeBundles(
+            bundlesFrom[source],
+            verifier,
+            check,
+            target.digest,
+            policy,
+            mode,
+            source === 'github' ? store?.description : undefined,
+          );
+        } else if (options.key !== undefined) outcome = await runCosign(check, target, policy, options);
+        else outcome = await cosignCheck(check, target, policy, options, discover(check));
+        const result: CheckResult = { check, subject: target.reference, ...outcome };
+        if (target.platform) result.platform = target.platform;
+        if (choice !== 'registry') result.source = source;
+        results.push(result);
+        const line = `${result.status === 'passed' ? 'passed' : result.status.toUpperCase()}: ${check} of ${target.reference}${from}${result.reason ? ` — ${result.reason}` : ''}`;
+        if (result.status === 'passed') options.logger.info(line);
+        else options.logger.warning(line);
+      }
     }
   }
 
@@ -277,6 +307,7 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
     reference: resolved.reference,
     digest: resolved.digest,
     engine: options.engine,
+    ...(choice === 'registry' ? {} : { source: choice }),
     policy: {
       signer: policy.signer,
       identityRegexp: policy.identityRegexp,

@@ -10,6 +10,15 @@ import {
   type SigningReport,
   type WithoutTokenWords,
 } from '@release-actions/cosign';
+import {
+  checkStore,
+  DEFAULT_API_URL,
+  renderStoreText,
+  storeBundles,
+  storeOutputs,
+  type GitHubStoreTarget,
+  type StoreResult,
+} from '@release-actions/github';
 import os from 'node:os';
 import path from 'node:path';
 import { reporting } from '../output.js';
@@ -22,6 +31,44 @@ export interface SigningFlags {
   registryUsername?: string;
   signingConfig?: string;
   trustedRoot?: string;
+  store: string;
+  repository?: string;
+}
+
+/** The token comes from the environment (GITHUB_TOKEN, else GH_TOKEN), never from a flag. */
+export function githubToken(): string | undefined {
+  return process.env.GITHUB_TOKEN?.trim() || process.env.GH_TOKEN?.trim() || undefined;
+}
+
+/** The inputs sign and attest name differently on the command line. */
+export const STORE_NAMES = { token: 'GITHUB_TOKEN' };
+
+/** --store both: GitHub's attestation store of --repository (default $GITHUB_REPOSITORY), checked before signing. */
+export function storeFromFlags(flags: SigningFlags): GitHubStoreTarget | undefined {
+  const store = flags.store.toLowerCase();
+  if (store !== 'registry' && store !== 'github' && store !== 'both') {
+    throw new InputError(`"${flags.store}" is not accepted; use registry or both.`, { input: 'store' });
+  }
+  return checkStore({
+    store,
+    repository: flags.repository ?? process.env.GITHUB_REPOSITORY,
+    token: githubToken(),
+  });
+}
+
+/** Stores the bundles of a signing run when --store both asked for it. */
+export async function storeIfAsked(
+  target: GitHubStoreTarget | undefined,
+  report: SigningReport,
+  logger: Logger,
+): Promise<StoreResult | undefined> {
+  if (target === undefined) return undefined;
+  return storeBundles(report, {
+    ...target,
+    baseUrl: process.env.GITHUB_API_URL || DEFAULT_API_URL,
+    serverUrl: process.env.GITHUB_SERVER_URL,
+    logger,
+  });
 }
 
 /**
@@ -81,10 +128,15 @@ export function printReport(
   context: CommandContext,
   report: SigningReport,
   text: (report: SigningReport, style: TextStyle) => string,
+  stored?: StoreResult,
 ): void {
   context.report({
-    text: (style) => text(report, style),
-    json: () => ({ ...signOutputs(report), records: report.records }),
+    text: (style) => [text(report, style), renderStoreText(stored)].filter((t) => t !== '').join('\n'),
+    json: () => ({
+      ...signOutputs(report),
+      ...(stored === undefined ? {} : storeOutputs(stored)),
+      records: report.records,
+    }),
   });
 }
 
@@ -113,6 +165,15 @@ export function signingOptions(command: Command): Command {
     .option(
       '--trusted-root <file>',
       'its trusted root (cosign trusted-root create), to check each new bundle',
+    )
+    .option(
+      '--store <registry|both>',
+      "registry: the bundles stay where cosign attaches them; both: also POST them to GitHub's attestation store (token in GITHUB_TOKEN or GH_TOKEN, attestations: write)",
+      'registry',
+    )
+    .option(
+      '--repository <owner/repo>',
+      'with --store both: whose attestation store (default: $GITHUB_REPOSITORY)',
     );
 }
 
@@ -132,14 +193,16 @@ export function registerSign(program: Command, context: CommandContext): void {
   ).action((images: string[], flags: SignFlags) =>
     action(
       async () => {
+        const store = storeFromFlags(flags);
         const report = await signImages({
           ...signingFromFlags(flags, context.logger()),
           images,
           annotations: flags.annotation ?? [],
         });
-        printReport(context, report, renderSignText);
+        const stored = await storeIfAsked(store, report, context.logger());
+        printReport(context, report, renderSignText, stored);
       },
-      { images: '<images>', annotations: '--annotation' },
+      { images: '<images>', annotations: '--annotation', ...STORE_NAMES },
     ),
   );
 }
