@@ -6,7 +6,8 @@
 //   verify-attestation the certificate of that same output, and one DSSE envelope line per
 //                      attestation: cosign/dsse/alpine.syft-attest.cyclonedx.dsse.json for
 //                      cyclonedx; for spdxjson the same envelope carrying the SPDX document
-//                      syft/real/kubectl-linux-amd64.syft-0.90.0.spdx-2.3.json. The statement's
+//                      syft/real/kubectl-linux-amd64.syft-0.90.0.spdx-2.3.json; for openvex the
+//                      OpenVEX document test/fixtures/vuln/vex/check-all-fields.openvex.json. The statement's
 //                      subject is set to the digest asked for unless FAKE_COSIGN_AS_IS=1.
 //                      $FAKE_COSIGN_ATTESTATION_<TYPE> (e.g. …_SPDXJSON) names another envelope
 //                      file; "none" means the image has no attestation of that type.
@@ -133,6 +134,13 @@ function envelopeFor(type, digest) {
         path.join(upstream, 'syft', 'real', 'kubectl-linux-amd64.syft-0.90.0.spdx-2.3.json'),
         'utf8',
       ),
+    );
+  }
+  if (type === 'openvex') {
+    // cosign's --type openvex predicate type (pkg/cosign/attestation OpenVexNamespace).
+    statement.predicateType = 'https://openvex.dev/ns';
+    statement.predicate = JSON.parse(
+      readFileSync(path.join(upstream, '..', 'vuln', 'vex', 'check-all-fields.openvex.json'), 'utf8'),
     );
   }
   if (process.env.FAKE_COSIGN_AS_IS !== '1')

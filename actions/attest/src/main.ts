@@ -3,6 +3,7 @@ import {
   actionLogger,
   maskSecret,
   readBoolean,
+  readEnum,
   readPath,
   readSecret,
   readString,
@@ -12,12 +13,23 @@ import {
   writeSummary,
 } from '@release-actions/kit';
 import type { AttestOptions } from '@release-actions/cosign';
+import type { Store } from '@release-actions/github';
+
+/** GitHub's client is loaded with the rest of the machinery, so the store's names are here too. */
+const STORES = ['registry', 'github', 'both'] as const satisfies readonly Store[];
 
 await runAction(async () => {
+  const storeRequest = {
+    store: readEnum('store', STORES, { default: 'registry' }),
+    token: readSecret('token'),
+    repository: readString('repository'),
+  };
   const manifestFile = readPath('sbom-manifest', { mustExist: 'file' });
   const request: Omit<AttestOptions, 'sbomManifest'> = {
     subject: readString('subject', { required: true }),
     predicate: readPath('predicate', { mustExist: 'file' }),
+    // Under RUNNER_TEMP too: where the scan step writes openvex.json by default.
+    vex: readPath('vex', { mustExist: 'file', alsoInside: [runnerTemp()] }),
     type: readString('type'),
     sbomSpdx: readPath('sbom-spdx', { mustExist: 'file' }),
     sbomCyclonedx: readPath('sbom-cyclonedx', { mustExist: 'file' }),
@@ -35,12 +47,28 @@ await runAction(async () => {
     mask: maskSecret,
   };
   // Loaded once the inputs are read: an input error never needs cosign's runner or the registry.
-  const [{ readManifest }, { attestImages, attestOutputs, renderAttestSummary }] = await Promise.all([
+  const [
+    { readManifest },
+    { attestImages, attestOutputs, renderAttestSummary },
+    { checkStore, DEFAULT_API_URL, renderStoreSummary, storeBundles, storeOutputs },
+  ] = await Promise.all([
     import('@release-actions/sbom'),
     import('@release-actions/cosign'),
+    import('@release-actions/github'),
   ]);
+  // Checked before attesting: a store that cannot be written fails before anything is signed.
+  const store = checkStore(storeRequest);
   const sbomManifest = manifestFile === undefined ? undefined : readManifest(manifestFile);
   const report = await attestImages({ ...request, sbomManifest });
-  setOutputs(attestOutputs(report));
-  await writeSummary(renderAttestSummary(report, new Markdown()));
+  const stored =
+    store === undefined
+      ? undefined
+      : await storeBundles(report, {
+          ...store,
+          baseUrl: process.env.GITHUB_API_URL || DEFAULT_API_URL,
+          serverUrl: process.env.GITHUB_SERVER_URL,
+          logger: actionLogger,
+        });
+  setOutputs({ ...attestOutputs(report), ...storeOutputs(stored) });
+  await writeSummary(renderStoreSummary(stored, renderAttestSummary(report, new Markdown())));
 });

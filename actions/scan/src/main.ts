@@ -66,6 +66,7 @@ await runAction(async () => {
     workspace: workspace(),
     table: true,
     cacheDb: readBoolean('cache-db', { default: false }),
+    vexAuthor: readString('vex-author', { default: process.env.GITHUB_REPOSITORY ?? '' }),
     loadCache: loadActionsCache,
     logger,
   };

@@ -16,6 +16,8 @@ export interface AttestOptions extends SigningOptions {
   predicate?: string;
   /** … as this type (default custom): a cosign type name or a predicate type URI. */
   type?: string;
+  /** An OpenVEX document (the scan step's openvex.json), attested as openvex on every digest. */
+  vex?: string;
   /** SBOM files, each attested only on the digest it describes. */
   sbomSpdx?: string;
   sbomCyclonedx?: string;
@@ -184,13 +186,14 @@ function predicatesOf(options: AttestOptions): Prepared[] {
   const given: Prepared[] = [];
   if (options.predicate !== undefined)
     given.push({ file: options.predicate, type: options.type ?? 'custom', input: 'predicate' });
+  if (options.vex !== undefined) given.push({ file: options.vex, type: 'openvex', input: 'vex' });
   if (options.sbomSpdx !== undefined)
     given.push({ file: options.sbomSpdx, type: 'spdxjson', input: 'sbom-spdx' });
   if (options.sbomCyclonedx !== undefined)
     given.push({ file: options.sbomCyclonedx, type: 'cyclonedx', input: 'sbom-cyclonedx' });
   if (given.length === 0 && options.sbomManifest === undefined) {
     throw new InputError(
-      `Give a predicate: ${mention('predicate')} (with ${mention('type')}), ${mention('sbom-spdx')} / ${mention('sbom-cyclonedx')}, or ${mention('sbom-manifest')}.`,
+      `Give a predicate: ${mention('predicate')} (with ${mention('type')}), ${mention('vex')}, ${mention('sbom-spdx')} / ${mention('sbom-cyclonedx')}, or ${mention('sbom-manifest')}.`,
     );
   }
   const predicates = given.map((predicate) => {

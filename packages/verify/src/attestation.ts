@@ -4,9 +4,11 @@ import {
   decodeEnvelope,
   describePredicate,
   isCycloneDx,
+  isOpenVex,
   isSpdx,
   subjectDigests,
   subjectMatches,
+  vexFacts,
   type Statement,
 } from './statement.js';
 import { certificateLines, judgeClaims, notFound, type CosignContext } from './cosign-output.js';
@@ -36,7 +38,17 @@ export function statementProblem(
   if (check === 'sbom-cyclonedx' && !isCycloneDx(statement.predicate)) {
     return `predicate not CycloneDX: it is ${describePredicate(statement.predicate)}`;
   }
+  if (check === 'vex' && !isOpenVex(statement.predicate)) {
+    return `predicate not OpenVEX: it is ${describePredicate(statement.predicate)}`;
+  }
   return undefined;
+}
+
+/** A passed check with what its statement declares, where the report shows it (the VEX document's). */
+export function withStatementFacts(outcome: Outcome, statement: Statement, check: BundleCheck): Outcome {
+  return check === 'vex' && outcome.status === 'passed'
+    ? { ...outcome, vex: vexFacts(statement.predicate) }
+    : outcome;
 }
 
 /**
@@ -69,7 +81,8 @@ export function judgeAttestations(
       typeof statement === 'string'
         ? `attestation not readable: ${statement}`
         : statementProblem(statement, check, digest);
-    if (problem === undefined) return { status: 'passed', ...seen };
+    if (problem === undefined)
+      return withStatementFacts({ status: 'passed', ...seen }, statement as Statement, check);
     first ??= problem;
   }
   return { status: 'failed', ...seen, reason: first };

@@ -52,7 +52,7 @@ export function cosignVerifyArgs(reference: string, options: CommandPolicy): str
   return ['verify', ...identityFlags(options), '-o', 'json', reference];
 }
 
-/** `cosign verify-attestation --type spdxjson|cyclonedx … <ref@digest>`: one SBOM check. */
+/** `cosign verify-attestation --type spdxjson|cyclonedx|openvex … <ref@digest>`: one attestation check. */
 export function cosignVerifyAttestationArgs(
   reference: string,
   check: keyof typeof COSIGN_TYPES,
@@ -96,12 +96,13 @@ export interface SubjectDigest {
 /**
  * Which checks apply to a digest. An index carries its signature and the provenance (the SLSA
  * generator attests the digest it was given); its SBOMs are on each platform digest, never on
- * the index itself. A platform digest carries its signature and its own SBOMs.
+ * the index itself. A platform digest carries its signature and its own SBOMs. The VEX document
+ * is about the whole image, so it is on every digest: a consumer's grype names whichever it pulled.
  */
 export function checksFor(subject: SubjectDigest, checks: readonly CheckName[]): CheckName[] {
   return checks.filter((check) => {
     if (check === 'provenance') return subject.top;
-    if (check === 'signature') return true;
+    if (check === 'signature' || check === 'vex') return true;
     return subject.index !== true;
   });
 }

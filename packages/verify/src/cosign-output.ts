@@ -293,6 +293,7 @@ const WHAT: Record<CheckName, string> = {
   'sbom-spdx': 'SPDX SBOM attestation',
   'sbom-cyclonedx': 'CycloneDX SBOM attestation',
   provenance: 'SLSA provenance',
+  vex: 'OpenVEX attestation',
 };
 
 export function notFound(check: CheckName): string {

@@ -96,10 +96,45 @@ export function isCycloneDx(predicate: unknown): boolean {
   );
 }
 
+/** An OpenVEX document: an https://openvex.dev/ns… context and a list of statements. */
+export function isOpenVex(predicate: unknown): boolean {
+  if (!isRecord(predicate)) return false;
+  const context = predicate['@context'];
+  return (
+    typeof context === 'string' &&
+    context.startsWith('https://openvex.dev/ns') &&
+    Array.isArray(predicate['statements'])
+  );
+}
+
+/** What an OpenVEX document declares: how many statements, and the vulnerabilities not affecting the image. */
+export interface VexFacts {
+  statements: number;
+  /** Vulnerability names (and aliases) of the not_affected statements, sorted, each once. */
+  notAffected: string[];
+}
+
+export function vexFacts(predicate: unknown): VexFacts {
+  const statements =
+    isRecord(predicate) && Array.isArray(predicate['statements']) ? predicate['statements'] : [];
+  const names = new Set<string>();
+  for (const statement of statements) {
+    if (!isRecord(statement) || statement['status'] !== 'not_affected') continue;
+    const vulnerability = statement['vulnerability'];
+    if (typeof vulnerability === 'string') names.add(vulnerability);
+    else if (isRecord(vulnerability)) {
+      const name = vulnerability['name'] ?? vulnerability['@id'];
+      if (typeof name === 'string' && name !== '') names.add(name);
+    }
+  }
+  return { statements: statements.length, notAffected: [...names].sort() };
+}
+
 /** What a statement's predicate looks like, for the reason line of a failed check. */
 export function describePredicate(predicate: unknown): string {
   if (isSpdx(predicate)) return 'an SPDX document';
   if (isCycloneDx(predicate)) return 'a CycloneDX BOM';
+  if (isOpenVex(predicate)) return 'an OpenVEX document';
   if (!isRecord(predicate)) return predicate === undefined ? 'missing' : `a ${typeof predicate}`;
   const keys = Object.keys(predicate).slice(0, 4);
   return keys.length === 0 ? 'an empty object' : `an object with ${keys.join(', ')}`;

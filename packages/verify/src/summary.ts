@@ -1,5 +1,14 @@
 import { code, plainStyle, type Markdown, type TextStyle } from '@release-actions/core';
-import { policyLine, reportJson, reportRows, reportText, TABLE_HEADERS, verdictLine } from './report.js';
+import {
+  policyLine,
+  reportJson,
+  reportRows,
+  reportText,
+  TABLE_HEADERS,
+  verdictLine,
+  VEX_TABLE_HEADERS,
+  vexRows,
+} from './report.js';
 import type { VerifyResult } from './result.js';
 
 /** The action's outputs: the verdict, the digest and the report as JSON, or the digest and the commands. */
@@ -17,13 +26,20 @@ export function renderVerifySummary(result: VerifyResult, summary: Markdown): Ma
   const { report, command } = result;
   summary.heading('Verification').paragraph(verdictLine(report));
   if (report.warning) summary.paragraph(`> [!WARNING]\n> ${report.warning}`);
-  return summary
+  summary
     .paragraph(
       `Policy: ${policyLine(report.policy)}; identity ${code(report.policy.identityRegexp)}; engine ${report.engine}.`,
     )
-    .table(TABLE_HEADERS, reportRows(report))
-    .paragraph('Reproduce by hand:')
-    .codeBlock([command, ...report.commands].join('\n'), 'sh');
+    .table(TABLE_HEADERS, reportRows(report));
+  const vex = vexRows(report);
+  if (vex.length > 0) {
+    summary
+      .paragraph(
+        'VEX: the vulnerabilities the publisher declares not affecting the image (OpenVEX, verified):',
+      )
+      .table(VEX_TABLE_HEADERS, vex);
+  }
+  return summary.paragraph('Reproduce by hand:').codeBlock([command, ...report.commands].join('\n'), 'sh');
 }
 
 /** The same as text, for the log and the CLI: the report and its command, or the commands' Markdown. */

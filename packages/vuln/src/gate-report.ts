@@ -1,6 +1,6 @@
 import { plainStyle, type TextStyle } from '@release-actions/core';
 import path from 'node:path';
-import type { ScanResult } from './gate.js';
+import type { OpenVexOutput, ScanResult } from './gate.js';
 import { overallHeadline, platformsJson, summedCounts } from './platforms.js';
 import { dbBuiltOf } from './report.js';
 import { writeSarif } from './scan.js';
@@ -35,6 +35,7 @@ export function scanOutputs(result: ScanResult): Record<string, ScanOutput> {
     json: result.json,
     sarif: result.sarif,
     category: several ? '' : (result.results[0]?.sarif.category ?? ''),
+    openvex: result.openvex?.file ?? '',
     ...(result.byPlatform ? { platforms: platformsJson(result.results) } : {}),
   };
 }
@@ -99,6 +100,17 @@ export async function exportSarif(result: ScanResult, destination: string): Prom
   return files;
 }
 
+function openVexLine(openvex: OpenVexOutput, show: (file: string) => string): string {
+  return `OpenVEX: ${show(openvex.file)} (${openvex.statements} not_affected statement${openvex.statements === 1 ? '' : 's'} from the ignore rules)`;
+}
+
+/** The OpenVEX document in the JSON report: its path and how many statements it holds. */
+function openVexJson(result: ScanResult): Record<string, unknown> {
+  return result.openvex
+    ? { openvex: { file: result.openvex.file, statements: result.openvex.statements } }
+    : {};
+}
+
 /**
  * The report for a terminal; `sarif` is where the SARIF was exported, when it was. `style` marks
  * up blocking findings on a terminal; paths under `cwd` (the report, the SARIF, ignore and VEX
@@ -116,6 +128,7 @@ export function renderScanText(
     const [only] = result.results;
     const extra = [`report: ${show(only!.jsonFile)}`];
     if (sarif !== undefined) extra.push(`SARIF: ${show(sarif)} (category ${only!.sarif.category})`);
+    if (result.openvex) extra.push(openVexLine(result.openvex, show));
     return `${renderText(only!.evaluation, options)}\n\n${extra.join('\n')}`;
   }
   // The overall verdict first: the first line is the verdict, whatever was scanned.
@@ -127,6 +140,7 @@ export function renderScanText(
     ),
   );
   if (sarif !== undefined) parts.push(`SARIF: ${show(sarif)}`);
+  if (result.openvex) parts.push(openVexLine(result.openvex, show));
   return parts.join('\n\n');
 }
 
@@ -140,6 +154,7 @@ export function scanJson(result: ScanResult, sarif?: string): Record<string, unk
       ...(sarif !== undefined
         ? { sarif, category: only!.sarif.category, sarifResults: only!.sarif.written }
         : {}),
+      ...openVexJson(result),
     };
   }
   const sums = summedCounts(result.results);
@@ -153,5 +168,6 @@ export function scanJson(result: ScanResult, sarif?: string): Record<string, unk
       ...p,
       ...(files !== undefined ? { sarif: files[i] } : {}),
     })),
+    ...openVexJson(result),
   };
 }

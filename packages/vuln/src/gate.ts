@@ -1,4 +1,6 @@
 import { InputError, type Logger, type Verdict } from '@release-actions/core';
+import { parseReference } from '@release-actions/oci';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { catalogueSize } from './catalogue.js';
@@ -17,6 +19,7 @@ import {
   type JudgedTarget,
 } from './platforms.js';
 import { grypeVersionOf, readGivenReport } from './report.js';
+import { exportOpenVex, OPENVEX_FILE, openVexText, type SkippedRule } from './openvex-export.js';
 import { judge, loadPolicy, scanEach, writeSarif, type PolicyInput, type ScanEachOptions } from './scan.js';
 import { defaultOutputDir, planScan, type ScanPlan, type ScanSubject } from './selection.js';
 import { headline } from './text-report.js';
@@ -48,6 +51,19 @@ export interface GateRequest extends ScanSubject, Omit<ScanEachOptions, 'targets
   tempDir?: string;
   /** The workspace: a directory's default category is its path relative to it. */
   workspace?: string;
+  /**
+   * The `author` of the OpenVEX document of the ignore rules (openvex.json); default the image's
+   * registry/repository.
+   */
+  vexAuthor?: string;
+}
+
+/** The ignore rules that applied, as the OpenVEX document written beside the reports. */
+export interface OpenVexOutput {
+  file: string;
+  statements: number;
+  /** Rules left out of the document, each with why. */
+  skipped: SkippedRule[];
 }
 
 export interface ScanResult {
@@ -64,6 +80,11 @@ export interface ScanResult {
   /** grype's JSON report (one target) or the directory of the per-platform directories (several). */
   json: string;
   failBuild: boolean;
+  /**
+   * Written when ignore rules were given and an image was judged (an image source, its
+   * platforms, or the sbom step's manifest of an image).
+   */
+  openvex?: OpenVexOutput;
 }
 
 interface Outcome {
@@ -217,6 +238,7 @@ export async function gate(request: GateRequest): Promise<ScanResult> {
 
   const failBuild = request.failBuild ?? true;
   const first = results[0]!;
+  const openvex = await writeOpenVex(plan, subject, results, outputDir, request);
   return {
     subject,
     byPlatform,
@@ -225,5 +247,68 @@ export async function gate(request: GateRequest): Promise<ScanResult> {
     sarif: several ? path.join(outputDir, 'sarif') : first.sarifFile,
     json: several ? outputDir : first.jsonFile,
     failBuild,
+    ...(openvex !== undefined ? { openvex } : {}),
   };
+}
+
+/** A rule file as the repository names it: relative to the workspace, else its base name. */
+function inside(workspace: string, file: string): string {
+  const relative = path.relative(workspace, file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative)
+    ? path.basename(file)
+    : relative.split(path.sep).join('/');
+}
+
+/**
+ * openvex.json in the output directory, when ignore rules were given and what was judged is an
+ * image (an image source, its platforms, or the sbom step's manifest, whose subject is the image).
+ * Every rule left out is named in the log; a document that cannot name the image is a warning:
+ * the verdict stands, and the release carries no VEX rather than one about the wrong thing.
+ */
+async function writeOpenVex(
+  plan: ScanPlan,
+  subject: string,
+  results: readonly JudgedTarget[],
+  outputDir: string,
+  request: GateRequest,
+): Promise<OpenVexOutput | undefined> {
+  const rules = results[0]?.evaluation.policy.ignoreRules ?? [];
+  const image =
+    plan.kind === 'manifest' ||
+    plan.kind === 'platforms' ||
+    (plan.kind === 'source' && plan.source.kind === 'image');
+  if (rules.length === 0 || !image) return undefined;
+  const { logger } = request;
+  let reference: { registry: string; repository: string };
+  try {
+    reference = parseReference(subject);
+  } catch (error) {
+    logger.warning(`No ${OPENVEX_FILE}: ${(error as Error).message}`);
+    return undefined;
+  }
+  const exported = exportOpenVex({
+    subject,
+    results,
+    rules,
+    author: request.vexAuthor?.trim() || `${reference.registry}/${reference.repository}`,
+    now: request.now ?? new Date(),
+    ...(request.workspace !== undefined
+      ? { ruleFile: (file: string) => inside(request.workspace!, file) }
+      : {}),
+  });
+  if ('problem' in exported) {
+    logger.warning(`No ${OPENVEX_FILE}: ${exported.problem}.`);
+    return undefined;
+  }
+  for (const { rule, reason } of exported.skipped) {
+    logger.notice(
+      `Ignore rule ${rule.index} (${rule.id}) of ${rule.file} is not in ${OPENVEX_FILE}: ${reason}.`,
+    );
+  }
+  const file = path.join(outputDir, OPENVEX_FILE);
+  await mkdir(outputDir, { recursive: true });
+  await writeFile(file, openVexText(exported.document));
+  const statements = exported.document.statements.length;
+  logger.info(`scan: ${OPENVEX_FILE}: ${statements} statement(s) not_affected, from the ignore rules`);
+  return { file, statements, skipped: exported.skipped };
 }

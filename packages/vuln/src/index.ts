@@ -44,6 +44,23 @@ export type { GateTarget, JudgedTarget } from './platforms.js';
 export { planScan, defaultOutputDir } from './selection.js';
 export type { ScanSubject, ScanPlan } from './selection.js';
 export { gate } from './gate.js';
-export type { GateRequest, ScanResult } from './gate.js';
+export type { GateRequest, ScanResult, OpenVexOutput } from './gate.js';
+export {
+  exportOpenVex,
+  openVexText,
+  imageProduct,
+  judgedDigests,
+  packageKey,
+  OPENVEX_CONTEXT,
+  OPENVEX_FILE,
+} from './openvex-export.js';
+export type {
+  OpenVexDocument,
+  OpenVexStatement,
+  OpenVexComponent,
+  OpenVexRequest,
+  OpenVexExport,
+  SkippedRule,
+} from './openvex-export.js';
 export { scanOutputs, renderScanSummary, renderScanText, scanJson, exportSarif } from './gate-report.js';
 export type { ScanOutput } from './gate-report.js';

@@ -267,7 +267,7 @@ describe('a bad value names the flag, never an action input', () => {
     [['attest', image, '--type', 'spdxjson'], '--type: it is the type of --predicate'],
     [
       ['attest', image],
-      'Give a predicate: --predicate (with --type), --sbom-spdx / --sbom-cyclonedx, or --sbom-manifest',
+      'Give a predicate: --predicate (with --type), --vex, --sbom-spdx / --sbom-cyclonedx, or --sbom-manifest',
     ],
     [['chart', 'demo', 'oci://127.0.0.1:1/c', '--package', 'x.tgz'], '--package'],
     [['publish', 'package.json', '--tag', 'v1', '--repo', 'not a repo'], '--repo'],

@@ -676,7 +676,7 @@ describe('release-actions verify, cosign engine failure modes', () => {
   it('exits 2 on bad input, naming the flag', async () => {
     expect(await cli(`${registry.host}/aotanami/one:one`, ...OTEL, '--checks', 'signature,sbom')).toBe(2);
     expect(stderr.join('')).toContain(
-      `--checks: "sbom" not accepted; use any of signature, sbom-spdx, sbom-cyclonedx, provenance.`,
+      `--checks: "sbom" not accepted; use any of signature, sbom-spdx, sbom-cyclonedx, provenance, vex.`,
     );
     expect(await cli(`${registry.host}/aotanami/one:one`, ...OTEL, '--format', 'yaml')).toBe(2);
     expect(stderr.join('')).toContain('--format: "yaml" is not accepted; use text or json.');

@@ -116,8 +116,10 @@ describe('checks', () => {
   it('defaults to every check, keeps the canonical order, and names what it accepts', () => {
     expect(parseChecks([])).toEqual(['signature', 'sbom-spdx', 'sbom-cyclonedx', 'provenance']);
     expect(parseChecks(['provenance', 'Signature'])).toEqual(['signature', 'provenance']);
+    // vex only when asked for by name.
+    expect(parseChecks(['vex', 'signature'])).toEqual(['signature', 'vex']);
     expect(() => parseChecks(['sbom'])).toThrow(
-      `Input 'checks': "sbom" not accepted; use any of signature, sbom-spdx, sbom-cyclonedx, provenance.`,
+      `Input 'checks': "sbom" not accepted; use any of signature, sbom-spdx, sbom-cyclonedx, provenance, vex.`,
     );
   });
 });

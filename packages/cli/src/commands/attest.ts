@@ -3,11 +3,20 @@ import { readManifest } from '@release-actions/sbom';
 import { attestImages, renderAttestText } from '@release-actions/cosign';
 import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
-import { printReport, signingFromFlags, signingOptions, type SigningFlags } from './sign.js';
+import {
+  printReport,
+  signingFromFlags,
+  signingOptions,
+  STORE_NAMES,
+  storeFromFlags,
+  storeIfAsked,
+  type SigningFlags,
+} from './sign.js';
 
 interface AttestFlags extends SigningFlags {
   predicate?: string;
   type?: string;
+  vex?: string;
   sbomSpdx?: string;
   sbomCyclonedx?: string;
   sbomManifest?: string;
@@ -30,6 +39,10 @@ export function registerAttest(program: Command, context: CommandContext): void 
         '--type <type>',
         'spdxjson, cyclonedx, slsaprovenance, slsaprovenance1, openvex, custom, or a URI',
       )
+      .option(
+        '--vex <file>',
+        "OpenVEX document (the scan command's openvex.json) to attest as openvex, on the image and every platform digest",
+      )
       .option('--sbom-spdx <file>', 'SPDX JSON SBOM to attest as spdxjson, on the digest it describes')
       .option(
         '--sbom-cyclonedx <file>',
@@ -46,6 +59,7 @@ export function registerAttest(program: Command, context: CommandContext): void 
   ).action((subject: string, flags: AttestFlags) =>
     action(
       async () => {
+        const store = storeFromFlags(flags);
         const sbomManifest =
           flags.sbomManifest === undefined ? undefined : readManifest(path.resolve(flags.sbomManifest));
         const report = await attestImages({
@@ -53,14 +67,16 @@ export function registerAttest(program: Command, context: CommandContext): void 
           subject,
           predicate: file(flags.predicate),
           type: flags.type,
+          vex: file(flags.vex),
           sbomSpdx: file(flags.sbomSpdx),
           sbomCyclonedx: file(flags.sbomCyclonedx),
           sbomManifest,
           allowSbomWithoutDigest: Boolean(flags.allowSbomWithoutDigest),
         });
-        printReport(context, report, renderAttestText);
+        const stored = await storeIfAsked(store, report, context.logger());
+        printReport(context, report, renderAttestText, stored);
       },
-      { subject: '<subject>' },
+      { subject: '<subject>', ...STORE_NAMES },
     ),
   );
 }

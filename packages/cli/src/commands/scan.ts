@@ -32,6 +32,7 @@ interface ScanFlags {
   outputDir?: string;
   sbomManifest?: string;
   platforms?: string;
+  vexAuthor?: string;
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -120,7 +121,11 @@ export function registerScan(program: Command, context: CommandContext): void {
     .option('--category <category>', 'code scanning category (default derived from the target)')
     .option(
       '--output-dir <dir>',
-      "directory for grype's JSON report when grype runs (default a temporary directory)",
+      "directory for grype's JSON report when grype runs, and openvex.json (default a temporary directory)",
+    )
+    .option(
+      '--vex-author <name>',
+      'author of openvex.json, the OpenVEX document of the ignore rules that applied to an image (default $GITHUB_REPOSITORY, else the image repository)',
     )
     .option(
       '--sbom-manifest <file>',
@@ -145,7 +150,14 @@ export function registerScan(program: Command, context: CommandContext): void {
           };
           checkScanFiles({ ...subject, policy });
           const result = await withOutputDir(flags.outputDir, (outputDir) =>
-            gate({ ...subject, policy, category: flags.category, outputDir, logger: context.logger() }),
+            gate({
+              ...subject,
+              policy,
+              category: flags.category,
+              outputDir,
+              vexAuthor: flags.vexAuthor ?? process.env.GITHUB_REPOSITORY,
+              logger: context.logger(),
+            }),
           );
           const sarif = flags.sarif === undefined ? undefined : path.resolve(flags.sarif);
           if (sarif !== undefined) await exportSarif(result, sarif);
