@@ -13,6 +13,7 @@ import {
 } from '@release-actions/kit';
 import { enforceVerdict, Markdown } from '@release-actions/core';
 import {
+  BUNDLE_SOURCES,
   CHECK_NAMES,
   checkVerifyFiles,
   parseChecks,
@@ -45,12 +46,46 @@ await runAction(async () => {
   const checks = parseChecks(readList('checks', { accepted: CHECK_NAMES }));
   const sourceTag = readString('source-tag');
   const engine = readEnum('engine', ['cosign', 'native'] as const, { default: 'cosign' });
-  const emit = readEnum('emit', ['report', 'commands'] as const, { default: 'report' });
+  const emit = readEnum('emit', ['report', 'commands', 'kyverno', 'policy-controller'] as const, {
+    default: 'report',
+  });
   const trustedRoot = readPath('trusted-root', { mustExist: 'file' });
   const key = readPath('key', { mustExist: 'file' });
   const transparencyLog = readEnum('transparency-log', TRANSPARENCY_LOG_MODES, { default: 'required' });
   checkVerifyFiles({ key, trustedRoot });
+  const source = readEnum('source', BUNDLE_SOURCES, { default: 'registry' });
+  // Empty: anonymous reads, enough for a public repository's attestation store.
+  const token = readSecret('token');
   const tempRoot = runnerTemp();
+  if (emit === 'kyverno' || emit === 'policy-controller') {
+    // The policy matches the repository, not a digest: no registry or GitHub call is made.
+    const { admissionOutputs, emitAdmission, renderAdmissionSummary } =
+      await import('@release-actions/verify');
+    const policy = await emitAdmission({
+      image,
+      identity,
+      checks,
+      admission: emit,
+      sourceTag,
+      trustedRoot,
+      key,
+      transparencyLog,
+    });
+    logger.info(policy.yaml);
+    setOutputs(admissionOutputs(policy));
+    await writeSummary(renderAdmissionSummary(policy, new Markdown()));
+    return;
+  }
+  // Built only when asked for: the GitHub client is most of a bundle.
+  const bundleSource =
+    source === 'registry'
+      ? undefined
+      : (await import('@release-actions/github')).attestationSource({
+          repository,
+          token,
+          baseUrl: process.env.GITHUB_API_URL || undefined,
+          logger,
+        });
 
   // Loaded once the inputs are read: an input error never needs the verifier.
   const { renderVerifySummary, renderVerifyText, verify, verifyOutputs, verifyVerdict } =
@@ -65,6 +100,8 @@ await runAction(async () => {
     trustedRoot,
     key,
     transparencyLog,
+    source,
+    bundleSource,
     registryUsername: readString('registry-username'),
     registryPassword: readSecret('registry-password'),
     tempRoot,

@@ -1,14 +1,21 @@
-export { buildIdentityPolicy, identityMatches, looseness } from './identity.js';
+export { buildIdentityPolicy, identityMatches, looseness, OUR_REUSABLE_WORKFLOW } from './identity.js';
 export { checkClaims } from './claims.js';
 export type { Claims, ClaimCheck, ClaimName } from './claims.js';
 export type { IdentityOptions, IdentityPolicy, Signer } from './identity.js';
-export { CHECK_NAMES, PREDICATE_TYPES, SLSA_CONTAINER_BUILDER_ID, parseChecks } from './checks.js';
+export {
+  CHECK_NAMES,
+  DEFAULT_CHECKS,
+  PREDICATE_TYPES,
+  SLSA_CONTAINER_BUILDER_ID,
+  parseChecks,
+} from './checks.js';
 export type { CheckName } from './checks.js';
 export {
   cosignVerifyArgs,
   cosignVerifyAttestationArgs,
   slsaVerifierArgs,
   equivalentCommands,
+  checksFor,
 } from './commands.js';
 export type { CommandPolicy, SubjectDigest } from './commands.js';
 export { parseVerifyOutput, judgeSignatures, judgeCosignFailure, certificateLines } from './cosign-output.js';
@@ -16,9 +23,9 @@ export type { CosignSignature, CosignContext } from './cosign-output.js';
 export type { ClaimPolicy } from './claims.js';
 export { judgeAttestations } from './attestation.js';
 export { judgeSlsaVerifier } from './slsa.js';
-export { decodeEnvelope, isSpdx, isCycloneDx, describePredicate } from './statement.js';
-export type { Statement } from './statement.js';
-export { verdictOf, reportRows, reportText, reportJson, formatRekor } from './report.js';
+export { decodeEnvelope, isSpdx, isCycloneDx, isOpenVex, vexFacts, describePredicate } from './statement.js';
+export type { Statement, VexFacts } from './statement.js';
+export { verdictOf, reportRows, reportText, reportJson, formatRekor, vexRows, vexLine } from './report.js';
 export type { CheckResult, CheckStatus, Engine, RekorEntry, VerifyReport } from './report.js';
 export { verifyRelease } from './verify.js';
 export { TRANSPARENCY_LOG_MODES } from './key.js';
@@ -34,3 +41,14 @@ export { reportVerdict } from './verdict.js';
 export type { VerifyVerdictCode } from './verdict.js';
 export { verifyOutputs, renderVerifySummary, renderVerifyText } from './summary.js';
 export type { VerifyErrorCode } from './errors.js';
+export { BUNDLE_SOURCES } from './bundle-source.js';
+export type { BundleSource, BundleSourceChoice, SourceName, SourcedBundle } from './bundle-source.js';
+export {
+  ADMISSION_ENGINES,
+  SLSA_PROVENANCE_PREDICATE_TYPE,
+  admissionModel,
+  admissionOutputs,
+  emitAdmission,
+  renderAdmissionSummary,
+} from './admission.js';
+export type { AdmissionEngine, AdmissionOptions, AdmissionPolicy } from './admission.js';

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  BUNDLE_SOURCES,
   buildIdentityPolicy,
   cliCommand,
-  CHECK_NAMES,
+  DEFAULT_CHECKS,
   equivalentCommands,
+  OUR_REUSABLE_WORKFLOW,
   type Signer,
 } from '@release-actions/verify';
 import { readFileSync } from 'node:fs';
@@ -31,7 +33,7 @@ function printed(signer: Signer, workflow?: string): string[] {
   const policy = buildIdentityPolicy(identity);
   return [
     cliCommand({ image: IMAGE, ...identity }),
-    ...equivalentCommands([{ reference: IMAGE, top: true }], CHECK_NAMES, { policy }),
+    ...equivalentCommands([{ reference: IMAGE, top: true }], DEFAULT_CHECKS, { policy }),
   ];
 }
 
@@ -64,5 +66,19 @@ describe('docs/verify.md', () => {
       expect(line).toContain(`--certificate-github-workflow-ref ${SOURCE_REF}`);
       expect(line).toMatch(/--certificate-identity-regexp '\^https:\/\/github\\\.com\/[^']*\$'/);
     }
+  });
+
+  it("reads GitHub's attestation store with flags the CLI has, and gh with our workflow as the signer", () => {
+    const blocks = [...doc.matchAll(/```shell\n([\s\S]*?)```/g)].map((m) =>
+      (m[1] ?? '').replace(/\\\n\s*/g, ''),
+    );
+    const ours = blocks.find((b) => b.startsWith('release-actions verify'));
+    const gh = blocks.find((b) => b.startsWith('gh attestation verify'));
+    const source = /--source (\S+)/.exec(ours ?? '')?.[1];
+    expect(BUNDLE_SOURCES).toContain(source);
+    expect(ours).toContain('--engine native');
+    expect(gh).toContain(`--signer-workflow ${OUR_REUSABLE_WORKFLOW} `);
+    expect(gh).toContain('--repo aotanami/aotanami ');
+    expect(gh).toContain(`--source-ref ${SOURCE_REF}`);
   });
 });

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { enforceVerdict, InputError } from '@release-actions/core';
 import {
+  ADMISSION_ENGINES,
+  BUNDLE_SOURCES,
+  emitAdmission,
   parseChecks,
   renderVerifyText,
   reportJson,
@@ -13,7 +16,7 @@ import {
 import os from 'node:os';
 import { reporting } from '../output.js';
 import { action, type CommandContext } from '../program.js';
-import { registryPassword } from './sign.js';
+import { githubToken, registryPassword } from './sign.js';
 
 interface VerifyFlags {
   repository: string;
@@ -36,6 +39,7 @@ interface VerifyFlags {
   transparencyLog: string;
   registryUsername?: string;
   emit: string;
+  source: string;
 }
 
 /** The image is the command's argument, not a flag. */
@@ -84,7 +88,10 @@ export function registerVerify(program: Command, context: CommandContext): void 
     .option('--trigger <event>', "the event of the publisher's run, e.g. push (1.3.6.1.4.1.57264.1.20)")
     .option('--ref-pattern <glob>', 'retired: use --source-ref-pattern or --workflow-ref-pattern')
     .option('--oidc-issuer <url>', 'certificate OIDC issuer (default GitHub Actions)')
-    .option('--checks <list>', 'comma-separated: signature,sbom-spdx,sbom-cyclonedx,provenance (default all)')
+    .option(
+      '--checks <list>',
+      'comma-separated: signature,sbom-spdx,sbom-cyclonedx,provenance,vex (default all but vex)',
+    )
     .option('--source-tag <tag>', 'git tag the provenance must name (slsa-verifier --source-tag)')
     .option(
       '--certificate-identity-regexp <regexp>',
@@ -104,18 +111,24 @@ export function registerVerify(program: Command, context: CommandContext): void 
     )
     .option('--registry-username <user>', 'registry user (password in RELEASE_ACTIONS_REGISTRY_PASSWORD)')
     .option(
-      '--emit <report|commands>',
-      'report: verify (default); commands: verify nothing, print (or write with -o) the consumer commands as Markdown',
+      '--source <registry|github|both>',
+      "where the bundles are read: the registry, GitHub's attestation store of --repository (token in GITHUB_TOKEN or GH_TOKEN; none for a public repository), or both (each must pass); github and both need --engine native",
+      'registry',
+    )
+    .option(
+      '--emit <report|commands|kyverno|policy-controller>',
+      'report: verify (default); commands: verify nothing, print (or write with -o) the consumer commands as Markdown; kyverno, policy-controller: verify nothing, print (or write with -o) the admission policy holding the same identity (docs/admission.md)',
       'report',
     )
     .action((image: string, flags: VerifyFlags) =>
       action(async () => {
         const logger = context.logger();
-        const emit = oneOf('emit', flags.emit, ['report', 'commands'] as const);
+        const emit = oneOf('emit', flags.emit, ['report', 'commands', ...ADMISSION_ENGINES] as const);
         const signer: Signer = oneOf('signer', flags.signer, ['reusable-workflow', 'workflow'] as const);
         const engine = oneOf('engine', flags.engine, ['cosign', 'native'] as const);
         const checks = parseChecks((flags.checks ?? '').split(','));
         const transparencyLog = oneOf('transparency-log', flags.transparencyLog, TRANSPARENCY_LOG_MODES);
+        const source = oneOf('source', flags.source, BUNDLE_SOURCES);
         const username = flags.registryUsername;
         const password = registryPassword(username);
         const identity: IdentityOptions = {
@@ -132,6 +145,25 @@ export function registerVerify(program: Command, context: CommandContext): void 
           identityRegexp: flags.certificateIdentityRegexp,
           allowUnanchored: Boolean(flags.allowUnanchored),
         };
+        if (emit === 'kyverno' || emit === 'policy-controller') {
+          // The policy matches the repository, not a digest: nothing is resolved, no registry asked.
+          const policy = await emitAdmission({
+            image,
+            identity,
+            checks,
+            admission: emit,
+            sourceTag: flags.sourceTag,
+            trustedRoot: flags.trustedRoot,
+            key: flags.key,
+            transparencyLog,
+          });
+          context.emit(
+            context.format === 'json'
+              ? JSON.stringify({ engine: policy.engine, repository: policy.repository, policy: policy.yaml })
+              : policy.yaml,
+          );
+          return;
+        }
         const result = await verify({
           image,
           identity,
@@ -142,6 +174,16 @@ export function registerVerify(program: Command, context: CommandContext): void 
           trustedRoot: flags.trustedRoot,
           key: flags.key,
           transparencyLog,
+          source,
+          bundleSource:
+            source === 'registry'
+              ? undefined
+              : (await import('@release-actions/github')).attestationSource({
+                  repository: flags.repository,
+                  token: githubToken(),
+                  baseUrl: process.env.GITHUB_API_URL || undefined,
+                  logger,
+                }),
           registryUsername: username,
           registryPassword: password,
           tempRoot: os.tmpdir(),
