@@ -123,6 +123,7 @@ const OWN_NEEDS: Record<string, Needs> = {
   release: { contents: 'read', 'id-token': 'write', packages: 'write' },
   'release-workflow': {
     actions: 'read',
+    attestations: 'write',
     contents: 'write',
     'id-token': 'write',
     packages: 'write',

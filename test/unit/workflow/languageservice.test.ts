@@ -151,6 +151,17 @@ describe('@actions/languageservice reports', () => {
     );
   });
 
+  it('an input a cloud login action does not declare', async () => {
+    const broken = release.replace(
+      '          output-env-credentials: false\n',
+      '          output-env: false\n',
+    );
+    expect(broken).not.toBe(release);
+    expect((await diagnose(RELEASE_WORKFLOW, broken)).messages.join('\n')).toMatch(
+      /Invalid action input 'output-env'/,
+    );
+  });
+
   it('an input the SLSA generator does not take', async () => {
     const broken = release.replace(
       '      registry-username: ${{ github.actor }}\n',

@@ -94,6 +94,18 @@ describe('the plan step', () => {
     RELEASE_TAG: '',
     EXTRA_ENDPOINTS: '',
     PRIVATE_REPOSITORY: 'false',
+    ATTESTATION_STORE: 'both',
+    MAKE_LATEST: 'true',
+    AWS_ROLE_ARN: '',
+    AWS_REGION_INPUT: '',
+    GCP_PROVIDER: '',
+    GCP_SERVICE_ACCOUNT: '',
+    AZURE_CLIENT_ID: '',
+    AZURE_TENANT_ID: '',
+    AZURE_SUBSCRIPTION_ID: '',
+    REGISTRY_SECRETS: 'false',
+    CHART_USERNAME_SET: 'false',
+    CHART_PASSWORD_SET: 'false',
     VISIBILITY: 'public',
     GIT_REF: 'refs/tags/v1.2.3',
     GIT_REF_NAME: 'v1.2.3',
@@ -116,6 +128,11 @@ describe('the plan step', () => {
       'registry-endpoints': 'ghcr.io:443 pkg-containers.githubusercontent.com:443',
       'chart-registry': '',
       'chart-registry-endpoints': '',
+      'chart-same-host': 'false',
+      cloud: '',
+      'chart-cloud': '',
+      'cloud-region': '',
+      'acr-name': '',
       tag: 'v1.2.3',
       artifact: expect.stringMatching(/^release-[0-9a-f]{16}$/),
     });
@@ -272,6 +289,394 @@ describe('the plan step', () => {
     });
     expect(result.status).toBe(0);
     expect(result.outputs.tag).toHaveLength(128);
+  });
+});
+
+describe('the plan step: keyless cloud registry logins', () => {
+  const base = {
+    IMAGE: 'ghcr.io/aotanami/aotanami',
+    IMAGE_DIGEST: '',
+    PROVENANCE: 'false',
+    CHART_PATH: '',
+    CHART_REGISTRY: '',
+    SEVERITY_CUTOFF: 'high',
+    MAX_IGNORE_DAYS: '365',
+    RELEASE_TAG: '',
+    EXTRA_ENDPOINTS: '',
+    PRIVATE_REPOSITORY: 'false',
+    ATTESTATION_STORE: 'both',
+    MAKE_LATEST: 'true',
+    AWS_ROLE_ARN: '',
+    AWS_REGION_INPUT: '',
+    GCP_PROVIDER: '',
+    GCP_SERVICE_ACCOUNT: '',
+    AZURE_CLIENT_ID: '',
+    AZURE_TENANT_ID: '',
+    AZURE_SUBSCRIPTION_ID: '',
+    REGISTRY_SECRETS: 'false',
+    CHART_USERNAME_SET: 'false',
+    CHART_PASSWORD_SET: 'false',
+    VISIBILITY: 'public',
+    GIT_REF: 'refs/tags/v1.2.3',
+    GIT_REF_NAME: 'v1.2.3',
+    CALL_ID: '42-1-plan',
+    INPUTS: '{}',
+  };
+  const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+  const aws = { ...base, IMAGE: `${ecr}/app`, AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/release' };
+  const gar = 'europe-west1-docker.pkg.dev';
+  const gcp = {
+    ...base,
+    IMAGE: `${gar}/my-project/repo/app`,
+    GCP_PROVIDER: 'projects/123456789/locations/global/workloadIdentityPools/github/providers/my-repo',
+    GCP_SERVICE_ACCOUNT: 'release@my-project.iam.gserviceaccount.com',
+  };
+  const guid = (digit: string) =>
+    `${digit.repeat(8)}-${digit.repeat(4)}-${digit.repeat(4)}-${digit.repeat(4)}-${digit.repeat(12)}`;
+  const azure = {
+    ...base,
+    IMAGE: 'myregistry.azurecr.io/app',
+    AZURE_CLIENT_ID: guid('1'),
+    AZURE_TENANT_ID: guid('2'),
+    AZURE_SUBSCRIPTION_ID: guid('3'),
+  };
+
+  it('logs in to ECR in the registry region, with the STS endpoint of that region', async () => {
+    const result = await run('plan', 'plan', aws);
+    expect(result.status).toBe(0);
+    expect(result.outputs).toMatchObject({
+      registry: ecr,
+      cloud: 'aws',
+      'cloud-region': 'eu-west-1',
+      'acr-name': '',
+      'chart-cloud': '',
+      'chart-same-host': 'false',
+    });
+    expect(result.outputs['registry-endpoints']!.split(' ')).toEqual([
+      `${ecr}:443`,
+      'api.ecr.eu-west-1.amazonaws.com:443',
+      'prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com:443',
+      'sts.eu-west-1.amazonaws.com:443',
+    ]);
+    // The same region given explicitly, and a role with a path.
+    const explicit = await run('plan', 'plan', {
+      ...aws,
+      AWS_REGION_INPUT: 'eu-west-1',
+      AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/ci/release-app',
+    });
+    expect([explicit.status, explicit.outputs['cloud-region']]).toEqual([0, 'eu-west-1']);
+  });
+
+  it('logs in to Artifact Registry with Google STS and IAM credentials, provenance allowed', async () => {
+    const result = await run('plan', 'plan', { ...gcp, PROVENANCE: 'true' });
+    expect(result.status).toBe(0);
+    expect(result.outputs).toMatchObject({ registry: gar, cloud: 'gcp', 'cloud-region': '' });
+    expect(result.outputs['registry-endpoints']!.split(' ')).toEqual([
+      `${gar}:443`,
+      'sts.googleapis.com:443',
+      'iamcredentials.googleapis.com:443',
+    ]);
+  });
+
+  it('logs in to ACR by its registry name, with the Entra ID and ARM endpoints', async () => {
+    const result = await run('plan', 'plan', azure);
+    expect(result.status).toBe(0);
+    expect(result.outputs).toMatchObject({ cloud: 'azure', 'acr-name': 'myregistry' });
+    expect(result.outputs['registry-endpoints']!.split(' ')).toEqual([
+      'myregistry.azurecr.io:443',
+      '*.data.azurecr.io:443',
+      '*.blob.core.windows.net:443',
+      'login.microsoftonline.com:443',
+      'management.azure.com:443',
+    ]);
+  });
+
+  it('lends the login to the chart registry only on the same host', async () => {
+    const same = await run('plan', 'plan', {
+      ...aws,
+      CHART_PATH: 'charts/app',
+      CHART_REGISTRY: `oci://${ecr}/charts`,
+    });
+    expect(same.status).toBe(0);
+    expect(same.outputs).toMatchObject({ 'chart-same-host': 'true', 'chart-cloud': 'aws' });
+    expect(same.outputs['chart-registry-endpoints']).toContain('sts.eu-west-1.amazonaws.com:443');
+    const other = await run('plan', 'plan', {
+      ...aws,
+      CHART_PATH: 'charts/app',
+      CHART_REGISTRY: 'oci://ghcr.io/org/charts',
+      CHART_USERNAME_SET: 'true',
+      CHART_PASSWORD_SET: 'true',
+    });
+    expect(other.status).toBe(0);
+    expect(other.outputs).toMatchObject({ 'chart-same-host': 'false', 'chart-cloud': '', cloud: 'aws' });
+    expect(other.outputs['chart-registry-endpoints']).toBe(
+      'ghcr.io:443 pkg-containers.githubusercontent.com:443',
+    );
+    // Without a cloud login, the same host still counts (for the registry-username/password pair).
+    const plain = await run('plan', 'plan', {
+      ...base,
+      CHART_PATH: 'charts/app',
+      CHART_REGISTRY: 'oci://ghcr.io/aotanami/charts',
+    });
+    expect(plain.outputs).toMatchObject({ 'chart-same-host': 'true', 'chart-cloud': '', cloud: '' });
+  });
+
+  it('accepts each attestation store and each make-latest value', async () => {
+    for (const store of ['registry', 'both']) {
+      expect([store, (await run('plan', 'plan', { ...base, ATTESTATION_STORE: store })).status]).toEqual([
+        store,
+        0,
+      ]);
+    }
+    for (const latest of ['true', 'false', 'legacy']) {
+      expect([latest, (await run('plan', 'plan', { ...base, MAKE_LATEST: latest })).status]).toEqual([
+        latest,
+        0,
+      ]);
+    }
+  });
+
+  const refusals: [Record<string, string>, string][] = [
+    [
+      { ...aws, GCP_PROVIDER: gcp.GCP_PROVIDER, GCP_SERVICE_ACCOUNT: gcp.GCP_SERVICE_ACCOUNT },
+      "Input 'gcp-workload-identity-provider': one cloud login at a time, and aws-role-arn",
+    ],
+    [
+      { ...gcp, AZURE_CLIENT_ID: guid('1') },
+      "Input 'azure-client-id': one cloud login at a time, and gcp-workload-identity-provider",
+    ],
+    [
+      { ...base, IMAGE: `${ecr}/app`, AWS_REGION_INPUT: 'eu-west-1' },
+      "Input 'aws-region': given without aws-role-arn",
+    ],
+    [{ ...aws, AWS_ROLE_ARN: 'release' }, 'Input \'aws-role-arn\': "release" is not an IAM role ARN'],
+    [{ ...aws, AWS_ROLE_ARN: 'arn:aws:iam::12345:role/release' }, "Input 'aws-role-arn'"],
+    [{ ...aws, AWS_ROLE_ARN: 'arn:aws:iam::123456789012:user/release' }, "Input 'aws-role-arn'"],
+    [{ ...aws, AWS_REGION_INPUT: 'Europe' }, 'Input \'aws-region\': "Europe" is not an AWS region'],
+    [{ ...aws, AWS_REGION_INPUT: 'eu-west-1; id' }, "Input 'aws-region'"],
+    [{ ...aws, AWS_REGION_INPUT: 'us-east-1' }, "Input 'aws-region': us-east-1, but the image registry"],
+    [
+      { ...aws, IMAGE: 'ghcr.io/org/app' },
+      "Input 'aws-role-arn': the image registry ghcr.io is not Amazon ECR",
+    ],
+    [
+      { ...aws, IMAGE: 'public.ecr.aws/org/app' },
+      "Input 'aws-role-arn': the image registry public.ecr.aws is not Amazon ECR",
+    ],
+    [{ ...aws, PROVENANCE: 'true' }, "Input 'provenance': slsa-github-generator cannot log in"],
+    [
+      { ...aws, REGISTRY_SECRETS: 'true' },
+      "Input 'aws-role-arn': the registry-username/registry-password secrets are given too",
+    ],
+    [
+      { ...gcp, GCP_PROVIDER: '' },
+      "Input 'gcp-service-account': given without gcp-workload-identity-provider",
+    ],
+    [{ ...gcp, GCP_SERVICE_ACCOUNT: '' }, 'Input \'gcp-service-account\': "" is not a service account email'],
+    [{ ...gcp, GCP_SERVICE_ACCOUNT: 'release@gmail.com' }, "Input 'gcp-service-account'"],
+    [
+      { ...gcp, GCP_PROVIDER: 'github/my-repo' },
+      'Input \'gcp-workload-identity-provider\': "github/my-repo" is not a provider resource name',
+    ],
+    [{ ...gcp, GCP_PROVIDER: `${gcp.GCP_PROVIDER}/x` }, "Input 'gcp-workload-identity-provider'"],
+    [
+      { ...gcp, IMAGE: 'gcr.io/my-project/app' },
+      "Input 'gcp-workload-identity-provider': the image registry gcr.io is not Google Artifact Registry",
+    ],
+    [
+      { ...gcp, REGISTRY_SECRETS: 'true' },
+      "Input 'gcp-workload-identity-provider': the registry-username/registry-password",
+    ],
+    [{ ...azure, AZURE_TENANT_ID: '' }, 'Input \'azure-tenant-id\': "" is not a GUID'],
+    [{ ...azure, AZURE_CLIENT_ID: 'my-app' }, 'Input \'azure-client-id\': "my-app" is not a GUID'],
+    [{ ...azure, AZURE_SUBSCRIPTION_ID: `${guid('3')}x` }, "Input 'azure-subscription-id'"],
+    [
+      { ...azure, IMAGE: 'myregistry.example.com/app' },
+      "Input 'azure-client-id': the image registry myregistry.example.com is not Azure Container Registry",
+    ],
+    [{ ...azure, PROVENANCE: 'true' }, "Input 'provenance'"],
+    [
+      { ...base, ATTESTATION_STORE: 'github' },
+      'Input \'attestation-store\': "github" is not accepted; use registry or both.',
+    ],
+    [
+      { ...base, MAKE_LATEST: 'yes' },
+      'Input \'make-latest\': "yes" is not accepted; use true, false or legacy.',
+    ],
+    [
+      { ...base, CHART_PASSWORD_SET: 'true' },
+      "Secret 'chart-registry-password': give it with chart-registry-username",
+    ],
+    [{ ...base, CHART_USERNAME_SET: 'true' }, "Secret 'chart-registry-password'"],
+  ];
+
+  it.each(refusals.map(([change, message]) => [message, change] as const))(
+    'refuses with one error line: %s',
+    async (message, change) => {
+      const result = await run('plan', 'plan', change);
+      expect(result.status).toBe(2);
+      const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error::'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(message);
+      expect(result.outputs).toEqual({});
+    },
+  );
+});
+
+describe('the cloud registry login step', () => {
+  const JOBS = ['push', 'sbom', 'sign', 'verify', 'tag', 'chart'];
+  const secret = 'eyJwYXlsb2FkIjoiZmFrZSJ9.short-lived-9f2c';
+
+  /** A stand-in for aws or az on PATH that records its argv and prints `output` (or fails). */
+  function fakeCli(name: string, output: string, exit = 0): { dir: string; argv: () => string[] } {
+    const dir = mkdtempSync(path.join(scratch, `${name}-`));
+    const log = path.join(dir, 'argv');
+    writeFileSync(
+      path.join(dir, name),
+      `#!/bin/bash\nprintf '%s\\n' "$@" > '${log}'\n${exit === 0 ? `printf '%s\\n' '${output}'` : `echo 'An error occurred' >&2; exit ${exit}`}\n`,
+      { mode: 0o755 },
+    );
+    return { dir, argv: () => readFileSync(log, 'utf8').trim().split('\n') };
+  }
+
+  const env = (cli: string | undefined, extra: Record<string, string>) => ({
+    PATH: `${cli ? `${cli}:` : ''}${process.env.PATH ?? '/usr/bin:/bin'}`,
+    REGISTRY: 'registry.example',
+    CLOUD_REGION: '',
+    ACR_NAME: '',
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_SESSION_TOKEN: '',
+    GCP_ACCESS_TOKEN: '',
+    AZURE_CORE_COLLECT_TELEMETRY: 'false',
+    ...extra,
+  });
+
+  it('is the same script in every job that reaches the registry', () => {
+    for (const job of JOBS) expect([job, script(job, 'cloud')]).toEqual([job, script('push', 'cloud')]);
+  });
+
+  it('turns the ECR role credentials into the AWS user and a masked password', async () => {
+    const aws = fakeCli('aws', secret);
+    const result = await run(
+      'push',
+      'cloud',
+      env(aws.dir, {
+        CLOUD: 'aws',
+        CLOUD_REGION: 'eu-west-1',
+        REGISTRY: '1.dkr.ecr.eu-west-1.amazonaws.com',
+      }),
+    );
+    expect(result.status).toBe(0);
+    expect(result.outputs).toEqual({ username: 'AWS', password: secret });
+    expect(aws.argv()).toEqual(['ecr', 'get-login-password', '--region', 'eu-west-1']);
+    // Masked before anything else could print it; printed nowhere else.
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe(`::add-mask::${secret}`);
+    expect(lines.slice(1).join('\n')).not.toContain(secret);
+    expect(result.stderr).not.toContain(secret);
+  });
+
+  it('uses the Google access token as the oauth2accesstoken password', async () => {
+    const result = await run('sbom', 'cloud', env(undefined, { CLOUD: 'gcp', GCP_ACCESS_TOKEN: secret }));
+    expect(result.status).toBe(0);
+    expect(result.outputs).toEqual({ username: 'oauth2accesstoken', password: secret });
+    expect(result.stdout.split('\n')[0]).toBe(`::add-mask::${secret}`);
+  });
+
+  it('asks az for an ACR token of the registry, user 00000000-0000-0000-0000-000000000000', async () => {
+    const az = fakeCli('az', secret);
+    const result = await run('chart', 'cloud', env(az.dir, { CLOUD: 'azure', ACR_NAME: 'myregistry' }));
+    expect(result.status).toBe(0);
+    expect(result.outputs).toEqual({ username: '00000000-0000-0000-0000-000000000000', password: secret });
+    expect(az.argv()).toEqual([
+      'acr',
+      'login',
+      '--name',
+      'myregistry',
+      '--expose-token',
+      '--output',
+      'tsv',
+      '--query',
+      'accessToken',
+      '--only-show-errors',
+    ]);
+  });
+
+  it.each([
+    [
+      'aws fails',
+      'aws',
+      1,
+      '',
+      '::error::aws ecr get-login-password failed for registry.example (region eu-west-1)',
+    ],
+    ['az fails', 'az', 1, '', '::error::az acr login failed for registry.example'],
+    ['aws prints nothing', 'aws', 0, '', '::error::The aws login gave no usable registry password'],
+    ['az prints two words', 'az', 0, 'a b', '::error::The azure login gave no usable registry password'],
+  ])('fails closed when %s, writing no credentials', async (_case, cli, exit, output, message) => {
+    const fake = fakeCli(cli, output, exit);
+    const result = await run(
+      'tag',
+      'cloud',
+      env(fake.dir, {
+        CLOUD: cli === 'aws' ? 'aws' : 'azure',
+        CLOUD_REGION: 'eu-west-1',
+        ACR_NAME: 'myregistry',
+      }),
+    );
+    expect(result.status).toBe(2);
+    expect(result.stdout.split('\n').filter((l) => l.startsWith('::error::'))).toEqual([
+      expect.stringContaining(message),
+    ]);
+    expect(result.outputs).toEqual({});
+  });
+
+  it('fails closed without a Google token, and for a provider it does not know', async () => {
+    const gcp = await run('verify', 'cloud', env(undefined, { CLOUD: 'gcp' }));
+    expect([gcp.status, gcp.outputs]).toEqual([2, {}]);
+    expect(gcp.stdout).toContain('::error::The gcp login gave no usable registry password');
+    const other = await run('verify', 'cloud', env(undefined, { CLOUD: 'oracle' }));
+    expect([other.status, other.outputs]).toEqual([2, {}]);
+    expect(other.stdout).toContain('::error::No cloud login named "oracle".');
+  });
+});
+
+describe('the OpenVEX step of the scan job', () => {
+  /** The step's script run from a workspace of its own (it writes under release-actions-output/). */
+  async function vex(openvex: string) {
+    const workspace = mkdtempSync(path.join(scratch, 'workspace-'));
+    const file = path.join(workspace, '..', `${path.basename(workspace)}.sh`);
+    writeFileSync(file, script('scan', 'vex'));
+    writeFileSync(path.join(workspace, 'output'), '');
+    const result = await exec(
+      'bash',
+      ['-c', 'cd "$1" && bash --noprofile --norc -e "$2"', 'bash', workspace, file],
+      {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        GITHUB_OUTPUT: path.join(workspace, 'output'),
+        OPENVEX: openvex,
+      },
+    );
+    return { ...result, workspace, output: readFileSync(path.join(workspace, 'output'), 'utf8') };
+  }
+
+  it('hands the document on as release-actions-output/vex/openvex.json', async () => {
+    const source = path.join(mkdtempSync(path.join(scratch, 'vex-')), 'scan-openvex.json');
+    writeFileSync(source, '{"@context":"https://openvex.dev/ns/v0.2.0"}');
+    const result = await vex(source);
+    expect(result.status).toBe(0);
+    expect(result.output).toBe('file=openvex.json\n');
+    expect(readFileSync(path.join(result.workspace, 'release-actions-output/vex/openvex.json'), 'utf8')).toBe(
+      readFileSync(source, 'utf8'),
+    );
+  });
+
+  it('fails closed when the scan named a document that is not there', async () => {
+    const result = await vex(path.join(scratch, 'no-such-openvex.json'));
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain('::error::The scan named an OpenVEX document it did not write');
+    expect(result.output).toBe('');
   });
 });
 

@@ -64,6 +64,16 @@ describe('release.yml', () => {
         'private-repository',
         'allowed-endpoints',
         'release-tag',
+        'attestation-store',
+        'publish-release',
+        'make-latest',
+        'aws-role-arn',
+        'aws-region',
+        'gcp-workload-identity-provider',
+        'gcp-service-account',
+        'azure-client-id',
+        'azure-tenant-id',
+        'azure-subscription-id',
       ]),
     );
     for (const [name, input] of Object.entries(call.inputs!)) {
@@ -78,8 +88,27 @@ describe('release.yml', () => {
     expect(call.inputs!['unknown-fails']).toMatchObject({ type: 'boolean', default: false });
     expect(call.inputs!['max-ignore-days']).toMatchObject({ type: 'number', default: 365 });
     expect(call.inputs!.image).toMatchObject({ type: 'string', required: true });
+    expect(call.inputs!['attestation-store']).toMatchObject({ type: 'string', default: 'both' });
+    expect(call.inputs!['publish-release']).toMatchObject({ type: 'boolean', default: false });
+    expect(call.inputs!['make-latest']).toMatchObject({ type: 'string', default: 'true' });
+    for (const name of [
+      'aws-role-arn',
+      'aws-region',
+      'gcp-workload-identity-provider',
+      'gcp-service-account',
+      'azure-client-id',
+      'azure-tenant-id',
+      'azure-subscription-id',
+    ]) {
+      expect([name, call.inputs![name]]).toEqual([
+        name,
+        expect.objectContaining({ type: 'string', default: '' }),
+      ]);
+    }
     expect(Object.keys(call.secrets!).sort()).toEqual([
       'build-secrets',
+      'chart-registry-password',
+      'chart-registry-username',
       'registry-password',
       'registry-username',
     ]);
@@ -166,8 +195,15 @@ describe('release.yml', () => {
     );
     expect(tagging.map(([id]) => id)).toEqual(['tag']);
     const tag = release.jobs!.tag!;
-    expect(tag.steps!.map((step) => step.id ?? step.name)).toEqual(['Harden the runner', 'tag']);
-    expect(tag.steps![1]!.run).toMatch(/"docker:\/\/\$IMAGE:\$TAG"/);
+    expect(tag.steps!.map((step) => step.id ?? step.name)).toEqual([
+      'Harden the runner',
+      'aws',
+      'gcp',
+      'azure',
+      'cloud',
+      'tag',
+    ]);
+    expect(tag.steps!.at(-1)!.run).toMatch(/"docker:\/\/\$IMAGE:\$TAG"/);
     const condition = String(tag.if).replace(/\s+/g, ' ');
     expect(condition).toContain("needs.verify.result == 'success'");
     // An image given by image-digest (no push) keeps the tags it has.
@@ -338,23 +374,294 @@ describe('release.yml', () => {
     for (const line of tokens) {
       expect(line).toMatch(/needs\.plan\.outputs\.(chart-)?registry == 'ghcr\.io' && github\.token \|\| ''/);
     }
-    // The actions refuse a user name without a password: the user name falls back only where the token does.
+    // The actions refuse a user name without a password: each step's user name is followed by its password,
+    // the same expression with the password of each source (the login's, the secret's, the token).
     const lines = text.split('\n');
-    expect(lines.filter((l) => /secrets\.registry-username \|\|/.test(l)).length).toBeGreaterThanOrEqual(7);
-    lines.forEach((line, index) => {
-      if (!/secrets\.registry-username \|\|/.test(line)) return;
-      const registry = /outputs\.((?:chart-)?registry) == 'ghcr\.io' && github\.actor \|\| ''/.exec(
-        line,
-      )?.[1];
-      const password = lines
-        .slice(index + 1, index + 3)
-        .find((l) => /registry-password:|REGISTRY_PASSWORD:/.test(l));
-      expect([index + 1, registry]).toEqual([index + 1, expect.stringMatching(/registry$/)]);
-      expect([index + 1, password]).toEqual([
+    const users = lines
+      .map((line, index) => ({ line, index }))
+      .filter(({ line }) => /^ {10}(registry-username|REGISTRY_USERNAME): \$\{\{.*\}\}$/.test(line));
+    expect(users.length).toBeGreaterThanOrEqual(10);
+    for (const { line, index } of users) {
+      const expected = line
+        .replace('registry-username:', 'registry-password:')
+        .replace('REGISTRY_USERNAME:', 'REGISTRY_PASSWORD:')
+        .replaceAll('outputs.username', 'outputs.password')
+        .replaceAll('registry-username', 'registry-password')
+        .replaceAll('github.actor', 'github.token');
+      expect([index + 1, lines[index + 1]]).toEqual([index + 1, expected]);
+      expect([index + 1, line]).toEqual([
         index + 1,
-        expect.stringContaining(`outputs.${registry} == 'ghcr.io'`),
+        expect.stringMatching(
+          /\(needs\.plan\.outputs\.(chart-)?registry == 'ghcr\.io' && github\.actor \|\| ''\) \}\}$/,
+        ),
       ]);
+    }
+  });
+});
+
+describe('keyless cloud registry logins', () => {
+  const jobs = release.jobs!;
+  const LOGIN_JOBS = ['push', 'sbom', 'sign', 'verify', 'tag', 'chart'];
+  const PROVIDERS: Record<string, string> = {
+    aws: 'aws-actions/configure-aws-credentials@',
+    gcp: 'google-github-actions/auth@',
+    azure: 'azure/login@',
+  };
+  const holdsIdToken = (job: Job) => permissionMap(job.permissions)['id-token'] === 'write';
+  const endpoints = (job: Job) => String(job.steps?.[0]?.with?.['allowed-endpoints'] ?? '');
+
+  it('logs in, before anything reaches the registry, in exactly the jobs that reach it', () => {
+    const withLogin = Object.entries(jobs)
+      .filter(([, job]) => (job.steps ?? []).some((step) => step.id === 'cloud'))
+      .map(([id]) => id);
+    expect(withLogin.sort()).toEqual([...LOGIN_JOBS].sort());
+    for (const id of LOGIN_JOBS) {
+      const steps = jobs[id]!.steps!;
+      const ids = steps.map((step) => step.id);
+      const at = ids.indexOf('aws');
+      expect([id, ids.slice(at, at + 4)]).toEqual([id, ['aws', 'gcp', 'azure', 'cloud']]);
+      // Every use of the login's pair comes after the login.
+      steps.forEach((step, index) => {
+        if (JSON.stringify(step).includes('steps.cloud.outputs.'))
+          expect([id, step.id, index > at + 3]).toEqual([id, step.id, true]);
+      });
+    }
+  });
+
+  it('runs each provider only when plan chose it, pinned, keeping credentials out of the environment', () => {
+    for (const id of LOGIN_JOBS) {
+      const variable = id === 'chart' ? 'chart-cloud' : 'cloud';
+      const steps = jobs[id]!.steps!;
+      for (const [provider, action] of Object.entries(PROVIDERS)) {
+        const step = steps.find((s) => s.id === provider)!;
+        expect([id, step.uses]).toEqual([id, expect.stringMatching(new RegExp(`^${action}[0-9a-f]{40}$`))]);
+        expect([id, step.if]).toEqual([id, `\${{ needs.plan.outputs.${variable} == '${provider}' }}`]);
+      }
+      const login = steps.find((s) => s.id === 'cloud')!;
+      expect([id, login.if]).toEqual([id, `\${{ needs.plan.outputs.${variable} != '' }}`]);
+      expect(login.run).not.toMatch(/\$\{\{/);
+      const aws = steps.find((s) => s.id === 'aws')!.with!;
+      expect(aws).toMatchObject({ 'output-credentials': true, 'output-env-credentials': false });
+      const gcp = steps.find((s) => s.id === 'gcp')!.with!;
+      expect(gcp).toMatchObject({
+        token_format: 'access_token',
+        create_credentials_file: false,
+        export_environment_variables: false,
+      });
+    }
+  });
+
+  it('gives id-token only to jobs that sign or log in, never to the build', () => {
+    const holders = Object.entries(jobs)
+      .filter(([, job]) => holdsIdToken(job))
+      .map(([id]) => id)
+      .sort();
+    expect(holders).toEqual(['chart', 'provenance', 'push', 'sbom', 'sign', 'tag', 'verify']);
+    expect(holdsIdToken(jobs.build!)).toBe(false);
+    expect(JSON.stringify(jobs.build)).not.toMatch(
+      /aws-actions|google-github-actions|azure\/login|steps\.cloud/,
+    );
+  });
+
+  const reachFulcio = (workflow: Workflow) =>
+    Object.entries(workflow.jobs ?? {})
+      .filter(([, job]) => /fulcio|\*\.sigstore\.dev/.test(endpoints(job)))
+      .map(([id]) => id)
+      .sort();
+
+  it('lets only the signing jobs reach Fulcio: an OIDC token held for a login cannot become a certificate', () => {
+    expect(reachFulcio(release)).toEqual(['chart', 'sign']);
+    for (const id of ['push', 'sbom', 'verify', 'tag']) {
+      expect([id, holdsIdToken(jobs[id]!), endpoints(jobs[id]!)]).toEqual([
+        id,
+        true,
+        expect.not.stringMatching(/fulcio|\*\.sigstore\.dev/),
+      ]);
+    }
+  });
+
+  it('catches a login job that could reach Fulcio', () => {
+    const broken = mutated((w) => {
+      const harden = w.jobs.tag!.steps![0]!;
+      harden.with = {
+        ...harden.with,
+        'allowed-endpoints': `fulcio.sigstore.dev:443 ${endpoints(w.jobs.tag!)}`,
+      };
     });
+    expect(reachFulcio(broken)).toEqual(['chart', 'sign', 'tag']);
+  });
+
+  it('lets the logins reach their token endpoints, which plan adds to the registry endpoints', () => {
+    for (const id of ['push', 'sbom', 'sign', 'verify', 'tag']) {
+      expect([id, endpoints(jobs[id]!)]).toEqual([
+        id,
+        expect.stringContaining('needs.plan.outputs.registry-endpoints'),
+      ]);
+    }
+    expect(endpoints(jobs.chart!)).toContain('needs.plan.outputs.chart-registry-endpoints');
+  });
+
+  it('lets the SLSA generator log in to Artifact Registry itself, and never with a login of ours', () => {
+    expect(jobs.provenance!.with).toMatchObject({
+      'gcp-workload-identity-provider': '${{ inputs.gcp-workload-identity-provider }}',
+      'gcp-service-account': '${{ inputs.gcp-service-account }}',
+    });
+    expect(JSON.stringify(jobs.provenance)).not.toContain('steps.cloud');
+  });
+});
+
+describe('credentials never cross registry hosts', () => {
+  const jobs = release.jobs!;
+  /** Where a chart credential may name the image registry's credentials: on the same host only. */
+  const SAME_HOST =
+    /\(needs\.plan\.outputs\.chart-same-host == 'true' && \(steps\.cloud\.outputs\.(username|password) \|\| secrets\.registry-\1\) \|\| ''\)/g;
+  const IMAGE_CREDENTIALS = /secrets\.registry-(username|password)|steps\.cloud\.outputs\./;
+
+  /** Every step of `job` that talks to the chart registry, with its credential values. */
+  function chartSteps(job: string): Step[] {
+    return jobs[job]!.steps!.filter((step) =>
+      /needs\.chart\.outputs\.reference|inputs\.chart-registry/.test(JSON.stringify(step.with ?? {})),
+    );
+  }
+
+  it('the chart job names the image credentials only under the same-host condition', () => {
+    const text = JSON.stringify(jobs.chart).replace(SAME_HOST, '');
+    expect(text).not.toMatch(IMAGE_CREDENTIALS);
+    // Its own login runs only for the image registry's host.
+    expect(JSON.stringify(jobs.chart)).toContain("needs.plan.outputs.chart-cloud != ''");
+  });
+
+  it('every step that reaches the chart registry takes the chart pair, the image pair on the same host, or the ghcr.io token', () => {
+    const steps = [...chartSteps('chart'), ...chartSteps('verify')];
+    expect(steps.length).toBe(3);
+    for (const step of steps) {
+      for (const [key, kind, fallback] of [
+        ['registry-username', 'username', 'github.actor'],
+        ['registry-password', 'password', 'github.token'],
+      ] as const) {
+        expect([step.id, step.with![key]]).toEqual([
+          step.id,
+          `\${{ secrets.chart-registry-${kind} || (needs.plan.outputs.chart-same-host == 'true' && (steps.cloud.outputs.${kind} || secrets.registry-${kind}) || '') || (needs.plan.outputs.chart-registry == 'ghcr.io' && ${fallback} || '') }}`,
+        ]);
+      }
+    }
+  });
+
+  it('the image registry never gets the chart credentials, and the chart secrets reach only chart steps', () => {
+    const chartIds = new Set([...chartSteps('chart'), ...chartSteps('verify')]);
+    for (const [id, job] of Object.entries(jobs)) {
+      for (const step of job.steps ?? []) {
+        if (chartIds.has(step) || (id === 'plan' && step.id === 'plan')) continue;
+        expect([id, step.id ?? step.name, JSON.stringify(step)]).toEqual([
+          id,
+          step.id ?? step.name,
+          expect.not.stringContaining('secrets.chart-registry-'),
+        ]);
+      }
+    }
+    // plan sees only whether they are set.
+    const plan = jobs.plan!.steps!.find((step) => step.id === 'plan')!;
+    for (const value of Object.values(plan.env!)
+      .map(String)
+      .filter((v) => v.includes('secrets.'))) {
+      expect(value).toMatch(/^\$\{\{ (secrets\.[a-z-]+ != '' \|\| )*secrets\.[a-z-]+ != '' \}\}$/);
+    }
+  });
+
+  it('catches a chart step handed the image password on another host', () => {
+    const broken = mutated((w) => {
+      const push = w.jobs.chart!.steps!.find((step) => step.id === 'chart')!;
+      push.with = {
+        ...push.with,
+        'registry-password': '${{ secrets.chart-registry-password || secrets.registry-password }}',
+      };
+    });
+    expect(JSON.stringify(broken.jobs!.chart).replace(SAME_HOST, '')).toMatch(IMAGE_CREDENTIALS);
+  });
+});
+
+describe('attestation store, VEX and immutable releases', () => {
+  const jobs = release.jobs!;
+  const own = (job: string, name: string) =>
+    jobs[job]!.steps!.filter((step) => ownAction(step.uses) === name);
+
+  it('signs and attests into the store the caller chose, and verifies from the same places', () => {
+    for (const job of ['sign', 'chart']) {
+      for (const step of [...own(job, 'sign'), ...own(job, 'attest')]) {
+        expect([job, step.id, step.with!.store]).toEqual([job, step.id, '${{ inputs.attestation-store }}']);
+      }
+      expect(permissionMap(jobs[job]!.permissions).attestations).toBe('write');
+    }
+    const verifies = own('verify', 'verify');
+    expect(verifies).toHaveLength(4);
+    for (const step of verifies) {
+      expect(step.with!.source).toBe('${{ inputs.attestation-store }}');
+      // Only the native engine reads GitHub's attestation store.
+      expect(step.with!.engine).toBe("${{ inputs.attestation-store == 'both' && 'native' || 'cosign' }}");
+    }
+    expect(permissionMap(jobs.verify!.permissions).attestations).toBe('read');
+    // GitHub's attestation store is behind the API.
+    for (const job of ['sign', 'verify', 'chart']) {
+      expect([job, String(jobs[job]!.steps![0]!.with!['allowed-endpoints'])]).toEqual([
+        job,
+        expect.stringContaining('api.github.com:443'),
+      ]);
+    }
+  });
+
+  it('hands the OpenVEX document of the ignore rules from the gate to the attestation and the release', () => {
+    expect(jobs.scan!.outputs!.openvex).toBe('${{ steps.vex.outputs.file }}');
+    const scanSteps = jobs.scan!.steps!;
+    const vex = scanSteps.find((step) => step.id === 'vex')!;
+    expect(vex.if).toBe("${{ steps.scan.outputs.openvex != '' }}");
+    expect(vex.env).toEqual({ OPENVEX: '${{ steps.scan.outputs.openvex }}' });
+    const upload = scanSteps[scanSteps.indexOf(vex) + 1]!;
+    expect(upload.uses).toMatch(/^actions\/upload-artifact@/);
+    expect(upload.with).toMatchObject({
+      name: '${{ needs.plan.outputs.artifact }}-vex',
+      path: 'release-actions-output/vex/openvex.json',
+    });
+    // After the gate: only a passing scan hands it on.
+    expect(scanSteps.indexOf(vex)).toBeGreaterThan(scanSteps.findIndex((step) => step.id === 'scan'));
+
+    const download = (job: string) =>
+      jobs[job]!.steps!.find(
+        (step) =>
+          step.uses?.startsWith('actions/download-artifact@') && String(step.with!.name).endsWith('-vex'),
+      )!;
+    for (const job of ['sign', 'publish']) {
+      expect([job, download(job).if]).toEqual([job, "${{ needs.scan.outputs.openvex != '' }}"]);
+    }
+    const attest = own('sign', 'attest')[0]!;
+    expect(attest.with!.vex).toBe(
+      "${{ needs.scan.outputs.openvex != '' && 'release-actions-output/vex/openvex.json' || '' }}",
+    );
+    expect(String(download('sign').with!.path)).toBe('release-actions-output/vex');
+    const publish = own('publish', 'publish')[0]!;
+    expect(String(download('publish').with!.path)).toBe('release-actions-output/assets');
+    expect(String(publish.with!.files)).toContain(
+      "${{ needs.scan.outputs.openvex != '' && 'release-actions-output/assets/openvex.json' || '' }}",
+    );
+    // verify checks the VEX attestation exactly when one was made.
+    for (const step of own('verify', 'verify').filter((s) => /needs\.sbom/.test(String(s.with!.image)))) {
+      expect(step.with!.checks).toBe(
+        "${{ format('signature,sbom-spdx,sbom-cyclonedx{0}{1}', inputs.provenance && ',provenance' || '', needs.scan.outputs.openvex != '' && ',vex' || '') }}",
+      );
+    }
+  });
+
+  it('publishes the release only after every asset, the receipt and the commands are on its draft', () => {
+    const publish = own('publish', 'publish');
+    expect(publish).toHaveLength(1);
+    expect(publish[0]!.with).toMatchObject({
+      'create-draft': true,
+      'publish-release': '${{ inputs.publish-release }}',
+      'make-latest': '${{ inputs.make-latest }}',
+      receipt: '${{ toJSON(needs) }}',
+    });
+    // One step attaches everything and publishes: nothing is uploaded after it.
+    const steps = jobs.publish!.steps!;
+    expect(steps.at(-1)).toBe(publish[0]);
   });
 });
 
@@ -413,7 +720,9 @@ describe('permissions', () => {
 
   it('the table reads as documented', () => {
     expect(table.get('plan')).toEqual({});
-    expect(table.get('sign')).toEqual({ 'id-token': 'write', packages: 'write' });
+    expect(table.get('sign')).toEqual({ attestations: 'write', 'id-token': 'write', packages: 'write' });
+    expect(table.get('verify')).toEqual({ attestations: 'read', 'id-token': 'write', packages: 'read' });
+    expect(table.get('build')).toEqual({ contents: 'read' });
     expect(table.get('provenance')).toEqual({ actions: 'read', 'id-token': 'write', packages: 'write' });
     expect(table.get('publish')).toEqual({ contents: 'write' });
   });
@@ -429,7 +738,7 @@ describe('permissions', () => {
     expect(permissionProblems(broken, table)).toEqual([
       'top-level permissions are contents: read, expected {}',
       'job "build" is granted contents: read, packages: write; docs/permissions.md says contents: read',
-      'job "sign" is granted id-token: write; docs/permissions.md says id-token: write, packages: write',
+      'job "sign" is granted id-token: write; docs/permissions.md says attestations: write, id-token: write, packages: write',
       'job "verify" has no permissions: of its own',
       'job "publish" is granted contents: read; docs/permissions.md says contents: write',
     ]);
@@ -465,6 +774,7 @@ describe('permissions', () => {
     }
     expect(needed).toEqual({
       actions: 'read',
+      attestations: 'write',
       contents: 'write',
       'id-token': 'write',
       packages: 'write',
