@@ -39,3 +39,5 @@ export {
 } from './input-file.js';
 export type { InputFileOptions } from './input-file.js';
 export { listed } from './listed.js';
+export { expandPathLines, isInside } from './path-lines.js';
+export type { GlobApi, PathLine, PathLinesOptions } from './path-lines.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, openInputFile } from '@release-actions/core';
+import { expandPathLines, InputError, isInside, openInputFile, type GlobApi } from '@release-actions/core';
 import type { GithubErrorCode } from './errors.js';
 import { contentTypeFor } from './content-type.js';
 
@@ -26,8 +26,6 @@ export const MAX_ASSET_BYTES = 2 * 1024 ** 3 - 1;
  */
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
-const GLOB_CHARACTERS = /[*?[\]{}]/;
-
 export interface ExpandOptions {
   /** Relative lines are resolved against it; files must be inside it ... */
   workspace: string;
@@ -39,19 +37,10 @@ export interface ExpandOptions {
   loadGlob?: () => Promise<GlobApi>;
 }
 
-/** The part of @actions/glob that expanding patterns needs. */
-export interface GlobApi {
-  create(
-    patterns: string,
-    options: { matchDirectories: boolean; implicitDescendants: boolean },
-  ): Promise<{ glob(): Promise<string[]> }>;
-}
-
 /**
- * Expands the `files` lines: plain paths must name existing files; lines with glob characters are
- * patterns (`!pattern` excludes) matched with @actions/glob. Everything must resolve, symbolic
- * links included, to a file inside the workspace (or an allowed directory such as RUNNER_TEMP), so
- * that a crafted input cannot publish, say, the runner's credentials.
+ * Expands the `files` lines (core's expandPathLines). Everything must resolve, symbolic links
+ * included, to a file inside the workspace (or an allowed directory such as RUNNER_TEMP), so that
+ * a crafted input cannot publish, say, the runner's credentials.
  */
 export async function expandFiles(lines: readonly string[], options: ExpandOptions): Promise<string[]> {
   const workspace = await realpath(path.resolve(options.workspace));
@@ -63,48 +52,16 @@ export async function expandFiles(lines: readonly string[], options: ExpandOptio
       // A directory that does not exist holds no file to publish.
     }
   }
-  const literal = lines.filter((line) => !line.startsWith('!') && !GLOB_CHARACTERS.test(line));
-  const patterns = lines.filter((line) => !literal.includes(line));
   const found: string[] = [];
-  for (const line of literal) {
-    found.push(await checkFile(path.resolve(workspace, line), line, roots, options.input));
-  }
-  const positive = patterns.filter((line) => !line.startsWith('!'));
-  if (positive.length > 0) {
-    const absolute = patterns.map((line) => {
-      const negated = line.startsWith('!');
-      const body = negated ? line.slice(1) : line;
-      const rooted = path.isAbsolute(body) ? body : path.join(escapeGlob(workspace), body);
-      return negated ? `!${rooted}` : rooted;
-    });
-    if (!options.loadGlob) {
-      throw new InputError(`"${positive[0]}" is a pattern; give the files by name here.`, {
-        input: options.input,
-      });
-    }
-    // Loaded only when a pattern is given: the module and its matcher are not needed otherwise.
-    const glob = await options.loadGlob();
-    const globber = await glob.create(absolute.join('\n'), {
-      matchDirectories: false,
-      implicitDescendants: false,
-    });
-    const matches = await globber.glob();
-    for (const line of positive) {
-      const matcher = await glob.create(
-        path.isAbsolute(line) ? line : path.join(escapeGlob(workspace), line),
-        { matchDirectories: false, implicitDescendants: false },
-      );
-      if ((await matcher.glob()).length === 0) {
-        throw new InputError(`the pattern "${line}" matches no file.`, { input: options.input });
-      }
-    }
-    for (const match of matches.sort()) found.push(await checkFile(match, match, roots, options.input));
+  const candidates = await expandPathLines(lines, {
+    input: options.input,
+    workspace,
+    loadGlob: options.loadGlob,
+  });
+  for (const { path: file, shown } of candidates) {
+    found.push(await checkFile(file, shown, roots, options.input));
   }
   return [...new Set(found)];
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]{}]/g, (c) => `[${c}]`);
 }
 
 async function checkFile(
@@ -119,15 +76,7 @@ async function checkFile(
   } catch {
     throw new InputError(`"${shown}" does not exist.`, { input });
   }
-  const inside = roots.some((root) => {
-    const relative = path.relative(root, real);
-    return (
-      relative !== '' &&
-      !relative.startsWith(`..${path.sep}`) &&
-      relative !== '..' &&
-      !path.isAbsolute(relative)
-    );
-  });
+  const inside = roots.some((root) => isInside(root, real));
   if (!inside) {
     throw new InputError(`"${shown}" is outside the workspace (${roots.join(', ')}); give files inside it.`, {
       input,
