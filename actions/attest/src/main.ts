@@ -6,12 +6,15 @@ import {
   readEnum,
   readPath,
   readSecret,
+  readMultiline,
   readString,
   runAction,
   runnerTemp,
   setOutputs,
+  workspace,
   writeSummary,
 } from '@release-actions/kit';
+import { loadGlob } from '@release-actions/kit/glob';
 import type { AttestOptions } from '@release-actions/cosign';
 import type { Store } from '@release-actions/github';
 
@@ -26,7 +29,7 @@ await runAction(async () => {
   };
   const manifestFile = readPath('sbom-manifest', { mustExist: 'file' });
   const request: Omit<AttestOptions, 'sbomManifest'> = {
-    subject: readString('subject', { required: true }),
+    subject: readString('subject') ?? '',
     predicate: readPath('predicate', { mustExist: 'file' }),
     // Under RUNNER_TEMP too: where the scan step writes openvex.json by default.
     vex: readPath('vex', { mustExist: 'file', alsoInside: [runnerTemp()] }),
@@ -47,10 +50,20 @@ await runAction(async () => {
     mask: maskSecret,
   };
   // Loaded once the inputs are read: an input error never needs cosign's runner or the registry.
+  const fileLines = readMultiline('files');
   const [
     { readManifest },
-    { attestImages, attestOutputs, renderAttestSummary },
-    { checkStore, DEFAULT_API_URL, renderStoreSummary, storeBundles, storeOutputs },
+    {
+      attestFiles,
+      attestImages,
+      checkSomethingToSign,
+      combinedOutputs,
+      expandBlobFiles,
+      fileAttestationOf,
+      renderAttestSummary,
+      renderFileSummary,
+    },
+    { checkStore, renderStoreSummary, storeIfAsked, storeOutputs },
   ] = await Promise.all([
     import('@release-actions/sbom'),
     import('@release-actions/cosign'),
@@ -58,17 +71,22 @@ await runAction(async () => {
   ]);
   // Checked before attesting: a store that cannot be written fails before anything is signed.
   const store = checkStore(storeRequest);
+  checkSomethingToSign(request.subject === '' ? [] : [request.subject], fileLines, 'subject');
+  const files = await expandBlobFiles(fileLines, {
+    input: 'files',
+    workspace: workspace(),
+    confine: true,
+    loadGlob,
+  });
   const sbomManifest = manifestFile === undefined ? undefined : readManifest(manifestFile);
-  const report = await attestImages({ ...request, sbomManifest });
-  const stored =
-    store === undefined
-      ? undefined
-      : await storeBundles(report, {
-          ...store,
-          baseUrl: process.env.GITHUB_API_URL || DEFAULT_API_URL,
-          serverUrl: process.env.GITHUB_SERVER_URL,
-          logger: actionLogger,
-        });
-  setOutputs({ ...attestOutputs(report), ...storeOutputs(stored) });
-  await writeSummary(renderStoreSummary(stored, renderAttestSummary(report, new Markdown())));
+  const fileRequest = files.length === 0 ? undefined : fileAttestationOf({ ...request, sbomManifest }, files);
+  const report = request.subject === '' ? undefined : await attestImages({ ...request, sbomManifest });
+  const fileReport = fileRequest === undefined ? undefined : await attestFiles(fileRequest);
+  const stored = await storeIfAsked(store, report, actionLogger);
+  setOutputs({ ...combinedOutputs(report, fileReport), ...storeOutputs(stored) });
+  const summary =
+    report === undefined
+      ? new Markdown().heading('Attestations')
+      : renderAttestSummary(report, new Markdown());
+  await writeSummary(renderStoreSummary(stored, renderFileSummary(fileReport, summary)));
 });

@@ -11,18 +11,22 @@ import {
   runAction,
   runnerTemp,
   setOutputs,
+  workspace,
   writeSummary,
 } from '@release-actions/kit';
-import { Markdown } from '@release-actions/core';
-import { renderSignSummary, signImages, signOutputs } from '@release-actions/cosign';
+import { loadGlob } from '@release-actions/kit/glob';
+import { InputError, Markdown, mention } from '@release-actions/core';
 import {
-  checkStore,
-  DEFAULT_API_URL,
-  renderStoreSummary,
-  STORES,
-  storeBundles,
-  storeOutputs,
-} from '@release-actions/github';
+  checkSomethingToSign,
+  combinedOutputs,
+  expandBlobFiles,
+  renderFileSummary,
+  renderSignSummary,
+  signFiles,
+  signImages,
+  type SigningOptions,
+} from '@release-actions/cosign';
+import { checkStore, renderStoreSummary, STORES, storeIfAsked, storeOutputs } from '@release-actions/github';
 
 await runAction(async () => {
   // Checked before signing: a store that cannot be written fails before anything is signed.
@@ -31,9 +35,16 @@ await runAction(async () => {
     token: readSecret('token'),
     repository: readString('repository'),
   });
-  const report = await signImages({
-    images: readList('images'),
-    annotations: readMultiline('annotations'),
+  const images = readList('images');
+  const fileLines = readMultiline('files');
+  checkSomethingToSign(images, fileLines, 'images');
+  const checksumsFile = readPath('checksums-file');
+  if (checksumsFile !== undefined && fileLines.length === 0) {
+    throw new InputError(`it lists the sums of ${mention('files')}; give the files.`, {
+      input: 'checksums-file',
+    });
+  }
+  const signing: SigningOptions = {
     key: readSecret('key'),
     keyPassword: readSecret('key-password'),
     requireSignature: readBoolean('require-signature', { default: false }),
@@ -45,16 +56,21 @@ await runAction(async () => {
     tempRoot: runnerTemp(),
     logger: actionLogger,
     mask: maskSecret,
+  };
+  const annotations = readMultiline('annotations');
+  // Every file is checked before the first image is signed.
+  const files = await expandBlobFiles(fileLines, {
+    input: 'files',
+    workspace: workspace(),
+    confine: true,
+    loadGlob,
+    exclude: checksumsFile === undefined ? [] : [checksumsFile],
   });
-  const stored =
-    store === undefined
-      ? undefined
-      : await storeBundles(report, {
-          ...store,
-          baseUrl: process.env.GITHUB_API_URL || DEFAULT_API_URL,
-          serverUrl: process.env.GITHUB_SERVER_URL,
-          logger: actionLogger,
-        });
-  setOutputs({ ...signOutputs(report), ...storeOutputs(stored) });
-  await writeSummary(renderStoreSummary(stored, renderSignSummary(report, new Markdown())));
+  const report = images.length === 0 ? undefined : await signImages({ ...signing, images, annotations });
+  const fileReport = files.length === 0 ? undefined : await signFiles({ ...signing, files, checksumsFile });
+  const stored = await storeIfAsked(store, report, actionLogger);
+  setOutputs({ ...combinedOutputs(report, fileReport), ...storeOutputs(stored) });
+  const summary =
+    report === undefined ? new Markdown().heading('Signatures') : renderSignSummary(report, new Markdown());
+  await writeSummary(renderStoreSummary(stored, renderFileSummary(fileReport, summary)));
 });

@@ -169,7 +169,8 @@ function manifestPairs(manifest: LoadedManifest, group: { head: Subject; platfor
   return pairs;
 }
 
-function typeSlug(type: string): string {
+/** A predicate type as a file-name part: `spdxjson`, or a URI with its punctuation made safe. */
+export function typeSlug(type: string): string {
   return type
     .replace(/^https?:\/\//, '')
     .replace(/[^A-Za-z0-9.-]+/g, '_')

@@ -58,7 +58,8 @@ export function parseBundle(text: string, file = 'bundle'): BundleInfo {
   return {
     logId: typeof logId === 'string' && logId !== '' ? logId : undefined,
     mediaType: typeof bundle.mediaType === 'string' ? bundle.mediaType : undefined,
-    logIndex: toNumber(first?.logIndex),
+    // The protobuf JSON mapping omits a zero: an entry without logIndex is the log's first (Rekor v2's new logs).
+    logIndex: first === undefined ? undefined : first.logIndex === undefined ? 0 : toNumber(first.logIndex),
     integratedTime: toNumber(first?.integratedTime),
     entryKind: typeof kindVersion?.kind === 'string' ? kindVersion.kind : undefined,
   };

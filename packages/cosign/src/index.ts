@@ -36,3 +36,17 @@ export {
 export type { SigningTable } from './report.js';
 export { withSigningSession } from './session.js';
 export type { SigningOptions } from './session.js';
+export { expandBlobFiles, signatureBundleOf, checkBundlePath, MAX_BLOB_BYTES } from './blob-files.js';
+export type { ExpandBlobOptions } from './blob-files.js';
+export { checksumsText, writeChecksums, sha256File } from './blob-checksums.js';
+export {
+  signFiles,
+  attestFiles,
+  attestationBundleOf,
+  checkSomethingToSign,
+  checkFileAttestation,
+  fileAttestationOf,
+} from './blob-sign.js';
+export type { FileRecord, FileSigningReport, SignFilesOptions, AttestFilesOptions } from './blob-sign.js';
+export { combinedOutputs, fileBundles, renderFileSummary, renderFileText } from './blob-report.js';
+export type { FileBundle } from './blob-report.js';

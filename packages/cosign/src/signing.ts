@@ -108,19 +108,28 @@ export function cosignEnvironment(setup: SigningSetup): Record<string, string> {
   };
 }
 
+/** Where one cosign call put its signature: the bundle it wrote and the log entry in it. */
+export interface BundleOutcome {
+  bundle?: string;
+  logIndex?: number;
+  rekorUrl?: string;
+  transparencyLog?: string;
+  alreadyLogged: boolean;
+  attempts: number;
+}
+
 /**
- * Runs one cosign command that writes `bundle`, and reads back its Rekor entry. The file is
- * removed first so that a bundle left by an earlier run is never reported as this one's.
+ * Runs one cosign command that writes the bundle file `bundle`, and reads back its log entry. The
+ * file is removed first so that a bundle left by an earlier run is never reported as this one's.
+ * `what` names the subject in the error when cosign succeeds without writing it.
  */
-export async function signOne(
+export async function signToBundle(
   setup: SigningSetup,
-  subject: Subject,
+  what: string,
   args: (bundle: string) => string[],
-  bundleName: string,
+  bundle: string,
   entry?: EntrySize,
-): Promise<SigningRecord> {
-  mkdirSync(setup.bundleDirectory, { recursive: true });
-  const bundle = path.join(setup.bundleDirectory, bundleName);
+): Promise<BundleOutcome> {
   rmSync(bundle, { force: true });
   const outcome = await runCosign(args(bundle), {
     logger: setup.logger,
@@ -130,31 +139,46 @@ export async function signOne(
     sleep: setup.sleep,
     entry,
   });
-  const record: SigningRecord = {
-    ...subject,
-    reference: subjectReference(subject),
-    alreadyLogged: outcome.alreadyLogged,
-    attempts: outcome.attempts,
-  };
+  const result: BundleOutcome = { alreadyLogged: outcome.alreadyLogged, attempts: outcome.attempts };
   if (existsSync(bundle)) {
     const info = readBundle(bundle);
-    record.bundle = bundle;
+    result.bundle = bundle;
     if (info.logIndex !== undefined) {
-      record.logIndex = info.logIndex;
+      result.logIndex = info.logIndex;
       // search.sigstore.dev only knows the public log; a private one's index means nothing there.
-      if (setup.signingConfig === undefined) record.rekorUrl = rekorUrl(info.logIndex);
+      if (setup.signingConfig === undefined) result.rekorUrl = rekorUrl(info.logIndex);
       else {
         const log = logOf(setup.signingConfig, info.logId);
-        if (log !== undefined) record.transparencyLog = log;
+        if (log !== undefined) result.transparencyLog = log;
       }
     }
   } else if (!outcome.alreadyLogged) {
     throw new OperationalError<CosignErrorCode>(
-      `cosign succeeded for ${record.reference} but wrote no bundle to ${bundle}.`,
+      `cosign succeeded for ${what} but wrote no bundle to ${bundle}.`,
       { code: 'BUNDLE_INVALID' },
     );
   }
-  return record;
+  return result;
+}
+
+/** signToBundle for an image digest, its bundle named `bundleName` in the bundle directory. */
+export async function signOne(
+  setup: SigningSetup,
+  subject: Subject,
+  args: (bundle: string) => string[],
+  bundleName: string,
+  entry?: EntrySize,
+): Promise<SigningRecord> {
+  mkdirSync(setup.bundleDirectory, { recursive: true });
+  const reference = subjectReference(subject);
+  const outcome = await signToBundle(
+    setup,
+    reference,
+    args,
+    path.join(setup.bundleDirectory, bundleName),
+    entry,
+  );
+  return { ...subject, reference, ...outcome };
 }
 
 /** The log a private entry is in: the signing config's one log, else the bundle's log id. */

@@ -2,7 +2,7 @@ import { code, InputError, OperationalError, type Logger, type Markdown } from '
 import type { SigningRecord, SigningReport } from '@release-actions/cosign';
 import { readFileSync } from 'node:fs';
 import { openAttestationStore, type AttestationStoreOptions } from './attestation-store.js';
-import type { ClientTuning } from './client.js';
+import { DEFAULT_API_URL, type ClientTuning } from './client.js';
 import type { GithubErrorCode } from './errors.js';
 import { parseRepository } from './target.js';
 
@@ -152,4 +152,23 @@ export function renderStoreText(result: StoreResult | undefined): string {
     `GitHub attestation store of ${result.repository}: ${stored.length} bundle(s) stored.`,
     ...stored.map((a) => `  ${a.reference}  attestation ${a.id} ${a.url}`),
   ].join('\n');
+}
+
+/**
+ * Stores the bundles of a signing run when the store includes github: the action and the command
+ * line both reach the API named by GITHUB_API_URL (the runner sets it; GitHub Enterprise Server has
+ * its own), and name the attestation pages after GITHUB_SERVER_URL.
+ */
+export async function storeIfAsked(
+  target: GitHubStoreTarget | undefined,
+  report: SigningReport | undefined,
+  logger: Logger,
+): Promise<StoreResult | undefined> {
+  if (target === undefined || report === undefined) return undefined;
+  return storeBundles(report, {
+    ...target,
+    baseUrl: process.env.GITHUB_API_URL || DEFAULT_API_URL,
+    serverUrl: process.env.GITHUB_SERVER_URL,
+    logger,
+  });
 }

@@ -27,6 +27,7 @@ export {
   STORES,
   checkStore,
   storeBundles,
+  storeIfAsked,
   storeOutputs,
   renderStoreSummary,
   renderStoreText,

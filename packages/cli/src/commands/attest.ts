@@ -1,15 +1,23 @@
 import type { Command } from 'commander';
 import { readManifest } from '@release-actions/sbom';
-import { attestImages, renderAttestText } from '@release-actions/cosign';
+import {
+  attestFiles,
+  attestImages,
+  checkSomethingToSign,
+  fileAttestationOf,
+  renderAttestText,
+} from '@release-actions/cosign';
+import { storeIfAsked } from '@release-actions/github';
 import path from 'node:path';
 import { action, type CommandContext } from '../program.js';
 import {
+  collect,
+  filesFromFlags,
   printReport,
   signingFromFlags,
   signingOptions,
   STORE_NAMES,
   storeFromFlags,
-  storeIfAsked,
   type SigningFlags,
 } from './sign.js';
 
@@ -21,6 +29,7 @@ interface AttestFlags extends SigningFlags {
   sbomCyclonedx?: string;
   sbomManifest?: string;
   allowSbomWithoutDigest?: boolean;
+  file: string[];
 }
 
 /** A file flag, resolved; the attestation checks and reads it before anything else. */
@@ -32,8 +41,16 @@ export function registerAttest(program: Command, context: CommandContext): void 
   signingOptions(
     program
       .command('attest')
-      .description('Attest a predicate (SBOM, provenance, VEX…) for an image with cosign, by digest.')
-      .argument('<subject>', 'image reference (registry/repository@sha256:… or :tag)')
+      .description(
+        'Attest a predicate (SBOM, provenance, VEX…) for an image with cosign, by digest, or for release files (attest-blob).',
+      )
+      .argument('[subject]', 'image reference (registry/repository@sha256:… or :tag)')
+      .option(
+        '--file <path>',
+        'a release file to attest with --predicate and --type (repeatable); its bundle is written beside it as <file>.<type>.sigstore.json',
+        collect,
+        [],
+      )
       .option('--predicate <file>', 'predicate file (with --type)')
       .option(
         '--type <type>',
@@ -56,15 +73,16 @@ export function registerAttest(program: Command, context: CommandContext): void 
         '--allow-sbom-without-digest',
         'attest an SBOM that names no image digest (a directory, or an image named by tag) on a single image',
       ),
-  ).action((subject: string, flags: AttestFlags) =>
+  ).action((subject: string | undefined, flags: AttestFlags) =>
     action(
       async () => {
+        checkSomethingToSign(subject === undefined ? [] : [subject], flags.file, 'subject');
         const store = storeFromFlags(flags);
         const sbomManifest =
           flags.sbomManifest === undefined ? undefined : readManifest(path.resolve(flags.sbomManifest));
-        const report = await attestImages({
+        const request = {
           ...signingFromFlags(flags, context.logger()),
-          subject,
+          subject: subject ?? '',
           predicate: file(flags.predicate),
           type: flags.type,
           vex: file(flags.vex),
@@ -72,11 +90,15 @@ export function registerAttest(program: Command, context: CommandContext): void 
           sbomCyclonedx: file(flags.sbomCyclonedx),
           sbomManifest,
           allowSbomWithoutDigest: Boolean(flags.allowSbomWithoutDigest),
-        });
+        };
+        const files = await filesFromFlags(flags.file);
+        const fileRequest = files.length === 0 ? undefined : fileAttestationOf(request, files);
+        const report = subject === undefined ? undefined : await attestImages(request);
+        const fileReport = fileRequest === undefined ? undefined : await attestFiles(fileRequest);
         const stored = await storeIfAsked(store, report, context.logger());
-        printReport(context, report, renderAttestText, stored);
+        printReport(context, report, renderAttestText, stored, fileReport);
       },
-      { subject: '<subject>', ...STORE_NAMES },
+      { subject: '<subject>', files: '--file', ...STORE_NAMES },
     ),
   );
 }

@@ -2,19 +2,23 @@ import { Option, type Command } from 'commander';
 import { InputError, readInputFile } from '@release-actions/core';
 import type { Logger, TextStyle } from '@release-actions/core';
 import {
+  checkSomethingToSign,
+  combinedOutputs,
+  expandBlobFiles,
+  renderFileText,
   renderSignText,
   SIGNING_KEY_FILE,
+  signFiles,
   signImages,
-  signOutputs,
+  type FileSigningReport,
   type SigningOptions,
   type SigningReport,
   type WithoutTokenWords,
 } from '@release-actions/cosign';
 import {
   checkStore,
-  DEFAULT_API_URL,
   renderStoreText,
-  storeBundles,
+  storeIfAsked,
   storeOutputs,
   type GitHubStoreTarget,
   type StoreResult,
@@ -53,21 +57,6 @@ export function storeFromFlags(flags: SigningFlags): GitHubStoreTarget | undefin
     store,
     repository: flags.repository ?? process.env.GITHUB_REPOSITORY,
     token: githubToken(),
-  });
-}
-
-/** Stores the bundles of a signing run when --store both asked for it. */
-export async function storeIfAsked(
-  target: GitHubStoreTarget | undefined,
-  report: SigningReport,
-  logger: Logger,
-): Promise<StoreResult | undefined> {
-  if (target === undefined) return undefined;
-  return storeBundles(report, {
-    ...target,
-    baseUrl: process.env.GITHUB_API_URL || DEFAULT_API_URL,
-    serverUrl: process.env.GITHUB_SERVER_URL,
-    logger,
   });
 }
 
@@ -126,18 +115,36 @@ export function signingFromFlags(flags: SigningFlags, logger: Logger): SigningOp
 /** The report as the action's outputs plus the records (--format json), or as text. */
 export function printReport(
   context: CommandContext,
-  report: SigningReport,
+  report: SigningReport | undefined,
   text: (report: SigningReport, style: TextStyle) => string,
   stored?: StoreResult,
+  files?: FileSigningReport,
 ): void {
   context.report({
-    text: (style) => [text(report, style), renderStoreText(stored)].filter((t) => t !== '').join('\n'),
+    text: (style) =>
+      [report === undefined ? '' : text(report, style), renderFileText(files, style), renderStoreText(stored)]
+        .filter((t) => t !== '')
+        .join('\n'),
     json: () => ({
-      ...signOutputs(report),
+      ...combinedOutputs(report, files),
       ...(stored === undefined ? {} : storeOutputs(stored)),
-      records: report.records,
+      records: report?.records ?? [],
+      ...(files === undefined ? {} : { fileRecords: files.records }),
     }),
   });
+}
+
+/** Collects a repeatable flag's values. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/**
+ * `--file` paths as the shell expanded them: each must be a regular file; the command line signs
+ * what it is given, wherever it is.
+ */
+export function filesFromFlags(files: readonly string[]): Promise<string[]> {
+  return expandBlobFiles(files, { input: 'file', workspace: process.cwd(), confine: false });
 }
 
 export function signingOptions(command: Command): Command {
@@ -179,6 +186,8 @@ export function signingOptions(command: Command): Command {
 
 interface SignFlags extends SigningFlags {
   annotation?: string[];
+  file: string[];
+  checksumsFile?: string;
 }
 
 export function registerSign(program: Command, context: CommandContext): void {
@@ -186,23 +195,43 @@ export function registerSign(program: Command, context: CommandContext): void {
     program
       .command('sign')
       .description(
-        'Sign images with cosign by digest (tags are resolved; an index is signed with each platform).',
+        'Sign images with cosign by digest (tags are resolved; an index is signed with each platform), and release files (sign-blob, the bundle beside each file).',
       )
-      .argument('<images...>', 'image references (registry/repository@sha256:… or :tag)')
-      .option('-a, --annotation <key=value...>', 'annotation to sign with each image'),
+      .argument('[images...]', 'image references (registry/repository@sha256:… or :tag)')
+      .option('-a, --annotation <key=value...>', 'annotation to sign with each image')
+      .option(
+        '--file <path>',
+        'a release file to sign (repeatable); its bundle is written beside it as <file>.sigstore.json',
+        collect,
+        [],
+      )
+      .option(
+        '--checksums-file <path>',
+        "with --file: write the files' SHA-256 sums there (sha256sum format) and sign only that file",
+      ),
   ).action((images: string[], flags: SignFlags) =>
     action(
       async () => {
+        checkSomethingToSign(images, flags.file, 'images');
+        if (flags.checksumsFile !== undefined && flags.file.length === 0) {
+          throw new InputError('it lists the sums of the --file files; give them.', {
+            input: 'checksums-file',
+          });
+        }
         const store = storeFromFlags(flags);
-        const report = await signImages({
-          ...signingFromFlags(flags, context.logger()),
-          images,
-          annotations: flags.annotation ?? [],
-        });
+        const signing = signingFromFlags(flags, context.logger());
+        const checksumsFile = resolved(flags.checksumsFile);
+        const files = await filesFromFlags(flags.file);
+        const report =
+          images.length === 0
+            ? undefined
+            : await signImages({ ...signing, images, annotations: flags.annotation ?? [] });
+        const fileReport =
+          files.length === 0 ? undefined : await signFiles({ ...signing, files, checksumsFile });
         const stored = await storeIfAsked(store, report, context.logger());
-        printReport(context, report, renderSignText, stored);
+        printReport(context, report, renderSignText, stored, fileReport);
       },
-      { images: '<images>', annotations: '--annotation', ...STORE_NAMES },
+      { images: '<images>', annotations: '--annotation', files: '--file', ...STORE_NAMES },
     ),
   );
 }
