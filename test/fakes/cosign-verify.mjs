@@ -55,7 +55,7 @@ const NEW_BUNDLE_FORMAT = () => process.env.FAKE_COSIGN_NEW_BUNDLE_FORMAT === '1
  * sigstore-go's CertificateIdentity check, the SAN against the regexp, then the issuer, then the
  * extensions in its struct order (trigger 1.2, repository 1.5, ref 1.6), naming the first that differs.
  */
-function policyFailureV3(argv, optional) {
+export function policyFailureV3(argv, optional) {
   const regexp = flag(argv, '--certificate-identity-regexp');
   const issuer = flag(argv, '--certificate-oidc-issuer');
   const checks = [

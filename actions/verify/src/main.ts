@@ -11,7 +11,7 @@ import {
   setOutputs,
   writeSummary,
 } from '@release-actions/kit';
-import { enforceVerdict, Markdown } from '@release-actions/core';
+import { enforceVerdict, InputError, Markdown } from '@release-actions/core';
 import {
   BUNDLE_SOURCES,
   CHECK_NAMES,
@@ -24,7 +24,26 @@ import path from 'node:path';
 
 await runAction(async () => {
   const logger = actionLogger;
-  const image = readString('image', { required: true });
+  const image = readString('image');
+  const fileInput = readPath('file', { mustExist: 'file' });
+  const fileParts = {
+    bundle: readPath('bundle', { mustExist: 'file' }),
+    checksums: readPath('checksums', { mustExist: 'file' }),
+    provenancePath: readPath('provenance-path', { mustExist: 'file' }),
+  };
+  const stray = Object.entries(fileParts).find(([, value]) => value !== undefined)?.[0];
+  if (fileInput === undefined && stray !== undefined) {
+    throw new InputError('only with file (a release file to verify).', {
+      input: stray === 'provenancePath' ? 'provenance-path' : stray,
+    });
+  }
+  const file = fileInput === undefined ? undefined : { file: fileInput, ...fileParts };
+  if ((image === undefined) === (file === undefined)) {
+    throw new InputError(
+      image === undefined ? 'give image or file; neither was given.' : 'give image or file, not both.',
+      { input: 'image' },
+    );
+  }
   const repository = readString('repository', { required: true });
   const signer = readEnum('signer', ['reusable-workflow', 'workflow'] as const, {
     default: 'reusable-workflow',
@@ -58,6 +77,9 @@ await runAction(async () => {
   const token = readSecret('token');
   const tempRoot = runnerTemp();
   if (emit === 'kyverno' || emit === 'policy-controller') {
+    if (image === undefined) {
+      throw new InputError('an admission policy is for an image, not a file.', { input: 'emit' });
+    }
     // The policy matches the repository, not a digest: no registry or GitHub call is made.
     const { admissionOutputs, emitAdmission, renderAdmissionSummary } =
       await import('@release-actions/verify');
@@ -92,6 +114,7 @@ await runAction(async () => {
     await import('@release-actions/verify');
   const result = await verify({
     image,
+    file,
     identity,
     checks,
     emit,

@@ -34,6 +34,10 @@ export const COSIGN_TYPES = {
 export const SLSA_CONTAINER_BUILDER_ID =
   'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml';
 
+/** slsa-github-generator's generic generator: the provenance of release files (`.intoto.jsonl`). */
+export const SLSA_GENERIC_BUILDER_ID =
+  'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml';
+
 export function parseChecks(values: readonly string[]): CheckName[] {
   const wanted = values.map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
   if (wanted.length === 0) return [...DEFAULT_CHECKS];

@@ -1,6 +1,7 @@
 import { formatCommand } from '@release-actions/core';
 import { DEFAULT_CHECKS, type CheckName } from './checks.js';
 import type { RequestOptions } from './request.js';
+import type { FileTarget } from './file-target.js';
 import {
   DEFAULT_SOURCE_REF_PATTERN,
   DEFAULT_WORKFLOW_REF_PATTERN,
@@ -9,7 +10,9 @@ import {
 } from './identity.js';
 
 export interface CliCommandOptions {
-  image: string;
+  /** The image; or, for a release file, `file` instead. */
+  image?: string;
+  file?: FileTarget;
   repository: string;
   signer: Signer;
   workflow?: string;
@@ -30,7 +33,14 @@ export interface CliCommandOptions {
 
 /** The `release-actions verify` command that repeats a verification, defaults left out. */
 export function cliCommand(options: CliCommandOptions): string {
-  const args = ['verify', options.image, '--repository', options.repository];
+  const args = ['verify'];
+  if (options.file !== undefined) {
+    args.push('--file', options.file.file);
+    if (options.file.bundle) args.push('--bundle', options.file.bundle);
+    if (options.file.checksums) args.push('--checksums', options.file.checksums);
+    if (options.file.provenancePath) args.push('--provenance-path', options.file.provenancePath);
+  } else args.push(options.image ?? '');
+  args.push('--repository', options.repository);
   if (options.signer !== 'reusable-workflow') args.push('--signer', options.signer);
   if (options.workflow !== undefined) args.push('--workflow', options.workflow);
   if (options.sourceRefPattern !== undefined && options.sourceRefPattern !== DEFAULT_SOURCE_REF_PATTERN) {
@@ -48,7 +58,13 @@ export function cliCommand(options: CliCommandOptions): string {
   if (options.issuer !== undefined && options.issuer !== GITHUB_ACTIONS_ISSUER) {
     args.push('--oidc-issuer', options.issuer);
   }
-  if (options.checks !== undefined && options.checks.join(',') !== DEFAULT_CHECKS.join(',')) {
+  const defaultChecks =
+    options.file === undefined
+      ? DEFAULT_CHECKS
+      : options.file.provenancePath
+        ? ['signature', 'provenance']
+        : ['signature'];
+  if (options.checks !== undefined && options.checks.join(',') !== defaultChecks.join(',')) {
     args.push('--checks', options.checks.join(','));
   }
   if (options.sourceTag !== undefined) args.push('--source-tag', options.sourceTag);
@@ -62,12 +78,12 @@ export function cliCommand(options: CliCommandOptions): string {
 
 /** The command that repeats a verification of `image` (the digest it resolved to) with these options. */
 export function repeatCommand(
-  image: string,
-  options: RequestOptions & Pick<CliCommandOptions, 'engine' | 'trustedRoot'>,
+  image: string | FileTarget,
+  options: Omit<RequestOptions, 'image'> & Pick<CliCommandOptions, 'engine' | 'trustedRoot'>,
 ): string {
   const { identity } = options;
   return cliCommand({
-    image,
+    ...(typeof image === 'string' ? { image } : { file: image }),
     repository: identity.repository,
     signer: identity.signer,
     workflow: identity.workflow,

@@ -1,5 +1,10 @@
 import { formatCommand } from '@release-actions/core';
-import { COSIGN_TYPES, SLSA_CONTAINER_BUILDER_ID, type CheckName } from './checks.js';
+import {
+  COSIGN_TYPES,
+  SLSA_CONTAINER_BUILDER_ID,
+  SLSA_GENERIC_BUILDER_ID,
+  type CheckName,
+} from './checks.js';
 import type { ClaimPolicy } from './claims.js';
 import type { TransparencyLogMode } from './key.js';
 
@@ -59,6 +64,33 @@ export function cosignVerifyAttestationArgs(
   options: CommandPolicy,
 ): string[] {
   return ['verify-attestation', '--type', COSIGN_TYPES[check], ...identityFlags(options), reference];
+}
+
+/** `cosign verify-blob --bundle <bundle> … <file>`: the signature of a file (or its checksums file). */
+export function cosignVerifyBlobArgs(file: string, bundle: string, options: CommandPolicy): string[] {
+  return ['verify-blob', '--bundle', bundle, ...identityFlags(options), file];
+}
+
+/** `slsa-verifier verify-artifact <file> --provenance-path <p> --source-uri github.com/<repository> …`. */
+export function slsaVerifierArtifactArgs(
+  file: string,
+  provenancePath: string,
+  repository: string,
+  sourceTag?: string,
+  serverHost = 'github.com',
+): string[] {
+  const args = [
+    'verify-artifact',
+    file,
+    '--provenance-path',
+    provenancePath,
+    '--source-uri',
+    `${serverHost}/${repository}`,
+    '--builder-id',
+    SLSA_GENERIC_BUILDER_ID,
+  ];
+  if (sourceTag !== undefined) args.push('--source-tag', sourceTag);
+  return args;
 }
 
 /** The git tag of a refs/tags/… ref, for slsa-verifier --source-tag. */
@@ -130,6 +162,43 @@ export function equivalentCommands(
         out.push(formatCommand('cosign', cosignVerifyAttestationArgs(subject.reference, check, options)));
       }
     }
+  }
+  return out;
+}
+
+/** What a file's commands need: the paths as the consumer wrote them. */
+export interface FileSubject {
+  file: string;
+  bundle: string;
+  checksums?: string;
+  provenancePath?: string;
+}
+
+/**
+ * The commands that reproduce a file's checks by hand: cosign verify-blob of the file (or of the
+ * checksums file, then sha256sum to find the file in it), slsa-verifier verify-artifact.
+ */
+export function fileCommands(
+  subject: FileSubject,
+  checks: readonly CheckName[],
+  options: CommandPolicy & { sourceTag?: string },
+): string[] {
+  const out: string[] = [];
+  const sourceTag = options.sourceTag ?? tagOfRef(options.pinnedRef ?? options.policy.sourceRef);
+  if (checks.includes('signature')) {
+    const signed = subject.checksums ?? subject.file;
+    out.push(formatCommand('cosign', cosignVerifyBlobArgs(signed, subject.bundle, options)));
+    if (subject.checksums !== undefined) {
+      out.push(formatCommand('sha256sum', ['--ignore-missing', '--check', subject.checksums]));
+    }
+  }
+  if (checks.includes('provenance') && subject.provenancePath !== undefined) {
+    out.push(
+      formatCommand(
+        'slsa-verifier',
+        slsaVerifierArtifactArgs(subject.file, subject.provenancePath, options.policy.repository, sourceTag),
+      ),
+    );
   }
   return out;
 }

@@ -1,7 +1,9 @@
 import { subjectsOf } from '@release-actions/cosign';
 import type { RegistryClient } from '@release-actions/oci';
 import { repeatCommand } from './cli-command.js';
-import { equivalentCommands, type SubjectDigest } from './commands.js';
+import { equivalentCommands, fileCommands, type SubjectDigest } from './commands.js';
+import { RELEASE_FILE, type FileTarget } from './file-target.js';
+import { checkFileRequest, subjectOf } from './file-verify.js';
 import { checkRequest, type RequestOptions } from './request.js';
 
 /**
@@ -75,4 +77,27 @@ export function releaseNotes(releaseActions: string, commands: readonly string[]
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The consumer's commands for a release file: its SHA-256 is read, nothing is verified. */
+export async function emitFileCommands(
+  options: Omit<RequestOptions, 'image'> & { file: FileTarget; trustedRoot?: string },
+  releaseActions: string,
+): Promise<EmittedCommands> {
+  const { policy, sourceTag, transparencyLog, target } = checkFileRequest(options);
+  const { streamFile } = await import('./blob-native.js');
+  const sha256 = streamFile(target.file, RELEASE_FILE).sha256;
+  const commands = fileCommands(subjectOf(target), target.checks, {
+    policy,
+    trustedRoot: options.trustedRoot,
+    sourceTag,
+    ...(options.key === undefined ? {} : { key: options.key, transparencyLog }),
+  });
+  return {
+    reference: target.file,
+    digest: `sha256:${sha256}`,
+    releaseActions,
+    commands,
+    markdown: releaseNotes(releaseActions, commands, false),
+  };
 }

@@ -7,13 +7,17 @@ export {
   DEFAULT_CHECKS,
   PREDICATE_TYPES,
   SLSA_CONTAINER_BUILDER_ID,
+  SLSA_GENERIC_BUILDER_ID,
   parseChecks,
 } from './checks.js';
 export type { CheckName } from './checks.js';
 export {
   cosignVerifyArgs,
   cosignVerifyAttestationArgs,
+  cosignVerifyBlobArgs,
+  fileCommands,
   slsaVerifierArgs,
+  slsaVerifierArtifactArgs,
   equivalentCommands,
   checksFor,
 } from './commands.js';
@@ -28,6 +32,10 @@ export type { Statement, VexFacts } from './statement.js';
 export { verdictOf, reportRows, reportText, reportJson, formatRekor, vexRows, vexLine } from './report.js';
 export type { CheckResult, CheckStatus, Engine, RekorEntry, VerifyReport } from './report.js';
 export { verifyRelease } from './verify.js';
+export { verifyFile, checkFileRequest } from './file-verify.js';
+export { fileChecks, listedDigest, defaultBundle } from './file-target.js';
+export type { FileTarget } from './file-target.js';
+export type { FileFacts } from './report.js';
 export { TRANSPARENCY_LOG_MODES } from './key.js';
 export type { TransparencyLogMode } from './key.js';
 export type { VerifyOptions } from './verify.js';

@@ -48,7 +48,7 @@ type BundleCheck = Exclude<CheckName, 'provenance'>;
 type Outcome = Omit<CheckResult, 'check' | 'subject' | 'platform'>;
 
 /** A bundle is a few KiB; anything far larger is not one. */
-const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
+export const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
 
 export interface NativeOptions {
   client: RegistryClient;
@@ -69,7 +69,7 @@ export interface BundleMode {
   transparencyLog: TransparencyLogMode;
 }
 
-const KEYLESS: BundleMode = { key: false, transparencyLog: 'required' };
+export const KEYLESS: BundleMode = { key: false, transparencyLog: 'required' };
 
 /** A trusted root with nothing in it: all a key-only, log-free verification needs. */
 const EMPTY_ROOT = {
@@ -213,7 +213,7 @@ export async function bundlesFromSource(source: BundleSource, digest: string): P
   });
 }
 
-function certificateOf(bundle: Bundle): X509Certificate | undefined {
+export function certificateOf(bundle: Bundle): X509Certificate | undefined {
   const content = bundle.verificationMaterial.content;
   const der =
     content.$case === 'certificate'
@@ -288,6 +288,16 @@ export function unverifiedClaims(bundles: readonly FoundBundle[], check: BundleC
   return out;
 }
 
+/** The claims of one bundle's certificate, read without verifying anything (none when it is not a bundle). */
+export function unverifiedBundleClaims(json: unknown): Claims {
+  try {
+    const certificate = certificateOf(bundleFromJSON(json));
+    return certificate ? certificateClaims(certificate) : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Fills a result with what the claims say and how each value fared. */
 export function withClaims(outcome: Outcome, claims: Claims, policy: ClaimPolicy): Outcome {
   const checks = checkClaims(policy, claims);
@@ -299,7 +309,7 @@ export function withClaims(outcome: Outcome, claims: Claims, policy: ClaimPolicy
   return out;
 }
 
-function rekorOf(bundle: Bundle): RekorEntry | undefined {
+export function rekorOf(bundle: Bundle): RekorEntry | undefined {
   const entry = bundle.verificationMaterial.tlogEntries[0];
   if (entry === undefined) return undefined;
   const rekor: RekorEntry = { logIndex: Number(entry.logIndex) };

@@ -40,9 +40,25 @@ export interface CheckResult extends Claims {
   source?: SourceName;
 }
 
+/** What a file's verification read: the file, its SHA-256, and the files that vouch for it. */
+export interface FileFacts {
+  /** The file as given. */
+  path: string;
+  /** SHA-256 of its bytes, hex. */
+  sha256: string;
+  /** The bundle verified (over the file, or over the checksums file). */
+  bundle: string;
+  /** The checksums file the bundle signs and that lists the file under its base name. */
+  checksums?: string;
+  /** The SLSA provenance (.intoto.jsonl) slsa-verifier checked. */
+  provenancePath?: string;
+}
+
 export interface VerifyReport {
-  /** The reference as given (tag or digest). */
+  /** The reference as given (tag or digest); for a file, its path. */
   image: string;
+  /** Set when a release file was verified instead of an image. */
+  file?: FileFacts;
   /** registry/repository@digest every check used. */
   reference: string;
   digest: string;
@@ -205,6 +221,7 @@ export function reportText(report: VerifyReport, style: TextStyle = plainStyle):
     `Policy: ${policyLine(report.policy)}; engine ${report.engine}${report.source ? `; bundles from ${report.source === 'both' ? "the registry and GitHub's attestation store, each" : "GitHub's attestation store"}` : ''}.`,
   ];
   if (report.warning) lines.push(`Warning: ${report.warning}`);
+  if (report.file) lines.push(fileLine(report.file));
   for (const r of report.results) {
     const detail = details(r);
     lines.push(
@@ -213,6 +230,14 @@ export function reportText(report: VerifyReport, style: TextStyle = plainStyle):
   }
   lines.push('Reproduce by hand:', ...report.commands.map((c) => `  ${c}`));
   return lines.join('\n');
+}
+
+/** The file in one line: its digest and what vouches for it. */
+export function fileLine(file: FileFacts): string {
+  const parts = [`File: ${file.path} sha256:${file.sha256}`, `bundle ${file.bundle}`];
+  if (file.checksums) parts.push(`listed in ${file.checksums}`);
+  if (file.provenancePath) parts.push(`provenance ${file.provenancePath}`);
+  return `${parts.join('; ')}.`;
 }
 
 /** The `report` output and `--format json`: the report as is, stable field names. */

@@ -41,14 +41,22 @@ export interface CheckedRequest {
   transparencyLog: TransparencyLogMode;
 }
 
-/** Every input checked, in one place, so a bad one fails before any registry or tool is used. */
-export function checkRequest(options: RequestOptions): CheckedRequest {
+/** Everything but the subject (an image or a file), checked before any registry or tool is used. */
+export function checkPolicyRequest(
+  options: Omit<RequestOptions, 'image'>,
+): Omit<CheckedRequest, 'reference'> {
   const policy = buildIdentityPolicy(options.identity);
   if (options.checks.length === 0) throw new InputError('name at least one check.', { input: 'checks' });
   const transparencyLog = options.transparencyLog ?? 'required';
   checkTransparencyLog(transparencyLog, options.key);
   checkSource(options.source ?? 'registry', options.engine ?? 'cosign', options.bundleSource);
   const sourceTag = checkSourceTag(options.sourceTag) ?? tagOfRef(policy.sourceRef);
+  return { policy, sourceTag, transparencyLog };
+}
+
+/** Every input checked, in one place, so a bad one fails before any registry or tool is used. */
+export function checkRequest(options: RequestOptions): CheckedRequest {
+  const { policy, sourceTag, transparencyLog } = checkPolicyRequest(options);
   const reference = parseReference(options.image, 'image');
   checkVerifyFiles(options);
   return { policy, reference, sourceTag, transparencyLog };

@@ -5,6 +5,10 @@ import { repeatCommand } from './cli-command.js';
 import { emitCommands, type EmittedCommands } from './emit.js';
 import type { VerifyReport } from './report.js';
 import { checkRequest } from './request.js';
+import { InputError } from '@release-actions/core';
+import type { FileTarget } from './file-target.js';
+import { checkFileRequest, verifyFile } from './file-verify.js';
+import { emitFileCommands } from './emit.js';
 import { reportVerdict, type VerifyVerdictCode } from './verdict.js';
 import { verifyRelease, type VerifyOptions } from './verify.js';
 
@@ -14,8 +18,12 @@ import { verifyRelease, type VerifyOptions } from './verify.js';
  */
 export interface VerifyRequest
   extends
-    Omit<VerifyOptions, 'client' | 'dockerConfigDirectory' | 'secrets'>,
+    Omit<VerifyOptions, 'client' | 'dockerConfigDirectory' | 'secrets' | 'image'>,
     Omit<RegistryLoginOptions, 'logger' | 'exportDockerConfig'> {
+  /** The image; exactly one of image and file. */
+  image?: string;
+  /** A release file instead of an image: its bundle, checksums file and provenance. */
+  file?: FileTarget;
   /** report: verify (default); commands: verify nothing, write the consumer's commands. */
   emit?: 'report' | 'commands';
 }
@@ -36,12 +44,21 @@ const resolved = (file: string | undefined) => (file === undefined ? undefined :
  * paths; the commands a person copies show them as given.
  */
 export async function verify(request: VerifyRequest): Promise<VerifyResult> {
-  const { registryUsername, registryPassword, tempRoot, env, mask, ...options } = request;
+  const { registryUsername, registryPassword, tempRoot, env, mask, file, image, ...options } = request;
+  if (file !== undefined) return await verifyFileRequest(request, file);
+  if (image === undefined) {
+    throw new InputError('give exactly one of image and file; neither was given.', { input: 'image' });
+  }
   // Every input, files included, before a login is written or a registry asked.
-  checkRequest({ ...options, trustedRoot: resolved(request.trustedRoot), key: resolved(request.key) });
+  checkRequest({
+    ...options,
+    image,
+    trustedRoot: resolved(request.trustedRoot),
+    key: resolved(request.key),
+  });
   return await withRegistrySession(
     {
-      references: [request.image],
+      references: [image],
       input: 'image',
       registryUsername,
       registryPassword,
@@ -53,6 +70,7 @@ export async function verify(request: VerifyRequest): Promise<VerifyResult> {
     async (session): Promise<VerifyResult> => {
       const withSession = {
         ...options,
+        image,
         client: session.client,
         dockerConfigDirectory: session.dockerConfig?.directory,
         secrets: session.secrets,
@@ -68,6 +86,31 @@ export async function verify(request: VerifyRequest): Promise<VerifyResult> {
       return { emit: 'report', report, command: repeatCommand(report.reference, request) };
     },
   );
+}
+
+/** A release file: no registry session; the files are read from their paths. */
+async function verifyFileRequest(request: VerifyRequest, file: FileTarget): Promise<VerifyResult> {
+  if (request.image !== undefined && request.image !== '') {
+    throw new InputError('give exactly one of image and file, not both.', { input: 'file' });
+  }
+  const {
+    registryUsername: _username,
+    registryPassword: _password,
+    tempRoot: _tempRoot,
+    env: _env,
+    mask: _mask,
+    image: _image,
+    emit,
+    ...options
+  } = request;
+  const absolute = { ...options, trustedRoot: resolved(request.trustedRoot), key: resolved(request.key) };
+  const { target } = checkFileRequest({ ...absolute, file });
+  const repeat = repeatCommand(file, { ...request, checks: target.checks });
+  if (emit === 'commands') {
+    return { emit: 'commands', emitted: await emitFileCommands({ ...request, file }, repeat) };
+  }
+  const report = await verifyFile({ ...absolute, file });
+  return { emit: 'report', report, command: repeat };
 }
 
 /** Emitting the commands decides nothing; a verification is the report's verdict. */

@@ -1,5 +1,6 @@
 import { code, plainStyle, type Markdown, type TextStyle } from '@release-actions/core';
 import {
+  fileLine,
   policyLine,
   reportJson,
   reportRows,
@@ -26,6 +27,7 @@ export function renderVerifySummary(result: VerifyResult, summary: Markdown): Ma
   const { report, command } = result;
   summary.heading('Verification').paragraph(verdictLine(report));
   if (report.warning) summary.paragraph(`> [!WARNING]\n> ${report.warning}`);
+  if (report.file) summary.paragraph(fileLine(report.file));
   summary
     .paragraph(
       `Policy: ${policyLine(report.policy)}; identity ${code(report.policy.identityRegexp)}; engine ${report.engine}.`,

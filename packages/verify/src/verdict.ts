@@ -17,7 +17,10 @@ function failureCode(result: CheckResult): VerifyErrorCode {
   if (result.claims?.some((claim) => !claim.ok) || CLAIM_MISMATCH.test(result.reason ?? '')) {
     return 'IDENTITY_MISMATCH';
   }
-  if (result.reason === notFound(result.check)) return 'NO_SIGNATURE';
+  // A release file without its bundle is as unsigned as an image without a signature.
+  if (result.reason === notFound(result.check) || result.reason?.startsWith('no bundle at ')) {
+    return 'NO_SIGNATURE';
+  }
   return 'VERIFY_FAILED';
 }
 

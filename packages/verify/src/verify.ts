@@ -1,4 +1,4 @@
-import { run, ToolExitError, type Logger, type RunResult } from '@release-actions/core';
+import type { Logger } from '@release-actions/core';
 import { subjectsOf } from '@release-actions/cosign';
 import type { RegistryClient } from '@release-actions/oci';
 import { ensureTool, type EnsureOptions } from '@release-actions/tools';
@@ -19,6 +19,7 @@ import { verdictOf, type CheckResult, type Engine, type VerifyReport } from './r
 import { checkRequest, type RequestOptions } from './request.js';
 import { judgeSlsaVerifier } from './slsa.js';
 import { sourcesOf, type SourceName } from './bundle-source.js';
+import { runVerifier } from './run-verifier.js';
 
 export interface VerifyOptions extends RequestOptions {
   engine: Engine;
@@ -48,22 +49,10 @@ interface Target {
 type Outcome = Omit<CheckResult, 'check' | 'subject' | 'platform'>;
 type FoundBundles = Awaited<ReturnType<(typeof import('./native.js'))['findBundles']>>;
 
-async function runTool(tool: string, args: string[], options: VerifyOptions): Promise<RunResult | Outcome> {
+function runTool(tool: string, args: string[], options: VerifyOptions): ReturnType<typeof runVerifier> {
   const env: Record<string, string> = {};
   if (options.dockerConfigDirectory !== undefined) env['DOCKER_CONFIG'] = options.dockerConfigDirectory;
-  try {
-    return await run(tool, args, {
-      logger: options.logger,
-      env,
-      secrets: options.secrets,
-      timeoutMs: options.timeoutMs ?? 5 * 60_000,
-      // Verification failures are judged from the output, not the exit code.
-      okExitCodes: Array.from({ length: 256 }, (_, i) => i),
-    });
-  } catch (error) {
-    if (error instanceof ToolExitError) return { status: 'error', reason: error.message };
-    throw error;
-  }
+  return runVerifier(tool, args, { ...options, env });
 }
 
 /**

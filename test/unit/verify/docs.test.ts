@@ -5,6 +5,7 @@ import {
   cliCommand,
   DEFAULT_CHECKS,
   equivalentCommands,
+  fileCommands,
   OUR_REUSABLE_WORKFLOW,
   type Signer,
 } from '@release-actions/verify';
@@ -37,6 +38,33 @@ function printed(signer: Signer, workflow?: string): string[] {
   ];
 }
 
+/** A release file verified by its own bundle, then through the signed checksums file with its provenance. */
+function printedFile(): string[] {
+  const identity = {
+    repository: 'aotanami/aotanami',
+    signer: 'reusable-workflow' as const,
+    sourceRef: SOURCE_REF,
+  };
+  const policy = buildIdentityPolicy(identity);
+  const own = { file: 'app-linux-amd64', bundle: 'app-linux-amd64.sigstore.json' };
+  const listed = {
+    file: 'app-linux-amd64',
+    bundle: 'checksums.txt.sigstore.json',
+    checksums: 'checksums.txt',
+    provenancePath: 'app-linux-amd64.intoto.jsonl',
+  };
+  return [
+    cliCommand({ ...identity, file: { file: own.file }, checks: ['signature'] }),
+    ...fileCommands(own, ['signature'], { policy }),
+    cliCommand({
+      ...identity,
+      file: { file: listed.file, checksums: listed.checksums, provenancePath: listed.provenancePath },
+      checks: ['signature', 'provenance'],
+    }),
+    ...fileCommands(listed, ['signature', 'provenance'], { policy }),
+  ];
+}
+
 /** The release-actions command a consumer of a SHA-pinned caller's release is told to run. */
 const CONSUMER = `release-actions verify ${IMAGE} --repository aotanami/aotanami --source-ref ${SOURCE_REF}`;
 
@@ -45,6 +73,7 @@ describe('docs/verify.md', () => {
     expect(documented()).toEqual([
       ...printed('reusable-workflow'),
       ...printed('workflow', '.github/workflows/release.yml'),
+      ...printedFile(),
     ]);
   });
 
@@ -62,6 +91,7 @@ describe('docs/verify.md', () => {
 
   it("accepts our workflow at a tag or any commit, and binds the publisher's repository and ref in its commands", () => {
     for (const line of documented().filter((l) => l.startsWith('cosign '))) {
+      // verify-blob lines carry the same identity flags as verify.
       expect(line).toContain('--certificate-github-workflow-repository aotanami/aotanami');
       expect(line).toContain(`--certificate-github-workflow-ref ${SOURCE_REF}`);
       expect(line).toMatch(/--certificate-identity-regexp '\^https:\/\/github\\\.com\/[^']*\$'/);

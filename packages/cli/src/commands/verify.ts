@@ -40,6 +40,10 @@ interface VerifyFlags {
   registryUsername?: string;
   emit: string;
   source: string;
+  file?: string;
+  bundle?: string;
+  checksums?: string;
+  provenancePath?: string;
 }
 
 /** The image is the command's argument, not a flag. */
@@ -58,7 +62,23 @@ export function registerVerify(program: Command, context: CommandContext): void 
     .description(
       'Verify a release: signature, SPDX and CycloneDX SBOM attestations and SLSA provenance, on the digest, with an anchored identity policy. Exit 0 verified, 1 a check failed, 2 error.',
     )
-    .argument('<image>', 'image reference (registry/repository@sha256:… or :tag, resolved once)')
+    .argument(
+      '[image]',
+      'image reference (registry/repository@sha256:… or :tag, resolved once); or give --file instead',
+    )
+    .option('--file <path>', 'a release file to verify instead of an image (its bundle, or --checksums)')
+    .option(
+      '--bundle <path>',
+      'with --file: the Sigstore bundle (default <file>.sigstore.json, or <checksums>.sigstore.json)',
+    )
+    .option(
+      '--checksums <file>',
+      'with --file: a signed sha256sum-format checksums file that must list the file under its base name',
+    )
+    .option(
+      '--provenance-path <file>',
+      "with --file: the SLSA generic generator's .intoto.jsonl (slsa-verifier verify-artifact)",
+    )
     .requiredOption(
       '--repository <owner/repo>',
       'repository that published the release (the certificate repository claim)',
@@ -120,9 +140,34 @@ export function registerVerify(program: Command, context: CommandContext): void 
       'report: verify (default); commands: verify nothing, print (or write with -o) the consumer commands as Markdown; kyverno, policy-controller: verify nothing, print (or write with -o) the admission policy holding the same identity (docs/admission.md)',
       'report',
     )
-    .action((image: string, flags: VerifyFlags) =>
+    .action((image: string | undefined, flags: VerifyFlags) =>
       action(async () => {
         const logger = context.logger();
+        const file =
+          flags.file === undefined
+            ? undefined
+            : {
+                file: flags.file,
+                bundle: flags.bundle,
+                checksums: flags.checksums,
+                provenancePath: flags.provenancePath,
+              };
+        const fileOnly = (['bundle', 'checksums', 'provenancePath'] as const).find(
+          (name) => flags[name] !== undefined,
+        );
+        if (file === undefined && fileOnly !== undefined) {
+          throw new InputError('only with --file.', {
+            input: fileOnly === 'provenancePath' ? 'provenance-path' : fileOnly,
+          });
+        }
+        if ((image === undefined) === (file === undefined)) {
+          throw new InputError(
+            image === undefined
+              ? 'give an image or --file <path>; neither was given.'
+              : 'give an image or --file <path>, not both.',
+            { input: 'image' },
+          );
+        }
         const emit = oneOf('emit', flags.emit, ['report', 'commands', ...ADMISSION_ENGINES] as const);
         const signer: Signer = oneOf('signer', flags.signer, ['reusable-workflow', 'workflow'] as const);
         const engine = oneOf('engine', flags.engine, ['cosign', 'native'] as const);
@@ -146,6 +191,9 @@ export function registerVerify(program: Command, context: CommandContext): void 
           allowUnanchored: Boolean(flags.allowUnanchored),
         };
         if (emit === 'kyverno' || emit === 'policy-controller') {
+          if (image === undefined) {
+            throw new InputError('an admission policy is for an image, not a file.', { input: 'emit' });
+          }
           // The policy matches the repository, not a digest: nothing is resolved, no registry asked.
           const policy = await emitAdmission({
             image,
@@ -166,6 +214,7 @@ export function registerVerify(program: Command, context: CommandContext): void 
         }
         const result = await verify({
           image,
+          file,
           identity,
           checks,
           emit,
