@@ -131,7 +131,13 @@ const OWN_NEEDS: Record<string, Needs> = {
   },
 };
 
+/**
+ * What each generator's own jobs declare: GitHub refuses to start a called workflow whose jobs ask
+ * for more than the caller grants, even jobs that will be skipped. The container generator pushes
+ * its attestation to the registry; the generic one's upload job can attach it to a release.
+ */
 const SLSA_NEEDS: Needs = { actions: 'read', 'id-token': 'write', packages: 'write' };
+const SLSA_GENERIC_NEEDS: Needs = { actions: 'read', 'id-token': 'write', contents: 'write' };
 
 export interface Inference {
   needs: Needs;
@@ -146,7 +152,11 @@ function add(needs: Needs, more: Needs): void {
 }
 
 function refNeeds(ref: UsesRef, step: Step | undefined, source: SourceFile): Needs | undefined {
-  if (isSlsaGenerator(ref)) return SLSA_NEEDS;
+  if (isSlsaGenerator(ref)) {
+    return ref.kind === 'remote' && ref.path.endsWith('/generator_generic_slsa3.yml')
+      ? SLSA_GENERIC_NEEDS
+      : SLSA_NEEDS;
+  }
   const own = ownAction(ref);
   if (own) return OWN_NEEDS[own];
   if (ref.kind === 'docker') return handsToken(source, step) ? undefined : {};

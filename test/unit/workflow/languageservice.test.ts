@@ -129,14 +129,14 @@ describe('@actions/languageservice reports', () => {
 
   it('an input our action does not declare, and a missing required one', async () => {
     const broken = release
-      .replace('          images: ${{ needs.plan.outputs.name }}@${{ needs.sbom.outputs.digest }}\n', '')
+      .replace('          files: release-actions-output/assets/*\n', '')
       .replace(
         '          sbom-manifest: release-actions-output/sbom/sbom-platforms.json\n',
         '          sbom-file: release-actions-output/sbom/sbom-platforms.json\n',
       );
     expect(broken).not.toBe(release);
     const text = (await diagnose(RELEASE_WORKFLOW, broken)).messages.join('\n');
-    expect(text).toMatch(/Missing required input `images`/);
+    expect(text).toMatch(/Missing required input `files`/);
     expect(text).toMatch(/Invalid action input 'sbom-file'/);
   });
 

@@ -74,7 +74,20 @@ describe('the receipt job of release.yml', () => {
   it('publish needs every job up to verify and writes their receipt into the notes', () => {
     const publish = jobs.find((job) => job.id === 'publish')!;
     expect([...publish.needs].sort()).toEqual(
-      ['plan', 'build', 'push', 'sbom', 'scan', 'sign', 'provenance', 'chart', 'verify'].sort(),
+      [
+        'plan',
+        'build',
+        'push',
+        'digests',
+        'sbom',
+        'scan',
+        'sign',
+        'provenance',
+        'chart',
+        'binaries',
+        'binaries-provenance',
+        'verify',
+      ].sort(),
     );
     const step = written.jobs!.publish!.steps!.find((s) => s.uses === '$/publish')!;
     expect(step.with!.receipt).toBe('${{ toJSON(needs) }}');

@@ -85,6 +85,11 @@ async function run(job: string, id: string, env: Record<string, string>) {
 describe('the plan step', () => {
   const tagPush = {
     IMAGE: 'ghcr.io/aotanami/aotanami',
+    IMAGES: '',
+    CONTEXT: '.',
+    DOCKERFILE: '',
+    PLATFORMS: 'linux/amd64',
+    BUILD_ARGS: '',
     IMAGE_DIGEST: '',
     PROVENANCE: 'true',
     CHART_PATH: '',
@@ -134,7 +139,25 @@ describe('the plan step', () => {
       'cloud-region': '',
       'acr-name': '',
       tag: 'v1.2.3',
+      'image-tag': 'v1.2.3',
       artifact: expect.stringMatching(/^release-[0-9a-f]{16}$/),
+      matrix: expect.any(String),
+    });
+    // One image: one matrix entry with the inputs of today, today's artifact and asset names.
+    expect(JSON.parse(result.outputs.matrix!)).toEqual({
+      include: [
+        {
+          name: '',
+          image: 'ghcr.io/aotanami/aotanami',
+          context: '.',
+          dockerfile: '',
+          platforms: 'linux/amd64',
+          'build-args': '',
+          artifact: result.outputs.artifact,
+          prefix: '',
+          first: true,
+        },
+      ],
     });
   });
 
@@ -256,8 +279,12 @@ describe('the plan step', () => {
     [{ GIT_REF: 'refs/heads/main', GIT_REF_NAME: 'main' }, "Input 'release-tag'"],
     [{ RELEASE_TAG: 'v1;rm -rf /' }, "Input 'release-tag'"],
     // A git tag is not always a registry tag: these would be refused by the registry after signing.
-    [{ GIT_REF: 'refs/tags/release/v1', GIT_REF_NAME: 'release/v1' }, "Input 'release-tag'"],
     [{ GIT_REF: 'refs/tags/v1+build', GIT_REF_NAME: 'v1+build' }, "Input 'release-tag'"],
+    [{ GIT_REF: 'refs/tags/svc/v1+build', GIT_REF_NAME: 'svc/v1+build' }, "Input 'release-tag'"],
+    [{ RELEASE_TAG: 'svc/' }, "Input 'release-tag'"],
+    [{ RELEASE_TAG: 'svc/.v1' }, "Input 'release-tag'"],
+    [{ RELEASE_TAG: '-svc/v1' }, "Input 'release-tag'"],
+    [{ RELEASE_TAG: 'svc//v1' }, "Input 'release-tag'"],
     [{ RELEASE_TAG: '.v1' }, "Input 'release-tag'"],
     [{ RELEASE_TAG: '-v1' }, "Input 'release-tag'"],
     [{ RELEASE_TAG: 'v' + '1'.repeat(128) }, "Input 'release-tag'"],
@@ -295,6 +322,11 @@ describe('the plan step', () => {
 describe('the plan step: keyless cloud registry logins', () => {
   const base = {
     IMAGE: 'ghcr.io/aotanami/aotanami',
+    IMAGES: '',
+    CONTEXT: '.',
+    DOCKERFILE: '',
+    PLATFORMS: 'linux/amd64',
+    BUILD_ARGS: '',
     IMAGE_DIGEST: '',
     PROVENANCE: 'false',
     CHART_PATH: '',
@@ -642,34 +674,49 @@ describe('the cloud registry login step', () => {
   });
 });
 
+/** A step's script run from a workspace of its own (steps that read and write relative paths). */
+async function runIn(workspace: string, job: string, id: string, env: Record<string, string>) {
+  const file = path.join(workspace, '..', `${path.basename(workspace)}-${job}-${id}.sh`);
+  writeFileSync(file, script(job, id));
+  const output = path.join(workspace, '..', `${path.basename(workspace)}-output`);
+  writeFileSync(output, '');
+  const result = await exec(
+    'bash',
+    ['-c', 'cd "$1" && bash --noprofile --norc -e -o pipefail "$2"', 'bash', workspace, file],
+    { PATH: process.env.PATH ?? '/usr/bin:/bin', GITHUB_OUTPUT: output, ...env },
+  );
+  return { ...result, output: readFileSync(output, 'utf8') };
+}
+
 describe('the OpenVEX step of the scan job', () => {
-  /** The step's script run from a workspace of its own (it writes under release-actions-output/). */
   async function vex(openvex: string) {
     const workspace = mkdtempSync(path.join(scratch, 'workspace-'));
-    const file = path.join(workspace, '..', `${path.basename(workspace)}.sh`);
-    writeFileSync(file, script('scan', 'vex'));
-    writeFileSync(path.join(workspace, 'output'), '');
-    const result = await exec(
-      'bash',
-      ['-c', 'cd "$1" && bash --noprofile --norc -e "$2"', 'bash', workspace, file],
-      {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        GITHUB_OUTPUT: path.join(workspace, 'output'),
-        OPENVEX: openvex,
-      },
-    );
-    return { ...result, workspace, output: readFileSync(path.join(workspace, 'output'), 'utf8') };
+    const result = await runIn(workspace, 'scan', 'vex', { IMAGE: 'ghcr.io/o/api', OPENVEX: openvex });
+    return { ...result, workspace };
   }
+  const written = (workspace: string, file: string) =>
+    readFileSync(path.join(workspace, 'release-actions-output/vex', file), 'utf8');
 
-  it('hands the document on as release-actions-output/vex/openvex.json', async () => {
+  it('hands the document on as release-actions-output/vex/openvex.json, beside the verdict', async () => {
     const source = path.join(mkdtempSync(path.join(scratch, 'vex-')), 'scan-openvex.json');
     writeFileSync(source, '{"@context":"https://openvex.dev/ns/v0.2.0"}');
     const result = await vex(source);
     expect(result.status).toBe(0);
     expect(result.output).toBe('file=openvex.json\n');
-    expect(readFileSync(path.join(result.workspace, 'release-actions-output/vex/openvex.json'), 'utf8')).toBe(
-      readFileSync(source, 'utf8'),
-    );
+    expect(written(result.workspace, 'openvex.json')).toBe(readFileSync(source, 'utf8'));
+    expect(JSON.parse(written(result.workspace, 'scan.json'))).toEqual({
+      image: 'ghcr.io/o/api',
+      verdict: 'pass',
+      openvex: 'openvex.json',
+    });
+  });
+
+  it('without a document, writes the verdict alone (the artifact every later leg downloads)', async () => {
+    const result = await vex('');
+    expect(result.status).toBe(0);
+    expect(result.output).toBe('');
+    expect(readdirSync(path.join(result.workspace, 'release-actions-output/vex'))).toEqual(['scan.json']);
+    expect(JSON.parse(written(result.workspace, 'scan.json'))).toMatchObject({ openvex: '' });
   });
 
   it('fails closed when the scan named a document that is not there', async () => {
@@ -812,7 +859,10 @@ describe('the push and tag steps, against a registry on loopback', () => {
     const temp = path.join(scratch, `archive-${++runs}`);
     mkdirSync(path.join(temp, 'image'), { recursive: true });
     writeFileSync(path.join(temp, 'image', 'image.tar'), readFileSync(archive));
-    return { ...(await run('push', 'push', { HOME: home, RUNNER_TEMP: temp, ...env })), temp };
+    // The build leg's report of the digest, uploaded beside the archive.
+    const { BUILT_DIGEST: builtDigest, ...rest } = env;
+    if (builtDigest) writeFileSync(path.join(temp, 'image', 'built-digest'), `${builtDigest}\n`);
+    return { ...(await run('push', 'push', { HOME: home, RUNNER_TEMP: temp, ...rest })), temp };
   }
 
   beforeAll(async () => {

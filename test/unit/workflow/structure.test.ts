@@ -47,11 +47,13 @@ describe('release.yml', () => {
     expect(Object.keys(call.inputs!)).toEqual(
       expect.arrayContaining([
         'image',
+        'images',
         'context',
         'dockerfile',
         'platforms',
         'build-args',
         'image-digest',
+        'binaries-artifact',
         'chart-path',
         'chart-registry',
         'severity-cutoff',
@@ -87,7 +89,9 @@ describe('release.yml', () => {
     expect(call.inputs!['upload-sarif']).toMatchObject({ type: 'boolean', default: true });
     expect(call.inputs!['unknown-fails']).toMatchObject({ type: 'boolean', default: false });
     expect(call.inputs!['max-ignore-days']).toMatchObject({ type: 'number', default: 365 });
-    expect(call.inputs!.image).toMatchObject({ type: 'string', required: true });
+    // image or images, exactly one of them (plan checks).
+    expect(call.inputs!.image).toMatchObject({ type: 'string', default: '' });
+    expect(call.inputs!.images).toMatchObject({ type: 'string', default: '' });
     expect(call.inputs!['attestation-store']).toMatchObject({ type: 'string', default: 'both' });
     expect(call.inputs!['publish-release']).toMatchObject({ type: 'boolean', default: false });
     expect(call.inputs!['make-latest']).toMatchObject({ type: 'string', default: 'true' });
@@ -116,6 +120,7 @@ describe('release.yml', () => {
     expect(Object.keys(call.outputs!).sort()).toEqual([
       'chart-digest',
       'image-digest',
+      'image-digests',
       'sbom-asset-urls',
       'scan-verdict',
     ]);
@@ -127,17 +132,20 @@ describe('release.yml', () => {
       'plan',
       'build',
       'push',
+      'digests',
       'sbom',
       'scan',
       'sign',
       'provenance',
       'chart',
+      'binaries',
+      'binaries-provenance',
       'verify',
       'publish',
       'tag',
       'receipt',
     ]);
-    expect(ancestors(release, 'sbom')).toEqual(new Set(['plan', 'push', 'build']));
+    expect(ancestors(release, 'sbom')).toEqual(new Set(['plan', 'push', 'build', 'digests']));
     for (const id of ['sign', 'provenance', 'chart']) {
       expect([id, ancestors(release, id).has('scan')]).toEqual([id, true]);
       expect([id, ancestors(release, id).has('sign') || ancestors(release, id).has('chart')]).toEqual([
@@ -146,12 +154,26 @@ describe('release.yml', () => {
       ]);
     }
     expect(ancestors(release, 'verify')).toEqual(
-      new Set(['plan', 'build', 'push', 'sbom', 'scan', 'sign', 'provenance', 'chart']),
+      new Set(['plan', 'build', 'push', 'digests', 'sbom', 'scan', 'sign', 'provenance', 'chart']),
     );
     // Nothing is published, and no tag set, unless the release verified as a consumer verifies it.
     expect(ancestors(release, 'publish').has('verify')).toBe(true);
     expect(ancestors(release, 'tag')).toEqual(
-      new Set(['plan', 'build', 'push', 'sbom', 'scan', 'sign', 'provenance', 'chart', 'publish', 'verify']),
+      new Set([
+        'plan',
+        'build',
+        'push',
+        'digests',
+        'sbom',
+        'scan',
+        'sign',
+        'provenance',
+        'chart',
+        'binaries',
+        'binaries-provenance',
+        'publish',
+        'verify',
+      ]),
     );
     expect(jobs.provenance!.uses).toMatch(SLSA_GENERATOR);
     expect(jobs.provenance!.uses).toBe(
@@ -161,7 +183,12 @@ describe('release.yml', () => {
 
   it('skips build and push only when image-digest is given, and the sbom job then runs on that digest', () => {
     expect(release.jobs!.build!.if).toMatch(/inputs\.image-digest == ''/);
-    expect(release.jobs!.sbom!.if).toMatch(/needs\.push\.result == 'skipped' && inputs\.image-digest != ''/);
+    expect(release.jobs!.digests!.if).toMatch(
+      /needs\.push\.result == 'skipped' && inputs\.image-digest != ''/,
+    );
+    expect(release.jobs!.sbom!.if).toMatch(/needs\.digests\.result == 'success'/);
+    const map = release.jobs!.digests!.steps!.find((step) => step.id === 'map')!;
+    expect(map.env).toMatchObject({ IMAGE_DIGEST: '${{ inputs.image-digest }}' });
   });
 
   it('each job runs our actions by $/ in the documented order', () => {
@@ -297,21 +324,17 @@ describe('release.yml', () => {
     );
   });
 
-  it('publishes the four SBOM assets under the names consumers rely on, and one pair per platform', () => {
+  it('publishes exactly the assets its arranging step names (the names: scripts.test.ts), with the chart SBOMs', () => {
     const publish = release.jobs!.publish!.steps!.find((step) => ownAction(step.uses) === 'publish')!;
-    const files = String(publish.with!.files);
-    for (const name of [
-      'sbom-spdx.json',
-      'sbom-cyclonedx.json',
-      'helm-sbom-spdx.json',
-      'helm-sbom-cyclonedx.json',
-      // Every platform's pair (sbom-spdx-linux-arm64.json, ...) and sbom-platforms.json; a pattern
-      // that matches no file fails the publish step, and this one always matches the seed names.
-      'sbom-*.json',
-    ]) {
-      const escaped = name.replace(/[.*]/g, (c) => `\\${c}`);
-      expect([name, new RegExp(`/${escaped}(?=$|')`, 'm').test(files)]).toEqual([name, true]);
-    }
+    expect(publish.with!.files).toBe('release-actions-output/assets/*');
+    const assets = release.jobs!.publish!.steps!.find((step) => step.id === 'assets')!;
+    expect(assets.env).toEqual({
+      MATRIX: '${{ needs.plan.outputs.matrix }}',
+      ARTIFACT: '${{ needs.plan.outputs.artifact }}',
+      CHART: "${{ inputs.chart-path != '' }}",
+      BINARIES: "${{ needs.binaries.result == 'success' }}",
+      BINARIES_PROVENANCE: '${{ needs.binaries-provenance.outputs.provenance-name }}',
+    });
     const chartSbom = release.jobs!.chart!.steps!.find((step) => ownAction(step.uses) === 'sbom')!;
     expect(chartSbom.with!['output-prefix']).toBe('helm-sbom');
     const imageSbom = release.jobs!.sbom!.steps!.find((step) => ownAction(step.uses) === 'sbom')!;
@@ -343,6 +366,16 @@ describe('release.yml', () => {
         'certificate-identity-regexp': '${{ steps.identity.outputs.regexp }}',
       });
     }
+    // Each leg's commands travel to publish as that image's notes artifact.
+    const notes = steps.find((step) => step.id === 'notes')!;
+    expect(notes.env).toMatchObject({
+      COMMANDS: '${{ steps.commands.outputs.commands }}',
+      CHART_COMMANDS: '${{ steps.chart-commands.outputs.commands }}',
+    });
+    expect(steps[steps.indexOf(notes) + 1]!.with).toMatchObject({
+      name: '${{ matrix.artifact }}-notes',
+      path: 'release-actions-output/notes/notes.md',
+    });
     expect(release.jobs!.verify!.outputs).toEqual({
       commands: '${{ steps.commands.outputs.commands }}',
       'chart-commands': '${{ steps.chart-commands.outputs.commands }}',
@@ -350,9 +383,7 @@ describe('release.yml', () => {
       'chart-report': '${{ steps.verify-chart.outputs.report }}',
     });
     const publish = release.jobs!.publish!.steps!.find((step) => ownAction(step.uses) === 'publish')!;
-    expect(String(publish.with!['release-notes'])).toBe(
-      '${{ needs.verify.outputs.commands }}\n${{ needs.verify.outputs.chart-commands }}\n',
-    );
+    expect(String(publish.with!['release-notes'])).toBe('${{ steps.assets.outputs.notes }}\n');
     expect(publish.with!['create-draft']).toBe(true);
     expect(publish.with!['target-commitish']).toBe('${{ github.sha }}');
   });
@@ -361,8 +392,17 @@ describe('release.yml', () => {
     for (const [id, job] of Object.entries(release.jobs!)) {
       for (const step of job.steps ?? []) {
         expect([id, step.uses ?? '']).not.toEqual([id, expect.stringMatching(/^actions\/cache/)]);
+        // The image's stem (the call's artifact name, and -img-<name> with images: plan), the call's
+        // for the chart, or every image's by a pattern on the call's.
         if (/^actions\/(upload|download)-artifact@/.test(step.uses ?? '')) {
-          expect(step.with!.name).toMatch(/^\$\{\{ needs\.plan\.outputs\.artifact \}\}-[a-z-]+$/);
+          const name = step.with!.name ?? step.with!.pattern;
+          expect([id, name]).toEqual([
+            id,
+            expect.stringMatching(
+              /^(\$\{\{ matrix\.artifact \}\}-[a-z-]+|\$\{\{ needs\.plan\.outputs\.artifact \}\}-(helm-sbom|binaries)|\$\{\{ needs\.plan\.outputs\.artifact \}\}\*-[a-z]+|\$\{\{ inputs\.binaries-artifact \}\}|\$\{\{ needs\.binaries-provenance\.outputs\.provenance-name \}\})$/,
+            ),
+          ]);
+          if (step.with!.pattern !== undefined) expect(step.with!.name).toBeUndefined();
         }
       }
     }
@@ -456,7 +496,17 @@ describe('keyless cloud registry logins', () => {
       .filter(([, job]) => holdsIdToken(job))
       .map(([id]) => id)
       .sort();
-    expect(holders).toEqual(['chart', 'provenance', 'push', 'sbom', 'sign', 'tag', 'verify']);
+    expect(holders).toEqual([
+      'binaries',
+      'binaries-provenance',
+      'chart',
+      'provenance',
+      'push',
+      'sbom',
+      'sign',
+      'tag',
+      'verify',
+    ]);
     expect(holdsIdToken(jobs.build!)).toBe(false);
     expect(JSON.stringify(jobs.build)).not.toMatch(
       /aws-actions|google-github-actions|azure\/login|steps\.cloud/,
@@ -470,7 +520,7 @@ describe('keyless cloud registry logins', () => {
       .sort();
 
   it('lets only the signing jobs reach Fulcio: an OIDC token held for a login cannot become a certificate', () => {
-    expect(reachFulcio(release)).toEqual(['chart', 'sign']);
+    expect(reachFulcio(release)).toEqual(['binaries', 'chart', 'sign']);
     for (const id of ['push', 'sbom', 'verify', 'tag']) {
       expect([id, holdsIdToken(jobs[id]!), endpoints(jobs[id]!)]).toEqual([
         id,
@@ -488,7 +538,7 @@ describe('keyless cloud registry logins', () => {
         'allowed-endpoints': `fulcio.sigstore.dev:443 ${endpoints(w.jobs.tag!)}`,
       };
     });
-    expect(reachFulcio(broken)).toEqual(['chart', 'sign', 'tag']);
+    expect(reachFulcio(broken)).toEqual(['binaries', 'chart', 'sign', 'tag']);
   });
 
   it('lets the logins reach their token endpoints, which plan adds to the registry endpoints', () => {
@@ -613,40 +663,51 @@ describe('attestation store, VEX and immutable releases', () => {
     expect(jobs.scan!.outputs!.openvex).toBe('${{ steps.vex.outputs.file }}');
     const scanSteps = jobs.scan!.steps!;
     const vex = scanSteps.find((step) => step.id === 'vex')!;
-    expect(vex.if).toBe("${{ steps.scan.outputs.openvex != '' }}");
-    expect(vex.env).toEqual({ OPENVEX: '${{ steps.scan.outputs.openvex }}' });
+    // After the gate, without a condition of its own: only a passing scan gets there.
+    expect(vex.if).toBeUndefined();
+    expect(vex.env).toEqual({ IMAGE: '${{ matrix.image }}', OPENVEX: '${{ steps.scan.outputs.openvex }}' });
     const upload = scanSteps[scanSteps.indexOf(vex) + 1]!;
     expect(upload.uses).toMatch(/^actions\/upload-artifact@/);
+    expect(upload.if).toBeUndefined();
     expect(upload.with).toMatchObject({
-      name: '${{ needs.plan.outputs.artifact }}-vex',
-      path: 'release-actions-output/vex/openvex.json',
+      name: '${{ matrix.artifact }}-vex',
+      path: 'release-actions-output/vex/',
     });
-    // After the gate: only a passing scan hands it on.
     expect(scanSteps.indexOf(vex)).toBeGreaterThan(scanSteps.findIndex((step) => step.id === 'scan'));
 
+    // Each leg reads its own image's artifact: whether there is a VEX document is per image.
     const download = (job: string) =>
       jobs[job]!.steps!.find(
         (step) =>
-          step.uses?.startsWith('actions/download-artifact@') && String(step.with!.name).endsWith('-vex'),
+          step.uses?.startsWith('actions/download-artifact@') &&
+          String(step.with!.name ?? step.with!.pattern).endsWith('-vex'),
       )!;
-    for (const job of ['sign', 'publish']) {
-      expect([job, download(job).if]).toEqual([job, "${{ needs.scan.outputs.openvex != '' }}"]);
+    for (const job of ['sign', 'verify']) {
+      expect([job, download(job).if, download(job).with]).toEqual([
+        job,
+        undefined,
+        { name: '${{ matrix.artifact }}-vex', path: 'release-actions-output/vex' },
+      ]);
     }
+    const present = "hashFiles('release-actions-output/vex/openvex.json') != ''";
     const attest = own('sign', 'attest')[0]!;
-    expect(attest.with!.vex).toBe(
-      "${{ needs.scan.outputs.openvex != '' && 'release-actions-output/vex/openvex.json' || '' }}",
-    );
-    expect(String(download('sign').with!.path)).toBe('release-actions-output/vex');
-    const publish = own('publish', 'publish')[0]!;
-    expect(String(download('publish').with!.path)).toBe('release-actions-output/assets');
-    expect(String(publish.with!.files)).toContain(
-      "${{ needs.scan.outputs.openvex != '' && 'release-actions-output/assets/openvex.json' || '' }}",
-    );
+    expect(attest.with!.vex).toBe(`\${{ ${present} && 'release-actions-output/vex/openvex.json' || '' }}`);
+    expect(download('publish').with).toEqual({
+      pattern: '${{ needs.plan.outputs.artifact }}*-vex',
+      path: 'release-actions-output/downloads',
+    });
     // verify checks the VEX attestation exactly when one was made.
-    for (const step of own('verify', 'verify').filter((s) => /needs\.sbom/.test(String(s.with!.image)))) {
+    for (const step of own('verify', 'verify').filter((s) => /matrix\.image/.test(String(s.with!.image)))) {
       expect(step.with!.checks).toBe(
-        "${{ format('signature,sbom-spdx,sbom-cyclonedx{0}{1}', inputs.provenance && ',provenance' || '', needs.scan.outputs.openvex != '' && ',vex' || '') }}",
+        `\${{ format('signature,sbom-spdx,sbom-cyclonedx{0}{1}', inputs.provenance && ',provenance' || '', ${present} && ',vex' || '') }}`,
       );
+    }
+    // No step reads the VEX from the scan job's output, which is one leg's.
+    for (const job of ['sign', 'verify', 'publish']) {
+      expect([job, JSON.stringify(jobs[job]!.steps)]).toEqual([
+        job,
+        expect.not.stringContaining('needs.scan.outputs.openvex'),
+      ]);
     }
   });
 
@@ -667,7 +728,15 @@ describe('attestation store, VEX and immutable releases', () => {
 
 describe('the gate', () => {
   it('scan is a needs ancestor of every job that signs, attests or publishes, and each requires its pass', () => {
-    expect(releasingJobs(release)).toEqual(['chart', 'provenance', 'publish', 'sign', 'tag']);
+    expect(releasingJobs(release)).toEqual([
+      'binaries',
+      'binaries-provenance',
+      'chart',
+      'provenance',
+      'publish',
+      'sign',
+      'tag',
+    ]);
     expect(gateProblems(release)).toEqual([]);
   });
 
