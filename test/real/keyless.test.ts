@@ -648,3 +648,46 @@ describe('transient Sigstore failures as the real cosign reports them', () => {
     ]);
   });
 });
+
+/**
+ * Last in the file: the OpenVEX attestations add referrers to the index and its platforms, which the
+ * checks of cosign's exact output above must not see.
+ */
+describe('the OpenVEX document of a release, attested and verified with the real cosign', () => {
+  it.each(['cosign', 'native'] as const)(
+    'attest vex with the real cosign, then the vex check (%s engine) finds the OpenVEX document on every digest',
+    async (engine) => {
+      const vex = path.join(workspace, 'openvex.json');
+      copyFileSync(
+        path.join(repoRoot, 'test', 'fixtures', 'vuln', 'vex', 'check-all-fields.openvex.json'),
+        vex,
+      );
+      const attest = await runBundle('attest', {
+        path: [bin],
+        workspace,
+        timeoutMs: 170_000,
+        inputs: {
+          subject: reference(index.index.digest),
+          'sbom-manifest': 'sbom-platforms.json',
+          vex: 'openvex.json',
+          'signing-config': 'signing_config.json',
+          'trusted-root': 'trusted_root.json',
+          'require-signature': 'true',
+        },
+        env: { ...isolated(), ...stack.jobEnv(GENUINE) },
+      });
+      expect(errors(attest)).toEqual([]);
+      const digests = [index.index.digest, ...index.manifests.map((m) => m.digest)];
+      for (const digest of digests)
+        expect(json<string[]>(attest.outputs.digests)).toContain(reference(digest));
+
+      const { run, report } = await verify(reference(index.index.digest), engine, 'signature,vex');
+      expect(errors(run)).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      const vexResults = report.results.filter((r) => r.check === 'vex');
+      expect(vexResults.map((r) => [r.subject, r.status])).toEqual(
+        digests.map((d) => [reference(d), 'passed']),
+      );
+    },
+  );
+});
