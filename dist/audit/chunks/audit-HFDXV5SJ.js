@@ -1,5 +1,0 @@
-const require = process.getBuiltinModule
-  ? (id) => process.getBuiltinModule(id) ?? (() => { throw new Error(`not a Node built-in: ${id}`); })()
-  : (await import('node:module')).createRequire(import.meta.url);
-import{j as a,k as b,l as c,m as d}from"./chunk-UVXPWV4T.js";import"./chunk-YYVDAHOJ.js";import"./chunk-7GHUVPOM.js";import"./chunk-LFHQBZBC.js";export{b as AUDITED_FILE,a as MAX_FILE_BYTES,d as auditPaths,c as auditSources};
-//# sourceMappingURL=audit-HFDXV5SJ.js.map

@@ -1,5 +1,0 @@
-const require = process.getBuiltinModule
-  ? (id) => process.getBuiltinModule(id) ?? (() => { throw new Error(`not a Node built-in: ${id}`); })()
-  : (await import('node:module')).createRequire(import.meta.url);
-import{d as a,e as b,f as c,g as d}from"./chunk-7GHUVPOM.js";import"./chunk-LFHQBZBC.js";export{a as EMPTY_CONFIG,d as isIgnored,c as loadConfig,b as parseConfig};
-//# sourceMappingURL=config-73AA4TVT.js.map

@@ -1,5 +1,0 @@
-const require = process.getBuiltinModule
-  ? (id) => process.getBuiltinModule(id) ?? (() => { throw new Error(`not a Node built-in: ${id}`); })()
-  : (await import('node:module')).createRequire(import.meta.url);
-import{b as f,c as u,h as d,k as l}from"./chunk-UVXPWV4T.js";import"./chunk-YYVDAHOJ.js";import"./chunk-7GHUVPOM.js";import{h as i,p as s,r as a}from"./chunk-LFHQBZBC.js";function g(r){let t;try{t=s(r,l)}catch{return}let n;try{n=f(r,t)}catch{return}if(!n)return"it is empty";if(d(n).kind==="other")return u(n,n.doc.contents)?"it has neither jobs: nor runs:":"its top level is not a mapping"}function I(r,t){let n=[];for(let{given:m,file:p}of a(r,t)){let o=g(p);o&&n.push({given:m,reason:o})}let e=n[0];if(!e)return;let c=n.length>1?` (and ${n.length-1} more)`:"";throw new i(`Path "${e.given}"${c} is not a workflow or an action (${e.reason}); give workflow files, action.yml / action.yaml files or folders.`)}export{I as refuseUnauditable};
-//# sourceMappingURL=named-files-ECRWKDH4.js.map

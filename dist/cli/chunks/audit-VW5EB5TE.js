@@ -1,5 +1,0 @@
-const require = process.getBuiltinModule
-  ? (id) => process.getBuiltinModule(id) ?? (() => { throw new Error(`not a Node built-in: ${id}`); })()
-  : (await import('node:module')).createRequire(import.meta.url);
-import{k as a,l as b,m as c,n as d}from"./chunk-JMTOBGQW.js";import"./chunk-6ZDL7S24.js";import"./chunk-M3EVQKSS.js";import"./chunk-N45NK2BL.js";import"./chunk-MSYJ4RPX.js";import"./chunk-SVFJXE26.js";export{b as AUDITED_FILE,a as MAX_FILE_BYTES,d as auditPaths,c as auditSources};
-//# sourceMappingURL=audit-VW5EB5TE.js.map

@@ -1,5 +1,0 @@
-const require = process.getBuiltinModule
-  ? (id) => process.getBuiltinModule(id) ?? (() => { throw new Error(`not a Node built-in: ${id}`); })()
-  : (await import('node:module')).createRequire(import.meta.url);
-import{a as j,b as k,c as l,d as m,e as n,f as o,g as p,h as q,i as r,j as s,k as t,l as u,m as v}from"./chunk-P3QXW6I5.js";import{a,c as b,d as c,e as d,f as e,g as f,h as g,i as h,j as i}from"./chunk-7HWDVPMP.js";import"./chunk-I4W6W25C.js";import"./chunk-CYCUAPYD.js";import"./chunk-QSFZOHT3.js";export{a as DEFAULT_REGISTRY,j as ManifestNotFoundError,s as RegistryClient,e as canonicalReference,g as canonicalRegistry,b as checkDigest,n as credentialsPair,k as dockerConfigPath,d as formatReference,p as isLoopbackHost,m as loadDockerCredentials,u as loginRegistry,l as lookupDockerCredentials,q as mediaTypes,o as parseChallenges,c as parseReference,r as platformsOf,i as referrersTag,h as registryApiHost,f as sameRegistry,v as withRegistrySession,t as writeDockerConfig};
-//# sourceMappingURL=src-37AU2NZK.js.map
