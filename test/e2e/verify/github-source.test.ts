@@ -10,14 +10,13 @@ import {
   type VerifyReport,
 } from '@release-actions/verify';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AttestationStoreApi } from '../../harness/attestation-store-api.js';
 import { Layout } from '../../harness/images.js';
-import { startRegistry, type Registry } from '../../harness/registry.js';
+import { type Registry } from '../../harness/registry.js';
 import { runCli } from '../../harness/run-cli.js';
-import { startSigstore, type Sigstore } from '../../harness/sigstore.js';
+import { type Sigstore } from '../../harness/sigstore.js';
 import { runWithFakes, visibleText } from '../sign/helpers.js';
 import {
   reusableClaims,
@@ -26,6 +25,8 @@ import {
   subjects,
   type Kind,
   type SignOptions,
+  startVerifyStage,
+  type VerifyStage,
 } from './helpers.js';
 
 /**
@@ -50,26 +51,21 @@ const client = new RegistryClient({
   retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, deadlineMs: 1000 },
 });
 
+let stage: VerifyStage | undefined;
+
 beforeAll(async () => {
-  registry = await startRegistry();
-  sigstore = await startSigstore();
+  stage = await startVerifyStage('verify-github-');
+  ({ registry, sigstore, layout, dir, trustedRoot } = stage);
   api = await AttestationStoreApi.start({ token: TOKEN });
-  layout = new Layout();
   layout.index('3.0.0', [
     { os: 'linux', architecture: 'amd64' },
     { os: 'linux', architecture: 'arm64' },
   ]);
-  dir = mkdtempSync(path.join(os.tmpdir(), 'verify-github-'));
-  trustedRoot = path.join(dir, 'trusted_root.json');
-  writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot));
 }, 120_000);
 
 afterAll(async () => {
-  await registry?.stop();
-  await sigstore?.stop();
   await api?.close();
-  layout?.remove();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stage?.stop();
 });
 
 /** Signs a statement per kind over `subject` and stores each bundle in the store under `under`. */

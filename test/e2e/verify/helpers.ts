@@ -3,7 +3,12 @@ import { DSSEBundleBuilder } from '@sigstore/sign';
 import { createHash, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { RegistryClient, type Resolved } from '@release-actions/oci';
 import { PREDICATE_TYPES } from '@release-actions/verify';
-import type { GitHubClaims, Sigstore } from '../../harness/sigstore.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Layout } from '../../harness/images.js';
+import { startRegistry, type Registry } from '../../harness/registry.js';
+import { startSigstore, type GitHubClaims, type Sigstore } from '../../harness/sigstore.js';
 
 export const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 export const OURS = 'https://github.com/aotanami/release-actions/.github/workflows/release.yml';
@@ -155,4 +160,38 @@ export async function keySignAndAttach(
       },
     });
   }
+}
+
+/** What the native-engine tests run against: the loopback registry, the Sigstore stand-in and its trusted root. */
+export interface VerifyStage {
+  registry: Registry;
+  sigstore: Sigstore;
+  layout: Layout;
+  /** A scratch folder, removed by stop(). */
+  dir: string;
+  /** The stand-in's trusted root, as a file in dir. */
+  trustedRoot: string;
+  stop(): Promise<void>;
+}
+
+export async function startVerifyStage(prefix: string): Promise<VerifyStage> {
+  const registry = await startRegistry();
+  const sigstore = await startSigstore();
+  const layout = new Layout();
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const trustedRoot = path.join(dir, 'trusted_root.json');
+  writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot));
+  return {
+    registry,
+    sigstore,
+    layout,
+    dir,
+    trustedRoot,
+    async stop() {
+      await registry.stop();
+      await sigstore.stop();
+      layout.remove();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

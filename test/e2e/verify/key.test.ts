@@ -3,14 +3,20 @@ import { RegistryClient } from '@release-actions/oci';
 import { silentLogger } from '@release-actions/core';
 import { verifyRelease, type CheckName, type VerifyOptions } from '@release-actions/verify';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Layout, type BuiltIndex } from '../../harness/images.js';
-import { startRegistry, type Registry } from '../../harness/registry.js';
-import { startSigstore, type Sigstore } from '../../harness/sigstore.js';
+import { type Registry } from '../../harness/registry.js';
+import { type Sigstore } from '../../harness/sigstore.js';
 import { errorLines, runWithFakes } from '../sign/helpers.js';
-import { keySignAndAttach, reusableClaims, signAndAttach, subjects } from './helpers.js';
+import {
+  keySignAndAttach,
+  reusableClaims,
+  signAndAttach,
+  subjects,
+  startVerifyStage,
+  type VerifyStage,
+} from './helpers.js';
 
 /**
  * Key-based verification of signatures made offline (a key, a signing config with no
@@ -35,26 +41,24 @@ const client = new RegistryClient({
   retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, deadlineMs: 1000 },
 });
 
+let stage: VerifyStage | undefined;
+
 beforeAll(async () => {
-  registry = await startRegistry();
-  sigstore = await startSigstore();
-  layout = new Layout();
+  stage = await startVerifyStage('verify-key-');
+  ({ registry, sigstore, layout, dir, trustedRoot } = stage);
   index = layout.index('1.0', [
     { os: 'linux', architecture: 'amd64' },
     { os: 'linux', architecture: 'arm64' },
   ]);
   layout.image('keyless', { os: 'linux', architecture: 'amd64' }, 'keyless\n');
-  dir = mkdtempSync(path.join(os.tmpdir(), 'verify-key-'));
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   publicKey = path.join(dir, 'cosign.pub');
   otherKey = path.join(dir, 'other.pub');
   privateKeyFile = path.join(dir, 'cosign.key');
-  trustedRoot = path.join(dir, 'trusted_root.json');
   writeFileSync(publicKey, keys.publicKey.export({ format: 'pem', type: 'spki' }));
   writeFileSync(otherKey, other.publicKey.export({ format: 'pem', type: 'spki' }));
   writeFileSync(privateKeyFile, keys.privateKey.export({ format: 'pem', type: 'pkcs8' }));
-  writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot));
 
   await layout.push('1.0', registry.host, 'offline/app');
   const resolved = await client.resolve(`${registry.host}/offline/app:1.0`);
@@ -71,10 +75,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await registry?.stop();
-  await sigstore?.stop();
-  layout?.remove();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stage?.stop();
 });
 
 function nativeVerify(options: Partial<VerifyOptions>, image = `${registry.host}/offline/app:1.0`) {

@@ -7,12 +7,11 @@ import {
   type IdentityOptions,
   type VerifyReport,
 } from '@release-actions/verify';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Layout, type BuiltIndex } from '../../harness/images.js';
 import { runWithFakes } from '../sign/helpers.js';
-import { startRegistry, type Registry } from '../../harness/registry.js';
+import { type Registry } from '../../harness/registry.js';
 import { startSigstore, type Sigstore } from '../../harness/sigstore.js';
 import {
   CYCLONEDX,
@@ -23,6 +22,8 @@ import {
   subjects,
   workflowClaims,
   type SignOptions,
+  startVerifyStage,
+  type VerifyStage,
 } from './helpers.js';
 
 /**
@@ -44,25 +45,20 @@ const client = new RegistryClient({
   retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, deadlineMs: 1000 },
 });
 
+let stage: VerifyStage | undefined;
+
 beforeAll(async () => {
-  registry = await startRegistry();
-  sigstore = await startSigstore();
-  layout = new Layout();
+  stage = await startVerifyStage('verify-native-');
+  ({ registry, sigstore, layout, dir, trustedRoot } = stage);
   index = layout.index('v2.0.0', [
     { os: 'linux', architecture: 'amd64' },
     { os: 'linux', architecture: 'arm64' },
   ]);
   layout.image('single', { os: 'linux', architecture: 'amd64' }, 'single image\n');
-  dir = mkdtempSync(path.join(os.tmpdir(), 'verify-native-'));
-  trustedRoot = path.join(dir, 'trusted_root.json');
-  writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot));
 }, 120_000);
 
 afterAll(async () => {
-  await registry?.stop();
-  await sigstore?.stop();
-  layout?.remove();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stage?.stop();
 });
 
 /** Pushes the single image to its own repository, signs it as told, and verifies it natively. */

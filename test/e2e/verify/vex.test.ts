@@ -2,14 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RegistryClient } from '@release-actions/oci';
 import { silentLogger } from '@release-actions/core';
 import { verifyRelease, type VerifyReport } from '@release-actions/verify';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Layout, type BuiltIndex } from '../../harness/images.js';
-import { startRegistry, type Registry } from '../../harness/registry.js';
-import { startSigstore, type Sigstore } from '../../harness/sigstore.js';
+import { type Registry } from '../../harness/registry.js';
+import { type Sigstore } from '../../harness/sigstore.js';
 import { runWithFakes } from '../sign/helpers.js';
-import { CYCLONEDX, reusableClaims, signAndAttach, subjects } from './helpers.js';
+import {
+  CYCLONEDX,
+  reusableClaims,
+  signAndAttach,
+  subjects,
+  startVerifyStage,
+  type VerifyStage,
+} from './helpers.js';
 
 /**
  * The vex check with the native engine: OpenVEX statements signed through the Sigstore stand-in
@@ -33,30 +37,24 @@ let registry: Registry;
 let sigstore: Sigstore;
 let layout: Layout;
 let index: BuiltIndex;
-let dir: string;
 let trustedRoot: string;
 const client = new RegistryClient({
   retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, deadlineMs: 1000 },
 });
 
+let stage: VerifyStage | undefined;
+
 beforeAll(async () => {
-  registry = await startRegistry();
-  sigstore = await startSigstore();
-  layout = new Layout();
+  stage = await startVerifyStage('verify-vex-');
+  ({ registry, sigstore, layout, trustedRoot } = stage);
   index = layout.index('v2.0.0', [
     { os: 'linux', architecture: 'amd64' },
     { os: 'linux', architecture: 'arm64' },
   ]);
-  dir = mkdtempSync(path.join(os.tmpdir(), 'verify-vex-'));
-  trustedRoot = path.join(dir, 'trusted_root.json');
-  writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot));
 }, 120_000);
 
 afterAll(async () => {
-  await registry?.stop();
-  await sigstore?.stop();
-  layout?.remove();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stage?.stop();
 });
 
 /** Pushes the index to `repo`, attests each digest as `vexFor` says, and verifies signature and vex. */
