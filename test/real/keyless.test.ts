@@ -553,6 +553,67 @@ describe('what the fake cosign answers, checked against the real cosign', () => 
   );
 });
 
+/**
+ * After the checks of cosign's exact output above (the OpenVEX attestations add referrers to the
+ * index and its platforms) and before the transient failures below (which stop Fulcio).
+ */
+describe('the OpenVEX document of a release, attested and verified with the real cosign', () => {
+  let attest: BundleResult;
+  const digests = (): string[] => [index.index.digest, ...index.manifests.map((m) => m.digest)];
+
+  beforeAll(async () => {
+    copyFileSync(
+      path.join(repoRoot, 'test', 'fixtures', 'vuln', 'vex', 'check-all-fields.openvex.json'),
+      path.join(workspace, 'openvex.json'),
+    );
+    attest = await runBundle('attest', {
+      path: [bin],
+      workspace,
+      timeoutMs: 170_000,
+      inputs: {
+        subject: reference(index.index.digest),
+        'sbom-manifest': 'sbom-platforms.json',
+        vex: 'openvex.json',
+        'signing-config': 'signing_config.json',
+        'trusted-root': 'trusted_root.json',
+        'require-signature': 'true',
+      },
+      env: { ...isolated(), ...stack.jobEnv(GENUINE) },
+    });
+  }, 170_000);
+
+  it('attest vex: cosign attests the document with type openvex on the index and every platform', () => {
+    expect(errors(attest)).toEqual([]);
+    for (const digest of digests())
+      expect(json<string[]>(attest.outputs.digests)).toContain(reference(digest));
+    const openvex = json<string[]>(attest.outputs.bundles)
+      .map((file) => JSON.parse(readFileSync(file, 'utf8')) as { dsseEnvelope?: { payload: string } })
+      .map(
+        (bundle) =>
+          JSON.parse(Buffer.from(bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8')) as {
+            predicateType: string;
+            subject: { digest: { sha256: string } }[];
+          },
+      )
+      .filter((statement) => statement.predicateType === 'https://openvex.dev/ns');
+    expect(openvex.map((statement) => `sha256:${statement.subject[0]!.digest.sha256}`).sort()).toEqual(
+      [...digests()].sort(),
+    );
+  });
+
+  it.each(['cosign', 'native'] as const)(
+    'the vex check (%s engine) finds the OpenVEX document on every digest',
+    async (engine) => {
+      const { run, report } = await verify(reference(index.index.digest), engine, 'signature,vex');
+      expect(errors(run)).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(report.results.filter((r) => r.check === 'vex').map((r) => [r.subject, r.status])).toEqual(
+        digests().map((d) => [reference(d), 'passed']),
+      );
+    },
+  );
+});
+
 describe('transient Sigstore failures as the real cosign reports them', () => {
   it('Fulcio answering 503 once: cosign itself asks again, and the action signs at its first attempt', async () => {
     const image = layout.image('flaky', { os: 'linux', architecture: 'amd64' }, 'flaky\n');
@@ -647,47 +708,4 @@ describe('transient Sigstore failures as the real cosign reports them', () => {
       ),
     ]);
   });
-});
-
-/**
- * Last in the file: the OpenVEX attestations add referrers to the index and its platforms, which the
- * checks of cosign's exact output above must not see.
- */
-describe('the OpenVEX document of a release, attested and verified with the real cosign', () => {
-  it.each(['cosign', 'native'] as const)(
-    'attest vex with the real cosign, then the vex check (%s engine) finds the OpenVEX document on every digest',
-    async (engine) => {
-      const vex = path.join(workspace, 'openvex.json');
-      copyFileSync(
-        path.join(repoRoot, 'test', 'fixtures', 'vuln', 'vex', 'check-all-fields.openvex.json'),
-        vex,
-      );
-      const attest = await runBundle('attest', {
-        path: [bin],
-        workspace,
-        timeoutMs: 170_000,
-        inputs: {
-          subject: reference(index.index.digest),
-          'sbom-manifest': 'sbom-platforms.json',
-          vex: 'openvex.json',
-          'signing-config': 'signing_config.json',
-          'trusted-root': 'trusted_root.json',
-          'require-signature': 'true',
-        },
-        env: { ...isolated(), ...stack.jobEnv(GENUINE) },
-      });
-      expect(errors(attest)).toEqual([]);
-      const digests = [index.index.digest, ...index.manifests.map((m) => m.digest)];
-      for (const digest of digests)
-        expect(json<string[]>(attest.outputs.digests)).toContain(reference(digest));
-
-      const { run, report } = await verify(reference(index.index.digest), engine, 'signature,vex');
-      expect(errors(run)).toEqual([]);
-      expect(run.exitCode).toBe(0);
-      const vexResults = report.results.filter((r) => r.check === 'vex');
-      expect(vexResults.map((r) => [r.subject, r.status])).toEqual(
-        digests.map((d) => [reference(d), 'passed']),
-      );
-    },
-  );
 });
