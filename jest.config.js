@@ -8,6 +8,8 @@ export const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   testMatch: ['**/*.test.ts'],
+  // The scratch folders of the bundles a test file ran are removed when the file is done.
+  setupFilesAfterEnv: ['<rootDir>/test/harness/remove-scratch.ts'],
   // Upstream fixtures include a .snap file of grype's; it is data, not one of our snapshots.
   modulePathIgnorePatterns: ['<rootDir>/test/fixtures/'],
   moduleNameMapper: {

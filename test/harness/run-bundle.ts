@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,8 +78,20 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
+/**
+ * The scratch folders of this test file's runs. A run's RUNNER_TEMP and workspace are read by the
+ * test after the run (bundles, reports), so they are removed once the file is done:
+ * test/harness/remove-scratch.ts does that for every test file.
+ */
+const scratchFolders: string[] = [];
+
+export function removeScratchFolders(): void {
+  for (const folder of scratchFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
+}
+
 export async function runBundle(name: string, options: BundleOptions = {}): Promise<BundleResult> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), `bundle-${name}-`));
+  scratchFolders.push(scratch);
   const files = {
     output: path.join(scratch, 'github_output'),
     env: path.join(scratch, 'github_env'),
